@@ -1,0 +1,161 @@
+// Command componentize-go turns Go programs into WebAssembly components for
+// Spin, using the Go toolchain the user already has.
+//
+// Usage:
+//
+//	componentize-go [-C DIR] [-d PATH]... [-w WORLD]... [--features a,b] [--all-features] COMMAND
+//
+// Commands:
+//
+//	wit    print the resolved world(s) as WIT
+//
+// WIT is read from each -d path (a directory with an optional deps/ folder,
+// or a .wit file); without -d, from ./wit. Worlds are named in full
+// (spin:up/http-trigger@4.0.0) or by short name when that is unambiguous
+// (platform). Several -w flags merge their worlds into one.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spin-go/sdk/internal/wit"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// options are the flags shared by every command.
+type options struct {
+	dir         string
+	witPaths    listFlag
+	worlds      listFlag
+	features    string
+	allFeatures bool
+}
+
+const usage = `usage: componentize-go [-C DIR] [-d PATH]... [-w WORLD]... [--features a,b] [--all-features] COMMAND
+
+Commands:
+  wit    print the resolved world(s) as WIT
+
+Flags:
+`
+
+// run executes the command line and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("componentize-go", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	o.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		fs.Usage()
+		return 2
+	}
+	cmd, ok := commands[rest[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "componentize-go: unknown command %q\n", rest[0])
+		fs.Usage()
+		return 2
+	}
+	// The shared flags may also follow the command name
+	// (`componentize-go wit -w platform`).
+	sub := flag.NewFlagSet("componentize-go "+rest[0], flag.ContinueOnError)
+	sub.SetOutput(stderr)
+	o.register(sub)
+	if err := sub.Parse(rest[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	err := cmd(o, sub.Args(), stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "componentize-go: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// register binds the shared flags to fs.
+func (o *options) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.dir, "C", o.dir, "change to `DIR` before doing anything")
+	fs.Var(&o.witPaths, "d", "WIT directory or file (repeatable; default ./wit)")
+	fs.Var(&o.worlds, "w", "world to use (repeatable; several are merged)")
+	fs.StringVar(&o.features, "features", o.features, "comma-separated @unstable features to enable")
+	fs.BoolVar(&o.allFeatures, "all-features", o.allFeatures, "enable every @unstable feature")
+}
+
+// commands maps each command name to its implementation.
+var commands = map[string]func(o options, args []string, stdout io.Writer) error{
+	"wit": cmdWit,
+}
+
+// load reads the WIT the options point at and selects the world(s).
+func (o options) load() (*wit.Resolve, *wit.World, error) {
+	paths := []string(o.witPaths)
+	if len(paths) == 0 {
+		paths = []string{"wit"}
+	}
+	for i, p := range paths {
+		if o.dir != "" && !filepath.IsAbs(p) {
+			paths[i] = filepath.Join(o.dir, p)
+		}
+		if _, err := os.Stat(paths[i]); err != nil {
+			if len(o.witPaths) == 0 {
+				return nil, nil, fmt.Errorf("no WIT found: %s does not exist; pass -d PATH", paths[i])
+			}
+			return nil, nil, fmt.Errorf("WIT path %s: %w", paths[i], errors.Unwrap(err))
+		}
+	}
+	opts := wit.Options{AllFeatures: o.allFeatures}
+	for _, f := range strings.Split(o.features, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			opts.Features = append(opts.Features, f)
+		}
+	}
+	res, err := wit.Load(paths, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := res.SelectWorlds(o.worlds)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, w, nil
+}
+
+func cmdWit(o options, args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("wit takes no arguments, got %q", args)
+	}
+	_, w, err := o.load()
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(stdout, wit.Printer{Docs: true}.World(w))
+	return err
+}

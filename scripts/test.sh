@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of spin-go. It installs what the tests need by itself, so
+# it works on a fresh machine and in CI (.ci/run calls it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== go modules"
+go mod download
+
+echo "== gofmt"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+  echo "gofmt needs to be run on:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test"
+go test -count=1 ./...
+
+echo "== fuzz (bounded)"
+fuzztime=${FUZZTIME:-20s}
+go test -run='^$' -fuzz='^FuzzParse$' -fuzztime="$fuzztime" ./internal/wit/syntax
+go test -run='^$' -fuzz='^FuzzLoad$' -fuzztime="$fuzztime" ./internal/wit
+
+echo "== benchmarks (smoke: each runs a few times)"
+go test -run='^$' -bench=. -benchtime=3x ./...
