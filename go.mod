@@ -7,5 +7,6 @@ require github.com/stretchr/testify v1.11.1
 require (
 	github.com/davecgh/go-spew v1.1.1 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
+	go.bytecodealliance.org/pkg v0.2.1 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

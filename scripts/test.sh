@@ -13,8 +13,9 @@ if [ -n "$unformatted" ]; then
   echo "gofmt needs to be run on:"; echo "$unformatted"; exit 1
 fi
 
-echo "== go vet"
+echo "== go vet (native, and the generated bindings for wasip1/wasm)"
 go vet ./...
+GOOS=wasip1 GOARCH=wasm go vet ./imports/... ./exports/...
 
 echo "== go test"
 go test -count=1 ./...

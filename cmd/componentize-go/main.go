@@ -7,7 +7,8 @@
 //
 // Commands:
 //
-//	wit    print the resolved world(s) as WIT
+//	wit       print the resolved world(s) as WIT
+//	bindings  generate Go bindings: [-o DIR] [--pkg-name IMPORTPATH]
 //
 // WIT is read from each -d path (a directory with an optional deps/ folder,
 // or a .wit file); without -d, from ./wit. Worlds are named in full
@@ -49,7 +50,8 @@ type options struct {
 const usage = `usage: componentize-go [-C DIR] [-d PATH]... [-w WORLD]... [--features a,b] [--all-features] COMMAND
 
 Commands:
-  wit    print the resolved world(s) as WIT
+  wit       print the resolved world(s) as WIT
+  bindings  [-o DIR] [--pkg-name IMPORTPATH] generate Go bindings
 
 Flags:
 `
@@ -82,17 +84,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	// The shared flags may also follow the command name
-	// (`componentize-go wit -w platform`).
+	// (`componentize-go wit -w platform`); each command adds its own.
 	sub := flag.NewFlagSet("componentize-go "+rest[0], flag.ContinueOnError)
 	sub.SetOutput(stderr)
 	o.register(sub)
-	if err := sub.Parse(rest[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	err := cmd(&o, sub, rest[1:], stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if errors.Is(err, errUsage) {
 		return 2
 	}
-	err := cmd(o, sub.Args(), stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "componentize-go: %v\n", err)
 		return 1
@@ -110,8 +112,9 @@ func (o *options) register(fs *flag.FlagSet) {
 }
 
 // commands maps each command name to its implementation.
-var commands = map[string]func(o options, args []string, stdout io.Writer) error{
-	"wit": cmdWit,
+var commands = map[string]func(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error{
+	"wit":      cmdWit,
+	"bindings": cmdBindings,
 }
 
 // load reads the WIT the options point at and selects the world(s).
@@ -148,9 +151,26 @@ func (o options) load() (*wit.Resolve, *wit.World, error) {
 	return res, w, nil
 }
 
-func cmdWit(o options, args []string, stdout io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("wit takes no arguments, got %q", args)
+// errUsage reports a flag error the flag package has already printed.
+var errUsage = errors.New("usage")
+
+// parse parses a command's flags.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s takes no arguments, got %q", fs.Name()[len("componentize-go "):], fs.Args())
+	}
+	return nil
+}
+
+func cmdWit(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	_, w, err := o.load()
 	if err != nil {
