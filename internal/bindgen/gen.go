@@ -80,8 +80,8 @@ type typeHome struct {
 
 // resNames are the helper functions a resource type comes with.
 type resNames struct {
-	fromHandle, borrow, dropBorrow string // imported and exported
-	toHandle, rep, fromRep, destroy    string // exported only
+	fromHandle, borrow, dropBorrow  string // imported and exported
+	toHandle, rep, fromRep, destroy string // exported only
 }
 
 // goPkg is one generated Go package.
@@ -481,4 +481,3 @@ func docComment(docs string) string {
 	}
 	return b.String()
 }
-
