@@ -1,0 +1,103 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The WASI 0.3 callback ABI needs to know when every goroutine is blocked,
+// so that the export can hand control back to the host. go.bytecodealliance.org
+// /pkg/wit/async asks for this through runtime.wasiOnIdle, which stock Go
+// lacks (upstream proposal golang/go#76775). We add it with `go build
+// -overlay`, replacing runtime/lock_wasip1.go by a copy of the user's own
+// file in which beforeIdle consults two registered callbacks:
+//
+//   - wasiOnTimer(fn): called with the deadline of the earliest timer when
+//     nothing can run but a timer is pending; it starts a host-side wait
+//     (wasi:clocks wait-for) so that sleeping goroutines wake up.
+//   - wasiOnIdle(fn): wit/async's hook, which returns to the host.
+
+// idleOriginal is the exact beforeIdle the overlay replaces. If a Go
+// release changes it, the build refuses rather than guess.
+const idleOriginal = "func beforeIdle(int64, int64) (*g, bool) {\n\treturn nil, false\n}\n"
+
+const idleReplacement = `// Added by componentize-go (WASI 0.3 scheduler hook, see golang/go#76775).
+var (
+	wasiIdleHook  func() bool
+	wasiTimerHook func(deadline int64) bool
+)
+
+// wasiOnIdle registers the function called when no goroutine can run.
+func wasiOnIdle(fn func() bool) { wasiIdleHook = fn }
+
+// wasiOnTimer registers the function told about the next timer deadline
+// (in nanotime units) when no goroutine can run before it.
+func wasiOnTimer(fn func(deadline int64) bool) { wasiTimerHook = fn }
+
+// wasiNanotime exposes the clock timer deadlines are measured with.
+func wasiNanotime() int64 { return nanotime() }
+
+func beforeIdle(now, pollUntil int64) (*g, bool) {
+	if pollUntil != 0 && wasiTimerHook != nil && wasiTimerHook(pollUntil) {
+		return nil, true
+	}
+	if wasiIdleHook != nil && wasiIdleHook() {
+		return nil, true
+	}
+	return nil, false
+}
+`
+
+// Overlay describes the runtime patch for one Go installation.
+type Overlay struct {
+	// File is the overlay JSON to pass to `go build -overlay`.
+	File string
+}
+
+// MakeOverlay writes the patched runtime file and overlay JSON under
+// cacheDir for the Go installation at goroot (version is `go version`
+// output, for messages). The file names include a hash of the original so
+// that a Go upgrade never reuses a stale patch.
+func MakeOverlay(goroot, version, cacheDir string) (*Overlay, error) {
+	orig := filepath.Join(goroot, "src", "runtime", "lock_wasip1.go")
+	src, err := os.ReadFile(orig)
+	if err != nil {
+		return nil, fmt.Errorf("the WASI 0.3 scheduler hook needs the Go runtime sources (%s): %w", orig, err)
+	}
+	patched, err := PatchRuntime(string(src))
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", strings.TrimSpace(version), orig, err)
+	}
+	sum := sha256.Sum256(src)
+	dir := filepath.Join(cacheDir, "overlay-"+hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	file := filepath.Join(dir, "lock_wasip1.go")
+	if err := os.WriteFile(file, []byte(patched), 0o644); err != nil {
+		return nil, err
+	}
+	data, _ := json.Marshal(map[string]map[string]string{"Replace": {orig: file}})
+	jsonFile := filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(jsonFile, data, 0o644); err != nil {
+		return nil, err
+	}
+	return &Overlay{File: jsonFile}, nil
+}
+
+// PatchRuntime returns lock_wasip1.go with the scheduler hooks, or an error
+// when the file is not the one the patch was written for.
+func PatchRuntime(src string) (string, error) {
+	if strings.Contains(src, "wasiOnIdle") {
+		return "", fmt.Errorf("runtime/lock_wasip1.go already defines wasiOnIdle; this Go has its own scheduler hook, which componentize-go does not support yet")
+	}
+	if n := strings.Count(src, idleOriginal); n != 1 {
+		return "", fmt.Errorf("cannot add the WASI 0.3 scheduler hook: runtime/lock_wasip1.go does not contain the expected beforeIdle (found %d copies); supported Go versions are 1.25 and 1.26", n)
+	}
+	return strings.Replace(src, idleOriginal, idleReplacement, 1), nil
+}
