@@ -9,6 +9,8 @@
 //
 //	wit       print the resolved world(s) as WIT
 //	bindings  generate Go bindings: [-o DIR] [--pkg-name IMPORTPATH]
+//	build     build the main package into a component: [-o main.wasm] [--go PATH]
+//	          [--tinygo[=PATH]] [--wasip1] [--adapt FILE]
 //
 // WIT is read from each -d path (a directory with an optional deps/ folder,
 // or a .wit file); without -d, from ./wit. Worlds are named in full
@@ -52,6 +54,8 @@ const usage = `usage: componentize-go [-C DIR] [-d PATH]... [-w WORLD]... [--fea
 Commands:
   wit       print the resolved world(s) as WIT
   bindings  [-o DIR] [--pkg-name IMPORTPATH] generate Go bindings
+  build     [-o main.wasm] [--go PATH] [--tinygo[=PATH]] [--wasip1] [--adapt FILE]
+            build the main package into a component
 
 Flags:
 `
@@ -115,6 +119,7 @@ func (o *options) register(fs *flag.FlagSet) {
 var commands = map[string]func(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error{
 	"wit":      cmdWit,
 	"bindings": cmdBindings,
+	"build":    cmdBuild,
 }
 
 // load reads the WIT the options point at and selects the world(s).

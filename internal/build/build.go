@@ -1,0 +1,200 @@
+// Package build turns a Go main package into a WebAssembly component with
+// the Go toolchain the user already has: `go build` for wasip1 with a
+// runtime overlay for the WASI 0.3 scheduler hook, our own encoding of the
+// world as the component-type custom section, and a componentization
+// backend (wasm-tools, or jco from npm) that applies the WASI preview1
+// reactor adapter.
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spin-go/sdk/internal/component"
+	"github.com/spin-go/sdk/internal/toolchain"
+	"github.com/spin-go/sdk/internal/wit"
+	"github.com/spin-go/sdk/internal/wit/abi"
+)
+
+// Options are the inputs of a build; the zero value builds ./ into
+// ./main.wasm with the world from componentize-go.toml files or ./wit.
+type Options struct {
+	Dir         string   // the main package (default: current directory)
+	WitPaths    []string // -d
+	Worlds      []string // -w
+	Features    []string
+	AllFeatures bool
+	Output      string // -o (default main.wasm in Dir)
+	Go          string // --go (default "go")
+	TinyGo      string // --tinygo: path of tinygo; empty builds with Go
+	WASIP1      bool   // --wasip1: a plain core module, no component
+	Adapter     string // --adapt: the wasi_snapshot_preview1 reactor adapter
+	Stderr      io.Writer
+}
+
+// Result describes a finished build.
+type Result struct {
+	Output  string
+	World   *wit.World
+	Backend string
+	Async   bool
+}
+
+// Build runs the whole pipeline.
+func Build(ctx context.Context, o Options) (*Result, error) {
+	if o.Dir == "" {
+		o.Dir = "."
+	}
+	if o.Go == "" {
+		o.Go = "go"
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	if o.Output == "" {
+		o.Output = "main.wasm"
+	}
+	if !filepath.IsAbs(o.Output) {
+		o.Output = filepath.Join(o.Dir, o.Output)
+	}
+	cfg, err := findConfig(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	res, err := wit.Load(cfg.witPaths, wit.Options{Features: o.Features, AllFeatures: o.AllFeatures})
+	if err != nil {
+		return nil, err
+	}
+	world, err := res.SelectWorlds(cfg.worlds)
+	if err != nil {
+		return nil, err
+	}
+	result := &Result{Output: o.Output, World: world, Async: abi.WorldNeedsAsync(world)}
+	work, err := os.MkdirTemp("", "componentize-go-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	core := filepath.Join(work, "core.wasm")
+	if o.TinyGo != "" {
+		// TinyGo writes the component (wasip2) or core module (wasip1) itself.
+		result.Backend = "tinygo"
+		return result, tinyGoBuild(ctx, o, world, work, result.Async)
+	}
+	if err := goBuild(ctx, o, core); err != nil {
+		return nil, err
+	}
+	if o.WASIP1 {
+		result.Backend = "none"
+		return result, copyFile(core, o.Output)
+	}
+	module, err := os.ReadFile(core)
+	if err != nil {
+		return nil, err
+	}
+	embedded, err := component.Embed(module, world)
+	if err != nil {
+		return nil, err
+	}
+	backend, err := chooseBackend(ctx, o.Adapter)
+	if err != nil {
+		return nil, err
+	}
+	result.Backend = backend.Name()
+	comp, err := backend.Componentize(ctx, embedded, work)
+	if err != nil {
+		return nil, err
+	}
+	return result, os.WriteFile(o.Output, comp, 0o644)
+}
+
+// goBuild compiles the main package into a wasip1 reactor module. Every
+// build gets the scheduler overlay: wit/types links wit/async, which needs
+// runtime.wasiOnIdle whether or not the world itself is async.
+func goBuild(ctx context.Context, o Options, out string) error {
+	goroot, version, err := goEnv(ctx, o)
+	if err != nil {
+		return err
+	}
+	cache, err := toolchain.CacheDir()
+	if err != nil {
+		return err
+	}
+	ov, err := MakeOverlay(goroot, version, cache)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, o.Go, "build", "-buildmode=c-shared", "-ldflags=-checklinkname=0", "-overlay", ov.File, "-o", out, ".")
+	cmd.Dir = o.Dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	cmd.Stdout = o.Stderr
+	cmd.Stderr = o.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build failed (see its output above)")
+	}
+	return nil
+}
+
+// goEnv returns GOROOT and the `go version` line of the Go being used.
+func goEnv(ctx context.Context, o Options) (string, string, error) {
+	out, err := exec.CommandContext(ctx, o.Go, "env", "GOROOT", "GOVERSION").Output()
+	if err != nil {
+		var notFound *exec.Error
+		if errors.As(err, &notFound) {
+			return "", "", fmt.Errorf("no Go toolchain found (%s): install Go 1.25 or newer, or pass --go PATH", o.Go)
+		}
+		return "", "", fmt.Errorf("%s env: %v", o.Go, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		return "", "", fmt.Errorf("%s env printed %q", o.Go, out)
+	}
+	return lines[0], lines[1], nil
+}
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// tinyGoBuild builds with TinyGo: -target=wasip2 with the world written as
+// WIT for sync worlds; TinyGo has no WASI 0.3 support, so async worlds are
+// refused.
+func tinyGoBuild(ctx context.Context, o Options, w *wit.World, work string, async bool) error {
+	if async {
+		return fmt.Errorf("TinyGo cannot build %s: it needs the WASI 0.3 async ABI, which TinyGo does not support; build with Go instead", w.ID())
+	}
+	var args []string
+	if o.WASIP1 {
+		args = []string{"build", "-target=wasip1", "-buildmode=c-shared", "-o", o.Output, "."}
+	} else {
+		witFile := filepath.Join(work, "world.wit")
+		if err := os.WriteFile(witFile, []byte(wit.Printer{}.World(w)), 0o644); err != nil {
+			return err
+		}
+		args = []string{"build", "-target=wasip2", "--wit-package", witFile, "--wit-world", w.Name, "-o", o.Output, "."}
+	}
+	cmd := exec.CommandContext(ctx, o.TinyGo, args...)
+	cmd.Dir = o.Dir
+	var stderr bytes.Buffer
+	cmd.Stdout = o.Stderr
+	cmd.Stderr = io.MultiWriter(o.Stderr, &stderr)
+	if err := cmd.Run(); err != nil {
+		var notFound *exec.Error
+		if errors.As(err, &notFound) {
+			return fmt.Errorf("tinygo not found (%s): install TinyGo or pass --tinygo=PATH", o.TinyGo)
+		}
+		return fmt.Errorf("tinygo build failed (see its output above)")
+	}
+	return nil
+}

@@ -1,0 +1,228 @@
+// The spin-go local component host.
+//
+//   node host.mjs serve  --component C.wasm --listen 127.0.0.1:PORT
+//   node host.mjs invoke --component C.wasm --export NAME [--args JSON] [--every MS --count N]
+//
+// It transpiles a component with jco (cached by content hash), instantiates
+// it with the WASI preview2 shims (0.2 imports) and preview3 shims (0.3
+// imports, needs Node 26 for JSPI), and either serves its wasi:http handler
+// over HTTP, one fresh instance per request, or calls a function export
+// (custom triggers such as a timer). Other programs (tests) import
+// loadComponent to drive exports directly.
+import { componentWit, transpile } from '@bytecodealliance/jco';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const toolsDir = dirname(new URL(import.meta.url).pathname);
+
+function camel(s) {
+  return s.replace(/-([a-zA-Z0-9])/g, (_, c) => c.toUpperCase());
+}
+
+// The interfaces a component imports, with versions, from its WIT.
+function importedInterfaces(wit) {
+  const out = [];
+  const world = wit.slice(0, wit.indexOf('\n}') + 2);
+  for (const m of world.matchAll(/^\s*import ([a-z0-9-]+):([a-z0-9-]+)\/([a-z0-9-]+)(?:@([^;]+))?;/gm)) {
+    out.push({ ns: m[1], pkg: m[2], iface: m[3], version: m[4] ?? '', key: `${m[1]}:${m[2]}/${m[3]}` });
+  }
+  return out;
+}
+
+// buildImports maps each imported WASI interface to the shim that
+// implements it; extra supplies host-provided interfaces by key
+// (`ns:pkg/iface`, unversioned, as jco's instantiate expects).
+async function buildImports(wit, extra = {}) {
+  const imports = { ...extra };
+  const seen = {};
+  for (const imp of importedInterfaces(wit)) {
+    if (seen[imp.key] && seen[imp.key] !== imp.version) {
+      throw new Error(`component imports both ${imp.key}@${seen[imp.key]} and @${imp.version}; the jco host cannot tell them apart`);
+    }
+    seen[imp.key] = imp.version;
+    if (imports[imp.key]) continue;
+    if (imp.ns !== 'wasi') {
+      throw new Error(`import ${imp.key}@${imp.version} is not provided by the spin-go test host`);
+    }
+    const shim = imp.version.startsWith('0.3') ? 'preview3-shim' : 'preview2-shim';
+    const mod = await import(`@bytecodealliance/${shim}/${imp.pkg}`);
+    const ns = mod[camel(imp.iface)];
+    if (!ns) throw new Error(`${shim} has no ${imp.pkg}/${imp.iface} (needed by ${imp.key}@${imp.version})`);
+    imports[imp.key] = ns;
+  }
+  return imports;
+}
+
+// transpiled returns the folder holding jco's output for a component,
+// transpiling it on first use.
+async function transpiled(bytes) {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const dir = join(process.env.SPIN_GO_TRANSPILE_CACHE || join(tmpdir(), 'spin-go-transpiled'), hash);
+  if (existsSync(join(dir, 'component.js'))) return dir;
+  const { files } = await transpile(bytes, { name: 'component', instantiation: { tag: 'async' } });
+  const tmp = `${dir}.tmp-${process.pid}`;
+  for (const [name, data] of Object.entries(files)) {
+    mkdirSync(dirname(join(tmp, name)), { recursive: true });
+    writeFileSync(join(tmp, name), data);
+  }
+  // jco's output is ES modules that import the shims; resolve them from here.
+  writeFileSync(join(tmp, 'package.json'), '{"type":"module"}');
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another process won the race
+  }
+  return dir;
+}
+
+// loadComponent prepares a component for instantiation. newInstance
+// returns a fresh instance each time; core modules are compiled once.
+export async function loadComponent(path, { extraImports = {} } = {}) {
+  const bytes = readFileSync(path);
+  const wit = await componentWit(bytes);
+  const dir = await transpiled(bytes);
+  const { instantiate } = await import(pathToFileURL(join(dir, 'component.js')).href);
+  const imports = await buildImports(wit, extraImports);
+  const modules = new Map();
+  const getCoreModule = (name) => {
+    if (!modules.has(name)) modules.set(name, WebAssembly.compile(readFileSync(join(dir, name))));
+    return modules.get(name);
+  };
+  return { wit, newInstance: () => instantiate(getCoreModule, imports) };
+}
+
+function exportOf(instance, prefix) {
+  const key = Object.keys(instance).find((k) => k.startsWith(prefix));
+  return key ? instance[key] : undefined;
+}
+
+// A small pool keeps instances ready so that a request does not wait for
+// instantiation; every request gets an instance of its own.
+function pool(newInstance, size = 2) {
+  const ready = [];
+  const fill = () => { while (ready.length < size) ready.push(newInstance()); };
+  fill();
+  return () => { const p = ready.shift(); fill(); return p; };
+}
+
+async function serve03(component, host, port) {
+  const { types } = await import('@bytecodealliance/preview3-shim/http');
+  const { _trailerResultFromEntries, _readTrailersForTransport } = await import('@bytecodealliance/preview3-shim/http');
+  const { StreamReader, readableByteStreamFromReader } = await import('@bytecodealliance/preview3-shim/stream');
+  const { FutureReader, future } = await import('@bytecodealliance/preview3-shim/future');
+  const take = pool(component.newInstance);
+  const server = http.createServer(async (req, res) => {
+    try {
+      const instance = await take();
+      const handler = exportOf(instance, 'wasi:http/handler@0.3') ?? instance.handler;
+      const entries = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i].toLowerCase();
+        if (name === 'connection' || name === 'keep-alive' || name === 'host' || name === 'transfer-encoding') continue;
+        entries.push([name, new TextEncoder().encode(req.rawHeaders[i + 1])]);
+      }
+      const trailers = new Promise((resolve) => req.on('end', () => {
+        const t = [];
+        for (let i = 0; i < req.rawTrailers.length; i += 2) t.push([req.rawTrailers[i].toLowerCase(), new TextEncoder().encode(req.rawTrailers[i + 1])]);
+        resolve(t);
+      }));
+      const [request] = types.Request.new(types.Fields.fromList(entries), new StreamReader(req), new FutureReader(trailers.then(_trailerResultFromEntries)), null);
+      request.setMethod(req.method);
+      request.setPathWithQuery(req.url);
+      request.setScheme({ tag: 'HTTP' });
+      request.setAuthority(req.headers.host ?? `${host}:${port}`);
+      const response = await handler.handle(request);
+      const { rx } = future();
+      const [body, responseTrailers] = types.Response.consumeBody(response, rx);
+      const headers = [];
+      for (const [name, value] of response.getHeaders().copyAll()) headers.push(name, Buffer.from(value));
+      res.writeHead(response.getStatusCode(), headers);
+      for await (const chunk of readableByteStreamFromReader(body, { name: 'response body' })) res.write(chunk);
+      const tail = await _readTrailersForTransport(responseTrailers);
+      if (tail?.length) res.addTrailers(tail.map(([n, v]) => [n, Buffer.from(v).toString()]));
+      res.end();
+    } catch (err) {
+      console.error('spin-go host: request failed:', err);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`component failed: ${err?.message ?? err}\n`);
+    }
+  });
+  await new Promise((resolve) => server.listen(port, host, resolve));
+}
+
+async function serve02(component, host, port) {
+  const { HTTPServer } = await import('@bytecodealliance/preview2-shim/http');
+  // WASI 0.2 handlers run synchronously, so instances come from the pool
+  // ahead of time; a request uses the one made ready for it.
+  let next = await component.newInstance();
+  const refill = () => component.newInstance().then((i) => { next = i; });
+  const server = new HTTPServer({
+    handle(request, outparam) {
+      const instance = next;
+      refill();
+      const handler = exportOf(instance, 'wasi:http/incoming-handler@0.2') ?? instance.incomingHandler;
+      handler.handle(request, outparam);
+    },
+  });
+  server.listen(port, host);
+}
+
+function flag(args, name, fallback) {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+}
+
+async function main() {
+  const [mode, ...args] = process.argv.slice(2);
+  const path = flag(args, 'component');
+  if (!path) throw new Error('--component is required');
+  const component = await loadComponent(path, { extraImports: await hostImports(args) });
+  if (mode === 'serve') {
+    const [host, port] = flag(args, 'listen', '127.0.0.1:3000').split(':');
+    if (/export wasi:http\/handler@0\.3/.test(component.wit)) {
+      await serve03(component, host, Number(port));
+    } else if (/export wasi:http\/incoming-handler@0\.2/.test(component.wit)) {
+      await serve02(component, host, Number(port));
+    } else {
+      throw new Error('the component exports no wasi:http handler');
+    }
+    console.log(`spin-go host: serving ${path} on http://${host}:${port}`);
+    return;
+  }
+  if (mode === 'invoke') {
+    const name = camel(flag(args, 'export'));
+    const every = Number(flag(args, 'every', '0'));
+    const count = Number(flag(args, 'count', '1'));
+    const callArgs = JSON.parse(flag(args, 'args', '[]'));
+    for (let i = 0; i < count; i++) {
+      const instance = await component.newInstance();
+      if (typeof instance[name] !== 'function') throw new Error(`the component exports no function ${flag(args, 'export')}`);
+      const result = await instance[name](...callArgs);
+      console.log(JSON.stringify(result));
+      if (every && i + 1 < count) await new Promise((r) => setTimeout(r, every));
+    }
+    return;
+  }
+  throw new Error(`unknown mode ${mode}: want serve or invoke`);
+}
+
+// hostImports supplies root-level function imports a test asks for with
+// --log-import NAME: each logs its arguments as JSON lines.
+async function hostImports(args) {
+  const out = {};
+  const name = flag(args, 'log-import');
+  if (name) out[name] = (...a) => console.log(JSON.stringify({ [name]: a }));
+  return out;
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  main().catch((err) => {
+    console.error(`spin-go host: ${err?.stack ?? err}`);
+    process.exit(1);
+  });
+}
