@@ -19,7 +19,7 @@ type optionalPath struct {
 	bare  string
 }
 
-func (f *optionalPath) String() string { return f.value }
+func (f *optionalPath) String() string   { return f.value }
 func (f *optionalPath) IsBoolFlag() bool { return true }
 func (f *optionalPath) Set(v string) error {
 	f.set = true

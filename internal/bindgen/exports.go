@@ -168,7 +168,9 @@ func (g *gen) callExport(e *emitter, ep *goPkg, f *wit.Function, args []string, 
 			fields = append(fields, fmt.Sprintf("F%d: %s", i, v))
 		}
 		e.line("%s := %s", strings.Join(parts, ", "), call)
-		return g.goType(p, t) + "{" + strings.Join(fields, ", ") + "}"
+		tuple := e.tmp("tuple")
+		e.line("%s := %s{%s}", tuple, g.goType(p, t), strings.Join(fields, ", "))
+		return tuple
 	}
 	r := e.tmp("result")
 	e.line("%s := %s", r, call)

@@ -190,13 +190,14 @@ func wasm_export_test_kitchen_api_1_0_0_sync_many(arg0 int32) int32 {
 		panic("componentize-go: export test:kitchen/api@1.0.0#sync-many is not implemented: set export_test_kitchen_1_0_0_api.Exports.SyncMany in an init function")
 	}
 	r_65, r_66 := impl_64(arg_47, arg_48, arg_49, arg_50, arg_51, arg_52, arg_53, arg_54, arg_55, arg_56, arg_57, arg_58, arg_59, arg_60, arg_61, arg_62, arg_63)
-	ret_67 := wit_runtime.Allocate(exportPinner_, 16, 8)
-	*(*uint64)(ret_67) = uint64(wit_types.Tuple2[uint64, string]{F0: r_65, F1: r_66}.F0)
-	str_68 := unsafe.Pointer(unsafe.StringData(wit_types.Tuple2[uint64, string]{F0: r_65, F1: r_66}.F1))
-	exportPinner_.Pin(str_68)
-	*(*uint32)(unsafe.Add(ret_67, 8)) = uint32(int32(uintptr(str_68)))
-	*(*uint32)(unsafe.Add(ret_67, 12)) = uint32(int32(len(wit_types.Tuple2[uint64, string]{F0: r_65, F1: r_66}.F1)))
-	return int32(uintptr(ret_67))
+	tuple_67 := wit_types.Tuple2[uint64, string]{F0: r_65, F1: r_66}
+	ret_68 := wit_runtime.Allocate(exportPinner_, 16, 8)
+	*(*uint64)(ret_68) = uint64(tuple_67.F0)
+	str_69 := unsafe.Pointer(unsafe.StringData(tuple_67.F1))
+	exportPinner_.Pin(str_69)
+	*(*uint32)(unsafe.Add(ret_68, 8)) = uint32(int32(uintptr(str_69)))
+	*(*uint32)(unsafe.Add(ret_68, 12)) = uint32(int32(len(tuple_67.F1)))
+	return int32(uintptr(ret_68))
 }
 
 //go:wasmexport cabi_post_test:kitchen/api@1.0.0#sync-many
@@ -206,128 +207,128 @@ func wasm_export_post_test_kitchen_api_1_0_0_sync_many(arg0 int32) {
 
 //go:wasmexport [async-lift]test:kitchen/api@1.0.0#async-echo
 func wasm_export_test_kitchen_api_1_0_0_async_echo(arg0 int32) int32 {
-	params_69 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(arg0)))
-	var variant_71 export_test_kitchen_1_0_0_api.Shape
-	switch *(*uint8)(params_69) {
+	params_70 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(arg0)))
+	var variant_72 export_test_kitchen_1_0_0_api.Shape
+	switch *(*uint8)(params_70) {
 	case 0:
-		variant_71 = test_kitchen_1_0_0_types.MakeShapeNone()
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeNone()
 	case 1:
-		variant_71 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(params_69, 8)))
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(params_70, 8)))
 	case 2:
-		field_72 := *(*float64)(unsafe.Add(params_69, 8))
-		field_73 := *(*float64)(unsafe.Add(params_69, 16))
-		variant_71 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_72, F1: field_73})
+		field_73 := *(*float64)(unsafe.Add(params_70, 8))
+		field_74 := *(*float64)(unsafe.Add(params_70, 16))
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_73, F1: field_74})
 	case 3:
-		variant_71 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_69, 8)))))), uint32(*(*uint32)(unsafe.Add(params_69, 12)))))
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_70, 8)))))), uint32(*(*uint32)(unsafe.Add(params_70, 12)))))
 	case 4:
-		variant_71 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(params_69, 8))))
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(params_70, 8))))
 	case 5:
-		field_75 := (*(*uint8)(unsafe.Add(params_69, 8)) != 0)
-		field_76 := int8(*(*uint8)(unsafe.Add(params_69, 9)))
-		field_77 := uint8(*(*uint8)(unsafe.Add(params_69, 10)))
-		field_78 := int16(*(*uint16)(unsafe.Add(params_69, 12)))
-		field_79 := uint16(*(*uint16)(unsafe.Add(params_69, 14)))
-		field_80 := int32(*(*uint32)(unsafe.Add(params_69, 16)))
-		field_81 := uint32(*(*uint32)(unsafe.Add(params_69, 20)))
-		field_82 := int64(*(*uint64)(unsafe.Add(params_69, 24)))
-		field_83 := uint64(*(*uint64)(unsafe.Add(params_69, 32)))
-		field_84 := *(*float32)(unsafe.Add(params_69, 40))
-		field_85 := *(*float64)(unsafe.Add(params_69, 48))
-		field_86 := rune(*(*uint32)(unsafe.Add(params_69, 56)))
-		field_87 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_69, 60)))))), uint32(*(*uint32)(unsafe.Add(params_69, 64))))
-		field_74 := test_kitchen_1_0_0_types.Scalars{B: field_75, S8: field_76, U8: field_77, S16: field_78, U16: field_79, S32: field_80, U32: field_81, S64: field_82, U64: field_83, F32: field_84, F64: field_85, C: field_86, S: field_87}
-		base_89 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_69, 72)))))
-		list_90 := make([]string, uint32(*(*uint32)(unsafe.Add(params_69, 76))))
-		for i_91 := range list_90 {
-			list_90[i_91] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_89, i_91*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_89, i_91*8), 4))))
+		field_76 := (*(*uint8)(unsafe.Add(params_70, 8)) != 0)
+		field_77 := int8(*(*uint8)(unsafe.Add(params_70, 9)))
+		field_78 := uint8(*(*uint8)(unsafe.Add(params_70, 10)))
+		field_79 := int16(*(*uint16)(unsafe.Add(params_70, 12)))
+		field_80 := uint16(*(*uint16)(unsafe.Add(params_70, 14)))
+		field_81 := int32(*(*uint32)(unsafe.Add(params_70, 16)))
+		field_82 := uint32(*(*uint32)(unsafe.Add(params_70, 20)))
+		field_83 := int64(*(*uint64)(unsafe.Add(params_70, 24)))
+		field_84 := uint64(*(*uint64)(unsafe.Add(params_70, 32)))
+		field_85 := *(*float32)(unsafe.Add(params_70, 40))
+		field_86 := *(*float64)(unsafe.Add(params_70, 48))
+		field_87 := rune(*(*uint32)(unsafe.Add(params_70, 56)))
+		field_88 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_70, 60)))))), uint32(*(*uint32)(unsafe.Add(params_70, 64))))
+		field_75 := test_kitchen_1_0_0_types.Scalars{B: field_76, S8: field_77, U8: field_78, S16: field_79, U16: field_80, S32: field_81, U32: field_82, S64: field_83, U64: field_84, F32: field_85, F64: field_86, C: field_87, S: field_88}
+		base_90 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_70, 72)))))
+		list_91 := make([]string, uint32(*(*uint32)(unsafe.Add(params_70, 76))))
+		for i_92 := range list_91 {
+			list_91[i_92] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_90, i_92*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_90, i_92*8), 4))))
 		}
-		field_88 := list_90
-		elem_93 := uint16(*(*uint16)(unsafe.Add(params_69, 80)))
-		elem_94 := uint16(*(*uint16)(unsafe.Add(params_69, 82)))
-		elem_95 := uint16(*(*uint16)(unsafe.Add(params_69, 84)))
-		field_92 := [3]uint16{elem_93, elem_94, elem_95}
-		field_97 := uint8(*(*uint8)(unsafe.Add(params_69, 88)))
-		field_98 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_69, 92)))))), uint32(*(*uint32)(unsafe.Add(params_69, 96))))
-		field_96 := wit_types.Tuple2[uint8, string]{F0: field_97, F1: field_98}
-		variant_71 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_74, Tags: field_88, Fixed: field_92, Pair: field_96})
+		field_89 := list_91
+		elem_94 := uint16(*(*uint16)(unsafe.Add(params_70, 80)))
+		elem_95 := uint16(*(*uint16)(unsafe.Add(params_70, 82)))
+		elem_96 := uint16(*(*uint16)(unsafe.Add(params_70, 84)))
+		field_93 := [3]uint16{elem_94, elem_95, elem_96}
+		field_98 := uint8(*(*uint8)(unsafe.Add(params_70, 88)))
+		field_99 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_70, 92)))))), uint32(*(*uint32)(unsafe.Add(params_70, 96))))
+		field_97 := wit_types.Tuple2[uint8, string]{F0: field_98, F1: field_99}
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_75, Tags: field_89, Fixed: field_93, Pair: field_97})
 	default:
 		panic("bindgen: invalid discriminant for shape")
 	}
-	arg_70 := variant_71
+	arg_71 := variant_72
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
 		defer pinner_.Unpin()
-		impl_99 := export_test_kitchen_1_0_0_api.Exports.AsyncEcho
-		if impl_99 == nil {
+		impl_100 := export_test_kitchen_1_0_0_api.Exports.AsyncEcho
+		if impl_100 == nil {
 			panic("componentize-go: export test:kitchen/api@1.0.0#async-echo is not implemented: set export_test_kitchen_1_0_0_api.Exports.AsyncEcho in an init function")
 		}
-		result_100 := impl_99(arg_70)
-		ret_101 := wit_runtime.Allocate(pinner_, 104, 8)
-		switch result_100.Tag() {
+		result_101 := impl_100(arg_71)
+		ret_102 := wit_runtime.Allocate(pinner_, 104, 8)
+		switch result_101.Tag() {
 		case test_kitchen_1_0_0_types.ShapeNone:
-			*(*uint8)(ret_101) = 0
+			*(*uint8)(ret_102) = 0
 		case test_kitchen_1_0_0_types.ShapeCircle:
-			*(*uint8)(ret_101) = 1
-			payload_102 := result_100.Circle()
-			*(*float32)(unsafe.Add(ret_101, 8)) = payload_102
+			*(*uint8)(ret_102) = 1
+			payload_103 := result_101.Circle()
+			*(*float32)(unsafe.Add(ret_102, 8)) = payload_103
 		case test_kitchen_1_0_0_types.ShapeRect:
-			*(*uint8)(ret_101) = 2
-			payload_103 := result_100.Rect()
-			*(*float64)(unsafe.Add(ret_101, 8)) = payload_103.F0
-			*(*float64)(unsafe.Add(ret_101, 16)) = payload_103.F1
+			*(*uint8)(ret_102) = 2
+			payload_104 := result_101.Rect()
+			*(*float64)(unsafe.Add(ret_102, 8)) = payload_104.F0
+			*(*float64)(unsafe.Add(ret_102, 16)) = payload_104.F1
 		case test_kitchen_1_0_0_types.ShapeNamed:
-			*(*uint8)(ret_101) = 3
-			payload_104 := result_100.Named()
-			str_105 := unsafe.Pointer(unsafe.StringData(payload_104))
-			pinner_.Pin(str_105)
-			*(*uint32)(unsafe.Add(ret_101, 8)) = uint32(int32(uintptr(str_105)))
-			*(*uint32)(unsafe.Add(ret_101, 12)) = uint32(int32(len(payload_104)))
+			*(*uint8)(ret_102) = 3
+			payload_105 := result_101.Named()
+			str_106 := unsafe.Pointer(unsafe.StringData(payload_105))
+			pinner_.Pin(str_106)
+			*(*uint32)(unsafe.Add(ret_102, 8)) = uint32(int32(uintptr(str_106)))
+			*(*uint32)(unsafe.Add(ret_102, 12)) = uint32(int32(len(payload_105)))
 		case test_kitchen_1_0_0_types.ShapeWide:
-			*(*uint8)(ret_101) = 4
-			payload_106 := result_100.Wide()
-			*(*uint64)(unsafe.Add(ret_101, 8)) = uint64(payload_106)
+			*(*uint8)(ret_102) = 4
+			payload_107 := result_101.Wide()
+			*(*uint64)(unsafe.Add(ret_102, 8)) = uint64(payload_107)
 		case test_kitchen_1_0_0_types.ShapeDeep:
-			*(*uint8)(ret_101) = 5
-			payload_107 := result_100.Deep()
-			if payload_107.Inner.B {
-				*(*uint8)(unsafe.Add(ret_101, 8)) = 1
+			*(*uint8)(ret_102) = 5
+			payload_108 := result_101.Deep()
+			if payload_108.Inner.B {
+				*(*uint8)(unsafe.Add(ret_102, 8)) = 1
 			} else {
-				*(*uint8)(unsafe.Add(ret_101, 8)) = 0
+				*(*uint8)(unsafe.Add(ret_102, 8)) = 0
 			}
-			*(*uint8)(unsafe.Add(ret_101, 9)) = uint8(payload_107.Inner.S8)
-			*(*uint8)(unsafe.Add(ret_101, 10)) = uint8(payload_107.Inner.U8)
-			*(*uint16)(unsafe.Add(ret_101, 12)) = uint16(payload_107.Inner.S16)
-			*(*uint16)(unsafe.Add(ret_101, 14)) = uint16(payload_107.Inner.U16)
-			*(*uint32)(unsafe.Add(ret_101, 16)) = uint32(payload_107.Inner.S32)
-			*(*uint32)(unsafe.Add(ret_101, 20)) = uint32(payload_107.Inner.U32)
-			*(*uint64)(unsafe.Add(ret_101, 24)) = uint64(payload_107.Inner.S64)
-			*(*uint64)(unsafe.Add(ret_101, 32)) = uint64(payload_107.Inner.U64)
-			*(*float32)(unsafe.Add(ret_101, 40)) = payload_107.Inner.F32
-			*(*float64)(unsafe.Add(ret_101, 48)) = payload_107.Inner.F64
-			*(*uint32)(unsafe.Add(ret_101, 56)) = uint32(payload_107.Inner.C)
-			str_108 := unsafe.Pointer(unsafe.StringData(payload_107.Inner.S))
-			pinner_.Pin(str_108)
-			*(*uint32)(unsafe.Add(ret_101, 60)) = uint32(int32(uintptr(str_108)))
-			*(*uint32)(unsafe.Add(ret_101, 64)) = uint32(int32(len(payload_107.Inner.S)))
-			list_109 := wit_runtime.Allocate(pinner_, uintptr(len(payload_107.Tags))*8, 4)
-			for i_110, elem_111 := range payload_107.Tags {
-				str_112 := unsafe.Pointer(unsafe.StringData(elem_111))
-				pinner_.Pin(str_112)
-				*(*uint32)(unsafe.Add(list_109, i_110*8)) = uint32(int32(uintptr(str_112)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_109, i_110*8), 4)) = uint32(int32(len(elem_111)))
+			*(*uint8)(unsafe.Add(ret_102, 9)) = uint8(payload_108.Inner.S8)
+			*(*uint8)(unsafe.Add(ret_102, 10)) = uint8(payload_108.Inner.U8)
+			*(*uint16)(unsafe.Add(ret_102, 12)) = uint16(payload_108.Inner.S16)
+			*(*uint16)(unsafe.Add(ret_102, 14)) = uint16(payload_108.Inner.U16)
+			*(*uint32)(unsafe.Add(ret_102, 16)) = uint32(payload_108.Inner.S32)
+			*(*uint32)(unsafe.Add(ret_102, 20)) = uint32(payload_108.Inner.U32)
+			*(*uint64)(unsafe.Add(ret_102, 24)) = uint64(payload_108.Inner.S64)
+			*(*uint64)(unsafe.Add(ret_102, 32)) = uint64(payload_108.Inner.U64)
+			*(*float32)(unsafe.Add(ret_102, 40)) = payload_108.Inner.F32
+			*(*float64)(unsafe.Add(ret_102, 48)) = payload_108.Inner.F64
+			*(*uint32)(unsafe.Add(ret_102, 56)) = uint32(payload_108.Inner.C)
+			str_109 := unsafe.Pointer(unsafe.StringData(payload_108.Inner.S))
+			pinner_.Pin(str_109)
+			*(*uint32)(unsafe.Add(ret_102, 60)) = uint32(int32(uintptr(str_109)))
+			*(*uint32)(unsafe.Add(ret_102, 64)) = uint32(int32(len(payload_108.Inner.S)))
+			list_110 := wit_runtime.Allocate(pinner_, uintptr(len(payload_108.Tags))*8, 4)
+			for i_111, elem_112 := range payload_108.Tags {
+				str_113 := unsafe.Pointer(unsafe.StringData(elem_112))
+				pinner_.Pin(str_113)
+				*(*uint32)(unsafe.Add(list_110, i_111*8)) = uint32(int32(uintptr(str_113)))
+				*(*uint32)(unsafe.Add(unsafe.Add(list_110, i_111*8), 4)) = uint32(int32(len(elem_112)))
 			}
-			*(*uint32)(unsafe.Add(ret_101, 72)) = uint32(int32(uintptr(list_109)))
-			*(*uint32)(unsafe.Add(ret_101, 76)) = uint32(int32(len(payload_107.Tags)))
-			*(*uint16)(unsafe.Add(ret_101, 80)) = uint16(payload_107.Fixed[0])
-			*(*uint16)(unsafe.Add(ret_101, 82)) = uint16(payload_107.Fixed[1])
-			*(*uint16)(unsafe.Add(ret_101, 84)) = uint16(payload_107.Fixed[2])
-			*(*uint8)(unsafe.Add(ret_101, 88)) = uint8(payload_107.Pair.F0)
-			str_113 := unsafe.Pointer(unsafe.StringData(payload_107.Pair.F1))
-			pinner_.Pin(str_113)
-			*(*uint32)(unsafe.Add(ret_101, 92)) = uint32(int32(uintptr(str_113)))
-			*(*uint32)(unsafe.Add(ret_101, 96)) = uint32(int32(len(payload_107.Pair.F1)))
+			*(*uint32)(unsafe.Add(ret_102, 72)) = uint32(int32(uintptr(list_110)))
+			*(*uint32)(unsafe.Add(ret_102, 76)) = uint32(int32(len(payload_108.Tags)))
+			*(*uint16)(unsafe.Add(ret_102, 80)) = uint16(payload_108.Fixed[0])
+			*(*uint16)(unsafe.Add(ret_102, 82)) = uint16(payload_108.Fixed[1])
+			*(*uint16)(unsafe.Add(ret_102, 84)) = uint16(payload_108.Fixed[2])
+			*(*uint8)(unsafe.Add(ret_102, 88)) = uint8(payload_108.Pair.F0)
+			str_114 := unsafe.Pointer(unsafe.StringData(payload_108.Pair.F1))
+			pinner_.Pin(str_114)
+			*(*uint32)(unsafe.Add(ret_102, 92)) = uint32(int32(uintptr(str_114)))
+			*(*uint32)(unsafe.Add(ret_102, 96)) = uint32(int32(len(payload_108.Pair.F1)))
 		}
-		wasm_task_return_test_kitchen_api_1_0_0_async_echo(int32(uintptr(ret_101)))
+		wasm_task_return_test_kitchen_api_1_0_0_async_echo(int32(uintptr(ret_102)))
 	})))
 }
 
@@ -341,14 +342,14 @@ func wasm_task_return_test_kitchen_api_1_0_0_async_echo(arg0 int32)
 
 //go:wasmexport [async-lift]test:kitchen/api@1.0.0#async-stream
 func wasm_export_test_kitchen_api_1_0_0_async_stream(arg0 int32) int32 {
-	arg_114 := export_test_kitchen_1_0_0_api.LiftStreamU8(arg0)
+	arg_115 := export_test_kitchen_1_0_0_api.LiftStreamU8(arg0)
 	return int32(exitTask_(wit_async.Run(func() {
-		impl_115 := export_test_kitchen_1_0_0_api.Exports.AsyncStream
-		if impl_115 == nil {
+		impl_116 := export_test_kitchen_1_0_0_api.Exports.AsyncStream
+		if impl_116 == nil {
 			panic("componentize-go: export test:kitchen/api@1.0.0#async-stream is not implemented: set export_test_kitchen_1_0_0_api.Exports.AsyncStream in an init function")
 		}
-		result_116 := impl_115(arg_114)
-		wasm_task_return_test_kitchen_api_1_0_0_async_stream(result_116.TakeHandle())
+		result_117 := impl_116(arg_115)
+		wasm_task_return_test_kitchen_api_1_0_0_async_stream(result_117.TakeHandle())
 	})))
 }
 
@@ -363,11 +364,11 @@ func wasm_task_return_test_kitchen_api_1_0_0_async_stream(arg0 int32)
 //go:wasmexport [async-lift]test:kitchen/api@1.0.0#async-nothing
 func wasm_export_test_kitchen_api_1_0_0_async_nothing() int32 {
 	return int32(exitTask_(wit_async.Run(func() {
-		impl_117 := export_test_kitchen_1_0_0_api.Exports.AsyncNothing
-		if impl_117 == nil {
+		impl_118 := export_test_kitchen_1_0_0_api.Exports.AsyncNothing
+		if impl_118 == nil {
 			panic("componentize-go: export test:kitchen/api@1.0.0#async-nothing is not implemented: set export_test_kitchen_1_0_0_api.Exports.AsyncNothing in an init function")
 		}
-		impl_117()
+		impl_118()
 		wasm_task_return_test_kitchen_api_1_0_0_async_nothing()
 	})))
 }
@@ -382,49 +383,49 @@ func wasm_task_return_test_kitchen_api_1_0_0_async_nothing()
 
 //go:wasmexport test:kitchen/api@1.0.0#use-imported
 func wasm_export_test_kitchen_api_1_0_0_use_imported(arg0 int32, arg1 int32) int32 {
-	borrow_119 := arg0
-	arg_118 := test_kitchen_1_0_0_types.CounterBorrow(borrow_119)
-	arg_120 := test_kitchen_1_0_0_types.CounterFromHandle(arg1)
-	impl_121 := export_test_kitchen_1_0_0_api.Exports.UseImported
-	if impl_121 == nil {
+	borrow_120 := arg0
+	arg_119 := test_kitchen_1_0_0_types.CounterBorrow(borrow_120)
+	arg_121 := test_kitchen_1_0_0_types.CounterFromHandle(arg1)
+	impl_122 := export_test_kitchen_1_0_0_api.Exports.UseImported
+	if impl_122 == nil {
 		panic("componentize-go: export test:kitchen/api@1.0.0#use-imported is not implemented: set export_test_kitchen_1_0_0_api.Exports.UseImported in an init function")
 	}
-	result_122 := impl_121(arg_118, arg_120)
-	test_kitchen_1_0_0_types.CounterDropBorrow(borrow_119)
-	return result_122.TakeHandle()
+	result_123 := impl_122(arg_119, arg_121)
+	test_kitchen_1_0_0_types.CounterDropBorrow(borrow_120)
+	return result_123.TakeHandle()
 }
 
 //go:wasmexport [async-lift]run
 func wasm_export_run(arg0 int32, arg1 int32) int32 {
-	base_124 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(arg0)))
-	list_125 := make([]string, uint32(arg1))
-	for i_126 := range list_125 {
-		list_125[i_126] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_124, i_126*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_124, i_126*8), 4))))
+	base_125 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(arg0)))
+	list_126 := make([]string, uint32(arg1))
+	for i_127 := range list_126 {
+		list_126[i_127] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_125, i_127*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_125, i_127*8), 4))))
 	}
-	arg_123 := list_125
+	arg_124 := list_126
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
 		defer pinner_.Unpin()
-		impl_127 := export_test_kitchen_kitchen_1_0_0.Exports.Run
-		if impl_127 == nil {
+		impl_128 := export_test_kitchen_kitchen_1_0_0.Exports.Run
+		if impl_128 == nil {
 			panic("componentize-go: export run is not implemented: set export_test_kitchen_kitchen_1_0_0.Exports.Run in an init function")
 		}
-		result_128 := impl_127(arg_123)
-		var v_129 int32
+		result_129 := impl_128(arg_124)
 		var v_130 int32
 		var v_131 int32
-		switch result_128.Tag() {
+		var v_132 int32
+		switch result_129.Tag() {
 		case wit_types.ResultOk:
-			v_129 = 0
+			v_130 = 0
 		case wit_types.ResultErr:
-			v_129 = 1
-			payload_132 := result_128.Err()
-			str_133 := unsafe.Pointer(unsafe.StringData(payload_132))
-			pinner_.Pin(str_133)
-			v_130 = int32(uintptr(str_133))
-			v_131 = int32(len(payload_132))
+			v_130 = 1
+			payload_133 := result_129.Err()
+			str_134 := unsafe.Pointer(unsafe.StringData(payload_133))
+			pinner_.Pin(str_134)
+			v_131 = int32(uintptr(str_134))
+			v_132 = int32(len(payload_133))
 		}
-		wasm_task_return_run(v_129, v_130, v_131)
+		wasm_task_return_run(v_130, v_131, v_132)
 	})))
 }
 
@@ -438,17 +439,17 @@ func wasm_task_return_run(arg0 int32, arg1 int32, arg2 int32)
 
 //go:wasmexport version
 func wasm_export_version() int32 {
-	impl_134 := export_test_kitchen_kitchen_1_0_0.Exports.Version
-	if impl_134 == nil {
+	impl_135 := export_test_kitchen_kitchen_1_0_0.Exports.Version
+	if impl_135 == nil {
 		panic("componentize-go: export version is not implemented: set export_test_kitchen_kitchen_1_0_0.Exports.Version in an init function")
 	}
-	result_135 := impl_134()
-	ret_136 := wit_runtime.Allocate(exportPinner_, 8, 4)
-	str_137 := unsafe.Pointer(unsafe.StringData(result_135))
-	exportPinner_.Pin(str_137)
-	*(*uint32)(ret_136) = uint32(int32(uintptr(str_137)))
-	*(*uint32)(unsafe.Add(ret_136, 4)) = uint32(int32(len(result_135)))
-	return int32(uintptr(ret_136))
+	result_136 := impl_135()
+	ret_137 := wit_runtime.Allocate(exportPinner_, 8, 4)
+	str_138 := unsafe.Pointer(unsafe.StringData(result_136))
+	exportPinner_.Pin(str_138)
+	*(*uint32)(ret_137) = uint32(int32(uintptr(str_138)))
+	*(*uint32)(unsafe.Add(ret_137, 4)) = uint32(int32(len(result_136)))
+	return int32(uintptr(ret_137))
 }
 
 //go:wasmexport cabi_post_version

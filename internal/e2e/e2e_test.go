@@ -1,0 +1,129 @@
+// Package e2e builds real components with componentize-go on stock Go and
+// runs them in the local host (spintest): the seed's raw WASI 0.3 hello,
+// a WASI 0.2 hello, a custom timer trigger and the ABI conformance echo.
+package e2e
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spin-go/sdk/internal/bindgen"
+	"github.com/spin-go/sdk/internal/toolchain"
+	"github.com/spin-go/sdk/internal/wit"
+	"github.com/spin-go/sdk/spintest"
+)
+
+func short(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs components")
+	}
+}
+
+// userModule copies testdata/<name> into a fresh module (as a user's app
+// would be), generates its bindings with componentize-go's generator and
+// returns its folder.
+func userModule(t *testing.T, name, world string) string {
+	dir := filepath.Join(t.TempDir(), name)
+	src := filepath.Join("testdata", name)
+	require.NoError(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	}))
+	sum, err := os.ReadFile(filepath.Join("..", "..", "go.sum"))
+	require.NoError(t, err)
+	module := "example.com/" + name
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module "+module+"\n\ngo 1.25\n\nrequire go.bytecodealliance.org/pkg v0.2.1\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644))
+	res, err := wit.Load([]string{filepath.Join(dir, "wit")}, wit.Options{})
+	require.NoError(t, err)
+	w, err := res.World(world)
+	require.NoError(t, err)
+	files, err := bindgen.Generate(w, bindgen.Options{ImportPath: module})
+	require.NoError(t, err)
+	for _, f := range files {
+		p := filepath.Join(dir, f.Path)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, f.Content, 0o644))
+	}
+	return dir
+}
+
+// TestRawWASI03Hello is the seed's raw handler, built with the union of
+// wasi:http/service and Spin's platform world.
+func TestRawWASI03Hello(t *testing.T) {
+	short(t)
+	comp := spintest.Build(t, filepath.Join("..", "..", "examples", "hello"), spintest.BuildOptions{
+		Worlds: []string{"wasi:http/service@0.3.0-rc-2026-03-15", "platform"},
+	})
+	srv := spintest.Serve(t, comp)
+	for _, path := range []string{"/", "/some/path?q=1"} {
+		resp, body := srv.Get(t, path)
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, "text/plain", resp.Header.Get("content-type"))
+		assert.Equal(t, "Hello, Spin", body)
+	}
+}
+
+func TestWASI02Hello(t *testing.T) {
+	short(t)
+	comp := spintest.Build(t, filepath.Join("..", "..", "examples", "hello-wasi02"), spintest.BuildOptions{
+		Worlds: []string{"fermyon:spin/http-trigger@3.0.0"},
+	})
+	srv := spintest.Serve(t, comp)
+	resp, body := srv.Get(t, "/")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "text/plain", resp.Header.Get("content-type"))
+	assert.Equal(t, "Hello, Spin", body)
+}
+
+// TestTimerTrigger runs a custom trigger world: the host invokes
+// handle-timer-request on every tick and implements the log import.
+func TestTimerTrigger(t *testing.T) {
+	short(t)
+	dir := userModule(t, "timer", "timer")
+	comp := spintest.Build(t, dir, spintest.BuildOptions{WitPaths: []string{filepath.Join(dir, "wit")}, Worlds: []string{"timer"}})
+	results, logs := spintest.Invoke(t, comp, "handle-timer-request", []any{"tock"}, 3, 50*time.Millisecond, "log")
+	assert.Equal(t, []string{`"handled TOCK"`, `"handled TOCK"`, `"handled TOCK"`}, results)
+	assert.Equal(t, []string{`{"log":["tick tock"]}`, `{"log":["tick tock"]}`, `{"log":["tick tock"]}`}, logs)
+}
+
+// TestEchoConformance calls every export of the echo world, synchronous
+// and async, with many values and checks each echo in the host.
+func TestEchoConformance(t *testing.T) {
+	short(t)
+	dir := userModule(t, "echo", "echo")
+	comp := spintest.Build(t, dir, spintest.BuildOptions{WitPaths: []string{filepath.Join(dir, "wit")}, Worlds: []string{"echo"}})
+	tc, err := toolchain.Ensure(context.Background())
+	require.NoError(t, err)
+	driver, err := filepath.Abs(filepath.Join("testdata", "echo", "driver.mjs"))
+	require.NoError(t, err)
+	cmd := exec.Command(tc.Node, driver, comp)
+	cmd.Dir = tc.Dir
+	cmd.Env = append(os.Environ(), "SPIN_GO_TOOLS="+tc.Dir, "SPIN_GO_TRANSPILE_CACHE="+filepath.Join(t.TempDir(), "transpiled"))
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	last := strings.TrimSpace(string(out))
+	if i := strings.LastIndex(last, "\n"); i >= 0 {
+		last = last[i+1:]
+	}
+	assert.Regexp(t, `^echo: [0-9]+ passed, 0 failed$`, last, "%s", out)
+}
