@@ -284,9 +284,9 @@ func (g *gen) emitAsyncShim(p, ep *goPkg, f *wit.Function, name, ident string, s
 		inner = fmt.Sprintf("pinner_ := &%s.Pinner{}\ndefer pinner_.Unpin()\n", p.use("runtime")) + inner
 	}
 	wa := p.use(pkgAsync)
-	p.printf("\n//go:wasmexport [async-lift]%s\nfunc wasm_export_%s(%s) int32 {\n%sreturn int32(exitTask_(%s.Run(func() {\n%s})))\n}\n",
+	p.printf("\n//go:wasmexport [async-lift]%s\nfunc wasm_export_%s(%s) int32 {\n%sinTask_ = true\nreturn int32(exitTask_(%s.Run(func() {\n%s})))\n}\n",
 		name, ident, coreDecl(sig.Params), lift.b.String(), wa, inner)
-	p.printf("\n//go:wasmexport [callback][async-lift]%s\nfunc wasm_callback_%s(event0, event1, event2 uint32) uint32 {\nreturn exitTask_(%s.Callback(event0, event1, event2))\n}\n",
+	p.printf("\n//go:wasmexport [callback][async-lift]%s\nfunc wasm_callback_%s(event0, event1, event2 uint32) uint32 {\ninTask_ = true\nreturn exitTask_(%s.Callback(event0, event1, event2))\n}\n",
 		name, ident, wa)
 	module := "[export]" + strings.TrimSuffix(strings.TrimSuffix(name, f.Name), "#")
 	if module == "[export]" {
@@ -296,15 +296,99 @@ func (g *gen) emitAsyncShim(p, ep *goPkg, f *wit.Function, name, ident string, s
 	if !p.helpers["exitTask_"] {
 		p.helpers["exitTask_"] = true
 		fmt.Fprintf(&p.aux, `
-// exitTask_ releases the memory the host allocated for the task once the
-// callback reports that it has exited: nothing is pending any more, so no
-// result can still be on its way into that memory.
+// inTask_ is set while an async export or its callback runs guest code;
+// the scheduler's timer hook may only start host waits then.
+var inTask_ bool
+
+// exitTask_ runs when guest code hands control back to the host. Once the
+// callback reports that the task has exited, nothing is pending any more,
+// so no result can still be on its way into memory the host allocated for
+// the task: that memory is released.
 func exitTask_(code uint32) uint32 {
+	inTask_ = false
 	if code&0xf == %[1]s.CALLBACK_CODE_EXIT {
 		%[2]s.Unpin()
 	}
 	return code
 }
 `, wa, p.use(pkgRuntime))
+		g.emitTimerHook(p)
 	}
+}
+
+// emitTimerHook lets sleeping goroutines wake up in async worlds. When no
+// goroutine can run but a timer is due, the runtime overlay's beforeIdle
+// calls the hook registered here (runtime.wasiOnTimer), which starts a
+// host-side wait (wasi:clocks/monotonic-clock wait-for) ending at the
+// deadline; the async runtime then returns to the host with that wait
+// pending, and the callback resumes the guest when it ends. Worlds that do
+// not import a WASI 0.3 monotonic clock get no hook: the Go runtime then
+// sleeps in poll_oneoff, blocking the instance until the timer fires.
+func (g *gen) emitTimerHook(p *goPkg) {
+	var clock *wit.Interface
+	for _, it := range g.world.Imports {
+		if it.Interface != nil && !it.Named() && strings.HasPrefix(it.Key, "wasi:clocks/monotonic-clock@0.3") {
+			clock = it.Interface
+			break
+		}
+	}
+	if clock == nil || clock.Function("wait-for") == nil || g.imports[clock] == nil {
+		return
+	}
+	mc := p.use(g.imports[clock].path)
+	p.use("unsafe") // for go:linkname
+	fmt.Fprintf(&p.aux, `
+//go:linkname wasiOnTimer runtime.wasiOnTimer
+func wasiOnTimer(fn func(deadline int64) bool)
+
+//go:linkname wasiNanotime runtime.wasiNanotime
+func wasiNanotime() int64
+
+var (
+	timerWake_    = make(chan int64)
+	timerPending_ []int64 // deadlines host waits have been started for
+)
+
+func init() {
+	go timerDispatch_()
+	wasiOnTimer(func(deadline int64) bool {
+		if !inTask_ {
+			return false
+		}
+		for _, d := range timerPending_ {
+			if d <= deadline {
+				return false // a wait ending no later is already pending
+			}
+		}
+		// Called by the scheduler: hand the deadline to the dispatcher
+		// without blocking (it is parked receiving when idle).
+		select {
+		case timerWake_ <- deadline:
+			timerPending_ = append(timerPending_, deadline)
+			return true
+		default:
+			return false
+		}
+	})
+}
+
+// timerDispatch_ starts one host wait per deadline it is told about.
+func timerDispatch_() {
+	for deadline := range timerWake_ {
+		go func(deadline int64) {
+			delay := deadline - wasiNanotime()
+			if delay < 0 {
+				delay = 0
+			}
+			%[1]s.WaitFor(uint64(delay))
+			for i, d := range timerPending_ {
+				if d == deadline {
+					timerPending_ = append(timerPending_[:i], timerPending_[i+1:]...)
+					break
+				}
+			}
+		}(deadline)
+	}
+}
+`, mc)
 }

@@ -127,3 +127,19 @@ func TestEchoConformance(t *testing.T) {
 	}
 	assert.Regexp(t, `^echo: [0-9]+ passed, 0 failed$`, last, "%s", out)
 }
+
+// TestTimersInAsyncExport: time.Sleep and time.After inside a handler and
+// in a goroutine streaming the body must resume (the scheduler hook waits
+// on the host's clock).
+func TestTimersInAsyncExport(t *testing.T) {
+	short(t)
+	comp := spintest.Build(t, filepath.Join("testdata", "sleepy"), spintest.BuildOptions{
+		Worlds: []string{"wasi:http/service@0.3.0-rc-2026-03-15", "platform"},
+	})
+	srv := spintest.Serve(t, comp)
+	start := time.Now()
+	resp, body := srv.Get(t, "/")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "chunk 0\nchunk 1\nchunk 2\nslept true\n", body)
+	assert.GreaterOrEqual(t, time.Since(start), 80*time.Millisecond)
+}

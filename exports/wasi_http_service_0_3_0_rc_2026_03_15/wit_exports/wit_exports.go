@@ -5,6 +5,7 @@ package wit_exports
 
 import (
 	"github.com/spin-go/sdk/exports/wasi_http_service_0_3_0_rc_2026_03_15/export_wasi_http_0_3_0_rc_2026_03_15_handler"
+	"github.com/spin-go/sdk/imports/wasi_clocks_0_3_0_rc_2026_03_15_monotonic_clock"
 	"github.com/spin-go/sdk/imports/wasi_http_0_3_0_rc_2026_03_15_types"
 	wit_async "go.bytecodealliance.org/pkg/wit/async"
 	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
@@ -18,6 +19,7 @@ var exportPinner_ = &runtime.Pinner{}
 //go:wasmexport [async-lift]wasi:http/handler@0.3.0-rc-2026-03-15#handle
 func wasm_export_wasi_http_handler_0_3_0_rc_2026_03_15_handle(arg0 int32) int32 {
 	arg_1 := wasi_http_0_3_0_rc_2026_03_15_types.RequestFromHandle(arg0)
+	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
 		defer pinner_.Unpin()
@@ -474,18 +476,78 @@ func wasm_export_wasi_http_handler_0_3_0_rc_2026_03_15_handle(arg0 int32) int32 
 
 //go:wasmexport [callback][async-lift]wasi:http/handler@0.3.0-rc-2026-03-15#handle
 func wasm_callback_wasi_http_handler_0_3_0_rc_2026_03_15_handle(event0, event1, event2 uint32) uint32 {
+	inTask_ = true
 	return exitTask_(wit_async.Callback(event0, event1, event2))
 }
 
 //go:wasmimport [export]wasi:http/handler@0.3.0-rc-2026-03-15 [task-return]handle
 func wasm_task_return_wasi_http_handler_0_3_0_rc_2026_03_15_handle(arg0 int32, arg1 int32, arg2 int32, arg3 int64, arg4 int32, arg5 int32, arg6 int32, arg7 int32)
 
-// exitTask_ releases the memory the host allocated for the task once the
-// callback reports that it has exited: nothing is pending any more, so no
-// result can still be on its way into that memory.
+// inTask_ is set while an async export or its callback runs guest code;
+// the scheduler's timer hook may only start host waits then.
+var inTask_ bool
+
+// exitTask_ runs when guest code hands control back to the host. Once the
+// callback reports that the task has exited, nothing is pending any more,
+// so no result can still be on its way into memory the host allocated for
+// the task: that memory is released.
 func exitTask_(code uint32) uint32 {
+	inTask_ = false
 	if code&0xf == wit_async.CALLBACK_CODE_EXIT {
 		wit_runtime.Unpin()
 	}
 	return code
+}
+
+//go:linkname wasiOnTimer runtime.wasiOnTimer
+func wasiOnTimer(fn func(deadline int64) bool)
+
+//go:linkname wasiNanotime runtime.wasiNanotime
+func wasiNanotime() int64
+
+var (
+	timerWake_    = make(chan int64)
+	timerPending_ []int64 // deadlines host waits have been started for
+)
+
+func init() {
+	go timerDispatch_()
+	wasiOnTimer(func(deadline int64) bool {
+		if !inTask_ {
+			return false
+		}
+		for _, d := range timerPending_ {
+			if d <= deadline {
+				return false // a wait ending no later is already pending
+			}
+		}
+		// Called by the scheduler: hand the deadline to the dispatcher
+		// without blocking (it is parked receiving when idle).
+		select {
+		case timerWake_ <- deadline:
+			timerPending_ = append(timerPending_, deadline)
+			return true
+		default:
+			return false
+		}
+	})
+}
+
+// timerDispatch_ starts one host wait per deadline it is told about.
+func timerDispatch_() {
+	for deadline := range timerWake_ {
+		go func(deadline int64) {
+			delay := deadline - wasiNanotime()
+			if delay < 0 {
+				delay = 0
+			}
+			wasi_clocks_0_3_0_rc_2026_03_15_monotonic_clock.WaitFor(uint64(delay))
+			for i, d := range timerPending_ {
+				if d == deadline {
+					timerPending_ = append(timerPending_[:i], timerPending_[i+1:]...)
+					break
+				}
+			}
+		}(deadline)
+	}
 }

@@ -36,25 +36,25 @@ function importedInterfaces(wit) {
 // (`ns:pkg/iface`, unversioned, as jco's instantiate expects).
 async function buildImports(wit, extra = {}) {
   const imports = { ...extra };
-  const seen = {};
   for (const imp of importedInterfaces(wit)) {
-    if (seen[imp.key] && seen[imp.key] !== imp.version) {
-      throw new Error(`component imports both ${imp.key}@${seen[imp.key]} and @${imp.version}; the jco host cannot tell them apart`);
-    }
-    seen[imp.key] = imp.version;
-    if (imports[imp.key]) continue;
+    if (extra[imp.key]) continue;
     if (imp.ns !== 'wasi') {
       // Types-only interfaces need no implementation; functions of an
       // interface nobody provides fail when called.
       console.error(`spin-go host: no implementation of ${imp.key}@${imp.version}; its functions will fail if called`);
-      imports[imp.key] = {};
+      imports[imp.key] ??= {};
       continue;
     }
     const shim = imp.version.startsWith('0.3') ? 'preview3-shim' : 'preview2-shim';
     const mod = await import(`@bytecodealliance/${shim}/${imp.pkg}`);
-    const ns = mod[camel(imp.iface)];
-    if (!ns) throw new Error(`${shim} has no ${imp.pkg}/${imp.iface} (needed by ${imp.key}@${imp.version})`);
-    imports[imp.key] = ns;
+    // Interfaces that only define types (wasi:clocks/types) have no shim.
+    const ns = mod[camel(imp.iface)] ?? {};
+    // jco's instantiate keys imports without versions, so a component that
+    // imports an interface at two versions (the preview1 adapter uses WASI
+    // 0.2 clocks, Go's timer hook 0.3) gets one object with the functions
+    // of both: the names differ (subscribe-duration vs wait-for), and the
+    // ones both have (now) mean the same.
+    imports[imp.key] = { ...ns, ...(imports[imp.key] ?? {}) };
   }
   return imports;
 }

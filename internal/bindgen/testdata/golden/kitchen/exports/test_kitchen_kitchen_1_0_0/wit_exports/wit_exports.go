@@ -53,6 +53,7 @@ func wasm_export_post_test_kitchen_api_1_0_0__method_session_name(arg0 int32) {
 func wasm_export_test_kitchen_api_1_0_0__method_session_touch(arg0 int32, arg1 int32) int32 {
 	arg_8 := export_test_kitchen_1_0_0_api.SessionFromRep(arg0)
 	arg_9 := uint32(arg1)
+	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
 		defer pinner_.Unpin()
@@ -70,6 +71,7 @@ func wasm_export_test_kitchen_api_1_0_0__method_session_touch(arg0 int32, arg1 i
 
 //go:wasmexport [callback][async-lift]test:kitchen/api@1.0.0#[method]session.touch
 func wasm_callback_test_kitchen_api_1_0_0__method_session_touch(event0, event1, event2 uint32) uint32 {
+	inTask_ = true
 	return exitTask_(wit_async.Callback(event0, event1, event2))
 }
 
@@ -255,6 +257,7 @@ func wasm_export_test_kitchen_api_1_0_0_async_echo(arg0 int32) int32 {
 		panic("bindgen: invalid discriminant for shape")
 	}
 	arg_71 := variant_72
+	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
 		defer pinner_.Unpin()
@@ -334,6 +337,7 @@ func wasm_export_test_kitchen_api_1_0_0_async_echo(arg0 int32) int32 {
 
 //go:wasmexport [callback][async-lift]test:kitchen/api@1.0.0#async-echo
 func wasm_callback_test_kitchen_api_1_0_0_async_echo(event0, event1, event2 uint32) uint32 {
+	inTask_ = true
 	return exitTask_(wit_async.Callback(event0, event1, event2))
 }
 
@@ -343,6 +347,7 @@ func wasm_task_return_test_kitchen_api_1_0_0_async_echo(arg0 int32)
 //go:wasmexport [async-lift]test:kitchen/api@1.0.0#async-stream
 func wasm_export_test_kitchen_api_1_0_0_async_stream(arg0 int32) int32 {
 	arg_115 := export_test_kitchen_1_0_0_api.LiftStreamU8(arg0)
+	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		impl_116 := export_test_kitchen_1_0_0_api.Exports.AsyncStream
 		if impl_116 == nil {
@@ -355,6 +360,7 @@ func wasm_export_test_kitchen_api_1_0_0_async_stream(arg0 int32) int32 {
 
 //go:wasmexport [callback][async-lift]test:kitchen/api@1.0.0#async-stream
 func wasm_callback_test_kitchen_api_1_0_0_async_stream(event0, event1, event2 uint32) uint32 {
+	inTask_ = true
 	return exitTask_(wit_async.Callback(event0, event1, event2))
 }
 
@@ -363,6 +369,7 @@ func wasm_task_return_test_kitchen_api_1_0_0_async_stream(arg0 int32)
 
 //go:wasmexport [async-lift]test:kitchen/api@1.0.0#async-nothing
 func wasm_export_test_kitchen_api_1_0_0_async_nothing() int32 {
+	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		impl_118 := export_test_kitchen_1_0_0_api.Exports.AsyncNothing
 		if impl_118 == nil {
@@ -375,6 +382,7 @@ func wasm_export_test_kitchen_api_1_0_0_async_nothing() int32 {
 
 //go:wasmexport [callback][async-lift]test:kitchen/api@1.0.0#async-nothing
 func wasm_callback_test_kitchen_api_1_0_0_async_nothing(event0, event1, event2 uint32) uint32 {
+	inTask_ = true
 	return exitTask_(wit_async.Callback(event0, event1, event2))
 }
 
@@ -403,6 +411,7 @@ func wasm_export_run(arg0 int32, arg1 int32) int32 {
 		list_126[i_127] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_125, i_127*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_125, i_127*8), 4))))
 	}
 	arg_124 := list_126
+	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
 		defer pinner_.Unpin()
@@ -431,6 +440,7 @@ func wasm_export_run(arg0 int32, arg1 int32) int32 {
 
 //go:wasmexport [callback][async-lift]run
 func wasm_callback_run(event0, event1, event2 uint32) uint32 {
+	inTask_ = true
 	return exitTask_(wit_async.Callback(event0, event1, event2))
 }
 
@@ -457,10 +467,16 @@ func wasm_export_post_version(arg0 int32) {
 	exportPinner_.Unpin()
 }
 
-// exitTask_ releases the memory the host allocated for the task once the
-// callback reports that it has exited: nothing is pending any more, so no
-// result can still be on its way into that memory.
+// inTask_ is set while an async export or its callback runs guest code;
+// the scheduler's timer hook may only start host waits then.
+var inTask_ bool
+
+// exitTask_ runs when guest code hands control back to the host. Once the
+// callback reports that the task has exited, nothing is pending any more,
+// so no result can still be on its way into memory the host allocated for
+// the task: that memory is released.
 func exitTask_(code uint32) uint32 {
+	inTask_ = false
 	if code&0xf == wit_async.CALLBACK_CODE_EXIT {
 		wit_runtime.Unpin()
 	}
