@@ -17,7 +17,8 @@ echo "== go vet (native, and the generated bindings for wasip1/wasm)"
 go vet ./...
 GOOS=wasip1 GOARCH=wasm go vet ./imports/... ./exports/...
 
-echo "== go test"
+echo "== go test (the end-to-end tests install jco, the WASI shims and Node 26 from npm"
+echo "   into the spin-go cache on first use, then build and serve real components)"
 go test -count=1 ./...
 
 echo "== fuzz (bounded)"
@@ -25,5 +26,5 @@ fuzztime=${FUZZTIME:-20s}
 go test -run='^$' -fuzz='^FuzzParse$' -fuzztime="$fuzztime" ./internal/wit/syntax
 go test -run='^$' -fuzz='^FuzzLoad$' -fuzztime="$fuzztime" ./internal/wit
 
-echo "== benchmarks (smoke: each runs a few times)"
-go test -run='^$' -bench=. -benchtime=3x ./...
+echo "== benchmarks (each runs once: figures for the record, not pass/fail)"
+go test -run='^$' -bench=. -benchtime=1x ./...

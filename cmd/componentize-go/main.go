@@ -11,6 +11,7 @@
 //	bindings  generate Go bindings: [-o DIR] [--pkg-name IMPORTPATH]
 //	build     build the main package into a component: [-o main.wasm] [--go PATH]
 //	          [--tinygo[=PATH]] [--wasip1] [--adapt FILE]
+//	up        build, then serve the component locally: [--listen 127.0.0.1:3000]
 //
 // WIT is read from each -d path (a directory with an optional deps/ folder,
 // or a .wit file); without -d, from ./wit. Worlds are named in full
@@ -56,6 +57,7 @@ Commands:
   bindings  [-o DIR] [--pkg-name IMPORTPATH] generate Go bindings
   build     [-o main.wasm] [--go PATH] [--tinygo[=PATH]] [--wasip1] [--adapt FILE]
             build the main package into a component
+  up        [--listen 127.0.0.1:3000] build, then serve the component locally
 
 Flags:
 `
@@ -120,6 +122,7 @@ var commands = map[string]func(o *options, fs *flag.FlagSet, args []string, stdo
 	"wit":      cmdWit,
 	"bindings": cmdBindings,
 	"build":    cmdBuild,
+	"up":       cmdUp,
 }
 
 // load reads the WIT the options point at and selects the world(s).

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -146,8 +147,7 @@ func goBuild(ctx context.Context, o Options, out string) error {
 func goEnv(ctx context.Context, o Options) (string, string, error) {
 	out, err := exec.CommandContext(ctx, o.Go, "env", "GOROOT", "GOVERSION").Output()
 	if err != nil {
-		var notFound *exec.Error
-		if errors.As(err, &notFound) {
+		if notFound(err) {
 			return "", "", fmt.Errorf("no Go toolchain found (%s): install Go 1.25 or newer, or pass --go PATH", o.Go)
 		}
 		return "", "", fmt.Errorf("%s env: %v", o.Go, err)
@@ -157,6 +157,13 @@ func goEnv(ctx context.Context, o Options) (string, string, error) {
 		return "", "", fmt.Errorf("%s env printed %q", o.Go, out)
 	}
 	return lines[0], lines[1], nil
+}
+
+// notFound reports whether running a command failed because it does not
+// exist (not on PATH, or no file at the given path).
+func notFound(err error) bool {
+	var ee *exec.Error
+	return errors.As(err, &ee) || errors.Is(err, fs.ErrNotExist)
 }
 
 func copyFile(src, dst string) error {
@@ -190,8 +197,7 @@ func tinyGoBuild(ctx context.Context, o Options, w *wit.World, work string, asyn
 	cmd.Stdout = o.Stderr
 	cmd.Stderr = io.MultiWriter(o.Stderr, &stderr)
 	if err := cmd.Run(); err != nil {
-		var notFound *exec.Error
-		if errors.As(err, &notFound) {
+		if notFound(err) {
 			return fmt.Errorf("tinygo not found (%s): install TinyGo or pass --tinygo=PATH", o.TinyGo)
 		}
 		return fmt.Errorf("tinygo build failed (see its output above)")

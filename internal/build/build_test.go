@@ -1,0 +1,217 @@
+package build
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPatchRuntime(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "runtime", "lock_wasip1.go"))
+	require.NoError(t, err)
+	patched, err := PatchRuntime(string(src))
+	require.NoError(t, err, "this Go's runtime must be patchable")
+	assert.Contains(t, patched, "func wasiOnIdle(fn func() bool)")
+	assert.Contains(t, patched, "func wasiOnTimer(fn func(deadline int64) bool)")
+	assert.NotContains(t, patched, idleOriginal)
+
+	_, err = PatchRuntime(patched)
+	assert.ErrorContains(t, err, "already defines wasiOnIdle")
+	_, err = PatchRuntime(strings.Replace(string(src), "return nil, false", "return nil, true", 1))
+	assert.ErrorContains(t, err, "does not contain the expected beforeIdle")
+}
+
+func TestMakeOverlayNamesTheGoVersion(t *testing.T) {
+	goroot := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(goroot, "src", "runtime"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(goroot, "src", "runtime", "lock_wasip1.go"), []byte("package runtime\n"), 0o644))
+	_, err := MakeOverlay(goroot, "go1.99.1", t.TempDir())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "go1.99.1")
+	assert.Contains(t, err.Error(), "supported Go versions are 1.25 and 1.26")
+}
+
+// module writes a small main module into a temp dir.
+func module(t *testing.T, files map[string]string) string {
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	return dir
+}
+
+const worldWIT = "package test:app@0.1.0;\nworld app {\n  export run: func() -> string;\n}\n"
+
+func TestFindConfig(t *testing.T) {
+	ctx := context.Background()
+	dir := module(t, map[string]string{
+		"go.mod":                   "module example.com/app\n\ngo 1.25\n",
+		"main.go":                  "package main\n\nfunc main() {}\n",
+		"componentize-go.toml":     "worlds = [\"app\"]\nwit_paths = [\"mywit\"]\n",
+		"mywit/app.wit":            worldWIT,
+		"other/wit/x.wit":          worldWIT,
+		"bad/go.mod":               "module example.com/bad\n\ngo 1.25\n",
+		"bad/main.go":              "package main\n\nfunc main() {}\n",
+		"bad/componentize-go.toml": "world = [\"typo\"]\n",
+	})
+	cfg, err := findConfig(ctx, Options{Dir: dir, Go: "go"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{filepath.Join(dir, "mywit")}, cfg.witPaths)
+	assert.Equal(t, []string{"app"}, cfg.worlds)
+
+	// Flags win over the file.
+	cfg, err = findConfig(ctx, Options{Dir: dir, Go: "go", WitPaths: []string{"other/wit"}, Worlds: []string{"x"}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{filepath.Join(dir, "other", "wit")}, cfg.witPaths)
+
+	_, err = findConfig(ctx, Options{Dir: filepath.Join(dir, "bad"), Go: "go"})
+	assert.ErrorContains(t, err, `componentize-go.toml: unknown key "world"`)
+}
+
+func TestNoWITIsAOneLineError(t *testing.T) {
+	dir := module(t, map[string]string{
+		"go.mod":  "module example.com/app\n\ngo 1.25\n",
+		"main.go": "package main\n\nfunc main() {}\n",
+	})
+	_, err := Build(context.Background(), Options{Dir: dir})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no WIT found")
+	assert.NotContains(t, err.Error(), "\n")
+}
+
+func TestGoBuildErrorsAreShownAsGoPrintsThem(t *testing.T) {
+	dir := module(t, map[string]string{
+		"go.mod":      "module example.com/app\n\ngo 1.25\n",
+		"main.go":     "package main\n\nfunc main() { undefinedThing() }\n",
+		"wit/app.wit": worldWIT,
+	})
+	var log strings.Builder
+	_, err := Build(context.Background(), Options{Dir: dir, Stderr: &log})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "go build failed")
+	assert.Contains(t, log.String(), "undefined: undefinedThing")
+}
+
+// fakeTool puts an executable that records its arguments on PATH.
+func fakeTool(t *testing.T, name, script string) (dir, argsFile string) {
+	dir = t.TempDir()
+	argsFile = filepath.Join(dir, "args")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\nprintf '%s\\n' \"$@\" > "+argsFile+"\n"+script), 0o755))
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return dir, argsFile
+}
+
+// TestTinyGoCommandLines checks the exact TinyGo invocations with a fake
+// tinygo on PATH (TinyGo cannot be installed on this machine).
+func TestTinyGoCommandLines(t *testing.T) {
+	_, argsFile := fakeTool(t, "tinygo", "")
+	dir := module(t, map[string]string{
+		"go.mod":      "module example.com/app\n\ngo 1.25\n",
+		"main.go":     "package main\n\nfunc main() {}\n",
+		"wit/app.wit": worldWIT,
+	})
+	out := filepath.Join(t.TempDir(), "app.wasm")
+	res, err := Build(context.Background(), Options{Dir: dir, TinyGo: "tinygo", Output: out})
+	require.NoError(t, err)
+	assert.Equal(t, "tinygo", res.Backend)
+	args, _ := os.ReadFile(argsFile)
+	lines := strings.Split(strings.TrimSpace(string(args)), "\n")
+	require.Len(t, lines, 9)
+	assert.Equal(t, []string{"build", "-target=wasip2", "--wit-package"}, lines[:3])
+	assert.True(t, strings.HasSuffix(lines[3], "world.wit"))
+	assert.Equal(t, []string{"--wit-world", "app", "-o", out, "."}, lines[4:])
+
+	_, err = Build(context.Background(), Options{Dir: dir, TinyGo: "tinygo", WASIP1: true, Output: out})
+	require.NoError(t, err)
+	args, _ = os.ReadFile(argsFile)
+	assert.Equal(t, "build\n-target=wasip1\n-buildmode=c-shared\n-o\n"+out+"\n.\n", string(args))
+
+	_, err = Build(context.Background(), Options{Dir: dir, TinyGo: "/nonexistent/tinygo", Output: out})
+	assert.ErrorContains(t, err, "tinygo not found (/nonexistent/tinygo)")
+}
+
+func TestTinyGoRefusesAsyncWorlds(t *testing.T) {
+	dir := module(t, map[string]string{
+		"go.mod":      "module example.com/app\n\ngo 1.25\n",
+		"main.go":     "package main\n\nfunc main() {}\n",
+		"wit/app.wit": "package test:app@0.1.0;\nworld app {\n  export run: async func() -> string;\n}\n",
+	})
+	_, err := Build(context.Background(), Options{Dir: dir, TinyGo: "tinygo"})
+	assert.ErrorContains(t, err, "TinyGo cannot build test:app/app@0.1.0: it needs the WASI 0.3 async ABI")
+}
+
+func TestWasmToolsBackendNeedsAnAdapter(t *testing.T) {
+	fakeTool(t, "wasm-tools", "")
+	_, err := chooseBackend(context.Background(), "")
+	assert.ErrorContains(t, err, "wasm-tools needs the WASI preview1 reactor adapter: pass --adapt")
+	b, err := chooseBackend(context.Background(), "/some/adapter.wasm")
+	require.NoError(t, err)
+	assert.Equal(t, "wasm-tools", b.Name())
+}
+
+func TestWasmToolsBackendCommandLine(t *testing.T) {
+	_, argsFile := fakeTool(t, "wasm-tools", "cp \"$3\" \"$7\"\n")
+	b, err := chooseBackend(context.Background(), "/x/adapter.wasm")
+	require.NoError(t, err)
+	work := t.TempDir()
+	out, err := b.Componentize(context.Background(), []byte("core"), work)
+	require.NoError(t, err)
+	assert.Equal(t, "core", string(out))
+	args, _ := os.ReadFile(argsFile)
+	assert.Equal(t, "component\nnew\n"+filepath.Join(work, "embedded.wasm")+"\n--adapt\nwasi_snapshot_preview1=/x/adapter.wasm\n-o\n"+filepath.Join(work, "component.wasm")+"\n", string(args))
+}
+
+func TestMissingBackendSaysWhatToInstall(t *testing.T) {
+	t.Setenv("SPIN_GO_CACHE", t.TempDir())
+	t.Setenv("PATH", t.TempDir()) // neither wasm-tools nor npm
+	_, err := chooseBackend(context.Background(), "")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "needs npm (Node.js)")
+	assert.Contains(t, err.Error(), "wasm-tools on PATH")
+}
+
+// BenchmarkBuildHello reports the build time of examples/hello with an
+// empty Go build cache (cold) and a warm one, and the component's size.
+func BenchmarkBuildHello(b *testing.B) {
+	if _, err := exec.LookPath("go"); err != nil {
+		b.Skip("no go")
+	}
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "examples", "hello"))
+	gocache, hadCache := os.LookupEnv("GOCACHE")
+	for _, mode := range []string{"cold", "warm"} {
+		b.Run(mode, func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "hello.wasm")
+			var size int64
+			for b.Loop() {
+				if mode == "cold" {
+					b.StopTimer()
+					os.Setenv("GOCACHE", b.TempDir())
+					b.StartTimer()
+				}
+				if _, err := Build(context.Background(), Options{Dir: dir, Output: out, Stderr: os.Stderr}); err != nil {
+					b.Fatal(err)
+				}
+				st, err := os.Stat(out)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = st.Size()
+			}
+			if hadCache {
+				os.Setenv("GOCACHE", gocache)
+			} else {
+				os.Unsetenv("GOCACHE")
+			}
+			b.ReportMetric(float64(size), "component-bytes")
+		})
+	}
+}
