@@ -4,12 +4,17 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spin-go/sdk/internal/bindgen"
+	"github.com/spin-go/sdk/internal/build"
 	"github.com/spin-go/sdk/internal/toolchain"
 	"github.com/spin-go/sdk/internal/wit"
 	"github.com/spin-go/sdk/spintest"
@@ -142,4 +148,72 @@ func TestTimersInAsyncExport(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "chunk 0\nchunk 1\nchunk 2\nslept true\n", body)
 	assert.GreaterOrEqual(t, time.Since(start), 80*time.Millisecond)
+}
+
+// TestStreamingBodiesAndTrailers posts a large body with trailers; the
+// component streams it back and forwards the trailers.
+func TestStreamingBodiesAndTrailers(t *testing.T) {
+	short(t)
+	comp := spintest.Build(t, filepath.Join("testdata", "echobody"), spintest.BuildOptions{
+		Worlds: []string{"wasi:http/service@0.3.0-rc-2026-03-15", "platform"},
+	})
+	srv := spintest.Serve(t, comp)
+	payload := make([]byte, 8<<20)
+	for i := range payload {
+		payload[i] = byte(i*7 + i>>8)
+	}
+	req, err := http.NewRequest("POST", srv.URL+"/echo", io.MultiReader(bytes.NewReader(payload)))
+	require.NoError(t, err)
+	req.ContentLength = -1 // chunked, so that trailers can follow
+	req.Trailer = http.Header{"X-Checksum": {"abc123"}}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err, srv.Output())
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.True(t, bytes.Equal(payload, got), "echoed %d bytes of %d", len(got), len(payload))
+	assert.Equal(t, "abc123", resp.Trailer.Get("X-Checksum"))
+}
+
+// TestConcurrentRequests sends 50 requests at once; each gets its own
+// component instance.
+func TestConcurrentRequests(t *testing.T) {
+	short(t)
+	comp := spintest.Build(t, filepath.Join("..", "..", "examples", "hello"), spintest.BuildOptions{})
+	srv := spintest.Serve(t, comp)
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(srv.URL + "/")
+			if err != nil {
+				errs <- err
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || string(b) != "Hello, Spin" {
+				errs <- fmt.Errorf("status %d body %q", resp.StatusCode, b)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// TestWASIP1CoreModule: --wasip1 writes a plain core module.
+func TestWASIP1CoreModule(t *testing.T) {
+	short(t)
+	out := filepath.Join(t.TempDir(), "core.wasm")
+	_, err := build.Build(context.Background(), build.Options{Dir: filepath.Join("..", "..", "examples", "hello"), WASIP1: true, Output: out})
+	require.NoError(t, err)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0, 'a', 's', 'm', 1, 0, 0, 0}, data[:8], "core module header")
 }
