@@ -77,7 +77,7 @@ func userModule(t *testing.T, name, world string) string {
 // wasi:http/service and Spin's platform world.
 func TestRawWASI03Hello(t *testing.T) {
 	short(t)
-	comp := spintest.Build(t, filepath.Join("..", "..", "examples", "hello"), spintest.BuildOptions{
+	comp := spintest.Build(t, filepath.Join("..", "..", "examples", "raw-hello"), spintest.BuildOptions{
 		Worlds: []string{"wasi:http/service@0.3.0-rc-2026-03-15", "platform"},
 	})
 	srv := spintest.Serve(t, comp)
@@ -211,7 +211,7 @@ func TestConcurrentRequests(t *testing.T) {
 func TestWASIP1CoreModule(t *testing.T) {
 	short(t)
 	out := filepath.Join(t.TempDir(), "core.wasm")
-	_, err := build.Build(context.Background(), build.Options{Dir: filepath.Join("..", "..", "examples", "hello"), WASIP1: true, Output: out})
+	_, err := build.Build(context.Background(), build.Options{Dir: filepath.Join("..", "..", "examples", "raw-hello"), WASIP1: true, Output: out})
 	require.NoError(t, err)
 	data, err := os.ReadFile(out)
 	require.NoError(t, err)

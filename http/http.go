@@ -1,0 +1,217 @@
+// Package spinhttp serves and sends HTTP in Spin components with the
+// standard net/http types.
+//
+// Register a handler in init and leave main empty:
+//
+//	func init() {
+//		spinhttp.Handle(func(w http.ResponseWriter, r *http.Request) {
+//			fmt.Fprintln(w, "Hello, Spin")
+//		})
+//	}
+//
+//	func main() {}
+//
+// Any http.Handler works (spinhttp.Serve(mux) with an http.ServeMux and its
+// patterns). The *http.Request is complete: method, URL with query, Host,
+// RequestURI, RemoteAddr (from spin-client-addr), TLS when the original URL
+// was https, headers, a streaming Body and trailers. The response streams:
+// headers go out at the first Write or Flush, or when the handler returns,
+// and trailers are sent after the body.
+//
+// Outbound requests go through the host: http.DefaultClient and
+// http.DefaultTransport are wired to it, so plain http.Get works; Send,
+// Get, Post and NewClient are shortcuts. The host only allows hosts listed
+// in the component's allowed_outbound_hosts.
+//
+// The same code builds for Spin 4 (WASI 0.3, the default) and Spin 3
+// (WASI 0.2: -w fermyon:spin/http-trigger@3.0.0); componentize-go selects
+// the implementation.
+package spinhttp
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// Headers Spin sets on every incoming request.
+const (
+	// HeaderFullURL is the full URL of the request, e.g.
+	// https://example.com:8080/shop/users/1/edit?theme=pink.
+	HeaderFullURL = "spin-full-url"
+	// HeaderPathInfo is the part of the path after the matched route's
+	// wildcard, e.g. /1/edit for route /users/... and path /users/1/edit.
+	HeaderPathInfo = "spin-path-info"
+	// HeaderMatchedRoute is the route that matched, with the base, e.g.
+	// /shop/users/...
+	HeaderMatchedRoute = "spin-matched-route"
+	// HeaderRawComponentRoute is the component's route as written in
+	// spin.toml, e.g. /users/...
+	HeaderRawComponentRoute = "spin-raw-component-route"
+	// HeaderComponentRoute is the route without its wildcard, e.g. /users.
+	HeaderComponentRoute = "spin-component-route"
+	// HeaderBasePath is the application's base path, e.g. /shop.
+	HeaderBasePath = "spin-base-path"
+	// HeaderClientAddr is the client's address, host:port.
+	HeaderClientAddr = "spin-client-addr"
+)
+
+var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	http.Error(w, "spinhttp: no handler registered: call spinhttp.Handle in an init function", http.StatusInternalServerError)
+})
+
+// Handle registers the function that serves every request.
+func Handle(fn func(http.ResponseWriter, *http.Request)) { handler = http.HandlerFunc(fn) }
+
+// HandleFunc is Handle, named like net/http's.
+func HandleFunc(fn func(http.ResponseWriter, *http.Request)) { Handle(fn) }
+
+// Serve registers any http.Handler, such as an http.ServeMux.
+func Serve(h http.Handler) { handler = h }
+
+// PathInfo returns the part of the request path after the matched
+// wildcard route (the spin-path-info header).
+func PathInfo(r *http.Request) string { return r.Header.Get(HeaderPathInfo) }
+
+// incoming holds the parts of a request as the host gives them.
+type incoming struct {
+	method    string
+	scheme    string // "http", "https" or another; empty when unknown
+	authority string
+	pathQuery string
+	header    http.Header
+	body      io.ReadCloser
+	// trailers is called after the body reached EOF and returns the
+	// request trailers.
+	trailers func() http.Header
+}
+
+// newRequest builds the *http.Request a handler sees.
+func newRequest(in incoming) (*http.Request, error) {
+	target := in.pathQuery
+	if target == "" {
+		target = "/"
+	}
+	full := in.header.Get(HeaderFullURL)
+	if full == "" {
+		scheme := in.scheme
+		if scheme == "" {
+			scheme = "http"
+		}
+		full = scheme + "://" + in.authority + target
+	}
+	u, err := url.Parse(full)
+	if err != nil {
+		return nil, fmt.Errorf("spinhttp: bad request URL %q: %w", full, err)
+	}
+	r := &http.Request{
+		Method:     in.method,
+		URL:        u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     in.header,
+		Host:       in.authority,
+		RequestURI: target,
+		RemoteAddr: in.header.Get(HeaderClientAddr),
+		Trailer:    http.Header{},
+	}
+	if r.Host == "" {
+		r.Host = u.Host
+	}
+	if u.Scheme == "https" {
+		r.TLS = tlsState(u.Hostname())
+	}
+	r.ContentLength = -1
+	if cl := in.header.Get("Content-Length"); cl != "" {
+		fmt.Sscan(cl, &r.ContentLength)
+	}
+	for _, k := range in.header.Values("Trailer") {
+		for _, name := range strings.Split(k, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				r.Trailer[http.CanonicalHeaderKey(name)] = nil
+			}
+		}
+	}
+	r.Body = &trailerBody{ReadCloser: in.body, req: r, trailers: in.trailers}
+	if r.ContentLength == 0 {
+		r.Body = http.NoBody
+	}
+	return r, nil
+}
+
+// trailerBody fills in Request.Trailer when the body reaches EOF, as
+// net/http does.
+type trailerBody struct {
+	io.ReadCloser
+	req      *http.Request
+	trailers func() http.Header
+	done     bool
+}
+
+func (b *trailerBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.done {
+		b.done = true
+		for k, v := range b.trailers() {
+			b.req.Trailer[k] = v
+		}
+	}
+	return n, err
+}
+
+// responseTrailers collects the trailers a handler set: keys announced in
+// the Trailer header, and keys with the http.TrailerPrefix.
+func responseTrailers(h http.Header, announced []string) http.Header {
+	t := http.Header{}
+	for _, k := range announced {
+		if v, ok := h[k]; ok {
+			t[k] = v
+		}
+	}
+	for k, v := range h {
+		if strings.HasPrefix(k, http.TrailerPrefix) {
+			t[http.CanonicalHeaderKey(strings.TrimPrefix(k, http.TrailerPrefix))] = v
+		}
+	}
+	return t
+}
+
+// announcedTrailers lists the keys a handler declared in its Trailer
+// header before the headers were sent.
+func announcedTrailers(h http.Header) []string {
+	var keys []string
+	for _, v := range h.Values("Trailer") {
+		for _, k := range strings.Split(v, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				keys = append(keys, http.CanonicalHeaderKey(k))
+			}
+		}
+	}
+	return keys
+}
+
+// wireHeaders lists the headers to send, leaving out trailer declarations
+// of prefixed trailers and hop-by-hop headers the host manages.
+func wireHeaders(h http.Header) [][2]string {
+	var out [][2]string
+	for k, vs := range h {
+		if strings.HasPrefix(k, http.TrailerPrefix) {
+			continue
+		}
+		switch strings.ToLower(k) {
+		case "connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection":
+			continue
+		}
+		for _, v := range vs {
+			out = append(out, [2]string{strings.ToLower(k), v})
+		}
+	}
+	return out
+}
+
+var logger = log.New(os.Stderr, "spinhttp: ", 0)

@@ -1,0 +1,343 @@
+//go:build !spin_wasi02
+
+package spinhttp
+
+import (
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	handlerexp "github.com/spin-go/sdk/exports/spin_up_http_trigger_4_0_0/export_wasi_http_0_3_0_rc_2026_03_15_handler"
+	_ "github.com/spin-go/sdk/exports/spin_up_http_trigger_4_0_0/wit_exports"
+	types "github.com/spin-go/sdk/imports/wasi_http_0_3_0_rc_2026_03_15_types"
+	witypes "go.bytecodealliance.org/pkg/wit/types"
+)
+
+// This file implements the package on WASI 0.3 (Spin 4): the handler is
+// the async export wasi:http/handler@0.3.0-rc-2026-03-15#handle; bodies are
+// component-model streams and trailers futures.
+
+func init() {
+	handlerexp.Exports.Handle = handle03
+}
+
+func tlsState(host string) *tls.ConnectionState {
+	return &tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+}
+
+type httpResult = witypes.Result[*types.Response, types.ErrorCode]
+
+// handle03 runs the user's handler in a goroutine and returns the response
+// as soon as its headers are known; the body keeps streaming after.
+func handle03(req *types.Request) httpResult {
+	in, err := incoming03(req)
+	if err != nil {
+		return errResult(err)
+	}
+	r, err := newRequest(in)
+	if err != nil {
+		return errResult(err)
+	}
+	w := &responseWriter03{header: http.Header{}, result: make(chan httpResult, 1)}
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				logger.Printf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
+				if !w.wroteHeader {
+					w.header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+					w.WriteHeader(http.StatusInternalServerError)
+					io.WriteString(w, "Internal Server Error\n")
+				}
+				w.finish(true)
+				return
+			}
+			w.finish(false)
+		}()
+		handler.ServeHTTP(w, r)
+	}()
+	return <-w.result
+}
+
+func errResult(err error) httpResult {
+	logger.Print(err)
+	return witypes.Err[*types.Response](types.MakeErrorCodeInternalError(witypes.Some(err.Error())))
+}
+
+// incoming03 takes a WASI request apart.
+func incoming03(req *types.Request) (incoming, error) {
+	in := incoming{
+		method:    method03(req.GetMethod()),
+		pathQuery: req.GetPathWithQuery().SomeOr("/"),
+		authority: req.GetAuthority().SomeOr(""),
+		header:    header03(req.GetHeaders()),
+	}
+	if s := req.GetScheme(); s.IsSome() {
+		switch sc := s.Some(); sc.Tag() {
+		case types.SchemeHTTP:
+			in.scheme = "http"
+		case types.SchemeHTTPS:
+			in.scheme = "https"
+		default:
+			in.scheme = strings.ToLower(sc.Other())
+		}
+	}
+	doneTx, doneRx := types.MakeFutureResultUnitErrorCode()
+	body, trailers := types.RequestConsumeBody(req, doneRx)
+	in.body = &bodyReader{stream: body, done: doneTx}
+	in.trailers = func() http.Header { return readTrailers(trailers) }
+	return in, nil
+}
+
+func method03(m types.Method) string {
+	switch m.Tag() {
+	case types.MethodGet:
+		return http.MethodGet
+	case types.MethodHead:
+		return http.MethodHead
+	case types.MethodPost:
+		return http.MethodPost
+	case types.MethodPut:
+		return http.MethodPut
+	case types.MethodDelete:
+		return http.MethodDelete
+	case types.MethodConnect:
+		return http.MethodConnect
+	case types.MethodOptions:
+		return http.MethodOptions
+	case types.MethodTrace:
+		return http.MethodTrace
+	case types.MethodPatch:
+		return http.MethodPatch
+	}
+	return m.Other()
+}
+
+func toMethod03(m string) types.Method {
+	switch m {
+	case "", http.MethodGet:
+		return types.MakeMethodGet()
+	case http.MethodHead:
+		return types.MakeMethodHead()
+	case http.MethodPost:
+		return types.MakeMethodPost()
+	case http.MethodPut:
+		return types.MakeMethodPut()
+	case http.MethodDelete:
+		return types.MakeMethodDelete()
+	case http.MethodConnect:
+		return types.MakeMethodConnect()
+	case http.MethodOptions:
+		return types.MakeMethodOptions()
+	case http.MethodTrace:
+		return types.MakeMethodTrace()
+	case http.MethodPatch:
+		return types.MakeMethodPatch()
+	}
+	return types.MakeMethodOther(m)
+}
+
+func header03(f *types.Fields) http.Header {
+	h := http.Header{}
+	for _, kv := range f.CopyAll() {
+		h.Add(kv.F0, string(kv.F1))
+	}
+	return h
+}
+
+// fields03 converts headers to WASI fields; names the host refuses are an
+// error naming the header.
+func fields03(pairs [][2]string) (*types.Fields, error) {
+	list := make([]witypes.Tuple2[string, []uint8], 0, len(pairs))
+	for _, kv := range pairs {
+		list = append(list, witypes.Tuple2[string, []uint8]{F0: kv[0], F1: []uint8(kv[1])})
+	}
+	res := types.FieldsFromList(list)
+	if res.IsErr() {
+		return nil, fmt.Errorf("spinhttp: the host refused the headers %v: %s", headerNames(pairs), headerError(res.Err()))
+	}
+	return res.Ok(), nil
+}
+
+func headerNames(pairs [][2]string) []string {
+	var names []string
+	for _, kv := range pairs {
+		names = append(names, kv[0])
+	}
+	return names
+}
+
+func headerError(e types.HeaderError) string {
+	switch e.Tag() {
+	case types.HeaderErrorInvalidSyntax:
+		return "invalid syntax"
+	case types.HeaderErrorForbidden:
+		return "forbidden header"
+	case types.HeaderErrorImmutable:
+		return "immutable"
+	case types.HeaderErrorSizeExceeded:
+		return "too large"
+	}
+	return e.Other().SomeOr("unknown error")
+}
+
+func readTrailers(f *witypes.FutureReader[witypes.Result[witypes.Option[*types.Trailers], types.ErrorCode]]) http.Header {
+	res := f.Read()
+	if res.IsErr() || res.Ok().IsNone() {
+		return nil
+	}
+	t := res.Ok().Some()
+	defer t.Drop()
+	return header03(t)
+}
+
+// bodyReader reads a WASI byte stream as an io.ReadCloser.
+type bodyReader struct {
+	stream *witypes.StreamReader[uint8]
+	done   *witypes.FutureWriter[witypes.Result[witypes.Unit, types.ErrorCode]]
+	closed bool
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.closed {
+		return 0, io.EOF
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for {
+		if b.stream.WriterDropped() {
+			b.finish()
+			return 0, io.EOF
+		}
+		if n := b.stream.Read(p); n > 0 {
+			return int(n), nil
+		}
+	}
+}
+
+func (b *bodyReader) finish() {
+	if b.closed {
+		return
+	}
+	b.closed = true
+	b.stream.Drop()
+	if b.done != nil {
+		done := b.done
+		b.done = nil
+		go done.Write(witypes.Ok[witypes.Unit, types.ErrorCode](witypes.Unit{}))
+	}
+}
+
+func (b *bodyReader) Close() error {
+	b.finish()
+	return nil
+}
+
+// responseWriter03 implements http.ResponseWriter and http.Flusher.
+type responseWriter03 struct {
+	header      http.Header
+	wroteHeader bool
+	status      int
+	announced   []string
+	result      chan httpResult
+	body        *witypes.StreamWriter[uint8]
+	trailers    *witypes.FutureWriter[witypes.Result[witypes.Option[*types.Trailers], types.ErrorCode]]
+}
+
+func (w *responseWriter03) Header() http.Header { return w.header }
+
+// WriteHeader sends the status and headers, as net/http does: once.
+func (w *responseWriter03) WriteHeader(code int) {
+	if w.wroteHeader {
+		logger.Printf("superfluous WriteHeader(%d): the headers were already sent with status %d", code, w.status)
+		return
+	}
+	if code < 100 || code > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
+	}
+	w.wroteHeader = true
+	w.status = code
+	w.announced = announcedTrailers(w.header)
+	fields, err := fields03(wireHeaders(w.header))
+	if err != nil {
+		w.result <- errResult(err)
+		return
+	}
+	tx, rx := types.MakeStreamU8()
+	trailersTx, trailersRx := types.MakeFutureResultOptionFieldsErrorCode()
+	w.body, w.trailers = tx, trailersTx
+	resp, sent := types.ResponseNew(fields, witypes.Some(rx), trailersRx)
+	sent.Drop()
+	if res := resp.SetStatusCode(uint16(code)); res.IsErr() {
+		w.result <- errResult(fmt.Errorf("spinhttp: the host refused status code %d", code))
+		return
+	}
+	w.result <- witypes.Ok[*types.Response, types.ErrorCode](resp)
+}
+
+// Write sends body bytes, sending the headers first if needed (with a
+// sniffed Content-Type, as net/http does).
+func (w *responseWriter03) Write(p []byte) (int, error) {
+	if !w.wroteHeader {
+		if w.header.Get("Content-Type") == "" && w.header.Get("Transfer-Encoding") == "" {
+			w.header.Set("Content-Type", http.DetectContentType(p))
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.body == nil {
+		return 0, fmt.Errorf("spinhttp: the response could not be sent")
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n := w.body.WriteAll(p)
+	if int(n) < len(p) {
+		return int(n), fmt.Errorf("spinhttp: the client went away after %d of %d bytes", n, len(p))
+	}
+	return len(p), nil
+}
+
+// Flush sends the headers if they have not gone yet; body writes are not
+// buffered.
+func (w *responseWriter03) Flush() {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// finish ends the response after the handler returned: headers if none
+// were sent, end of body, then the trailers.
+func (w *responseWriter03) finish(panicked bool) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.body != nil {
+		w.body.Drop()
+	}
+	if w.trailers == nil {
+		return
+	}
+	trailers := responseTrailers(w.header, w.announced)
+	if len(trailers) == 0 || panicked {
+		w.trailers.Write(witypes.Ok[witypes.Option[*types.Trailers], types.ErrorCode](witypes.None[*types.Trailers]()))
+		return
+	}
+	var pairs [][2]string
+	for k, vs := range trailers {
+		for _, v := range vs {
+			pairs = append(pairs, [2]string{strings.ToLower(k), v})
+		}
+	}
+	f, err := fields03(pairs)
+	if err != nil {
+		logger.Print(err)
+		w.trailers.Write(witypes.Ok[witypes.Option[*types.Trailers], types.ErrorCode](witypes.None[*types.Trailers]()))
+		return
+	}
+	w.trailers.Write(witypes.Ok[witypes.Option[*types.Trailers], types.ErrorCode](witypes.Some(f)))
+}
+
+var _ http.Flusher = (*responseWriter03)(nil)
