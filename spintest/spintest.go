@@ -62,17 +62,24 @@ type Server struct {
 // Output returns what the host and the component printed so far.
 func (s *Server) Output() string { return s.out.String() }
 
-// Serve starts the host on a free loopback port and waits until it
-// answers. The host process is stopped when the test ends.
+// Serve starts the host on a free loopback port serving one component's
+// wasi:http handler, and waits until it answers. The host process is
+// stopped when the test ends.
 func Serve(t testing.TB, component string) *Server {
+	t.Helper()
+	port := freePort(t)
+	return startHost(t, port, "serve", "--component", component, "--listen", fmt.Sprintf("127.0.0.1:%d", port))
+}
+
+// startHost runs host.mjs with args and waits for it to listen on port.
+func startHost(t testing.TB, port int, args ...string) *Server {
 	t.Helper()
 	tc, err := toolchain.Ensure(context.Background())
 	if err != nil {
 		t.Fatalf("spintest: %v", err)
 	}
-	port := freePort(t)
 	srv := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port), out: &syncBuffer{}}
-	srv.cmd = tc.Command(context.Background(), "host.mjs", "serve", "--component", component, "--listen", fmt.Sprintf("127.0.0.1:%d", port))
+	srv.cmd = tc.Command(context.Background(), "host.mjs", args...)
 	srv.cmd.Env = append(os.Environ(), "SPIN_GO_TRANSPILE_CACHE="+filepath.Join(t.TempDir(), "transpiled"))
 	srv.cmd.Stdout, srv.cmd.Stderr = srv.out, srv.out
 	srv.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -2,6 +2,7 @@
 //
 //   node host.mjs serve  --component C.wasm --listen 127.0.0.1:PORT
 //   node host.mjs invoke --component C.wasm --export NAME [--args JSON] [--every MS --count N]
+//   node host.mjs app    --config APP.json   (Spin's HTTP trigger, see app.mjs)
 //
 // It transpiles a component with jco (cached by content hash), instantiates
 // it with the WASI preview2 shims (0.2 imports) and preview3 shims (0.3
@@ -98,60 +99,79 @@ export async function loadComponent(path, { extraImports = {} } = {}) {
   return { wit, newInstance: () => instantiate(getCoreModule, imports) };
 }
 
-function exportOf(instance, prefix) {
+export function exportOf(instance, prefix) {
   const key = Object.keys(instance).find((k) => k.startsWith(prefix));
   return key ? instance[key] : undefined;
 }
 
 // A small pool keeps instances ready so that a request does not wait for
 // instantiation; every request gets an instance of its own.
-function pool(newInstance, size = 2) {
+export function pool(newInstance, size = 2) {
   const ready = [];
   const fill = () => { while (ready.length < size) ready.push(newInstance()); };
   fill();
   return () => { const p = ready.shift(); fill(); return p; };
 }
 
-async function serve03(component, host, port) {
-  const { types } = await import('@bytecodealliance/preview3-shim/http');
-  const { _trailerResultFromEntries, _readTrailersForTransport } = await import('@bytecodealliance/preview3-shim/http');
+// handle03 serves one request with a fresh instance of a WASI 0.3 component.
+export async function handle03(take, req, res, url, extraHeaders) {
+  const { types, _trailerResultFromEntries, _readTrailersForTransport } = await import('@bytecodealliance/preview3-shim/http');
   const { StreamReader, readableByteStreamFromReader } = await import('@bytecodealliance/preview3-shim/stream');
   const { FutureReader, future } = await import('@bytecodealliance/preview3-shim/future');
+  const instance = await take();
+  const handler = exportOf(instance, 'wasi:http/handler@0.3') ?? instance.handler;
+  const entries = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i].toLowerCase();
+    if (name === 'connection' || name === 'keep-alive' || name === 'host' || name === 'transfer-encoding' || name.startsWith('spin-')) continue;
+    entries.push([name, new TextEncoder().encode(req.rawHeaders[i + 1])]);
+  }
+  for (const [name, value] of Object.entries(extraHeaders)) entries.push([name, new TextEncoder().encode(value)]);
+  const trailers = new Promise((resolve) => req.on('end', () => {
+    const t = [];
+    for (let i = 0; i < req.rawTrailers.length; i += 2) t.push([req.rawTrailers[i].toLowerCase(), new TextEncoder().encode(req.rawTrailers[i + 1])]);
+    resolve(t);
+  }));
+  const [request] = types.Request.new(types.Fields.fromList(entries), new StreamReader(req), new FutureReader(trailers.then(_trailerResultFromEntries)), null);
+  // The variant form keeps an extension method's case (the string form of
+  // preview3-shim lower-cases it).
+  const standard = req.method.toLowerCase();
+  request.setMethod(['get', 'head', 'post', 'put', 'delete', 'connect', 'options', 'trace', 'patch'].includes(standard) && req.method === req.method.toUpperCase()
+    ? { tag: standard } : { tag: 'other', val: req.method });
+  request.setPathWithQuery(url.pathname + url.search);
+  request.setScheme({ tag: url.protocol === 'https:' ? 'HTTPS' : 'HTTP' });
+  request.setAuthority(url.host);
+  const response = await handler.handle(request);
+  const { rx } = future();
+  const [body, responseTrailers] = types.Response.consumeBody(response, rx);
+  const headers = [];
+  for (const [name, value] of response.getHeaders().copyAll()) headers.push(name, Buffer.from(value));
+  res.writeHead(response.getStatusCode(), headers);
+  for await (const chunk of readableByteStreamFromReader(body, { name: 'response body' })) res.write(chunk);
+  const tail = await _readTrailersForTransport(responseTrailers);
+  if (tail?.length) res.addTrailers(tail.map(([n, v]) => [n, Buffer.from(v).toString()]));
+  res.end();
+}
+
+export function clientAddr(req) {
+  const a = req.socket.remoteAddress ?? '';
+  return `${a.includes(':') && !a.startsWith('::ffff:') ? `[${a}]` : a.replace(/^::ffff:/, '')}:${req.socket.remotePort}`;
+}
+
+export function fail(res, err) {
+  console.error('spin-go host: request failed:', err);
+  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+  res.end(`component failed: ${err?.message ?? err}\n`);
+}
+
+async function serve03(component, host, port) {
   const take = pool(component.newInstance);
   const server = http.createServer(async (req, res) => {
     try {
-      const instance = await take();
-      const handler = exportOf(instance, 'wasi:http/handler@0.3') ?? instance.handler;
-      const entries = [];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i].toLowerCase();
-        if (name === 'connection' || name === 'keep-alive' || name === 'host' || name === 'transfer-encoding') continue;
-        entries.push([name, new TextEncoder().encode(req.rawHeaders[i + 1])]);
-      }
-      const trailers = new Promise((resolve) => req.on('end', () => {
-        const t = [];
-        for (let i = 0; i < req.rawTrailers.length; i += 2) t.push([req.rawTrailers[i].toLowerCase(), new TextEncoder().encode(req.rawTrailers[i + 1])]);
-        resolve(t);
-      }));
-      const [request] = types.Request.new(types.Fields.fromList(entries), new StreamReader(req), new FutureReader(trailers.then(_trailerResultFromEntries)), null);
-      request.setMethod(req.method);
-      request.setPathWithQuery(req.url);
-      request.setScheme({ tag: 'HTTP' });
-      request.setAuthority(req.headers.host ?? `${host}:${port}`);
-      const response = await handler.handle(request);
-      const { rx } = future();
-      const [body, responseTrailers] = types.Response.consumeBody(response, rx);
-      const headers = [];
-      for (const [name, value] of response.getHeaders().copyAll()) headers.push(name, Buffer.from(value));
-      res.writeHead(response.getStatusCode(), headers);
-      for await (const chunk of readableByteStreamFromReader(body, { name: 'response body' })) res.write(chunk);
-      const tail = await _readTrailersForTransport(responseTrailers);
-      if (tail?.length) res.addTrailers(tail.map(([n, v]) => [n, Buffer.from(v).toString()]));
-      res.end();
+      const url = new URL(req.url, `http://${req.headers.host ?? `${host}:${port}`}`);
+      await handle03(take, req, res, url, { 'spin-full-url': url.href, 'spin-client-addr': clientAddr(req) });
     } catch (err) {
-      console.error('spin-go host: request failed:', err);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`component failed: ${err?.message ?? err}\n`);
+      fail(res, err);
     }
   });
   await new Promise((resolve) => server.listen(port, host, resolve));
@@ -181,6 +201,11 @@ function flag(args, name, fallback) {
 
 async function main() {
   const [mode, ...args] = process.argv.slice(2);
+  if (mode === 'app') {
+    const { serveApp } = await import('./app.mjs');
+    await serveApp(flag(args, 'config'));
+    return;
+  }
   const path = flag(args, 'component');
   if (!path) throw new Error('--component is required');
   const component = await loadComponent(path, { extraImports: await hostImports(args) });

@@ -1,0 +1,247 @@
+package e2e
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spin-go/sdk/spintest"
+)
+
+// app writes a spin.toml whose components all run testdata/httpapp (built
+// once, by the first component) and starts it.
+func app(t *testing.T, base string, routes [][2]string, allowed []string, opts spintest.UpOptions) *spintest.Server {
+	dir := t.TempDir()
+	src, err := filepath.Abs(filepath.Join("testdata", "httpapp"))
+	require.NoError(t, err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "spin_manifest_version = 2\n\n[application]\nname = \"test\"\n\n[application.trigger.http]\nbase = %q\n", base)
+	seen := map[string]bool{}
+	for _, r := range routes {
+		fmt.Fprintf(&b, "\n[[trigger.http]]\nroute = %q\ncomponent = %q\n", r[0], r[1])
+	}
+	first := true
+	for _, r := range routes {
+		if seen[r[1]] {
+			continue
+		}
+		seen[r[1]] = true
+		q := make([]string, len(allowed))
+		for i, a := range allowed {
+			q[i] = fmt.Sprintf("%q", a)
+		}
+		fmt.Fprintf(&b, "\n[component.%s]\nsource = \"app.wasm\"\nallowed_outbound_hosts = [%s]\nenvironment = { GREETING = %q }\n", r[1], strings.Join(q, ", "), r[1])
+		if first {
+			fmt.Fprintf(&b, "[component.%s.build]\ncommand = \"go tool componentize-go build -o %s\"\nworkdir = %q\n", r[1], filepath.Join(dir, "app.wasm"), src)
+			first = false
+		}
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(b.String()), 0o644))
+	return spintest.Up(t, dir, opts)
+}
+
+type seen struct {
+	Method, URL, Path, Query, Host, RequestURI, RemoteAddr, Body, XTest, Trailer, PathInfo, Env string
+	TLS                                                                                         bool
+	ContentLength                                                                               int64
+	Spin                                                                                        map[string]string
+}
+
+func inspect(t *testing.T, srv *spintest.Server, path string) (int, seen) {
+	resp, body := srv.Get(t, path)
+	var s seen
+	if resp.StatusCode == 200 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		require.NoError(t, json.Unmarshal([]byte(body), &s), body)
+	}
+	return resp.StatusCode, s
+}
+
+var shopRoutes = [][2]string{
+	{"/cart", "cart"}, {"/cart/checkout", "checkout"}, {"/users/...", "users"}, {"/users/admin", "admin"}, {"/...", "fallback"},
+}
+
+// TestRouting dispatches as Spin documents it, at the root and under a
+// base path: exact routes, wildcards, longest prefix, exact over wildcard,
+// health, 404.
+func TestRouting(t *testing.T) {
+	short(t)
+	for _, base := range []string{"/", "/shop"} {
+		t.Run(base, func(t *testing.T) {
+			srv := app(t, base, shopRoutes, nil, spintest.UpOptions{})
+			b := strings.TrimSuffix(base, "/")
+			for _, tc := range []struct{ path, component, pathInfo string }{
+				{"/cart", "cart", ""},
+				{"/cart/checkout", "checkout", ""},
+				{"/cart/other", "fallback", "/cart/other"},
+				{"/users", "users", ""},
+				{"/users/1/edit", "users", "/1/edit"},
+				{"/users/admin", "admin", ""},
+				{"/users/admin/x", "users", "/admin/x"},
+				{"/elsewhere", "fallback", "/elsewhere"},
+			} {
+				code, s := inspect(t, srv, b+tc.path)
+				require.Equal(t, 200, code, tc.path)
+				assert.Equal(t, tc.component, s.Env, "%s%s routed to", b, tc.path)
+				assert.Equal(t, tc.pathInfo, s.PathInfo, "%s%s path info", b, tc.path)
+			}
+			resp, body := srv.Get(t, "/.well-known/spin/health")
+			assert.Equal(t, 200, resp.StatusCode)
+			assert.Equal(t, "OK", body)
+			if b != "" {
+				code, _ := inspect(t, srv, "/cart")
+				assert.Equal(t, 404, code, "outside the base path")
+			}
+		})
+	}
+	srv := app(t, "/", [][2]string{{"/only", "only"}}, nil, spintest.UpOptions{})
+	code, _ := inspect(t, srv, "/nothing-here")
+	assert.Equal(t, 404, code)
+}
+
+// selfSigned writes a certificate for example.com.
+func selfSigned(t *testing.T) (string, string) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "example.com"},
+		DNSNames: []string{"example.com"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	cert, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	require.NoError(t, os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
+	kb, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600))
+	return cert, keyFile
+}
+
+// TestSpinHeadersAndRequestFields uses Spin's documented example URL over
+// HTTPS: https://example.com:8080/shop/users/1/edit?theme=pink with base
+// /shop and route /users/....
+func TestSpinHeadersAndRequestFields(t *testing.T) {
+	short(t)
+	cert, key := selfSigned(t)
+	srv := app(t, "/shop", shopRoutes, nil, spintest.UpOptions{TLSCert: cert, TLSKey: key})
+	addr := strings.TrimPrefix(srv.URL, "https://")
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true, ServerName: "example.com"},
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+	}}
+	req, err := http.NewRequest("PURGE", "https://example.com:8080/shop/users/1/edit?theme=pink", strings.NewReader("payload"))
+	require.NoError(t, err)
+	req.Header.Set("X-Test", "yes")
+	resp, err := client.Do(req)
+	require.NoError(t, err, srv.Output())
+	defer resp.Body.Close()
+	var s seen
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&s))
+	assert.Equal(t, map[string]string{
+		"spin-full-url":            "https://example.com:8080/shop/users/1/edit?theme=pink",
+		"spin-path-info":           "/1/edit",
+		"spin-matched-route":       "/shop/users/...",
+		"spin-raw-component-route": "/users/...",
+		"spin-component-route":     "/users",
+		"spin-base-path":           "/shop",
+		"spin-client-addr":         s.Spin["spin-client-addr"],
+	}, s.Spin)
+	assert.Regexp(t, `^127\.0\.0\.1:[0-9]+$`, s.Spin["spin-client-addr"])
+	assert.Equal(t, "PURGE", s.Method, "extension methods keep their name")
+	assert.Equal(t, "https://example.com:8080/shop/users/1/edit?theme=pink", s.URL)
+	assert.Equal(t, "theme=pink", s.Query)
+	assert.Equal(t, "example.com:8080", s.Host)
+	assert.Equal(t, "/shop/users/1/edit?theme=pink", s.RequestURI)
+	assert.Equal(t, s.Spin["spin-client-addr"], s.RemoteAddr)
+	assert.True(t, s.TLS)
+	assert.Equal(t, int64(7), s.ContentLength)
+	assert.Equal(t, "payload", s.Body)
+	assert.Equal(t, "yes", s.XTest)
+	assert.Equal(t, "users", s.Env, "environment from spin.toml")
+}
+
+// TestResponses: streaming with Flush, WriteHeader rules, trailers both
+// ways, and a panicking handler giving 500 while the next request works.
+func TestResponses(t *testing.T) {
+	short(t)
+	srv := app(t, "/", [][2]string{{"/...", "app"}}, nil, spintest.UpOptions{})
+
+	resp, body := srv.Get(t, "/status")
+	assert.Equal(t, 201, resp.StatusCode)
+	assert.Equal(t, "yes", resp.Header.Get("X-Before"))
+	assert.Empty(t, resp.Header.Get("X-After"))
+	assert.Equal(t, "created", body)
+
+	resp, body = srv.Get(t, "/stream")
+	assert.Equal(t, "part 0\npart 1\npart 2\n", body)
+	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"), "sniffed from the first write")
+
+	resp, body = srv.Get(t, "/panic")
+	assert.Equal(t, 500, resp.StatusCode)
+	assert.Equal(t, "Internal Server Error\n", body)
+	assert.Contains(t, srv.Output(), "handler panicked serving GET")
+	code, _ := inspect(t, srv, "/after-panic")
+	assert.Equal(t, 200, code, "the next request still works")
+
+	req, _ := http.NewRequest("POST", srv.URL+"/echo", io.MultiReader(strings.NewReader("hello "), strings.NewReader("trailers")))
+	req.ContentLength = -1
+	req.Trailer = http.Header{"X-Req-Trailer": {"from-client"}}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, "hello trailers", string(b))
+	assert.Equal(t, "14", resp.Trailer.Get("X-Echo-Bytes"), "announced trailer")
+	assert.Equal(t, "from-client", resp.Trailer.Get("X-Req-Trailer"), "TrailerPrefix trailer carrying the request trailer")
+}
+
+// TestOutbound: an allowed local server answers with the query intact, a
+// host not in allowed_outbound_hosts is an error naming it, and self
+// reaches the application.
+func TestOutbound(t *testing.T) {
+	short(t)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s %s?%s body=%s", r.Method, r.URL.Path, r.URL.RawQuery, b)
+	}))
+	defer upstream.Close()
+	port := strings.TrimPrefix(upstream.URL, "http://127.0.0.1:")
+	srv := app(t, "/", [][2]string{{"/...", "app"}}, []string{"http://127.0.0.1:" + port, "http://self"}, spintest.UpOptions{})
+
+	_, body := srv.Get(t, "/outbound?url="+upstream.URL+"/path%3Fa%3D1%26b%3Dtwo")
+	assert.Equal(t, "200 GET /path?a=1&b=two body=", body)
+
+	resp, err := http.Post(srv.URL+"/post-out?url="+upstream.URL+"/up", "text/plain", strings.NewReader("sent"))
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, "200 POST /up? body=sent", string(b))
+
+	resp, body = srv.Get(t, "/outbound?url=http://localhost:"+port+"/x")
+	assert.Equal(t, 502, resp.StatusCode)
+	assert.Contains(t, body, "http://localhost:"+port+" is not in allowed_outbound_hosts")
+
+	_, body = srv.Get(t, "/outbound?url=http://self/from-self%3Fq%3D1")
+	assert.Contains(t, body, `"path":"/from-self"`)
+	assert.Contains(t, body, `"query":"q=1"`)
+}

@@ -1,0 +1,146 @@
+// Spin's HTTP trigger for the spin-go local host: serves an application
+// described by a JSON config (made from spin.toml by spintest) with Spin's
+// routing, spin-* request headers and outbound allow-lists.
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { clientAddr, exportOf, fail, handle03, loadComponent, pool } from './host.mjs';
+
+// compileRoutes turns spin.toml routes into matchers under the base path.
+export function compileRoutes(base, routes) {
+  const b = base === '/' ? '' : base.replace(/\/$/, '');
+  return routes.map(({ route, component }) => {
+    const wildcard = route.endsWith('/...');
+    let prefix = wildcard ? route.slice(0, -4) : route;
+    if (!wildcard && prefix.length > 1) prefix = prefix.replace(/\/$/, '');
+    const full = b + (prefix === '/' && !wildcard ? (b ? '' : '/') : prefix);
+    return { route, component, wildcard, prefix, full: full || (wildcard ? '' : '/'), matched: b + route };
+  });
+}
+
+// match finds the route for a path as Spin does: the longest matching
+// prefix wins, and an exact route beats a wildcard with the same prefix.
+export function match(compiled, path) {
+  let best = null;
+  for (const r of compiled) {
+    const ok = r.wildcard
+      ? path === r.full || path.startsWith(r.full + '/') || r.full === ''
+      : path === r.full;
+    if (!ok) continue;
+    if (!best || r.full.length > best.full.length || (r.full.length === best.full.length && best.wildcard && !r.wildcard)) best = r;
+  }
+  return best;
+}
+
+// spinHeaders computes the headers Spin adds for a matched request.
+export function spinHeaders(r, base, url, client) {
+  return {
+    'spin-full-url': url.href,
+    'spin-path-info': r.wildcard ? url.pathname.slice(r.full.length) : '',
+    'spin-matched-route': r.matched,
+    'spin-raw-component-route': r.route,
+    'spin-component-route': r.prefix,
+    'spin-base-path': base,
+    'spin-client-addr': client,
+  };
+}
+
+const defaultPorts = { http: '80', https: '443', redis: '6379', postgres: '5432', mysql: '3306', mqtt: '1883' };
+
+// allowed reports whether url may be reached under allowed_outbound_hosts
+// patterns: scheme://host[:port], with '*' for a scheme, a port, a whole
+// host or a leading subdomain wildcard (*.example.com).
+export function allowed(patterns, url, selfHost) {
+  const u = new URL(url);
+  const scheme = u.protocol.replace(/:$/, '');
+  const port = u.port || defaultPorts[scheme] || '';
+  for (const raw of patterns) {
+    if (raw === 'self' || raw === 'http://self') {
+      if (u.hostname === 'self' || u.host === selfHost) return true;
+      continue;
+    }
+    const m = /^([a-z0-9+*.-]+):\/\/([^:/]+)(?::([0-9]+|\*))?\/?$/i.exec(raw);
+    if (!m) continue;
+    const [, ps, ph, pp] = m;
+    if (ps !== '*' && ps !== scheme) continue;
+    const hostOk = ph === '*' || ph === u.hostname || (ph.startsWith('*.') && u.hostname.endsWith(ph.slice(1)));
+    if (!hostOk) continue;
+    // Without a port, the pattern means the scheme's default port.
+    const wantPort = pp ?? defaultPorts[ps === '*' ? scheme : ps];
+    if (wantPort === '*' || wantPort === port) return true;
+  }
+  return false;
+}
+
+// componentImports are the host interfaces one component gets: its
+// environment, and outbound HTTP checked against its allow-list.
+async function componentImports(comp, selfHost) {
+  const p3 = await import('@bytecodealliance/preview3-shim/http');
+  const { HttpError } = p3;
+  const env = Object.entries(comp.environment ?? {});
+  const environment = {
+    getEnvironment: () => env,
+    getArguments: () => [],
+    initialCwd: () => undefined,
+    getInitialCwd: () => undefined,
+  };
+  const client = {
+    async send(req) {
+      const scheme = req.getScheme()?.tag === 'HTTPS' ? 'https' : 'http';
+      const authority = req.getAuthority() ?? '';
+      const url = `${scheme}://${authority}${req.getPathWithQuery() ?? '/'}`;
+      if (!allowed(comp.allowed_outbound_hosts ?? [], url, selfHost)) {
+        console.error(`spin-go host: ${comp.id}: outbound request to ${scheme}://${authority} denied: not in allowed_outbound_hosts`);
+        throw new HttpError('HTTP-request-denied');
+      }
+      if (new URL(url).hostname === 'self') {
+        req.setScheme({ tag: 'HTTP' });
+        req.setAuthority(selfHost);
+      }
+      return p3.client.send(req);
+    },
+  };
+  return { 'wasi:cli/environment': environment, 'wasi:http/client': client };
+}
+
+export async function serveApp(configPath) {
+  const config = JSON.parse(readFileSync(configPath, 'utf8'));
+  const [host, port] = config.listen.split(':');
+  const selfHost = `${host}:${port}`;
+  const base = config.base || '/';
+  const routes = compileRoutes(base, config.routes);
+  const takers = {};
+  for (const [id, comp] of Object.entries(config.components)) {
+    comp.id = id;
+    const component = await loadComponent(comp.source, { extraImports: await componentImports(comp, selfHost) });
+    if (!/export wasi:http\/handler@0\.3/.test(component.wit)) {
+      throw new Error(`component ${id} (${comp.source}) does not export wasi:http/handler@0.3; the app host serves WASI 0.3 components`);
+    }
+    takers[id] = pool(component.newInstance);
+  }
+  const onRequest = async (req, res) => {
+    try {
+      const scheme = config.tls ? 'https' : 'http';
+      const url = new URL(req.url, `${scheme}://${req.headers.host ?? selfHost}`);
+      if (url.pathname === '/.well-known/spin/health') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('OK');
+        return;
+      }
+      const r = match(routes, url.pathname);
+      if (!r) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('Not Found');
+        return;
+      }
+      await handle03(takers[r.component], req, res, url, spinHeaders(r, base, url, clientAddr(req)));
+    } catch (err) {
+      fail(res, err);
+    }
+  };
+  const server = config.tls
+    ? https.createServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, onRequest)
+    : http.createServer(onRequest);
+  await new Promise((resolve) => server.listen(Number(port), host, resolve));
+  console.log(`spin-go host: serving ${Object.keys(config.components).length} component(s) on ${config.tls ? 'https' : 'http'}://${selfHost}${base === '/' ? '' : base}`);
+}

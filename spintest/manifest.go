@@ -1,0 +1,128 @@
+package spintest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Manifest is what the test host reads from a spin.toml (manifest version
+// 2): the application, its HTTP routes and base path, and its components.
+type Manifest struct {
+	Path        string
+	Name        string
+	Base        string
+	Routes      []Route
+	Components  map[string]*Component
+	componentID []string
+}
+
+// Route maps an HTTP route (`/cart`, `/users/...`, `/...`) to a component.
+type Route struct {
+	Route     string
+	Component string
+}
+
+// Component is a [component.<id>] table.
+type Component struct {
+	ID                   string
+	Source               string // absolute path of the .wasm
+	AllowedOutboundHosts []string
+	Environment          map[string]string
+	// BuildDir is the folder the build command runs in, empty when the
+	// component has no [component.<id>.build].
+	BuildDir     string
+	BuildCommand string
+}
+
+type rawManifest struct {
+	Version     int `toml:"spin_manifest_version"`
+	Application struct {
+		Name    string `toml:"name"`
+		Trigger struct {
+			HTTP struct {
+				Base string `toml:"base"`
+			} `toml:"http"`
+		} `toml:"trigger"`
+	} `toml:"application"`
+	Trigger struct {
+		HTTP []struct {
+			Route     string `toml:"route"`
+			Component string `toml:"component"`
+		} `toml:"http"`
+	} `toml:"trigger"`
+	Component map[string]struct {
+		Source               string            `toml:"source"`
+		AllowedOutboundHosts []string          `toml:"allowed_outbound_hosts"`
+		Environment          map[string]string `toml:"environment"`
+		Build                *struct {
+			Command string `toml:"command"`
+			Workdir string `toml:"workdir"`
+		} `toml:"build"`
+	} `toml:"component"`
+}
+
+// ReadManifest reads and checks a spin.toml. Errors name the file and what
+// is wrong.
+func ReadManifest(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var raw rawManifest
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if raw.Version != 2 {
+		return nil, fmt.Errorf("%s: spin_manifest_version must be 2 (found %d)", path, raw.Version)
+	}
+	dir := filepath.Dir(path)
+	m := &Manifest{Path: path, Name: raw.Application.Name, Base: raw.Application.Trigger.HTTP.Base, Components: map[string]*Component{}}
+	if m.Base == "" {
+		m.Base = "/"
+	}
+	if !strings.HasPrefix(m.Base, "/") {
+		return nil, fmt.Errorf("%s: application.trigger.http.base %q must start with '/'", path, m.Base)
+	}
+	for id, c := range raw.Component {
+		if c.Source == "" {
+			return nil, fmt.Errorf("%s: component %q has no source", path, id)
+		}
+		comp := &Component{ID: id, Source: abs(dir, c.Source), AllowedOutboundHosts: c.AllowedOutboundHosts, Environment: c.Environment}
+		if c.Build != nil {
+			comp.BuildDir = abs(dir, c.Build.Workdir)
+			comp.BuildCommand = c.Build.Command
+		}
+		m.Components[id] = comp
+		m.componentID = append(m.componentID, id)
+	}
+	sort.Strings(m.componentID)
+	for i, tr := range raw.Trigger.HTTP {
+		if !strings.HasPrefix(tr.Route, "/") {
+			return nil, fmt.Errorf("%s: trigger.http[%d]: route %q must start with '/'", path, i, tr.Route)
+		}
+		if strings.Contains(strings.TrimSuffix(tr.Route, "/..."), "...") {
+			return nil, fmt.Errorf("%s: trigger.http[%d]: route %q: '...' may only end a route, as /prefix/...", path, i, tr.Route)
+		}
+		if _, ok := m.Components[tr.Component]; !ok {
+			return nil, fmt.Errorf("%s: trigger.http[%d]: route %s names component %q, which is not defined", path, i, tr.Route, tr.Component)
+		}
+		m.Routes = append(m.Routes, Route{Route: tr.Route, Component: tr.Component})
+	}
+	if len(m.Routes) == 0 {
+		return nil, fmt.Errorf("%s: no [[trigger.http]] routes", path)
+	}
+	return m, nil
+}
+
+// abs resolves a manifest path relative to the manifest's folder.
+func abs(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
