@@ -245,3 +245,87 @@ func TestOutbound(t *testing.T) {
 	assert.Contains(t, body, `"path":"/from-self"`)
 	assert.Contains(t, body, `"query":"q=1"`)
 }
+
+// peakMemory asks the host for the largest guest linear memory it saw.
+func peakMemory(t *testing.T, srv *spintest.Server) int64 {
+	_, body := srv.Get(t, "/.well-known/spin-go/stats")
+	var s struct{ PeakMemoryBytes int64 }
+	require.NoError(t, json.Unmarshal([]byte(body), &s), body)
+	return s.PeakMemoryBytes
+}
+
+// countingReader produces n bytes of a pattern without holding them.
+type countingReader struct{ n, off int64 }
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	if r.off >= r.n {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.n-r.off {
+		p = p[:r.n-r.off]
+	}
+	for i := range p {
+		p[i] = byte((r.off + int64(i)) % 251)
+	}
+	r.off += int64(len(p))
+	return len(p), nil
+}
+
+// TestLargeBodiesStreamInBoundedMemory streams 100 MB through /echo and
+// reports the peak guest linear memory.
+func TestLargeBodiesStreamInBoundedMemory(t *testing.T) {
+	short(t)
+	srv := app(t, "/", [][2]string{{"/...", "app"}}, nil, spintest.UpOptions{})
+	const size = 100 << 20
+	req, _ := http.NewRequest("POST", srv.URL+"/echo", &countingReader{n: size})
+	req.ContentLength = size
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	check := &countingReader{n: size}
+	want := make([]byte, 64<<10)
+	got := make([]byte, 64<<10)
+	var total int64
+	for {
+		n, err := io.ReadFull(resp.Body, got)
+		if n > 0 {
+			check.Read(want[:n])
+			require.Equal(t, want[:n], got[:n], "byte %d", total)
+			total += int64(n)
+		}
+		if err != nil {
+			break
+		}
+	}
+	resp.Body.Close()
+	assert.Equal(t, int64(size), total)
+	peak := peakMemory(t, srv)
+	t.Logf("100 MB echoed in %v; peak guest linear memory %.1f MB", time.Since(start), float64(peak)/(1<<20))
+	assert.Less(t, peak, int64(64<<20), "guest memory must stay bounded while streaming")
+}
+
+// TestConcurrentSpinHTTP sends 50 requests at once to a spinhttp app.
+func TestConcurrentSpinHTTP(t *testing.T) {
+	short(t)
+	srv := app(t, "/", [][2]string{{"/...", "app"}}, nil, spintest.UpOptions{})
+	errs := make(chan error, 50)
+	for i := 0; i < 50; i++ {
+		go func(i int) {
+			resp, err := http.Get(fmt.Sprintf("%s/item/%d?i=%d", srv.URL, i, i))
+			if err != nil {
+				errs <- err
+				return
+			}
+			var s seen
+			err = json.NewDecoder(resp.Body).Decode(&s)
+			resp.Body.Close()
+			if err == nil && s.Query != fmt.Sprintf("i=%d", i) {
+				err = fmt.Errorf("request %d saw query %q", i, s.Query)
+			}
+			errs <- err
+		}(i)
+	}
+	for i := 0; i < 50; i++ {
+		assert.NoError(t, <-errs)
+	}
+}

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { clientAddr, exportOf, fail, handle03, loadComponent, pool } from './host.mjs';
+import { clientAddr, fail, handle03, loadComponent, notePeakMemory, pool } from './host.mjs';
 
 // compileRoutes turns spin.toml routes into matchers under the base path.
 export function compileRoutes(base, routes) {
@@ -110,6 +110,7 @@ export async function serveApp(configPath) {
   const base = config.base || '/';
   const routes = compileRoutes(base, config.routes);
   const takers = {};
+  const components = {};
   for (const [id, comp] of Object.entries(config.components)) {
     comp.id = id;
     const component = await loadComponent(comp.source, { extraImports: await componentImports(comp, selfHost) });
@@ -117,6 +118,7 @@ export async function serveApp(configPath) {
       throw new Error(`component ${id} (${comp.source}) does not export wasi:http/handler@0.3; the app host serves WASI 0.3 components`);
     }
     takers[id] = pool(component.newInstance);
+    components[id] = component;
   }
   const onRequest = async (req, res) => {
     try {
@@ -127,13 +129,21 @@ export async function serveApp(configPath) {
         res.end('OK');
         return;
       }
+      if (url.pathname === '/.well-known/spin-go/stats') {
+        // Test hook: the peak guest linear memory seen so far.
+        let peak = 0;
+        for (const c of Object.values(components)) peak = Math.max(peak, notePeakMemory(c));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ peakMemoryBytes: peak }));
+        return;
+      }
       const r = match(routes, url.pathname);
       if (!r) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('Not Found');
         return;
       }
-      await handle03(takers[r.component], req, res, url, spinHeaders(r, base, url, clientAddr(req)));
+      await handle03(takers[r.component], req, res, url, spinHeaders(r, base, url, clientAddr(req)), components[r.component]);
     } catch (err) {
       fail(res, err);
     }

@@ -96,7 +96,27 @@ export async function loadComponent(path, { extraImports = {} } = {}) {
     if (!modules.has(name)) modules.set(name, WebAssembly.compile(readFileSync(join(dir, name))));
     return modules.get(name);
   };
-  return { wit, newInstance: () => instantiate(getCoreModule, imports) };
+  // Record every core instance's memory so that the host can report the
+  // peak size of guest linear memory.
+  const memories = [];
+  const instantiateCore = async (module, importObject) => {
+    const instance = await WebAssembly.instantiate(module, importObject);
+    for (const v of Object.values(instance.exports)) {
+      if (v instanceof WebAssembly.Memory) memories.push(new WeakRef(v));
+    }
+    return instance;
+  };
+  return { wit, newInstance: () => instantiate(getCoreModule, imports, instantiateCore), memories };
+}
+
+// peakMemory is the largest linear memory of any live instance so far.
+let peakMemoryBytes = 0;
+export function notePeakMemory(component) {
+  for (const ref of component.memories) {
+    const m = ref.deref();
+    if (m && m.buffer.byteLength > peakMemoryBytes) peakMemoryBytes = m.buffer.byteLength;
+  }
+  return peakMemoryBytes;
 }
 
 export function exportOf(instance, prefix) {
@@ -114,7 +134,7 @@ export function pool(newInstance, size = 2) {
 }
 
 // handle03 serves one request with a fresh instance of a WASI 0.3 component.
-export async function handle03(take, req, res, url, extraHeaders) {
+export async function handle03(take, req, res, url, extraHeaders, component) {
   const { types, _trailerResultFromEntries, _readTrailersForTransport } = await import('@bytecodealliance/preview3-shim/http');
   const { StreamReader, readableByteStreamFromReader } = await import('@bytecodealliance/preview3-shim/stream');
   const { FutureReader, future } = await import('@bytecodealliance/preview3-shim/future');
@@ -151,6 +171,7 @@ export async function handle03(take, req, res, url, extraHeaders) {
   const tail = await _readTrailersForTransport(responseTrailers);
   if (tail?.length) res.addTrailers(tail.map(([n, v]) => [n, Buffer.from(v).toString()]));
   res.end();
+  if (component) notePeakMemory(component);
 }
 
 export function clientAddr(req) {
@@ -169,7 +190,12 @@ async function serve03(component, host, port) {
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, `http://${req.headers.host ?? `${host}:${port}`}`);
-      await handle03(take, req, res, url, { 'spin-full-url': url.href, 'spin-client-addr': clientAddr(req) });
+      if (url.pathname === '/.well-known/spin-go/stats') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ peakMemoryBytes: notePeakMemory(component) }));
+        return;
+      }
+      await handle03(take, req, res, url, { 'spin-full-url': url.href, 'spin-client-addr': clientAddr(req) }, component);
     } catch (err) {
       fail(res, err);
     }
