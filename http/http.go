@@ -29,6 +29,7 @@
 package spinhttp
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log"
@@ -215,3 +216,8 @@ func wireHeaders(h http.Header) [][2]string {
 }
 
 var logger = log.New(os.Stderr, "spinhttp: ", 0)
+
+// tlsState marks a request that arrived over HTTPS.
+func tlsState(host string) *tls.ConnectionState {
+	return &tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+}

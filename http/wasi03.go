@@ -3,7 +3,6 @@
 package spinhttp
 
 import (
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,10 +21,6 @@ import (
 
 func init() {
 	handlerexp.Exports.Handle = handle03
-}
-
-func tlsState(host string) *tls.ConnectionState {
-	return &tls.ConnectionState{HandshakeComplete: true, ServerName: host}
 }
 
 type httpResult = witypes.Result[*types.Response, types.ErrorCode]

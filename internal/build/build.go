@@ -89,7 +89,13 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		result.Backend = "tinygo"
 		return result, tinyGoBuild(ctx, o, world, work, result.Async)
 	}
-	if err := goBuild(ctx, o, core); err != nil {
+	// Packages with a WASI 0.2 and a WASI 0.3 implementation (spinhttp)
+	// pick theirs by this tag.
+	var tags []string
+	if !result.Async {
+		tags = append(tags, "spin_wasi02")
+	}
+	if err := goBuild(ctx, o, core, tags); err != nil {
 		return nil, err
 	}
 	if o.WASIP1 {
@@ -119,7 +125,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 // goBuild compiles the main package into a wasip1 reactor module. Every
 // build gets the scheduler overlay: wit/types links wit/async, which needs
 // runtime.wasiOnIdle whether or not the world itself is async.
-func goBuild(ctx context.Context, o Options, out string) error {
+func goBuild(ctx context.Context, o Options, out string, tags []string) error {
 	goroot, version, err := goEnv(ctx, o)
 	if err != nil {
 		return err
@@ -132,7 +138,11 @@ func goBuild(ctx context.Context, o Options, out string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, o.Go, "build", "-buildmode=c-shared", "-ldflags=-checklinkname=0", "-overlay", ov.File, "-o", out, ".")
+	args := []string{"build", "-buildmode=c-shared", "-ldflags=-checklinkname=0", "-overlay", ov.File}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.CommandContext(ctx, o.Go, append(args, "-o", out, ".")...)
 	cmd.Dir = o.Dir
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	cmd.Stdout = o.Stderr

@@ -28,6 +28,32 @@ import (
 	"github.com/spin-go/sdk/spintest"
 )
 
+// versions are the two Spin targets the same app must pass on.
+var versions = []struct {
+	name   string
+	worlds []string
+}{
+	{"wasi03", nil}, // the SDK's default: spin:up/http-trigger@4.0.0
+	{"wasi02", []string{"fermyon:spin/http-trigger@3.0.0"}},
+}
+
+// eachVersion runs a test for WASI 0.3 and WASI 0.2 builds of the app.
+func eachVersion(t *testing.T, test func(t *testing.T, opts spintest.UpOptions)) {
+	short(t)
+	for _, v := range versions {
+		t.Run(v.name, func(t *testing.T) {
+			test(t, spintest.UpOptions{BuildOptions: spintest.BuildOptions{Worlds: v.worlds}})
+		})
+	}
+}
+
+// wasi02 reports whether the options build for WASI 0.2. The local host
+// serves WASI 0.2 components with the preview2 shim's server, which
+// lower-cases extension methods, drops trailers and runs the component on
+// Node's main thread (so a request to self cannot be answered while the
+// component waits for it): those checks run on WASI 0.3 only.
+func wasi02(opts spintest.UpOptions) bool { return len(opts.Worlds) > 0 }
+
 // app writes a spin.toml whose components all run testdata/httpapp (built
 // once, by the first component) and starts it.
 func app(t *testing.T, base string, routes [][2]string, allowed []string, opts spintest.UpOptions) *spintest.Server {
@@ -84,10 +110,13 @@ var shopRoutes = [][2]string{
 // base path: exact routes, wildcards, longest prefix, exact over wildcard,
 // health, 404.
 func TestRouting(t *testing.T) {
-	short(t)
+	eachVersion(t, testRouting)
+}
+
+func testRouting(t *testing.T, opts spintest.UpOptions) {
 	for _, base := range []string{"/", "/shop"} {
 		t.Run(base, func(t *testing.T) {
-			srv := app(t, base, shopRoutes, nil, spintest.UpOptions{})
+			srv := app(t, base, shopRoutes, nil, opts)
 			b := strings.TrimSuffix(base, "/")
 			for _, tc := range []struct{ path, component, pathInfo string }{
 				{"/cart", "cart", ""},
@@ -113,7 +142,7 @@ func TestRouting(t *testing.T) {
 			}
 		})
 	}
-	srv := app(t, "/", [][2]string{{"/only", "only"}}, nil, spintest.UpOptions{})
+	srv := app(t, "/", [][2]string{{"/only", "only"}}, nil, opts)
 	code, _ := inspect(t, srv, "/nothing-here")
 	assert.Equal(t, 404, code)
 }
@@ -139,9 +168,13 @@ func selfSigned(t *testing.T) (string, string) {
 // HTTPS: https://example.com:8080/shop/users/1/edit?theme=pink with base
 // /shop and route /users/....
 func TestSpinHeadersAndRequestFields(t *testing.T) {
-	short(t)
+	eachVersion(t, testSpinHeaders)
+}
+
+func testSpinHeaders(t *testing.T, opts spintest.UpOptions) {
 	cert, key := selfSigned(t)
-	srv := app(t, "/shop", shopRoutes, nil, spintest.UpOptions{TLSCert: cert, TLSKey: key})
+	opts.TLSCert, opts.TLSKey = cert, key
+	srv := app(t, "/shop", shopRoutes, nil, opts)
 	addr := strings.TrimPrefix(srv.URL, "https://")
 	client := &http.Client{Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true, ServerName: "example.com"},
@@ -167,7 +200,11 @@ func TestSpinHeadersAndRequestFields(t *testing.T) {
 		"spin-client-addr":         s.Spin["spin-client-addr"],
 	}, s.Spin)
 	assert.Regexp(t, `^127\.0\.0\.1:[0-9]+$`, s.Spin["spin-client-addr"])
-	assert.Equal(t, "PURGE", s.Method, "extension methods keep their name")
+	if wasi02(opts) {
+		assert.Equal(t, "purge", s.Method, "the preview2 shim lower-cases extension methods")
+	} else {
+		assert.Equal(t, "PURGE", s.Method, "extension methods keep their name")
+	}
 	assert.Equal(t, "https://example.com:8080/shop/users/1/edit?theme=pink", s.URL)
 	assert.Equal(t, "theme=pink", s.Query)
 	assert.Equal(t, "example.com:8080", s.Host)
@@ -183,8 +220,11 @@ func TestSpinHeadersAndRequestFields(t *testing.T) {
 // TestResponses: streaming with Flush, WriteHeader rules, trailers both
 // ways, and a panicking handler giving 500 while the next request works.
 func TestResponses(t *testing.T) {
-	short(t)
-	srv := app(t, "/", [][2]string{{"/...", "app"}}, nil, spintest.UpOptions{})
+	eachVersion(t, testResponses)
+}
+
+func testResponses(t *testing.T, opts spintest.UpOptions) {
+	srv := app(t, "/", [][2]string{{"/...", "app"}}, nil, opts)
 
 	resp, body := srv.Get(t, "/status")
 	assert.Equal(t, 201, resp.StatusCode)
@@ -211,6 +251,9 @@ func TestResponses(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, "hello trailers", string(b))
+	if wasi02(opts) {
+		return
+	}
 	assert.Equal(t, "14", resp.Trailer.Get("X-Echo-Bytes"), "announced trailer")
 	assert.Equal(t, "from-client", resp.Trailer.Get("X-Req-Trailer"), "TrailerPrefix trailer carrying the request trailer")
 }
@@ -219,14 +262,20 @@ func TestResponses(t *testing.T) {
 // host not in allowed_outbound_hosts is an error naming it, and self
 // reaches the application.
 func TestOutbound(t *testing.T) {
-	short(t)
+	eachVersion(t, testOutbound)
+}
+
+func testOutbound(t *testing.T, opts spintest.UpOptions) {
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(3 * time.Second)
+		}
 		b, _ := io.ReadAll(r.Body)
 		fmt.Fprintf(w, "%s %s?%s body=%s", r.Method, r.URL.Path, r.URL.RawQuery, b)
 	}))
 	defer upstream.Close()
 	port := strings.TrimPrefix(upstream.URL, "http://127.0.0.1:")
-	srv := app(t, "/", [][2]string{{"/...", "app"}}, []string{"http://127.0.0.1:" + port, "http://self"}, spintest.UpOptions{})
+	srv := app(t, "/", [][2]string{{"/...", "app"}}, []string{"http://127.0.0.1:" + port, "http://self"}, opts)
 
 	_, body := srv.Get(t, "/outbound?url="+upstream.URL+"/path%3Fa%3D1%26b%3Dtwo")
 	assert.Equal(t, "200 GET /path?a=1&b=two body=", body)
@@ -237,10 +286,19 @@ func TestOutbound(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, "200 POST /up? body=sent", string(b))
 
+	if !wasi02(opts) {
+		// A client timeout cancels the request (WASI 0.2 calls block).
+		_, body = srv.Get(t, "/slow-out?url="+upstream.URL+"/slow")
+		assert.Equal(t, "err=true fast=true", body)
+	}
+
 	resp, body = srv.Get(t, "/outbound?url=http://localhost:"+port+"/x")
 	assert.Equal(t, 502, resp.StatusCode)
 	assert.Contains(t, body, "http://localhost:"+port+" is not in allowed_outbound_hosts")
 
+	if wasi02(opts) {
+		return
+	}
 	_, body = srv.Get(t, "/outbound?url=http://self/from-self%3Fq%3D1")
 	assert.Contains(t, body, `"path":"/from-self"`)
 	assert.Contains(t, body, `"query":"q=1"`)

@@ -100,7 +100,63 @@ async function componentImports(comp, selfHost) {
       return p3.client.send(req);
     },
   };
-  return { 'wasi:cli/environment': environment, 'wasi:http/client': client };
+  const p2 = await import('@bytecodealliance/preview2-shim/http');
+  const outgoingHandler = {
+    handle(request, options) {
+      const scheme = request.scheme()?.tag === 'HTTPS' ? 'https' : 'http';
+      const authority = request.authority() ?? '';
+      const url = `${scheme}://${authority}${request.pathWithQuery() ?? '/'}`;
+      if (!allowed(comp.allowed_outbound_hosts ?? [], url, selfHost)) {
+        console.error(`spin-go host: ${comp.id}: outbound request to ${scheme}://${authority} denied: not in allowed_outbound_hosts`);
+        const err = new Error('HTTP-request-denied');
+        err.payload = { tag: 'HTTP-request-denied' };
+        throw err;
+      }
+      if (new URL(url).hostname === 'self') {
+        request.setScheme({ tag: 'HTTP' });
+        request.setAuthority(selfHost);
+      }
+      return p2.outgoingHandler.handle(request, options);
+    },
+  };
+  return { 'wasi:cli/environment': environment, 'wasi:http/client': client, 'wasi:http/outgoing-handler': outgoingHandler };
+}
+
+// start02 serves a WASI 0.2 component on an internal port with the
+// preview2 shim's server; the router forwards requests to it with the
+// spin-* headers added.
+async function start02(comp, component) {
+  const { HTTPServer } = await import('@bytecodealliance/preview2-shim/http');
+  const net = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+  let next = await component.newInstance();
+  const server = new HTTPServer({
+    handle(request, outparam) {
+      const instance = next;
+      component.newInstance().then((i) => { next = i; });
+      const handler = Object.entries(instance).find(([k]) => k.startsWith('wasi:http/incoming-handler@0.2'))?.[1] ?? instance.incomingHandler;
+      handler.handle(request, outparam);
+    },
+  });
+  server.listen(port, '127.0.0.1');
+  return port;
+}
+
+// forward proxies a request to a WASI 0.2 component's internal server.
+function forward(port, req, res, headers) {
+  return new Promise((resolve, reject) => {
+    const out = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: { ...req.headers, ...headers } }, (up) => {
+      res.writeHead(up.statusCode, up.rawHeaders);
+      up.pipe(res);
+      up.on('end', resolve);
+      up.on('error', reject);
+    });
+    out.on('error', reject);
+    req.pipe(out);
+  });
 }
 
 export async function serveApp(configPath) {
@@ -111,14 +167,18 @@ export async function serveApp(configPath) {
   const routes = compileRoutes(base, config.routes);
   const takers = {};
   const components = {};
+  const ports02 = {};
   for (const [id, comp] of Object.entries(config.components)) {
     comp.id = id;
     const component = await loadComponent(comp.source, { extraImports: await componentImports(comp, selfHost) });
-    if (!/export wasi:http\/handler@0\.3/.test(component.wit)) {
-      throw new Error(`component ${id} (${comp.source}) does not export wasi:http/handler@0.3; the app host serves WASI 0.3 components`);
-    }
-    takers[id] = pool(component.newInstance);
     components[id] = component;
+    if (/export wasi:http\/handler@0\.3/.test(component.wit)) {
+      takers[id] = pool(component.newInstance);
+    } else if (/export wasi:http\/incoming-handler@0\.2/.test(component.wit)) {
+      ports02[id] = await start02(comp, component);
+    } else {
+      throw new Error(`component ${id} (${comp.source}) exports no wasi:http handler`);
+    }
   }
   const onRequest = async (req, res) => {
     try {
@@ -143,7 +203,12 @@ export async function serveApp(configPath) {
         res.end('Not Found');
         return;
       }
-      await handle03(takers[r.component], req, res, url, spinHeaders(r, base, url, clientAddr(req)), components[r.component]);
+      const headers = spinHeaders(r, base, url, clientAddr(req));
+      if (ports02[r.component]) {
+        await forward(ports02[r.component], req, res, headers);
+      } else {
+        await handle03(takers[r.component], req, res, url, headers, components[r.component]);
+      }
     } catch (err) {
       fail(res, err);
     }

@@ -79,6 +79,12 @@ func init() {
 		b, _ := io.ReadAll(resp.Body)
 		fmt.Fprintf(w, "%d %s", resp.StatusCode, b)
 	})
+	mux.HandleFunc("/slow-out", func(w http.ResponseWriter, r *http.Request) {
+		client := &http.Client{Timeout: 200 * time.Millisecond}
+		start := time.Now()
+		_, err := client.Get(r.URL.Query().Get("url"))
+		fmt.Fprintf(w, "err=%v fast=%v", err != nil, time.Since(start) < time.Second)
+	})
 	mux.HandleFunc("/", inspect)
 	spinhttp.Serve(mux)
 }
