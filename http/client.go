@@ -5,16 +5,13 @@ import (
 	"net/http"
 )
 
-// Transport sends requests through the Spin host. It is installed as
-// http.DefaultTransport, so http.Get and http.DefaultClient work.
+// Transport sends requests through the Spin host. In a component it is
+// installed as http.DefaultTransport, so http.Get and http.DefaultClient
+// work.
 type Transport struct{}
 
 // RoundTrip implements http.RoundTripper.
 func (Transport) RoundTrip(req *http.Request) (*http.Response, error) { return roundTrip(req) }
-
-func init() {
-	http.DefaultTransport = Transport{}
-}
 
 // NewTransport returns a RoundTripper that sends through the host.
 func NewTransport() http.RoundTripper { return Transport{} }

@@ -1,4 +1,4 @@
-//go:build spin_wasi02
+//go:build wasip1 && spin_wasi02
 
 package spinhttp
 
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	outgoing "github.com/spin-go/sdk/imports/wasi_http_0_2_0_outgoing_handler"
 	types "github.com/spin-go/sdk/imports/wasi_http_0_2_0_types"
@@ -112,26 +111,15 @@ func (r *trailerReader02) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// methodCtors02 builds the standard cases, in standardMethods order.
+var methodCtors02 = [...]func() types.Method{
+	types.MakeMethodGet, types.MakeMethodHead, types.MakeMethodPost, types.MakeMethodPut, types.MakeMethodDelete,
+	types.MakeMethodConnect, types.MakeMethodOptions, types.MakeMethodTrace, types.MakeMethodPatch,
+}
+
 func toMethod02(m string) types.Method {
-	switch strings.ToUpper(m) {
-	case "", http.MethodGet:
-		return types.MakeMethodGet()
-	case http.MethodHead:
-		return types.MakeMethodHead()
-	case http.MethodPost:
-		return types.MakeMethodPost()
-	case http.MethodPut:
-		return types.MakeMethodPut()
-	case http.MethodDelete:
-		return types.MakeMethodDelete()
-	case http.MethodConnect:
-		return types.MakeMethodConnect()
-	case http.MethodOptions:
-		return types.MakeMethodOptions()
-	case http.MethodTrace:
-		return types.MakeMethodTrace()
-	case http.MethodPatch:
-		return types.MakeMethodPatch()
+	if i := methodCase(m); i >= 0 {
+		return methodCtors02[i]()
 	}
 	return types.MakeMethodOther(m)
 }

@@ -1,4 +1,4 @@
-//go:build !spin_wasi02
+//go:build wasip1 && !spin_wasi02
 
 package spinhttp
 

@@ -74,6 +74,10 @@ func HandleFunc(fn func(http.ResponseWriter, *http.Request)) { Handle(fn) }
 // Serve registers any http.Handler, such as an http.ServeMux.
 func Serve(h http.Handler) { handler = h }
 
+// Handler returns the registered handler, e.g. to serve it with
+// net/http/httptest in native tests.
+func Handler() http.Handler { return handler }
+
 // PathInfo returns the part of the request path after the matched
 // wildcard route (the spin-path-info header).
 func PathInfo(r *http.Request) string { return r.Header.Get(HeaderPathInfo) }
@@ -216,6 +220,43 @@ func wireHeaders(h http.Header) [][2]string {
 }
 
 var logger = log.New(os.Stderr, "spinhttp: ", 0)
+
+// standardMethods lists the methods WASI names, in the order of the cases
+// of wasi:http's `method` variant (the same in WASI 0.2 and 0.3); any other
+// method is the `other` case.
+var standardMethods = [...]string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+	http.MethodConnect, http.MethodOptions, http.MethodTrace, http.MethodPatch,
+}
+
+// methodName is the Go name of a WASI method case.
+func methodName(tag uint8, other func() string) string {
+	if int(tag) < len(standardMethods) {
+		return standardMethods[tag]
+	}
+	return other()
+}
+
+// methodCase returns the WASI case index of a Go method, or -1 for `other`.
+func methodCase(m string) int {
+	if m == "" {
+		return 0
+	}
+	for i, s := range standardMethods {
+		if s == m {
+			return i
+		}
+	}
+	return -1
+}
+
+func headerNames(pairs [][2]string) []string {
+	var names []string
+	for _, kv := range pairs {
+		names = append(names, kv[0])
+	}
+	return names
+}
 
 // tlsState marks a request that arrived over HTTPS.
 func tlsState(host string) *tls.ConnectionState {

@@ -1,4 +1,4 @@
-//go:build spin_wasi02
+//go:build wasip1 && spin_wasi02
 
 package spinhttp
 
@@ -138,29 +138,7 @@ func (r *inputReader) trailers() http.Header {
 	return r.trailer
 }
 
-func method02(m types.Method) string {
-	switch m.Tag() {
-	case types.MethodGet:
-		return http.MethodGet
-	case types.MethodHead:
-		return http.MethodHead
-	case types.MethodPost:
-		return http.MethodPost
-	case types.MethodPut:
-		return http.MethodPut
-	case types.MethodDelete:
-		return http.MethodDelete
-	case types.MethodConnect:
-		return http.MethodConnect
-	case types.MethodOptions:
-		return http.MethodOptions
-	case types.MethodTrace:
-		return http.MethodTrace
-	case types.MethodPatch:
-		return http.MethodPatch
-	}
-	return m.Other()
-}
+func method02(m types.Method) string { return methodName(m.Tag(), m.Other) }
 
 func header02(f *types.Fields) http.Header {
 	h := http.Header{}
@@ -180,14 +158,6 @@ func fields02(pairs [][2]string) (*types.Fields, error) {
 		return nil, fmt.Errorf("spinhttp: the host refused the headers %v", headerNames(pairs))
 	}
 	return res.Ok(), nil
-}
-
-func headerNames(pairs [][2]string) []string {
-	var names []string
-	for _, kv := range pairs {
-		names = append(names, kv[0])
-	}
-	return names
 }
 
 // writeAll writes p to a wasi:io output stream in chunks it accepts.

@@ -1,4 +1,4 @@
-//go:build !spin_wasi02
+//go:build wasip1 && !spin_wasi02
 
 package spinhttp
 
@@ -86,50 +86,17 @@ func incoming03(req *types.Request) (incoming, error) {
 	return in, nil
 }
 
-func method03(m types.Method) string {
-	switch m.Tag() {
-	case types.MethodGet:
-		return http.MethodGet
-	case types.MethodHead:
-		return http.MethodHead
-	case types.MethodPost:
-		return http.MethodPost
-	case types.MethodPut:
-		return http.MethodPut
-	case types.MethodDelete:
-		return http.MethodDelete
-	case types.MethodConnect:
-		return http.MethodConnect
-	case types.MethodOptions:
-		return http.MethodOptions
-	case types.MethodTrace:
-		return http.MethodTrace
-	case types.MethodPatch:
-		return http.MethodPatch
-	}
-	return m.Other()
+func method03(m types.Method) string { return methodName(m.Tag(), m.Other) }
+
+// methodCtors03 builds the standard cases, in standardMethods order.
+var methodCtors03 = [...]func() types.Method{
+	types.MakeMethodGet, types.MakeMethodHead, types.MakeMethodPost, types.MakeMethodPut, types.MakeMethodDelete,
+	types.MakeMethodConnect, types.MakeMethodOptions, types.MakeMethodTrace, types.MakeMethodPatch,
 }
 
 func toMethod03(m string) types.Method {
-	switch m {
-	case "", http.MethodGet:
-		return types.MakeMethodGet()
-	case http.MethodHead:
-		return types.MakeMethodHead()
-	case http.MethodPost:
-		return types.MakeMethodPost()
-	case http.MethodPut:
-		return types.MakeMethodPut()
-	case http.MethodDelete:
-		return types.MakeMethodDelete()
-	case http.MethodConnect:
-		return types.MakeMethodConnect()
-	case http.MethodOptions:
-		return types.MakeMethodOptions()
-	case http.MethodTrace:
-		return types.MakeMethodTrace()
-	case http.MethodPatch:
-		return types.MakeMethodPatch()
+	if i := methodCase(m); i >= 0 {
+		return methodCtors03[i]()
 	}
 	return types.MakeMethodOther(m)
 }
@@ -154,14 +121,6 @@ func fields03(pairs [][2]string) (*types.Fields, error) {
 		return nil, fmt.Errorf("spinhttp: the host refused the headers %v: %s", headerNames(pairs), headerError(res.Err()))
 	}
 	return res.Ok(), nil
-}
-
-func headerNames(pairs [][2]string) []string {
-	var names []string
-	for _, kv := range pairs {
-		names = append(names, kv[0])
-	}
-	return names
 }
 
 func headerError(e types.HeaderError) string {

@@ -1,0 +1,74 @@
+package spinhttp
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMethods(t *testing.T) {
+	for i, m := range standardMethods {
+		assert.Equal(t, m, methodName(uint8(i), func() string { return "unused" }))
+		assert.Equal(t, i, methodCase(m))
+	}
+	assert.Equal(t, "PURGE", methodName(9, func() string { return "PURGE" }))
+	assert.Equal(t, -1, methodCase("PURGE"))
+	assert.Equal(t, 0, methodCase(""), "an empty method is GET, as in net/http")
+}
+
+func TestNewRequest(t *testing.T) {
+	h := http.Header{}
+	h.Set(HeaderFullURL, "https://example.com:8080/shop/users/1/edit?theme=pink")
+	h.Set(HeaderClientAddr, "10.0.0.1:5555")
+	h.Set("Content-Length", "5")
+	h.Set("Trailer", "X-Sum, x-other")
+	body := io.NopCloser(strings.NewReader("hello"))
+	r, err := newRequest(incoming{method: "PATCH", scheme: "https", authority: "example.com:8080",
+		pathQuery: "/shop/users/1/edit?theme=pink", header: h, body: body,
+		trailers: func() http.Header { return http.Header{"X-Sum": {"42"}} }})
+	require.NoError(t, err)
+	assert.Equal(t, "PATCH", r.Method)
+	assert.Equal(t, "https://example.com:8080/shop/users/1/edit?theme=pink", r.URL.String())
+	assert.Equal(t, "example.com:8080", r.Host)
+	assert.Equal(t, "/shop/users/1/edit?theme=pink", r.RequestURI)
+	assert.Equal(t, "10.0.0.1:5555", r.RemoteAddr)
+	require.NotNil(t, r.TLS)
+	assert.Equal(t, "example.com", r.TLS.ServerName)
+	assert.Equal(t, int64(5), r.ContentLength)
+	assert.Contains(t, r.Trailer, "X-Sum")
+	assert.Contains(t, r.Trailer, "X-Other")
+	b, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "hello", string(b))
+	assert.Equal(t, "42", r.Trailer.Get("X-Sum"), "trailers arrive at EOF")
+
+	// Without spin-full-url the URL comes from scheme, authority and path.
+	r, err = newRequest(incoming{method: "GET", authority: "localhost:3000", pathQuery: "/a?b=c", header: http.Header{},
+		body: http.NoBody, trailers: func() http.Header { return nil }})
+	require.NoError(t, err)
+	assert.Equal(t, "http://localhost:3000/a?b=c", r.URL.String())
+	assert.Nil(t, r.TLS)
+	assert.Equal(t, int64(-1), r.ContentLength)
+}
+
+func TestResponseTrailersAndWireHeaders(t *testing.T) {
+	h := http.Header{}
+	h.Set("Trailer", "X-Count")
+	h.Set("Content-Type", "text/plain")
+	h.Set("Connection", "close")
+	announced := announcedTrailers(h)
+	assert.Equal(t, []string{"X-Count"}, announced)
+	h.Set("X-Count", "3")
+	h.Set(http.TrailerPrefix+"X-Late", "yes")
+	assert.Equal(t, http.Header{"X-Count": {"3"}, "X-Late": {"yes"}}, responseTrailers(h, announced))
+	wire := wireHeaders(h)
+	for _, kv := range wire {
+		assert.NotEqual(t, "connection", kv[0], "hop-by-hop headers are left to the host")
+		assert.False(t, strings.HasPrefix(kv[0], strings.ToLower(http.TrailerPrefix)))
+	}
+	assert.Contains(t, wire, [2]string{"content-type", "text/plain"})
+}
