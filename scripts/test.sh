@@ -29,3 +29,6 @@ go test -run='^$' -fuzz='^FuzzLoad$' -fuzztime="$fuzztime" ./internal/wit
 
 echo "== benchmarks (each runs once: figures for the record, not pass/fail)"
 go test -run='^$' -bench=. -benchtime=1x ./...
+# A short run of the benchmark command keeps it working; run it in full
+# with: go run ./bench -json bench.json
+go run ./bench -runs 1 -requests 20 -stream-mb 16

@@ -1,0 +1,320 @@
+// Command bench measures spin-go: component sizes with a breakdown, build
+// time (cold and warm), cold start, throughput and latency through the
+// local host, and peak guest memory while streaming. It prints one table
+// and writes the raw numbers as JSON so that two runs can be compared.
+//
+//	go run ./bench [-runs 3] [-requests 200] [-stream-mb 1024] [-json bench.json]
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spin-go/sdk/internal/build"
+	"github.com/spin-go/sdk/internal/toolchain"
+)
+
+// Stat is one figure: the median of its samples, with min and max.
+type Stat struct {
+	Name    string    `json:"name"`
+	Unit    string    `json:"unit"`
+	Median  float64   `json:"median"`
+	Min     float64   `json:"min"`
+	Max     float64   `json:"max"`
+	Samples []float64 `json:"samples"`
+	Note    string    `json:"note,omitempty"`
+}
+
+func stat(name, unit string, samples []float64, note string) Stat {
+	s := append([]float64{}, samples...)
+	sort.Float64s(s)
+	return Stat{Name: name, Unit: unit, Median: s[len(s)/2], Min: s[0], Max: s[len(s)-1], Samples: samples, Note: note}
+}
+
+var (
+	runs     = flag.Int("runs", 3, "samples per figure")
+	requests = flag.Int("requests", 200, "requests per throughput run")
+	streamMB = flag.Int("stream-mb", 1024, "megabytes streamed through the echo for the memory figure")
+	jsonOut  = flag.String("json", "", "also write the figures to this JSON file")
+)
+
+func main() {
+	flag.Parse()
+	root, err := filepath.Abs(".")
+	check(err)
+	if _, err := os.Stat(filepath.Join(root, "componentize-go.toml")); err != nil {
+		fail("run from the repository root: go run ./bench")
+	}
+	var stats []Stat
+	add := func(s Stat) {
+		stats = append(stats, s)
+		fmt.Fprintf(os.Stderr, "bench: %s = %.4g %s\n", s.Name, s.Median, s.Unit)
+	}
+	work, err := os.MkdirTemp("", "spin-go-bench-")
+	check(err)
+	defer os.RemoveAll(work)
+
+	comps := map[string]string{}
+	for _, ex := range []struct{ name, dir string }{
+		{"raw-bindings hello", "examples/raw-hello"},
+		{"spinhttp hello", "examples/hello"},
+		{"spinhttp app (echo)", "internal/e2e/testdata/httpapp"},
+	} {
+		out := filepath.Join(work, strings.ReplaceAll(ex.name, " ", "-")+".wasm")
+		core := out + ".core"
+		buildOnce(filepath.Join(root, ex.dir), out, false)
+		buildOnce(filepath.Join(root, ex.dir), core, true)
+		comps[ex.name] = out
+		add(stat("size: "+ex.name+" component", "bytes", []float64{size(out)}, ""))
+		add(stat("size: "+ex.name+" core module", "bytes", []float64{size(core)}, "the Go part; the rest is the component wrapper and the WASI preview1 adapter"))
+	}
+	bare := filepath.Join(work, "bare.wasm")
+	buildBare(work, bare)
+	add(stat("size: bare Go wasip1 reactor (runtime only)", "bytes", []float64{size(bare)}, "a //go:wasmexport module with no bindings"))
+
+	var cold, warm []float64
+	for i := 0; i < *runs; i++ {
+		os.Setenv("GOCACHE", filepath.Join(work, fmt.Sprint("gocache-", i)))
+		cold = append(cold, timed(func() { buildOnce(filepath.Join(root, "examples/hello"), filepath.Join(work, "c.wasm"), false) }))
+		os.Unsetenv("GOCACHE")
+		warm = append(warm, timed(func() { buildOnce(filepath.Join(root, "examples/hello"), filepath.Join(work, "w.wasm"), false) }))
+	}
+	add(stat("build: spinhttp hello, cold (empty Go build cache)", "s", cold, ""))
+	add(stat("build: spinhttp hello, warm", "s", warm, ""))
+
+	tc, err := toolchain.Ensure(context.Background())
+	check(err)
+	for _, name := range []string{"raw-bindings hello", "spinhttp hello"} {
+		var starts []float64
+		for i := 0; i < *runs; i++ {
+			h, d := startHost(tc, comps[name], work)
+			starts = append(starts, d.Seconds()*1000)
+			h.stop()
+		}
+		add(stat("cold start: "+name+" (host start to first answer)", "ms", starts, ""))
+	}
+
+	for _, tcase := range []struct {
+		name, comp, path string
+		body             int
+	}{
+		{"raw-bindings hello", "raw-bindings hello", "/", 0},
+		{"spinhttp hello", "spinhttp hello", "/", 0},
+		{"1 MB echo", "spinhttp app (echo)", "/echo", 1 << 20},
+	} {
+		for _, conc := range []int{1, 16} {
+			h, _ := startHost(tc, comps[tcase.comp], work)
+			var rps []float64
+			var lat []float64
+			for i := 0; i < *runs; i++ {
+				r, l := load(h.url+tcase.path, tcase.body, conc, *requests)
+				rps = append(rps, r)
+				lat = append(lat, l...)
+			}
+			h.stop()
+			add(stat(fmt.Sprintf("throughput: %s, %d clients", tcase.name, conc), "req/s", rps, fmt.Sprintf("%d requests per run", *requests)))
+			p := stat(fmt.Sprintf("latency p50: %s, %d clients", tcase.name, conc), "ms", lat, "")
+			add(Stat{Name: p.Name, Unit: "ms", Median: percentile(lat, 50), Min: p.Min, Max: p.Max})
+			add(Stat{Name: fmt.Sprintf("latency p99: %s, %d clients", tcase.name, conc), Unit: "ms", Median: percentile(lat, 99), Min: p.Min, Max: p.Max})
+		}
+	}
+
+	h, _ := startHost(tc, comps["spinhttp app (echo)"], work)
+	streamed := stream(h.url+"/echo", int64(*streamMB)<<20)
+	peak := peakMemory(h.url)
+	h.stop()
+	add(stat(fmt.Sprintf("memory: peak guest linear memory streaming %d MB through the echo", *streamMB), "MB", []float64{peak / (1 << 20)}, fmt.Sprintf("%.0f MB/s", streamed)))
+
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "figure\tmedian\tmin\tmax\tunit\t")
+	for _, s := range stats {
+		f := "%.3g"
+		if s.Unit == "bytes" || s.Median >= 1000 {
+			f = "%.0f"
+		}
+		fmt.Fprintf(tw, "%s\t"+f+"\t"+f+"\t"+f+"\t%s\t\n", s.Name, s.Median, s.Min, s.Max, s.Unit)
+	}
+	tw.Flush()
+	if *jsonOut != "" {
+		data, _ := json.MarshalIndent(stats, "", "  ")
+		check(os.WriteFile(*jsonOut, data, 0o644))
+	}
+}
+
+func buildOnce(dir, out string, core bool) {
+	var log bytes.Buffer
+	_, err := build.Build(context.Background(), build.Options{Dir: dir, Output: out, WASIP1: core, Stderr: &log})
+	if err != nil {
+		fail(fmt.Sprintf("building %s: %v\n%s", dir, err, log.String()))
+	}
+}
+
+// buildBare builds a module with one //go:wasmexport and nothing else.
+func buildBare(work, out string) {
+	dir := filepath.Join(work, "bare")
+	check(os.MkdirAll(dir, 0o755))
+	check(os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module bare\n\ngo 1.25\n"), 0o644))
+	check(os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\n//go:wasmexport add\nfunc add(a, b int32) int32 { return a + b }\n\nfunc main() {}\n"), 0o644))
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		fail(fmt.Sprintf("bare build: %v\n%s", err, b))
+	}
+}
+
+func size(p string) float64 {
+	st, err := os.Stat(p)
+	check(err)
+	return float64(st.Size())
+}
+
+func timed(fn func()) float64 {
+	start := time.Now()
+	fn()
+	return time.Since(start).Seconds()
+}
+
+type host struct {
+	url string
+	cmd *exec.Cmd
+}
+
+func (h *host) stop() {
+	syscall.Kill(-h.cmd.Process.Pid, syscall.SIGKILL)
+	h.cmd.Wait()
+}
+
+// startHost serves a component and returns once it answered a request,
+// with the time that took.
+func startHost(tc *toolchain.Toolchain, comp, work string) (*host, time.Duration) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	start := time.Now()
+	cmd := tc.Command(context.Background(), "host.mjs", "serve", "--component", comp, "--listen", fmt.Sprintf("127.0.0.1:%d", port))
+	cmd.Env = append(os.Environ(), "SPIN_GO_TRANSPILE_CACHE="+filepath.Join(work, "transpiled"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	check(cmd.Start())
+	h := &host{url: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd}
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		resp, err := http.Get(h.url + "/")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return h, time.Since(start)
+		}
+	}
+	h.stop()
+	fail("the host did not answer:\n" + out.String())
+	return nil, 0
+}
+
+// load sends n requests from conc clients and returns requests per second
+// and each request's latency in milliseconds.
+func load(url string, body, conc, n int) (float64, []float64) {
+	payload := bytes.Repeat([]byte("x"), body)
+	var mu sync.Mutex
+	var lat []float64
+	jobs := make(chan struct{}, n)
+	for i := 0; i < n; i++ {
+		jobs <- struct{}{}
+	}
+	close(jobs)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := 0; c < conc; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range jobs {
+				t0 := time.Now()
+				var resp *http.Response
+				var err error
+				if body > 0 {
+					resp, err = client.Post(url, "application/octet-stream", bytes.NewReader(payload))
+				} else {
+					resp, err = client.Get(url)
+				}
+				check(err)
+				got, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || (body > 0 && got != int64(body)) {
+					fail(fmt.Sprintf("%s: status %d, %d bytes", url, resp.StatusCode, got))
+				}
+				mu.Lock()
+				lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n) / time.Since(start).Seconds(), lat
+}
+
+func percentile(xs []float64, p int) float64 {
+	s := append([]float64{}, xs...)
+	sort.Float64s(s)
+	i := (len(s) - 1) * p / 100
+	return s[i]
+}
+
+// stream posts n bytes to the echo and reads them back; it returns MB/s.
+func stream(url string, n int64) float64 {
+	start := time.Now()
+	resp, err := http.Post(url, "application/octet-stream", io.LimitReader(zeros{}, n))
+	check(err)
+	got, err := io.Copy(io.Discard, resp.Body)
+	check(err)
+	resp.Body.Close()
+	if got != n {
+		fail(fmt.Sprintf("streamed %d of %d bytes", got, n))
+	}
+	return float64(n) / (1 << 20) / time.Since(start).Seconds()
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func peakMemory(url string) float64 {
+	resp, err := http.Get(url + "/.well-known/spin-go/stats")
+	check(err)
+	defer resp.Body.Close()
+	var s struct{ PeakMemoryBytes float64 }
+	check(json.NewDecoder(resp.Body).Decode(&s))
+	return s.PeakMemoryBytes
+}
+
+func check(err error) {
+	if err != nil {
+		fail(err.Error())
+	}
+}
+
+func fail(msg string) {
+	fmt.Fprintln(os.Stderr, "bench:", msg)
+	os.Exit(1)
+}
