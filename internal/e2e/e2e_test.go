@@ -217,3 +217,54 @@ func TestWASIP1CoreModule(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0, 'a', 's', 'm', 1, 0, 0, 0}, data[:8], "core module header")
 }
+
+// TestUserModuleGoTool is the user's path: an app in its own module with a
+// `tool` line for componentize-go runs `go tool componentize-go build`; the
+// world comes from the SDK's componentize-go.toml.
+func TestUserModuleGoTool(t *testing.T) {
+	short(t)
+	sdk, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte(`module example.com/userapp
+
+go 1.25
+
+require github.com/spin-go/sdk v0.0.0
+
+replace github.com/spin-go/sdk => `+sdk+`
+
+tool github.com/spin-go/sdk/cmd/componentize-go
+`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(`package main
+
+import (
+	"fmt"
+	"net/http"
+
+	spinhttp "github.com/spin-go/sdk/http"
+)
+
+func init() {
+	spinhttp.Handle(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "Hello from a user module at %s", r.URL.Path)
+	})
+}
+
+func main() {}
+`), 0o644))
+	run := func(args ...string) string {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "go %v:\n%s", args, out)
+		return string(out)
+	}
+	run("mod", "tidy")
+	out := run("tool", "componentize-go", "build")
+	assert.Contains(t, out, "world spin:up/http-trigger@4.0.0")
+	srv := spintest.Serve(t, filepath.Join(dir, "main.wasm"))
+	_, body := srv.Get(t, "/from/user")
+	assert.Equal(t, "Hello from a user module at /from/user", body)
+}
