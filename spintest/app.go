@@ -21,6 +21,9 @@ type UpOptions struct {
 	TLSCert, TLSKey string
 	// SkipBuild uses the components' sources as they are.
 	SkipBuild bool
+	// StateDir keeps the key-value stores; reuse it to keep data across
+	// restarts (default: a fresh folder).
+	StateDir string
 }
 
 // Up runs the application of the spin.toml in dir as `spin up` would: it
@@ -46,7 +49,12 @@ func Up(t testing.TB, dir string, opts UpOptions) *Server {
 		}
 	}
 	port := freePort(t)
-	cfg := map[string]any{"listen": fmt.Sprintf("127.0.0.1:%d", port), "base": m.Base}
+	state := opts.StateDir
+	if state == "" {
+		state = t.TempDir()
+	}
+	cfg := map[string]any{"listen": fmt.Sprintf("127.0.0.1:%d", port), "base": m.Base,
+		"key_value_file": filepath.Join(state, "sqlite_key_value.db"), "variables": m.Variables}
 	var routes []map[string]string
 	for _, r := range m.Routes {
 		routes = append(routes, map[string]string{"route": r.Route, "component": r.Component})
@@ -54,7 +62,8 @@ func Up(t testing.TB, dir string, opts UpOptions) *Server {
 	cfg["routes"] = routes
 	comps := map[string]any{}
 	for id, c := range m.Components {
-		comps[id] = map[string]any{"source": c.Source, "allowed_outbound_hosts": c.AllowedOutboundHosts, "environment": c.Environment}
+		comps[id] = map[string]any{"source": c.Source, "allowed_outbound_hosts": c.AllowedOutboundHosts, "environment": c.Environment,
+			"key_value_stores": c.KeyValueStores, "variables": c.Variables}
 	}
 	cfg["components"] = comps
 	cert, key := opts.TLSCert, opts.TLSKey

@@ -13,12 +13,21 @@ import (
 // Manifest is what the test host reads from a spin.toml (manifest version
 // 2): the application, its HTTP routes and base path, and its components.
 type Manifest struct {
-	Path        string
-	Name        string
-	Base        string
-	Routes      []Route
-	Components  map[string]*Component
+	Path       string
+	Name       string
+	Base       string
+	Routes     []Route
+	Components map[string]*Component
+	// Variables are the application's [variables].
+	Variables   map[string]Variable
 	componentID []string
+}
+
+// Variable is an application variable: a default, or required.
+type Variable struct {
+	Default  *string `toml:"default" json:"default,omitempty"`
+	Required bool    `toml:"required" json:"required,omitempty"`
+	Secret   bool    `toml:"secret" json:"secret,omitempty"`
 }
 
 // Route maps an HTTP route (`/cart`, `/users/...`, `/...`) to a component.
@@ -33,6 +42,9 @@ type Component struct {
 	Source               string // absolute path of the .wasm
 	AllowedOutboundHosts []string
 	Environment          map[string]string
+	KeyValueStores       []string
+	// Variables are the component's variable templates ("{{ name }}").
+	Variables map[string]string
 	// BuildDir is the folder the build command runs in, empty when the
 	// component has no [component.<id>.build].
 	BuildDir     string
@@ -40,7 +52,8 @@ type Component struct {
 }
 
 type rawManifest struct {
-	Version     int `toml:"spin_manifest_version"`
+	Version     int                 `toml:"spin_manifest_version"`
+	Variables   map[string]Variable `toml:"variables"`
 	Application struct {
 		Name    string `toml:"name"`
 		Trigger struct {
@@ -59,6 +72,8 @@ type rawManifest struct {
 		Source               string            `toml:"source"`
 		AllowedOutboundHosts []string          `toml:"allowed_outbound_hosts"`
 		Environment          map[string]string `toml:"environment"`
+		KeyValueStores       []string          `toml:"key_value_stores"`
+		Variables            map[string]string `toml:"variables"`
 		Build                *struct {
 			Command string `toml:"command"`
 			Workdir string `toml:"workdir"`
@@ -81,7 +96,13 @@ func ReadManifest(path string) (*Manifest, error) {
 		return nil, fmt.Errorf("%s: spin_manifest_version must be 2 (found %d)", path, raw.Version)
 	}
 	dir := filepath.Dir(path)
-	m := &Manifest{Path: path, Name: raw.Application.Name, Base: raw.Application.Trigger.HTTP.Base, Components: map[string]*Component{}}
+	m := &Manifest{Path: path, Name: raw.Application.Name, Base: raw.Application.Trigger.HTTP.Base,
+		Components: map[string]*Component{}, Variables: raw.Variables}
+	for name, v := range raw.Variables {
+		if v.Default == nil && !v.Required {
+			return nil, fmt.Errorf("%s: variable %q needs a default or required = true", path, name)
+		}
+	}
 	if m.Base == "" {
 		m.Base = "/"
 	}
@@ -92,7 +113,8 @@ func ReadManifest(path string) (*Manifest, error) {
 		if c.Source == "" {
 			return nil, fmt.Errorf("%s: component %q has no source", path, id)
 		}
-		comp := &Component{ID: id, Source: abs(dir, c.Source), AllowedOutboundHosts: c.AllowedOutboundHosts, Environment: c.Environment}
+		comp := &Component{ID: id, Source: abs(dir, c.Source), AllowedOutboundHosts: c.AllowedOutboundHosts,
+			Environment: c.Environment, KeyValueStores: c.KeyValueStores, Variables: c.Variables}
 		if c.Build != nil {
 			comp.BuildDir = abs(dir, c.Build.Workdir)
 			comp.BuildCommand = c.Build.Command

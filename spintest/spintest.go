@@ -54,9 +54,19 @@ func Build(t testing.TB, dir string, opts BuildOptions) string {
 // Server is a running host serving one component.
 type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:41234.
-	URL string
-	cmd *exec.Cmd
-	out *syncBuffer
+	URL      string
+	cmd      *exec.Cmd
+	out      *syncBuffer
+	exited   chan error
+	stopOnce sync.Once
+}
+
+// Stop ends the host now (it is also stopped when the test ends).
+func (s *Server) Stop() {
+	s.stopOnce.Do(func() {
+		syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		<-s.exited
+	})
 }
 
 // Output returns what the host and the component printed so far.
@@ -87,12 +97,11 @@ func startHost(t testing.TB, port int, args ...string) *Server {
 		t.Fatalf("spintest: starting the host: %v", err)
 	}
 	exited := make(chan error, 1)
+	srv.exited = exited
 	go func() { exited <- srv.cmd.Wait() }()
-	t.Cleanup(func() {
-		// Stop the whole process group: Node runs worker threads.
-		syscall.Kill(-srv.cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
+	// Stop the whole process group when the test ends: Node runs worker
+	// threads.
+	t.Cleanup(srv.Stop)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		select {

@@ -74,7 +74,7 @@ export function allowed(patterns, url, selfHost) {
 
 // componentImports are the host interfaces one component gets: its
 // environment, and outbound HTTP checked against its allow-list.
-async function componentImports(comp, selfHost) {
+async function componentImports(comp, selfHost, appConfig) {
   const p3 = await import('@bytecodealliance/preview3-shim/http');
   const { HttpError } = p3;
   const env = Object.entries(comp.environment ?? {});
@@ -119,7 +119,86 @@ async function componentImports(comp, selfHost) {
       return p2.outgoingHandler.handle(request, options);
     },
   };
-  return { 'wasi:cli/environment': environment, 'wasi:http/client': client, 'wasi:http/outgoing-handler': outgoingHandler };
+  return {
+    'wasi:cli/environment': environment,
+    'wasi:http/client': client,
+    'wasi:http/outgoing-handler': outgoingHandler,
+    'spin:key-value/key-value': await keyValue(comp, appConfig),
+    'spin:variables/variables': variables(comp, appConfig),
+  };
+}
+
+// wasiError makes an error jco lowers as the `err` case of a result.
+function wasiError(tag, val) {
+  const err = new Error(val === undefined ? tag : `${tag}: ${val}`);
+  err.payload = val === undefined ? { tag } : { tag, val };
+  return err;
+}
+
+// keyValue implements spin:key-value/key-value@3.0.0 on one SQLite file
+// (as Spin's default store does), limited to the component's
+// key_value_stores.
+let kvDatabase;
+async function keyValue(comp, appConfig) {
+  const { DatabaseSync } = await import('node:sqlite');
+  const { StreamReader } = await import('@bytecodealliance/preview3-shim/stream');
+  const { FutureReader } = await import('@bytecodealliance/preview3-shim/future');
+  kvDatabase ??= (() => {
+    const db = new DatabaseSync(appConfig.key_value_file);
+    db.exec('CREATE TABLE IF NOT EXISTS spin_key_value (store TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (store, key))');
+    return db;
+  })();
+  const db = kvDatabase;
+  const allowedStores = comp.key_value_stores ?? [];
+  class Store {
+    #label;
+    constructor(label) { this.#label = label; }
+    static async open(label) {
+      if (!allowedStores.includes(label)) {
+        console.error(`spin-go host: ${comp.id}: key-value store "${label}" denied: not in key_value_stores`);
+        throw wasiError('access-denied');
+      }
+      return new Store(label);
+    }
+    async get(key) {
+      const row = db.prepare('SELECT value FROM spin_key_value WHERE store = ? AND key = ?').get(this.#label, key);
+      return row ? new Uint8Array(row.value) : undefined;
+    }
+    async set(key, value) {
+      db.prepare('INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) ON CONFLICT (store, key) DO UPDATE SET value = excluded.value').run(this.#label, key, value);
+    }
+    async delete(key) {
+      db.prepare('DELETE FROM spin_key_value WHERE store = ? AND key = ?').run(this.#label, key);
+    }
+    async exists(key) {
+      return !!db.prepare('SELECT 1 FROM spin_key_value WHERE store = ? AND key = ?').get(this.#label, key);
+    }
+    async getKeys() {
+      const keys = db.prepare('SELECT key FROM spin_key_value WHERE store = ? ORDER BY key').all(this.#label).map((r) => r.key);
+      return [new StreamReader(keys), new FutureReader(Promise.resolve({ tag: 'ok' }))];
+    }
+  }
+  return { Store };
+}
+
+// variables implements spin:variables/variables@3.0.0: a component's
+// variables are templates over the application's [variables].
+function variables(comp, appConfig) {
+  const resolve = (template) => template.replace(/\{\{\s*([a-z0-9_]+)\s*\}\}/g, (_, name) => {
+    const v = appConfig.variables?.[name];
+    const env = process.env[`SPIN_VARIABLE_${name.toUpperCase()}`];
+    if (env !== undefined) return env;
+    if (v?.default !== undefined) return v.default;
+    throw wasiError('provider', `application variable "${name}" has no value`);
+  });
+  return {
+    async get(name) {
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) throw wasiError('invalid-name', `"${name}" is not a valid variable name`);
+      const template = comp.variables?.[name];
+      if (template === undefined) throw wasiError('undefined', `no variable "${name}" in the component's [variables]`);
+      return resolve(template);
+    },
+  };
 }
 
 // start02 serves a WASI 0.2 component on an internal port with the
@@ -170,7 +249,7 @@ export async function serveApp(configPath) {
   const ports02 = {};
   for (const [id, comp] of Object.entries(config.components)) {
     comp.id = id;
-    const component = await loadComponent(comp.source, { extraImports: await componentImports(comp, selfHost) });
+    const component = await loadComponent(comp.source, { extraImports: await componentImports(comp, selfHost, config) });
     components[id] = component;
     if (/export wasi:http\/handler@0\.3/.test(component.wit)) {
       takers[id] = pool(component.newInstance);
