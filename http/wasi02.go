@@ -39,6 +39,7 @@ func handle02(req *types.IncomingRequest, out *types.ResponseOutparam) {
 		return
 	}
 	w := &responseWriter02{header: http.Header{}, out: out}
+	defer in.body.Close()
 	defer func() {
 		if p := recover(); p != nil {
 			logger.Printf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())

@@ -38,6 +38,10 @@ func handle03(req *types.Request) httpResult {
 	}
 	w := &responseWriter03{header: http.Header{}, result: make(chan httpResult, 1)}
 	go func() {
+		// As net/http does, close the request body when the handler is
+		// done: that also tells the host the body was consumed (the
+		// consume-body future must be written before it is dropped).
+		defer in.body.Close()
 		defer func() {
 			if p := recover(); p != nil {
 				logger.Printf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())

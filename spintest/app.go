@@ -54,7 +54,7 @@ func Up(t testing.TB, dir string, opts UpOptions) *Server {
 		state = t.TempDir()
 	}
 	cfg := map[string]any{"listen": fmt.Sprintf("127.0.0.1:%d", port), "base": m.Base,
-		"key_value_file": filepath.Join(state, "sqlite_key_value.db"), "variables": m.Variables}
+		"key_value_file": filepath.Join(state, "sqlite_key_value.db"), "sqlite_dir": state, "variables": m.Variables}
 	var routes []map[string]string
 	for _, r := range m.Routes {
 		routes = append(routes, map[string]string{"route": r.Route, "component": r.Component})
@@ -63,7 +63,7 @@ func Up(t testing.TB, dir string, opts UpOptions) *Server {
 	comps := map[string]any{}
 	for id, c := range m.Components {
 		comps[id] = map[string]any{"source": c.Source, "allowed_outbound_hosts": c.AllowedOutboundHosts, "environment": c.Environment,
-			"key_value_stores": c.KeyValueStores, "variables": c.Variables}
+			"key_value_stores": c.KeyValueStores, "sqlite_databases": c.SQLiteDatabases, "variables": c.Variables}
 	}
 	cfg["components"] = comps
 	cert, key := opts.TLSCert, opts.TLSKey

@@ -43,6 +43,7 @@ type Component struct {
 	AllowedOutboundHosts []string
 	Environment          map[string]string
 	KeyValueStores       []string
+	SQLiteDatabases      []string
 	// Variables are the component's variable templates ("{{ name }}").
 	Variables map[string]string
 	// BuildDir is the folder the build command runs in, empty when the
@@ -73,6 +74,7 @@ type rawManifest struct {
 		AllowedOutboundHosts []string          `toml:"allowed_outbound_hosts"`
 		Environment          map[string]string `toml:"environment"`
 		KeyValueStores       []string          `toml:"key_value_stores"`
+		SQLiteDatabases      []string          `toml:"sqlite_databases"`
 		Variables            map[string]string `toml:"variables"`
 		Build                *struct {
 			Command string `toml:"command"`
@@ -114,7 +116,7 @@ func ReadManifest(path string) (*Manifest, error) {
 			return nil, fmt.Errorf("%s: component %q has no source", path, id)
 		}
 		comp := &Component{ID: id, Source: abs(dir, c.Source), AllowedOutboundHosts: c.AllowedOutboundHosts,
-			Environment: c.Environment, KeyValueStores: c.KeyValueStores, Variables: c.Variables}
+			Environment: c.Environment, KeyValueStores: c.KeyValueStores, SQLiteDatabases: c.SQLiteDatabases, Variables: c.Variables}
 		if c.Build != nil {
 			comp.BuildDir = abs(dir, c.Build.Workdir)
 			comp.BuildCommand = c.Build.Command

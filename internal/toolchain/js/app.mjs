@@ -125,7 +125,93 @@ async function componentImports(comp, selfHost, appConfig) {
     'wasi:http/outgoing-handler': outgoingHandler,
     'spin:key-value/key-value': await keyValue(comp, appConfig),
     'spin:variables/variables': variables(comp, appConfig),
+    'spin:sqlite/sqlite': await sqlite(comp, appConfig),
   };
+}
+
+// sqlite implements spin:sqlite/sqlite@3.1.0 with node:sqlite: one file per
+// label, each host connection its own SQLite connection (so transactions
+// are per connection, as in Spin), limited to sqlite_databases.
+async function sqlite(comp, appConfig) {
+  const { DatabaseSync } = await import('node:sqlite');
+  const { StreamReader } = await import('@bytecodealliance/preview3-shim/stream');
+  const { FutureReader } = await import('@bytecodealliance/preview3-shim/future');
+  const allowedDatabases = comp.sqlite_databases ?? [];
+  const toParam = (v) => (v.tag === 'null' ? null : v.val);
+  const toValue = (x) => {
+    if (x === null || x === undefined) return { tag: 'null' };
+    if (typeof x === 'bigint') return { tag: 'integer', val: x };
+    if (typeof x === 'number') return Number.isInteger(x) ? { tag: 'integer', val: BigInt(x) } : { tag: 'real', val: x };
+    if (typeof x === 'string') return { tag: 'text', val: x };
+    return { tag: 'blob', val: new Uint8Array(x) };
+  };
+  const run = (fn) => {
+    try {
+      return fn();
+    } catch (e) {
+      throw wasiError('io', String(e?.message ?? e));
+    }
+  };
+  class Connection {
+    #db;
+    constructor(db) { this.#db = db; }
+    static open(label) {
+      if (!allowedDatabases.includes(label)) {
+        console.error(`spin-go host: ${comp.id}: SQLite database "${label}" denied: not in sqlite_databases`);
+        throw wasiError('access-denied');
+      }
+      const file = `${appConfig.sqlite_dir}/sqlite_db_${label}.db`;
+      return new Connection(run(() => new DatabaseSync(file)));
+    }
+    static async openAsync(label) { return Connection.open(label); }
+    #prepare(statement) {
+      const stmt = run(() => this.#db.prepare(statement));
+      stmt.setReadBigInts(true);
+      stmt.setReturnArrays(true);
+      return stmt;
+    }
+    execute(statement, parameters) {
+      const stmt = this.#prepare(statement);
+      const params = parameters.map(toParam);
+      const columns = stmt.columns().map((c) => c.name);
+      if (columns.length === 0) {
+        run(() => stmt.run(...params));
+        return { columns, rows: [] };
+      }
+      const rows = run(() => stmt.all(...params)).map((r) => ({ values: r.map(toValue) }));
+      return { columns, rows };
+    }
+    async executeAsync(statement, parameters) {
+      const stmt = this.#prepare(statement);
+      const params = parameters.map(toParam);
+      const columns = stmt.columns().map((c) => c.name);
+      if (columns.length === 0) {
+        run(() => stmt.run(...params));
+        return [columns, new StreamReader([]), new FutureReader(Promise.resolve({ tag: 'ok' }))];
+      }
+      const iter = run(() => stmt.iterate(...params));
+      let failure = null;
+      async function* rows() {
+        try {
+          for (const r of iter) yield { values: r.map(toValue) };
+        } catch (e) {
+          failure = e;
+        }
+      }
+      let rowsDone;
+      const done = new Promise((resolve) => { rowsDone = resolve; });
+      const stream = new StreamReader((async function* () {
+        yield* rows();
+        rowsDone(failure ? { tag: 'err', val: { tag: 'io', val: String(failure.message ?? failure) } } : { tag: 'ok' });
+      })());
+      return [columns, stream, new FutureReader(done)];
+    }
+    lastInsertRowid() { return BigInt(this.#db.prepare('SELECT last_insert_rowid() AS id').get().id); }
+    async lastInsertRowidAsync() { return this.lastInsertRowid(); }
+    changes() { return BigInt(this.#db.prepare('SELECT changes() AS n').get().n); }
+    async changesAsync() { return this.changes(); }
+  }
+  return { Connection };
 }
 
 // wasiError makes an error jco lowers as the `err` case of a result.
