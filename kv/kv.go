@@ -61,7 +61,9 @@ func (s *Store) Get(key string) ([]byte, error) {
 }
 
 // Set stores value under key.
-func (s *Store) Set(key string, value []byte) error { return s.wrap("set", key, s.impl.set(key, value)) }
+func (s *Store) Set(key string, value []byte) error {
+	return s.wrap("set", key, s.impl.set(key, value))
+}
 
 // Delete removes key; deleting a missing key is not an error.
 func (s *Store) Delete(key string) error { return s.wrap("delete", key, s.impl.delete(key)) }
