@@ -63,7 +63,7 @@ func Up(t testing.TB, dir string, opts UpOptions) *Server {
 	comps := map[string]any{}
 	for id, c := range m.Components {
 		comps[id] = map[string]any{"source": c.Source, "allowed_outbound_hosts": c.AllowedOutboundHosts, "environment": c.Environment,
-			"key_value_stores": c.KeyValueStores, "sqlite_databases": c.SQLiteDatabases, "variables": c.Variables}
+			"key_value_stores": c.KeyValueStores, "sqlite_databases": c.SQLiteDatabases, "ai_models": c.AIModels, "variables": c.Variables}
 	}
 	cfg["components"] = comps
 	cert, key := opts.TLSCert, opts.TLSKey

@@ -44,6 +44,7 @@ type Component struct {
 	Environment          map[string]string
 	KeyValueStores       []string
 	SQLiteDatabases      []string
+	AIModels             []string
 	// Variables are the component's variable templates ("{{ name }}").
 	Variables map[string]string
 	// BuildDir is the folder the build command runs in, empty when the
@@ -75,6 +76,7 @@ type rawManifest struct {
 		Environment          map[string]string `toml:"environment"`
 		KeyValueStores       []string          `toml:"key_value_stores"`
 		SQLiteDatabases      []string          `toml:"sqlite_databases"`
+		AIModels             []string          `toml:"ai_models"`
 		Variables            map[string]string `toml:"variables"`
 		Build                *struct {
 			Command string `toml:"command"`
@@ -116,7 +118,7 @@ func ReadManifest(path string) (*Manifest, error) {
 			return nil, fmt.Errorf("%s: component %q has no source", path, id)
 		}
 		comp := &Component{ID: id, Source: abs(dir, c.Source), AllowedOutboundHosts: c.AllowedOutboundHosts,
-			Environment: c.Environment, KeyValueStores: c.KeyValueStores, SQLiteDatabases: c.SQLiteDatabases, Variables: c.Variables}
+			Environment: c.Environment, KeyValueStores: c.KeyValueStores, SQLiteDatabases: c.SQLiteDatabases, AIModels: c.AIModels, Variables: c.Variables}
 		if c.Build != nil {
 			comp.BuildDir = abs(dir, c.Build.Workdir)
 			comp.BuildCommand = c.Build.Command

@@ -29,7 +29,10 @@ func post(t *testing.T, srv *spintest.Server, path string) (int, string) {
 // committed and a rolled-back transaction, SQLite's own error messages and
 // a denied label; then 10,000 rows stream through Rows.
 func TestSQLitePets(t *testing.T) {
-	short(t)
+	eachVersion(t, testSQLitePets)
+}
+
+func testSQLitePets(t *testing.T, opts spintest.UpOptions) {
 	dir := t.TempDir()
 	src, err := filepath.Abs(filepath.Join("testdata", "sqlapp"))
 	require.NoError(t, err)
@@ -46,7 +49,7 @@ sqlite_databases = ["default"]
 command = "go tool componentize-go build -o pets.wasm"
 workdir = %q
 `, src)), 0o644))
-	srv := spintest.Up(t, dir, spintest.UpOptions{})
+	srv := spintest.Up(t, dir, opts)
 
 	code, body := post(t, srv, "/setup")
 	require.Equal(t, 200, code, body)
@@ -70,6 +73,8 @@ workdir = %q
 	require.Len(t, pets, 2, "the rollback kept the rows")
 	assert.Equal(t, 4.0, pets[0]["age"], "the committed birthday stayed")
 
+	_, body = srv.Get(t, "/registered")
+	assert.Equal(t, "rover=1 err=<nil>", body, "sql.Open with the registered driver name")
 	_, body = srv.Get(t, "/bad")
 	assert.Contains(t, body, `syntax error`, "SQLite's message reaches the caller")
 	_, body = srv.Get(t, "/denied")

@@ -119,13 +119,20 @@ async function componentImports(comp, selfHost, appConfig) {
       return p2.outgoingHandler.handle(request, options);
     },
   };
+  const kv = await keyValue(comp, appConfig);
+  const vars = variables(comp, appConfig);
+  const db = await sqlite(comp, appConfig);
   return {
     'wasi:cli/environment': environment,
     'wasi:http/client': client,
     'wasi:http/outgoing-handler': outgoingHandler,
-    'spin:key-value/key-value': await keyValue(comp, appConfig),
-    'spin:variables/variables': variables(comp, appConfig),
-    'spin:sqlite/sqlite': await sqlite(comp, appConfig),
+    'spin:key-value/key-value': kv.v3,
+    'fermyon:spin/key-value': kv.v2,
+    'spin:variables/variables': vars.v3,
+    'fermyon:spin/variables': vars.v2,
+    'spin:sqlite/sqlite': db.v3,
+    'fermyon:spin/sqlite': db.v2,
+    'fermyon:spin/llm': llm(comp),
   };
 }
 
@@ -211,7 +218,14 @@ async function sqlite(comp, appConfig) {
     changes() { return BigInt(this.#db.prepare('SELECT changes() AS n').get().n); }
     async changesAsync() { return this.changes(); }
   }
-  return { Connection };
+  // fermyon:spin/sqlite@2.0.0 has open and execute only, synchronous.
+  class Connection2 {
+    #c;
+    constructor(c) { this.#c = c; }
+    static open(label) { return new Connection2(Connection.open(label)); }
+    execute(statement, parameters) { return this.#c.execute(statement, parameters); }
+  }
+  return { v3: { Connection }, v2: { Connection: Connection2 } };
 }
 
 // wasiError makes an error jco lowers as the `err` case of a result.
@@ -221,9 +235,9 @@ function wasiError(tag, val) {
   return err;
 }
 
-// keyValue implements spin:key-value/key-value@3.0.0 on one SQLite file
-// (as Spin's default store does), limited to the component's
-// key_value_stores.
+// keyValue implements spin:key-value/key-value@3.0.0 (async) and
+// fermyon:spin/key-value@2.0.0 (sync) on one SQLite file, as Spin's
+// default store does, limited to the component's key_value_stores.
 let kvDatabase;
 async function keyValue(comp, appConfig) {
   const { DatabaseSync } = await import('node:sqlite');
@@ -236,35 +250,74 @@ async function keyValue(comp, appConfig) {
   })();
   const db = kvDatabase;
   const allowedStores = comp.key_value_stores ?? [];
+  const check = (label) => {
+    if (!allowedStores.includes(label)) {
+      console.error(`spin-go host: ${comp.id}: key-value store "${label}" denied: not in key_value_stores`);
+      throw wasiError('access-denied');
+    }
+  };
+  const ops = {
+    get: (label, key) => {
+      const row = db.prepare('SELECT value FROM spin_key_value WHERE store = ? AND key = ?').get(label, key);
+      return row ? new Uint8Array(row.value) : undefined;
+    },
+    set: (label, key, value) => {
+      db.prepare('INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) ON CONFLICT (store, key) DO UPDATE SET value = excluded.value').run(label, key, value);
+    },
+    delete: (label, key) => { db.prepare('DELETE FROM spin_key_value WHERE store = ? AND key = ?').run(label, key); },
+    exists: (label, key) => !!db.prepare('SELECT 1 FROM spin_key_value WHERE store = ? AND key = ?').get(label, key),
+    keys: (label) => db.prepare('SELECT key FROM spin_key_value WHERE store = ? ORDER BY key').all(label).map((r) => r.key),
+  };
   class Store {
     #label;
     constructor(label) { this.#label = label; }
-    static async open(label) {
-      if (!allowedStores.includes(label)) {
-        console.error(`spin-go host: ${comp.id}: key-value store "${label}" denied: not in key_value_stores`);
-        throw wasiError('access-denied');
-      }
-      return new Store(label);
-    }
-    async get(key) {
-      const row = db.prepare('SELECT value FROM spin_key_value WHERE store = ? AND key = ?').get(this.#label, key);
-      return row ? new Uint8Array(row.value) : undefined;
-    }
-    async set(key, value) {
-      db.prepare('INSERT INTO spin_key_value (store, key, value) VALUES (?, ?, ?) ON CONFLICT (store, key) DO UPDATE SET value = excluded.value').run(this.#label, key, value);
-    }
-    async delete(key) {
-      db.prepare('DELETE FROM spin_key_value WHERE store = ? AND key = ?').run(this.#label, key);
-    }
-    async exists(key) {
-      return !!db.prepare('SELECT 1 FROM spin_key_value WHERE store = ? AND key = ?').get(this.#label, key);
-    }
+    static async open(label) { check(label); return new Store(label); }
+    async get(key) { return ops.get(this.#label, key); }
+    async set(key, value) { ops.set(this.#label, key, value); }
+    async delete(key) { ops.delete(this.#label, key); }
+    async exists(key) { return ops.exists(this.#label, key); }
     async getKeys() {
-      const keys = db.prepare('SELECT key FROM spin_key_value WHERE store = ? ORDER BY key').all(this.#label).map((r) => r.key);
-      return [new StreamReader(keys), new FutureReader(Promise.resolve({ tag: 'ok' }))];
+      return [new StreamReader(ops.keys(this.#label)), new FutureReader(Promise.resolve({ tag: 'ok' }))];
     }
   }
-  return { Store };
+  class Store2 {
+    #label;
+    constructor(label) { this.#label = label; }
+    static open(label) { check(label); return new Store2(label); }
+    get(key) { return ops.get(this.#label, key); }
+    set(key, value) { ops.set(this.#label, key, value); }
+    delete(key) { ops.delete(this.#label, key); }
+    exists(key) { return ops.exists(this.#label, key); }
+    getKeys() { return ops.keys(this.#label); }
+  }
+  return { v3: { Store }, v2: { Store: Store2 } };
+}
+
+// llm is a TEST DOUBLE of fermyon:spin/llm@2.0.0: no model can be
+// downloaded here, so answers are deterministic functions of the input.
+// It checks the ABI round trip (parameters, usage, embedding shapes), not
+// model quality. Models must be in the component's ai_models.
+function llm(comp) {
+  const check = (model) => {
+    if (!(comp.ai_models ?? []).includes(model)) throw wasiError('model-not-supported');
+  };
+  const words = (s) => s.split(/\s+/).filter(Boolean);
+  return {
+    infer(model, prompt, params) {
+      check(model);
+      if (!prompt) throw wasiError('invalid-input', 'empty prompt');
+      const p = params ?? { maxTokens: 100, temperature: 0.8, topK: 40, topP: 0.9, repeatPenalty: 1.1, repeatPenaltyLastNTokenCount: 64 };
+      const input = words(prompt);
+      const out = input.slice(0, p.maxTokens);
+      const tag = `[test double ${model} max=${p.maxTokens} temp=${p.temperature.toFixed(2)} top-k=${p.topK} top-p=${p.topP.toFixed(2)} repeat=${p.repeatPenalty.toFixed(2)}/${p.repeatPenaltyLastNTokenCount}]`;
+      return { text: `${tag} ${out.join(' ')}`, usage: { promptTokenCount: input.length, generatedTokenCount: out.length } };
+    },
+    generateEmbeddings(model, texts) {
+      check(model);
+      const embeddings = texts.map((t) => Float32Array.from({ length: 8 }, (_, i) => (t.length * (i + 1) + (t.charCodeAt(i % Math.max(t.length, 1)) || 0)) / 100));
+      return { embeddings, usage: { promptTokenCount: texts.reduce((n, t) => n + words(t).length, 0) } };
+    },
+  };
 }
 
 // variables implements spin:variables/variables@3.0.0: a component's
@@ -277,14 +330,13 @@ function variables(comp, appConfig) {
     if (v?.default !== undefined) return v.default;
     throw wasiError('provider', `application variable "${name}" has no value`);
   });
-  return {
-    async get(name) {
-      if (!/^[a-z][a-z0-9_]*$/.test(name)) throw wasiError('invalid-name', `"${name}" is not a valid variable name`);
-      const template = comp.variables?.[name];
-      if (template === undefined) throw wasiError('undefined', `no variable "${name}" in the component's [variables]`);
-      return resolve(template);
-    },
+  const get = (name) => {
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw wasiError('invalid-name', `"${name}" is not a valid variable name`);
+    const template = comp.variables?.[name];
+    if (template === undefined) throw wasiError('undefined', `no variable "${name}" in the component's [variables]`);
+    return resolve(template);
   };
+  return { v3: { get: async (name) => get(name) }, v2: { get } };
 }
 
 // start02 serves a WASI 0.2 component on an internal port with the

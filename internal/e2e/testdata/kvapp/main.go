@@ -13,6 +13,7 @@ import (
 
 	spinhttp "github.com/spin-go/sdk/http"
 	"github.com/spin-go/sdk/kv"
+	"github.com/spin-go/sdk/llm"
 	"github.com/spin-go/sdk/variables"
 )
 
@@ -93,6 +94,23 @@ func init() {
 			return
 		}
 		fmt.Fprint(w, v)
+	})
+	mux.HandleFunc("/llm", func(w http.ResponseWriter, r *http.Request) {
+		res, err := llm.InferWithOptions(r.URL.Query().Get("model"), r.URL.Query().Get("prompt"),
+			llm.InferencingParams{MaxTokens: 3, Temperature: 0.5, TopK: 7, TopP: 0.25, RepeatPenalty: 1.5, RepeatPenaltyLastNTokenCount: 9})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, "%s|prompt=%d generated=%d", res.Text, res.PromptTokenCount, res.GeneratedTokenCount)
+	})
+	mux.HandleFunc("/embed", func(w http.ResponseWriter, r *http.Request) {
+		res, err := llm.GenerateEmbeddings("all-minilm-l6-v2", []string{"hello world", "spin", "go components"})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, "vectors=%d dims=%d first=%.2f prompt=%d", len(res.Embeddings), len(res.Embeddings[0]), res.Embeddings[0][0], res.PromptTokenCount)
 	})
 	spinhttp.Serve(mux)
 }

@@ -147,6 +147,17 @@ func init() {
 		}
 		fmt.Fprintf(w, "rows=%d sum=%d err=%v", n, total, rows.Err())
 	})
+	mux.HandleFunc("GET /registered", func(w http.ResponseWriter, r *http.Request) {
+		db2, err := sql.Open(sqlite.DriverName, "default")
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		defer db2.Close()
+		var n int
+		err = db2.QueryRow("SELECT COUNT(*) FROM pets WHERE name = ?", "Rover").Scan(&n)
+		fmt.Fprintf(w, "rover=%d err=%v", n, err)
+	})
 	mux.HandleFunc("GET /bad", func(w http.ResponseWriter, r *http.Request) {
 		_, err := db.Exec("SELEKT nonsense")
 		fmt.Fprint(w, err)
