@@ -18,10 +18,6 @@ go vet ./...
 GOOS=wasip1 GOARCH=wasm go vet ./imports/... ./exports/... ./http/...
 GOOS=wasip1 GOARCH=wasm go vet -tags spin_wasi02 ./http/...
 
-echo "== go test (the end-to-end tests install jco, the WASI shims and Node 26 from npm"
-echo "   into the spin-go cache on first use, then build and serve real components)"
-go test -count=1 ./...
-
 echo "== fuzz (bounded)"
 fuzztime=${FUZZTIME:-20s}
 go test -run='^$' -fuzz='^FuzzParse$' -fuzztime="$fuzztime" ./internal/wit/syntax
@@ -32,3 +28,9 @@ go test -run='^$' -bench=. -benchtime=1x ./...
 # A short run of the benchmark command keeps it working; run it in full
 # with: go run ./bench -json bench.json
 go run ./bench -runs 1 -requests 20 -stream-mb 16
+
+# The test suite runs last, so that its summary closes the output.
+echo "== go test (the end-to-end tests install jco, the WASI shims and Node 26 from npm"
+echo "   into the spin-go cache on first use, then build and serve real components)"
+go test -count=1 ./...
+
