@@ -74,14 +74,28 @@ func main() {
 		{"raw-bindings hello", "examples/raw-hello"},
 		{"spinhttp hello", "examples/hello"},
 		{"spinhttp app (echo)", "internal/e2e/testdata/httpapp"},
+		{"key-value counter", "internal/e2e/testdata/kvapp"},
+		{"SQLite pets API", "internal/e2e/testdata/sqlapp"},
 	} {
 		out := filepath.Join(work, strings.ReplaceAll(ex.name, " ", "-")+".wasm")
-		core := out + ".core"
-		buildOnce(filepath.Join(root, ex.dir), out, false)
-		buildOnce(filepath.Join(root, ex.dir), core, true)
+		core, debug := out+".core", out+".debug"
+		buildOnce(filepath.Join(root, ex.dir), out, build.Options{})
+		buildOnce(filepath.Join(root, ex.dir), core, build.Options{WASIP1: true})
+		buildOnce(filepath.Join(root, ex.dir), debug, build.Options{WASIP1: true, Debug: true})
 		comps[ex.name] = out
 		add(stat("size: "+ex.name+" component", "bytes", []float64{size(out)}, ""))
-		add(stat("size: "+ex.name+" core module", "bytes", []float64{size(core)}, "the Go part; the rest is the component wrapper and the WASI preview1 adapter"))
+		add(stat("size: "+ex.name+" core module", "bytes", []float64{size(core)}, "the Go part, built with -s -w"))
+		add(stat("size: "+ex.name+" with --debug (core)", "bytes", []float64{size(debug)}, "name section and DWARF kept"))
+		add(stat("  "+ex.name+" part: component wrapper and WASI preview1 adapter", "bytes", []float64{size(out) - size(core)}, ""))
+		cats, pkgs := breakdown(debug)
+		for _, c := range cats {
+			add(stat("  "+ex.name+" part: "+c.name, "bytes", []float64{float64(c.bytes)}, "code bytes of the functions in it"))
+		}
+		if ex.name == "spinhttp hello" {
+			for _, p := range pkgs[:min(12, len(pkgs))] {
+				add(stat("  "+ex.name+" package: "+p.name, "bytes", []float64{float64(p.bytes)}, "code bytes"))
+			}
+		}
 	}
 	bare := filepath.Join(work, "bare.wasm")
 	buildBare(work, bare)
@@ -90,9 +104,13 @@ func main() {
 	var cold, warm []float64
 	for i := 0; i < *runs; i++ {
 		os.Setenv("GOCACHE", filepath.Join(work, fmt.Sprint("gocache-", i)))
-		cold = append(cold, timed(func() { buildOnce(filepath.Join(root, "examples/hello"), filepath.Join(work, "c.wasm"), false) }))
+		cold = append(cold, timed(func() {
+			buildOnce(filepath.Join(root, "examples/hello"), filepath.Join(work, "c.wasm"), build.Options{})
+		}))
 		os.Unsetenv("GOCACHE")
-		warm = append(warm, timed(func() { buildOnce(filepath.Join(root, "examples/hello"), filepath.Join(work, "w.wasm"), false) }))
+		warm = append(warm, timed(func() {
+			buildOnce(filepath.Join(root, "examples/hello"), filepath.Join(work, "w.wasm"), build.Options{})
+		}))
 	}
 	add(stat("build: spinhttp hello, cold (empty Go build cache)", "s", cold, ""))
 	add(stat("build: spinhttp hello, warm", "s", warm, ""))
@@ -156,9 +174,10 @@ func main() {
 	}
 }
 
-func buildOnce(dir, out string, core bool) {
+func buildOnce(dir, out string, o build.Options) {
 	var log bytes.Buffer
-	_, err := build.Build(context.Background(), build.Options{Dir: dir, Output: out, WASIP1: core, Stderr: &log})
+	o.Dir, o.Output, o.Stderr = dir, out, &log
+	_, err := build.Build(context.Background(), o)
 	if err != nil {
 		fail(fmt.Sprintf("building %s: %v\n%s", dir, err, log.String()))
 	}

@@ -38,6 +38,7 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 	tinygo := &optionalPath{bare: "tinygo"}
 	fs.Var(tinygo, "tinygo", "build with TinyGo (optionally --tinygo=PATH)")
 	wasip1 := fs.Bool("wasip1", false, "write a plain wasip1 core module instead of a component")
+	debug := fs.Bool("debug", false, "keep the symbol table and DWARF (stripped with -ldflags=-s -w by default)")
 	adapt := fs.String("adapt", "", "the wasi_snapshot_preview1 reactor adapter `FILE` (needed with wasm-tools)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -51,6 +52,7 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 		Go:          *goBin,
 		WASIP1:      *wasip1,
 		Adapter:     *adapt,
+		Debug:       *debug,
 		Stderr:      os.Stderr,
 	}
 	if tinygo.set {

@@ -37,6 +37,7 @@ type Options struct {
 	TinyGo      string // --tinygo: path of tinygo; empty builds with Go
 	WASIP1      bool   // --wasip1: a plain core module, no component
 	Adapter     string // --adapt: the wasi_snapshot_preview1 reactor adapter
+	Debug       bool   // --debug: keep the symbol table and DWARF (-ldflags=-s -w is the default)
 	Stderr      io.Writer
 }
 
@@ -138,7 +139,14 @@ func goBuild(ctx context.Context, o Options, out string, tags []string) error {
 	if err != nil {
 		return err
 	}
-	args := []string{"build", "-buildmode=c-shared", "-ldflags=-checklinkname=0", "-overlay", ov.File}
+	// -checklinkname=0 lets the overlay's linknames through. -s -w drops the
+	// wasm "name" section and DWARF: about 2% of a component, and Go's panic
+	// traces come from pclntab, so they keep their function names.
+	ldflags := "-checklinkname=0 -s -w"
+	if o.Debug {
+		ldflags = "-checklinkname=0"
+	}
+	args := []string{"build", "-buildmode=c-shared", "-ldflags=" + ldflags, "-overlay", ov.File}
 	if len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
@@ -200,6 +208,9 @@ func tinyGoBuild(ctx context.Context, o Options, w *wit.World, work string, asyn
 			return err
 		}
 		args = []string{"build", "-target=wasip2", "--wit-package", witFile, "--wit-world", w.Name, "-o", o.Output, "."}
+	}
+	if !o.Debug {
+		args = append(args[:2:2], append([]string{"-no-debug"}, args[2:]...)...)
 	}
 	cmd := exec.CommandContext(ctx, o.TinyGo, args...)
 	cmd.Dir = o.Dir

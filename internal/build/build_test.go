@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spin-go/sdk/internal/component"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -125,15 +127,20 @@ func TestTinyGoCommandLines(t *testing.T) {
 	assert.Equal(t, "tinygo", res.Backend)
 	args, _ := os.ReadFile(argsFile)
 	lines := strings.Split(strings.TrimSpace(string(args)), "\n")
-	require.Len(t, lines, 9)
-	assert.Equal(t, []string{"build", "-target=wasip2", "--wit-package"}, lines[:3])
-	assert.True(t, strings.HasSuffix(lines[3], "world.wit"))
-	assert.Equal(t, []string{"--wit-world", "app", "-o", out, "."}, lines[4:])
+	require.Len(t, lines, 10)
+	assert.Equal(t, []string{"build", "-target=wasip2", "-no-debug", "--wit-package"}, lines[:4])
+	assert.True(t, strings.HasSuffix(lines[4], "world.wit"))
+	assert.Equal(t, []string{"--wit-world", "app", "-o", out, "."}, lines[5:])
 
 	_, err = Build(context.Background(), Options{Dir: dir, TinyGo: "tinygo", WASIP1: true, Output: out})
 	require.NoError(t, err)
 	args, _ = os.ReadFile(argsFile)
-	assert.Equal(t, "build\n-target=wasip1\n-buildmode=c-shared\n-o\n"+out+"\n.\n", string(args))
+	assert.Equal(t, "build\n-target=wasip1\n-no-debug\n-buildmode=c-shared\n-o\n"+out+"\n.\n", string(args))
+
+	_, err = Build(context.Background(), Options{Dir: dir, TinyGo: "tinygo", WASIP1: true, Debug: true, Output: out})
+	require.NoError(t, err)
+	args, _ = os.ReadFile(argsFile)
+	assert.Equal(t, "build\n-target=wasip1\n-buildmode=c-shared\n-o\n"+out+"\n.\n", string(args), "--debug keeps debug info")
 
 	_, err = Build(context.Background(), Options{Dir: dir, TinyGo: "/nonexistent/tinygo", Output: out})
 	assert.ErrorContains(t, err, "tinygo not found (/nonexistent/tinygo)")
@@ -214,4 +221,34 @@ func BenchmarkBuildHello(b *testing.B) {
 			b.ReportMetric(float64(size), "component-bytes")
 		})
 	}
+}
+
+// TestDebugKeepsNames builds a real wasip1 module both ways: the default
+// strips the wasm "name" section (-ldflags=-s -w), --debug keeps it.
+func TestDebugKeepsNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	dir := module(t, map[string]string{
+		"go.mod":      "module example.com/app\n\ngo 1.25\n",
+		"main.go":     "package main\n\nfunc main() {}\n",
+		"wit/app.wit": worldWIT,
+	})
+	hasNames := func(debug bool) bool {
+		out := filepath.Join(t.TempDir(), "app.wasm")
+		_, err := Build(context.Background(), Options{Dir: dir, WASIP1: true, Debug: debug, Output: out, Stderr: io.Discard})
+		require.NoError(t, err)
+		module, err := os.ReadFile(out)
+		require.NoError(t, err)
+		secs, err := component.Sections(module)
+		require.NoError(t, err)
+		for _, s := range secs {
+			if s.ID == 0 && s.Name == "name" {
+				return true
+			}
+		}
+		return false
+	}
+	assert.False(t, hasNames(false), "default build keeps the name section")
+	assert.True(t, hasNames(true), "--debug build lost the name section")
 }
