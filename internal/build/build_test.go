@@ -30,6 +30,21 @@ func TestPatchRuntime(t *testing.T) {
 	assert.ErrorContains(t, err, "does not contain the expected beforeIdle")
 }
 
+func TestPatchNetHTTP(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "transport.go"))
+	require.NoError(t, err)
+	patched, ok := PatchNetHTTP(string(src))
+	require.True(t, ok, "this Go's net/http/transport.go must be patchable")
+	assert.Contains(t, patched, "var DefaultTransport RoundTripper = wasiNoTransport{}")
+	assert.NotContains(t, patched, transportDecl)
+	assert.Equal(t, strings.Count(string(src), "\nfunc "), strings.Count(patched, "\nfunc ")-1, "only RoundTrip is added")
+
+	_, ok = PatchNetHTTP(patched)
+	assert.False(t, ok, "patching twice")
+	_, ok = PatchNetHTTP(strings.Replace(string(src), transportDecl, "var DefaultTransport RoundTripper = newTransport()\n", 1))
+	assert.False(t, ok, "a changed declaration is left alone")
+}
+
 func TestMakeOverlayNamesTheGoVersion(t *testing.T) {
 	goroot := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(goroot, "src", "runtime"), 0o755))

@@ -59,7 +59,8 @@ type Overlay struct {
 	File string
 }
 
-// MakeOverlay writes the patched runtime file and overlay JSON under
+// MakeOverlay writes the patched runtime file (and net/http/transport.go,
+// see PatchNetHTTP) and the overlay JSON under
 // cacheDir for the Go installation at goroot (version is `go version`
 // output, for messages). The file names include a hash of the original so
 // that a Go upgrade never reuses a stale patch.
@@ -73,16 +74,30 @@ func MakeOverlay(goroot, version, cacheDir string) (*Overlay, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", strings.TrimSpace(version), orig, err)
 	}
-	sum := sha256.Sum256(src)
+	files := map[string]string{orig: patched}
+	// The net/http patch only saves size: when this Go's transport.go is
+	// not the expected text the build goes on unpatched (and bigger).
+	httpOrig := filepath.Join(goroot, "src", "net", "http", "transport.go")
+	httpSrc, err := os.ReadFile(httpOrig)
+	if err == nil {
+		if p, ok := PatchNetHTTP(string(httpSrc)); ok {
+			files[httpOrig] = p
+		}
+	}
+	sum := sha256.Sum256(append(src, httpSrc...))
 	dir := filepath.Join(cacheDir, "overlay-"+hex.EncodeToString(sum[:8]))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	file := filepath.Join(dir, "lock_wasip1.go")
-	if err := os.WriteFile(file, []byte(patched), 0o644); err != nil {
-		return nil, err
+	replace := map[string]string{}
+	for orig, text := range files {
+		file := filepath.Join(dir, filepath.Base(orig))
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			return nil, err
+		}
+		replace[orig] = file
 	}
-	data, _ := json.Marshal(map[string]map[string]string{"Replace": {orig: file}})
+	data, _ := json.Marshal(map[string]map[string]string{"Replace": replace})
 	jsonFile := filepath.Join(dir, "overlay.json")
 	if err := os.WriteFile(jsonFile, data, 0o644); err != nil {
 		return nil, err
@@ -100,4 +115,38 @@ func PatchRuntime(src string) (string, error) {
 		return "", fmt.Errorf("cannot add the WASI 0.3 scheduler hook: runtime/lock_wasip1.go does not contain the expected beforeIdle (found %d copies); supported Go versions are 1.25 and 1.26", n)
 	}
 	return strings.Replace(src, idleOriginal, idleReplacement, 1), nil
+}
+
+// transportDecl opens net/http's DefaultTransport declaration, whose
+// initializer is a &Transport{} literal ending at the first "\n}\n".
+const transportDecl = "var DefaultTransport RoundTripper = &Transport{\n"
+
+// transportReplacement stands in for that initializer in components.
+const transportReplacement = `var DefaultTransport RoundTripper = wasiNoTransport{} // replaced by componentize-go
+
+// Added by componentize-go. A wasip1 component has no sockets to dial, and
+// the default &Transport{} keeps its whole dialing and TLS client code
+// (about 3 MB of wasm) alive as soon as any code touches DefaultTransport,
+// which github.com/spin-go/sdk/http does to install the Spin transport.
+type wasiNoTransport struct{}
+
+func (wasiNoTransport) RoundTrip(*Request) (*Response, error) {
+	return nil, errors.New("net/http: no DefaultTransport in a wasip1 component: import github.com/spin-go/sdk/http, which sends requests through the Spin host")
+}
+`
+
+// PatchNetHTTP returns net/http/transport.go with DefaultTransport's
+// &Transport{} initializer replaced (see transportReplacement), and false
+// when the declaration is not there exactly once in the expected form.
+func PatchNetHTTP(src string) (string, bool) {
+	if strings.Count(src, transportDecl) != 1 || !strings.Contains(src, "\t\"errors\"\n") {
+		return "", false
+	}
+	start := strings.Index(src, transportDecl)
+	end := strings.Index(src[start:], "\n}\n")
+	if end < 0 {
+		return "", false
+	}
+	end += start + len("\n}\n")
+	return src[:start] + transportReplacement + src[end:], true
 }

@@ -279,6 +279,8 @@ func testOutbound(t *testing.T, opts spintest.UpOptions) {
 
 	_, body := srv.Get(t, "/outbound?url="+upstream.URL+"/path%3Fa%3D1%26b%3Dtwo")
 	assert.Equal(t, "200 GET /path?a=1&b=two body=", body)
+	_, body = srv.Get(t, "/outbound?client=new&url="+upstream.URL+"/new")
+	assert.Equal(t, "200 GET /new? body=", body, "a new http.Client uses http.DefaultTransport, which is the host's")
 
 	resp, err := http.Post(srv.URL+"/post-out?url="+upstream.URL+"/up", "text/plain", strings.NewReader("sent"))
 	require.NoError(t, err)
@@ -289,7 +291,7 @@ func testOutbound(t *testing.T, opts spintest.UpOptions) {
 	if !wasi02(opts) {
 		// A client timeout cancels the request (WASI 0.2 calls block).
 		_, body = srv.Get(t, "/slow-out?url="+upstream.URL+"/slow")
-		assert.Equal(t, "err=true fast=true", body)
+		assert.Equal(t, "err=true timeout=true fast=true", body)
 	}
 
 	resp, body = srv.Get(t, "/outbound?url=http://localhost:"+port+"/x")

@@ -6,6 +6,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -60,7 +61,11 @@ func init() {
 		panic("boom")
 	})
 	mux.HandleFunc("/outbound", func(w http.ResponseWriter, r *http.Request) {
-		resp, err := http.Get(r.URL.Query().Get("url"))
+		get := http.Get
+		if r.URL.Query().Get("client") == "new" {
+			get = (&http.Client{}).Get // nil Transport: http.DefaultTransport
+		}
+		resp, err := get(r.URL.Query().Get("url"))
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
@@ -83,7 +88,9 @@ func init() {
 		client := &http.Client{Timeout: 200 * time.Millisecond}
 		start := time.Now()
 		_, err := client.Get(r.URL.Query().Get("url"))
-		fmt.Fprintf(w, "err=%v fast=%v", err != nil, time.Since(start) < time.Second)
+		var ne interface{ Timeout() bool }
+		timeout := errors.As(err, &ne) && ne.Timeout()
+		fmt.Fprintf(w, "err=%v timeout=%v fast=%v", err != nil, timeout, time.Since(start) < time.Second)
 	})
 	mux.HandleFunc("/", inspect)
 	spinhttp.Serve(mux)
