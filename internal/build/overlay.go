@@ -84,8 +84,10 @@ func MakeOverlay(goroot, version, cacheDir string) (*Overlay, error) {
 			files[httpOrig] = p
 		}
 	}
-	sum := sha256.Sum256(append(src, httpSrc...))
-	dir := filepath.Join(cacheDir, "overlay-"+hex.EncodeToString(sum[:8]))
+	h := sha256.New()
+	h.Write(src)
+	h.Write(httpSrc)
+	dir := filepath.Join(cacheDir, "overlay-"+hex.EncodeToString(h.Sum(nil)[:8]))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
