@@ -11,3 +11,5 @@ require (
 	go.bytecodealliance.org/pkg v0.2.1 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+tool github.com/spin-go/sdk/cmd/componentize-go

@@ -7,6 +7,22 @@ cd "$(dirname "$0")/.."
 echo "== go modules"
 go mod download
 
+echo "== servers for the Redis, PostgreSQL, MySQL and MQTT tests (Debian packages)"
+# The tests start their own servers on free loopback ports
+# (internal/testserver); here we only make sure the programs are installed.
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server mariadb-client)
+command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v mosquitto_sub >/dev/null || need+=(mosquitto-clients)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  apt_install() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"; }
+  apt_install || { $sudo apt-get update -q && apt_install; }
+fi
+
 echo "== gofmt"
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then
@@ -15,8 +31,9 @@ fi
 
 echo "== go vet (native, and the generated bindings for wasip1/wasm)"
 go vet ./...
-GOOS=wasip1 GOARCH=wasm go vet ./imports/... ./exports/... ./http/... ./kv/... ./variables/... ./sqlite/... ./llm/...
-GOOS=wasip1 GOARCH=wasm go vet -tags spin_wasi02 ./http/... ./kv/... ./variables/... ./sqlite/... ./llm/...
+sdk="./http/... ./kv/... ./variables/... ./sqlite/... ./llm/... ./redis/... ./mqtt/... ./pg/... ./mysql/..."
+GOOS=wasip1 GOARCH=wasm go vet ./imports/... ./exports/... $sdk
+GOOS=wasip1 GOARCH=wasm go vet -tags spin_wasi02 $sdk
 
 echo "== fuzz (bounded)"
 fuzztime=${FUZZTIME:-20s}

@@ -1,154 +1,25 @@
 package spintest
 
-import (
-	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
-
-	"github.com/BurntSushi/toml"
-)
+import "github.com/spin-go/sdk/internal/spinapp"
 
 // Manifest is what the test host reads from a spin.toml (manifest version
-// 2): the application, its HTTP routes and base path, and its components.
-type Manifest struct {
-	Path       string
-	Name       string
-	Base       string
-	Routes     []Route
-	Components map[string]*Component
-	// Variables are the application's [variables].
-	Variables   map[string]Variable
-	componentID []string
-}
+// 2): the application, its HTTP routes and base path, its Redis triggers,
+// and its components.
+type Manifest = spinapp.Manifest
 
 // Variable is an application variable: a default, or required.
-type Variable struct {
-	Default  *string `toml:"default" json:"default,omitempty"`
-	Required bool    `toml:"required" json:"required,omitempty"`
-	Secret   bool    `toml:"secret" json:"secret,omitempty"`
-}
+type Variable = spinapp.Variable
 
 // Route maps an HTTP route (`/cart`, `/users/...`, `/...`) to a component.
-type Route struct {
-	Route     string
-	Component string
-}
+type Route = spinapp.Route
+
+// RedisTrigger is a [[trigger.redis]]: the component runs for every
+// message published on Channel.
+type RedisTrigger = spinapp.RedisTrigger
 
 // Component is a [component.<id>] table.
-type Component struct {
-	ID                   string
-	Source               string // absolute path of the .wasm
-	AllowedOutboundHosts []string
-	Environment          map[string]string
-	KeyValueStores       []string
-	SQLiteDatabases      []string
-	AIModels             []string
-	// Variables are the component's variable templates ("{{ name }}").
-	Variables map[string]string
-	// BuildDir is the folder the build command runs in, empty when the
-	// component has no [component.<id>.build].
-	BuildDir     string
-	BuildCommand string
-}
-
-type rawManifest struct {
-	Version     int                 `toml:"spin_manifest_version"`
-	Variables   map[string]Variable `toml:"variables"`
-	Application struct {
-		Name    string `toml:"name"`
-		Trigger struct {
-			HTTP struct {
-				Base string `toml:"base"`
-			} `toml:"http"`
-		} `toml:"trigger"`
-	} `toml:"application"`
-	Trigger struct {
-		HTTP []struct {
-			Route     string `toml:"route"`
-			Component string `toml:"component"`
-		} `toml:"http"`
-	} `toml:"trigger"`
-	Component map[string]struct {
-		Source               string            `toml:"source"`
-		AllowedOutboundHosts []string          `toml:"allowed_outbound_hosts"`
-		Environment          map[string]string `toml:"environment"`
-		KeyValueStores       []string          `toml:"key_value_stores"`
-		SQLiteDatabases      []string          `toml:"sqlite_databases"`
-		AIModels             []string          `toml:"ai_models"`
-		Variables            map[string]string `toml:"variables"`
-		Build                *struct {
-			Command string `toml:"command"`
-			Workdir string `toml:"workdir"`
-		} `toml:"build"`
-	} `toml:"component"`
-}
+type Component = spinapp.Component
 
 // ReadManifest reads and checks a spin.toml. Errors name the file and what
-// is wrong.
-func ReadManifest(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var raw rawManifest
-	if _, err := toml.Decode(string(data), &raw); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if raw.Version != 2 {
-		return nil, fmt.Errorf("%s: spin_manifest_version must be 2 (found %d)", path, raw.Version)
-	}
-	dir := filepath.Dir(path)
-	m := &Manifest{Path: path, Name: raw.Application.Name, Base: raw.Application.Trigger.HTTP.Base,
-		Components: map[string]*Component{}, Variables: raw.Variables}
-	for name, v := range raw.Variables {
-		if v.Default == nil && !v.Required {
-			return nil, fmt.Errorf("%s: variable %q needs a default or required = true", path, name)
-		}
-	}
-	if m.Base == "" {
-		m.Base = "/"
-	}
-	if !strings.HasPrefix(m.Base, "/") {
-		return nil, fmt.Errorf("%s: application.trigger.http.base %q must start with '/'", path, m.Base)
-	}
-	for id, c := range raw.Component {
-		if c.Source == "" {
-			return nil, fmt.Errorf("%s: component %q has no source", path, id)
-		}
-		comp := &Component{ID: id, Source: abs(dir, c.Source), AllowedOutboundHosts: c.AllowedOutboundHosts,
-			Environment: c.Environment, KeyValueStores: c.KeyValueStores, SQLiteDatabases: c.SQLiteDatabases, AIModels: c.AIModels, Variables: c.Variables}
-		if c.Build != nil {
-			comp.BuildDir = abs(dir, c.Build.Workdir)
-			comp.BuildCommand = c.Build.Command
-		}
-		m.Components[id] = comp
-		m.componentID = append(m.componentID, id)
-	}
-	sort.Strings(m.componentID)
-	for i, tr := range raw.Trigger.HTTP {
-		if !strings.HasPrefix(tr.Route, "/") {
-			return nil, fmt.Errorf("%s: trigger.http[%d]: route %q must start with '/'", path, i, tr.Route)
-		}
-		if strings.Contains(strings.TrimSuffix(tr.Route, "/..."), "...") {
-			return nil, fmt.Errorf("%s: trigger.http[%d]: route %q: '...' may only end a route, as /prefix/...", path, i, tr.Route)
-		}
-		if _, ok := m.Components[tr.Component]; !ok {
-			return nil, fmt.Errorf("%s: trigger.http[%d]: route %s names component %q, which is not defined", path, i, tr.Route, tr.Component)
-		}
-		m.Routes = append(m.Routes, Route{Route: tr.Route, Component: tr.Component})
-	}
-	if len(m.Routes) == 0 {
-		return nil, fmt.Errorf("%s: no [[trigger.http]] routes", path)
-	}
-	return m, nil
-}
-
-// abs resolves a manifest path relative to the manifest's folder.
-func abs(dir, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(dir, p)
-}
+// is wrong. Every path in the result is absolute.
+func ReadManifest(path string) (*Manifest, error) { return spinapp.ReadManifest(path) }

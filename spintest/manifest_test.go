@@ -42,7 +42,7 @@ source = "/abs/web.wasm"
 	dir := filepath.Dir(p)
 	assert.Equal(t, "shop", m.Name)
 	assert.Equal(t, "/shop", m.Base)
-	assert.Equal(t, []Route{{"/cart", "cart"}, {"/...", "web"}}, m.Routes)
+	assert.Equal(t, []Route{{Route: "/cart", Component: "cart"}, {Route: "/...", Component: "web"}}, m.Routes)
 	cart := m.Components["cart"]
 	assert.Equal(t, filepath.Join(dir, "cart", "main.wasm"), cart.Source)
 	assert.Equal(t, filepath.Join(dir, "cart"), cart.BuildDir)
@@ -59,7 +59,11 @@ func TestReadManifestErrors(t *testing.T) {
 		{"spin_manifest_version = 2\n[[trigger.http]]\nroute = \"/x\"\ncomponent = \"missing\"\n" + comp, `route /x names component "missing", which is not defined`},
 		{"spin_manifest_version = 2\n[[trigger.http]]\nroute = \"x\"\ncomponent = \"c\"\n" + comp, `route "x" must start with '/'`},
 		{"spin_manifest_version = 2\n[[trigger.http]]\nroute = \"/a/.../b\"\ncomponent = \"c\"\n" + comp, "'...' may only end a route"},
-		{"spin_manifest_version = 2\n" + comp, "no [[trigger.http]] routes"},
+		{"spin_manifest_version = 2\n[[trigger.http]]\nroute = \"/x\"\ncomponent = \"c\"\nexecutor = { type = \"cgi\" }\n" + comp, `route /x: executor type "cgi" is not one Spin knows (spin, wagi)`},
+		{"spin_manifest_version = 2\n" + comp, "no triggers: add [[trigger.http]] routes or [[trigger.redis]] channels"},
+		{"spin_manifest_version = 2\n[[trigger.redis]]\nchannel = \"m\"\ncomponent = \"c\"\n" + comp, "trigger.redis[0]: no Redis address"},
+		{"spin_manifest_version = 2\n[application.trigger.redis]\naddress = \"redis://localhost\"\n[[trigger.redis]]\ncomponent = \"c\"\n" + comp, "trigger.redis[0]: no channel"},
+		{"spin_manifest_version = 2\n[application.trigger.redis]\naddress = \"redis://localhost\"\n[[trigger.redis]]\nchannel = \"m\"\ncomponent = \"x\"\n" + comp, `channel m names component "x", which is not defined`},
 		{"spin_manifest_version = 2\n[component.c]\n", `component "c" has no source`},
 		{"spin_manifest_version = 2\n[application.trigger.http]\nbase = \"shop\"\n", `base "shop" must start with '/'`},
 		{"spin_manifest_version = = 2\n", "spin.toml:"},

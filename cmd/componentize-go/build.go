@@ -39,6 +39,7 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 	fs.Var(tinygo, "tinygo", "build with TinyGo (optionally --tinygo=PATH)")
 	wasip1 := fs.Bool("wasip1", false, "write a plain wasip1 core module instead of a component")
 	debug := fs.Bool("debug", false, "keep the symbol table and DWARF (stripped with -ldflags=-s -w by default)")
+	wagi := fs.Bool("wagi", false, "write a wasi_snapshot_preview1 command for Spin's Wagi executor (CGI style, e.g. with net/http/cgi)")
 	adapt := fs.String("adapt", "", "the wasi_snapshot_preview1 reactor adapter `FILE` (needed with wasm-tools)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -53,6 +54,7 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 		WASIP1:      *wasip1,
 		Adapter:     *adapt,
 		Debug:       *debug,
+		Wagi:        *wagi,
 		Stderr:      os.Stderr,
 	}
 	if tinygo.set {
@@ -66,6 +68,10 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 	res, err := build.Build(context.Background(), opts)
 	if err != nil {
 		return err
+	}
+	if res.World == nil {
+		fmt.Fprintf(stdout, "componentize-go: built %s (a Wagi wasip1 command)\n", res.Output)
+		return nil
 	}
 	fmt.Fprintf(stdout, "componentize-go: built %s (world %s, backend %s)\n", res.Output, res.World.ID(), res.Backend)
 	return nil

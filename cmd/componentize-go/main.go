@@ -11,7 +11,10 @@
 //	bindings  generate Go bindings: [-o DIR] [--pkg-name IMPORTPATH]
 //	build     build the main package into a component: [-o main.wasm] [--go PATH]
 //	          [--tinygo[=PATH]] [--wasip1] [--adapt FILE]
-//	up        build, then serve the component locally: [--listen 127.0.0.1:3000]
+//	new       create an application from a template: TEMPLATE NAME
+//	          [--value KEY=VALUE]... [-o DIR] [--sdk PATH] (templates: http-go, redis-go)
+//	up        build, then serve locally: [--listen 127.0.0.1:3000]; with a spin.toml,
+//	          the whole application (every component, HTTP and Redis triggers)
 //
 // WIT is read from each -d path (a directory with an optional deps/ folder,
 // or a .wit file); without -d, from ./wit. Worlds are named in full
@@ -57,7 +60,12 @@ Commands:
   bindings  [-o DIR] [--pkg-name IMPORTPATH] generate Go bindings
   build     [-o main.wasm] [--go PATH] [--tinygo[=PATH]] [--wasip1] [--adapt FILE]
             build the main package into a component
-  up        [--listen 127.0.0.1:3000] build, then serve the component locally
+  new       TEMPLATE NAME [--value KEY=VALUE]... [-o DIR] [--sdk PATH]
+            create an application from a template (http-go, redis-go);
+            then run go mod tidy in it
+  up        [--listen 127.0.0.1:3000] [--state-dir DIR] [--skip-build]
+            build, then serve locally: the application of ./spin.toml
+            (every component, HTTP and Redis triggers) or the main package
 
 Flags:
 `
@@ -122,6 +130,7 @@ var commands = map[string]func(o *options, fs *flag.FlagSet, args []string, stdo
 	"wit":      cmdWit,
 	"bindings": cmdBindings,
 	"build":    cmdBuild,
+	"new":      cmdNew,
 	"up":       cmdUp,
 }
 

@@ -38,7 +38,10 @@ type Options struct {
 	WASIP1      bool   // --wasip1: a plain core module, no component
 	Adapter     string // --adapt: the wasi_snapshot_preview1 reactor adapter
 	Debug       bool   // --debug: keep the symbol table and DWARF (-ldflags=-s -w is the default)
-	Stderr      io.Writer
+	// Wagi (--wagi) builds a wasi_snapshot_preview1 command (a main that
+	// runs once) for Spin's Wagi executor: no world, no component.
+	Wagi   bool
+	Stderr io.Writer
 }
 
 // Result describes a finished build.
@@ -65,6 +68,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	if !filepath.IsAbs(o.Output) {
 		o.Output = filepath.Join(o.Dir, o.Output)
+	}
+	if o.Wagi {
+		return &Result{Output: o.Output, Backend: "none"}, wagiBuild(ctx, o)
 	}
 	cfg, err := findConfig(ctx, o)
 	if err != nil {
@@ -157,6 +163,40 @@ func goBuild(ctx context.Context, o Options, out string, tags []string) error {
 	cmd.Stderr = o.Stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go build failed (see its output above)")
+	}
+	return nil
+}
+
+// wagiBuild compiles the main package as a plain wasip1 command. Wagi runs
+// it once per request, CGI style (environment, stdin, stdout), so it needs
+// neither the scheduler overlay nor a world.
+func wagiBuild(ctx context.Context, o Options) error {
+	var args []string
+	if o.TinyGo != "" {
+		args = []string{"build", "-target=wasip1", "-o", o.Output, "."}
+		if !o.Debug {
+			args = append(args[:2:2], append([]string{"-no-debug"}, args[2:]...)...)
+		}
+	} else {
+		args = []string{"build", "-o", o.Output, "."}
+		if !o.Debug {
+			args = append(args[:1:1], append([]string{"-ldflags=-s -w"}, args[1:]...)...)
+		}
+	}
+	bin := o.Go
+	if o.TinyGo != "" {
+		bin = o.TinyGo
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = o.Dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	cmd.Stdout = o.Stderr
+	cmd.Stderr = o.Stderr
+	if err := cmd.Run(); err != nil {
+		if notFound(err) {
+			return fmt.Errorf("%s not found: install it or pass --go/--tinygo PATH", bin)
+		}
+		return fmt.Errorf("%s build failed (see its output above)", filepath.Base(bin))
 	}
 	return nil
 }

@@ -267,3 +267,38 @@ func TestDebugKeepsNames(t *testing.T) {
 	assert.False(t, hasNames(false), "default build keeps the name section")
 	assert.True(t, hasNames(true), "--debug build lost the name section")
 }
+
+// TestLinkedExportsChooseTheWorld: a dependency's export_worlds pick the
+// worlds of the exports a program links, in place of its default worlds;
+// the main module's own worlds still win.
+func TestLinkedExportsChooseTheWorld(t *testing.T) {
+	ctx := context.Background()
+	dir := module(t, map[string]string{
+		"go.work":                        "go 1.25\n\nuse (\n\t./app\n\t./own\n\t./sdk\n)\n",
+		"sdk/go.mod":                     "module example.com/sdk\n\ngo 1.25\n",
+		"sdk/componentize-go.toml":       "worlds = [\"http\"]\nwit_paths = [\"wit\"]\n[export_worlds]\n\"example.com/sdk/exports/redis\" = \"redis\"\n\"example.com/sdk/exports/http\" = \"http\"\n",
+		"sdk/wit/w.wit":                  worldWIT,
+		"sdk/exports/redis/inbound/x.go": "package inbound\n",
+		"sdk/exports/http/handler/x.go":  "package handler\n",
+		"sdk/redis/redis.go":             "package redis\n\nimport _ \"example.com/sdk/exports/redis/inbound\"\n",
+		"sdk/http/http.go":               "package http\n\nimport _ \"example.com/sdk/exports/http/handler\"\n",
+		"app/go.mod":                     "module example.com/app\n\ngo 1.25\n",
+		"app/redisonly/main.go":          "package main\n\nimport _ \"example.com/sdk/redis\"\n\nfunc main() {}\n",
+		"app/both/main.go":               "package main\n\nimport (\n\t_ \"example.com/sdk/http\"\n\t_ \"example.com/sdk/redis\"\n)\n\nfunc main() {}\n",
+		"sdk/util/util.go":               "package util\n",
+		"app/neither/main.go":            "package main\n\nimport _ \"example.com/sdk/util\"\n\nfunc main() {}\n",
+		"own/go.mod":                     "module example.com/own\n\ngo 1.25\n",
+		"own/componentize-go.toml":       "worlds = [\"mine\"]\nwit_paths = [\"wit\"]\n",
+		"own/main.go":                    "package main\n\nimport _ \"example.com/sdk/redis\"\n\nfunc main() {}\n",
+	})
+	for sub, want := range map[string][]string{
+		"app/redisonly": {"redis"},
+		"app/both":      {"http", "redis"},
+		"app/neither":   {"http"}, // no exports linked: the default
+		"own":           {"mine", "http"},
+	} {
+		cfg, err := findConfig(ctx, Options{Dir: filepath.Join(dir, sub), Go: "go"})
+		require.NoError(t, err, sub)
+		assert.Equal(t, want, cfg.worlds, sub)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -20,6 +21,12 @@ const ConfigFile = "componentize-go.toml"
 type fileConfig struct {
 	Worlds   []string `toml:"worlds"`
 	WitPaths []string `toml:"wit_paths"`
+	// ExportWorlds maps the import path of a generated exports folder
+	// (exports/<world>) to its world: a build that links any package under
+	// it targets that world. This is how one SDK serves HTTP components,
+	// Redis components and components that are both without
+	// configuration: the packages a program uses decide its exports.
+	ExportWorlds map[string]string `toml:"export_worlds"`
 }
 
 type config struct {
@@ -35,12 +42,13 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 	if len(cfg.witPaths) > 0 && len(cfg.worlds) > 0 {
 		return cfg, nil
 	}
-	dirs, err := moduleDirs(ctx, o)
+	dirs, pkgs, err := moduleDirs(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	var found []string
-	for _, dir := range dirs {
+	var linked []string // worlds whose exports the program links
+	mainWorlds := false
+	for i, dir := range dirs {
 		p := filepath.Join(dir, ConfigFile)
 		data, err := os.ReadFile(p)
 		if os.IsNotExist(err) {
@@ -54,9 +62,8 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 			return nil, fmt.Errorf("%s: %v", p, err)
 		}
 		if keys := md.Undecoded(); len(keys) > 0 {
-			return nil, fmt.Errorf("%s: unknown key %q (known: worlds, wit_paths)", p, keys[0].String())
+			return nil, fmt.Errorf("%s: unknown key %q (known: worlds, wit_paths, export_worlds)", p, keys[0].String())
 		}
-		found = append(found, p)
 		if len(o.WitPaths) == 0 {
 			if len(fc.WitPaths) == 0 {
 				return nil, fmt.Errorf("%s: wit_paths is empty", p)
@@ -65,7 +72,15 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 		}
 		if len(o.Worlds) == 0 {
 			cfg.worlds = appendNew(cfg.worlds, fc.Worlds...)
+			// A file with export_worlds gives its worlds as defaults.
+			mainWorlds = mainWorlds || (i == 0 && len(fc.Worlds) > 0 && len(fc.ExportWorlds) == 0)
+			linked = appendNew(linked, linkedWorlds(fc.ExportWorlds, pkgs)...)
 		}
+	}
+	// The worlds of linked exports replace default worlds (the SDK's HTTP
+	// trigger), but not the worlds the main module's own file names.
+	if len(linked) > 0 && !mainWorlds {
+		cfg.worlds = linked
 	}
 	if len(cfg.witPaths) == 0 {
 		local := filepath.Join(o.Dir, "wit")
@@ -74,8 +89,23 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 		}
 		cfg.witPaths = []string{local}
 	}
-	_ = found
 	return cfg, nil
+}
+
+// linkedWorlds returns, sorted, the worlds of exportWorlds whose exports
+// folder holds one of pkgs.
+func linkedWorlds(exportWorlds map[string]string, pkgs []string) []string {
+	var out []string
+	for prefix, world := range exportWorlds {
+		for _, p := range pkgs {
+			if p == prefix || strings.HasPrefix(p, prefix+"/") {
+				out = appendNew(out, world)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func absAll(base string, paths []string) []string {
@@ -103,9 +133,10 @@ func appendNew(list []string, items ...string) []string {
 }
 
 // moduleDirs lists the root folders of the main module and of the modules
-// providing packages the build depends on, main module first.
-func moduleDirs(ctx context.Context, o Options) ([]string, error) {
-	cmd := exec.CommandContext(ctx, o.Go, "list", "-deps", "-f", "{{with .Module}}{{if .Main}}main{{else}}dep{{end}} {{.Dir}}{{end}}", ".")
+// providing packages the build depends on, main module first, and the
+// import paths of all those packages.
+func moduleDirs(ctx context.Context, o Options) (dirs, pkgs []string, err error) {
+	cmd := exec.CommandContext(ctx, o.Go, "list", "-deps", "-f", "{{.ImportPath}} {{with .Module}}{{.Dir}}{{end}}", ".")
 	cmd.Dir = o.Dir
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	out, err := cmd.Output()
@@ -114,22 +145,20 @@ func moduleDirs(ctx context.Context, o Options) ([]string, error) {
 		if ee, ok := err.(*exec.ExitError); ok {
 			msg = strings.TrimSpace(string(ee.Stderr))
 		}
-		return nil, fmt.Errorf("go list in %s: %s", o.Dir, msg)
+		return nil, nil, fmt.Errorf("go list in %s: %s", o.Dir, msg)
 	}
-	var main []string
-	var deps []string
+	// -deps lists dependencies first and the package itself last: the
+	// module of the last line is the main module (in a workspace every
+	// module is "main" to go list, so .Main cannot tell).
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	seen := map[string]bool{}
-	for _, line := range strings.Split(string(out), "\n") {
-		kind, dir, ok := strings.Cut(line, " ")
-		if !ok || dir == "" || seen[dir] {
-			continue
-		}
-		seen[dir] = true
-		if kind == "main" {
-			main = append(main, dir)
-		} else {
-			deps = append(deps, dir)
+	for i := len(lines) - 1; i >= 0; i-- {
+		pkg, dir, _ := strings.Cut(lines[i], " ")
+		pkgs = append(pkgs, pkg)
+		if dir != "" && !seen[dir] {
+			seen[dir] = true
+			dirs = append(dirs, dir)
 		}
 	}
-	return append(main, deps...), nil
+	return dirs, pkgs, nil
 }

@@ -38,8 +38,12 @@ func short(t *testing.T) {
 // would be), generates its bindings with componentize-go's generator and
 // returns its folder.
 func userModule(t *testing.T, name, world string) string {
+	return userModuleFrom(t, filepath.Join("testdata", name), name, world)
+}
+
+// userModuleFrom is userModule for the folder src.
+func userModuleFrom(t *testing.T, src, name, world string) string {
 	dir := filepath.Join(t.TempDir(), name)
-	src := filepath.Join("testdata", name)
 	require.NoError(t, filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -101,11 +105,12 @@ func TestWASI02Hello(t *testing.T) {
 	assert.Equal(t, "Hello, Spin", body)
 }
 
-// TestTimerTrigger runs a custom trigger world: the host invokes
-// handle-timer-request on every tick and implements the log import.
+// TestTimerTrigger runs examples/timer, a custom trigger world: the host
+// invokes handle-timer-request on every tick and implements the log
+// import.
 func TestTimerTrigger(t *testing.T) {
 	short(t)
-	dir := userModule(t, "timer", "timer")
+	dir := userModuleFrom(t, filepath.Join("..", "..", "examples", "timer"), "timer", "timer")
 	comp := spintest.Build(t, dir, spintest.BuildOptions{WitPaths: []string{filepath.Join(dir, "wit")}, Worlds: []string{"timer"}})
 	results, logs := spintest.Invoke(t, comp, "handle-timer-request", []any{"tock"}, 3, 50*time.Millisecond, "log")
 	assert.Equal(t, []string{`"handled TOCK"`, `"handled TOCK"`, `"handled TOCK"`}, results)

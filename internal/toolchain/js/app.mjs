@@ -4,17 +4,23 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
+import { allowed, wasiError } from './common.mjs';
 import { clientAddr, fail, handle03, loadComponent, notePeakMemory, pool } from './host.mjs';
+import { mqtt } from './mqtt.mjs';
+import { mysql } from './mysql.mjs';
+import { postgres } from './postgres.mjs';
+import { redis, startRedisTriggers } from './redis.mjs';
+import { runWagi, wagiModule } from './wagi.mjs';
 
 // compileRoutes turns spin.toml routes into matchers under the base path.
 export function compileRoutes(base, routes) {
   const b = base === '/' ? '' : base.replace(/\/$/, '');
-  return routes.map(({ route, component }) => {
+  return routes.map(({ route, component, executor }) => {
     const wildcard = route.endsWith('/...');
     let prefix = wildcard ? route.slice(0, -4) : route;
     if (!wildcard && prefix.length > 1) prefix = prefix.replace(/\/$/, '');
     const full = b + (prefix === '/' && !wildcard ? (b ? '' : '/') : prefix);
-    return { route, component, wildcard, prefix, full: full || (wildcard ? '' : '/'), matched: b + route };
+    return { route, component, executor, wildcard, prefix, full: full || (wildcard ? '' : '/'), matched: b + route };
   });
 }
 
@@ -43,33 +49,6 @@ export function spinHeaders(r, base, url, client) {
     'spin-base-path': base,
     'spin-client-addr': client,
   };
-}
-
-const defaultPorts = { http: '80', https: '443', redis: '6379', postgres: '5432', mysql: '3306', mqtt: '1883' };
-
-// allowed reports whether url may be reached under allowed_outbound_hosts
-// patterns: scheme://host[:port], with '*' for a scheme, a port, a whole
-// host or a leading subdomain wildcard (*.example.com).
-export function allowed(patterns, url, selfHost) {
-  const u = new URL(url);
-  const scheme = u.protocol.replace(/:$/, '');
-  const port = u.port || defaultPorts[scheme] || '';
-  for (const raw of patterns) {
-    if (raw === 'self' || raw === 'http://self') {
-      if (u.hostname === 'self' || u.host === selfHost) return true;
-      continue;
-    }
-    const m = /^([a-z0-9+*.-]+):\/\/([^:/]+)(?::([0-9]+|\*))?\/?$/i.exec(raw);
-    if (!m) continue;
-    const [, ps, ph, pp] = m;
-    if (ps !== '*' && ps !== scheme) continue;
-    const hostOk = ph === '*' || ph === u.hostname || (ph.startsWith('*.') && u.hostname.endsWith(ph.slice(1)));
-    if (!hostOk) continue;
-    // Without a port, the pattern means the scheme's default port.
-    const wantPort = pp ?? defaultPorts[ps === '*' ? scheme : ps];
-    if (wantPort === '*' || wantPort === port) return true;
-  }
-  return false;
 }
 
 // componentImports are the host interfaces one component gets: its
@@ -133,6 +112,10 @@ async function componentImports(comp, selfHost, appConfig) {
     'spin:sqlite/sqlite': db.v3,
     'fermyon:spin/sqlite': db.v2,
     'fermyon:spin/llm': llm(comp),
+    ...(await redis(comp)),
+    ...(await postgres(comp)),
+    ...(await mysql(comp)),
+    ...(await mqtt(comp)),
   };
 }
 
@@ -226,13 +209,6 @@ async function sqlite(comp, appConfig) {
     execute(statement, parameters) { return this.#c.execute(statement, parameters); }
   }
   return { v3: { Connection }, v2: { Connection: Connection2 } };
-}
-
-// wasiError makes an error jco lowers as the `err` case of a result.
-function wasiError(tag, val) {
-  const err = new Error(val === undefined ? tag : `${tag}: ${val}`);
-  err.payload = val === undefined ? { tag } : { tag, val };
-  return err;
 }
 
 // keyValue implements spin:key-value/key-value@3.0.0 (async) and
@@ -385,18 +361,25 @@ export async function serveApp(configPath) {
   const takers = {};
   const components = {};
   const ports02 = {};
+  const wagis = {};
   for (const [id, comp] of Object.entries(config.components)) {
     comp.id = id;
+    if (config.routes.some((r) => r.component === id && r.executor === 'wagi')) {
+      wagis[id] = await wagiModule(comp);
+      continue;
+    }
     const component = await loadComponent(comp.source, { extraImports: await componentImports(comp, selfHost, config) });
     components[id] = component;
+    if (!config.routes.some((r) => r.component === id)) continue; // not an HTTP component
     if (/export wasi:http\/handler@0\.3/.test(component.wit)) {
       takers[id] = pool(component.newInstance);
     } else if (/export wasi:http\/incoming-handler@0\.2/.test(component.wit)) {
       ports02[id] = await start02(comp, component);
     } else {
-      throw new Error(`component ${id} (${comp.source}) exports no wasi:http handler`);
+      throw new Error(`component ${id} (${comp.source}) is used by an HTTP route but exports no wasi:http handler`);
     }
   }
+  await startRedisTriggers(config, components);
   const onRequest = async (req, res) => {
     try {
       const scheme = config.tls ? 'https' : 'http';
@@ -421,7 +404,9 @@ export async function serveApp(configPath) {
         return;
       }
       const headers = spinHeaders(r, base, url, clientAddr(req));
-      if (ports02[r.component]) {
+      if (wagis[r.component]) {
+        await runWagi(wagis[r.component], req, res, url, r, base, clientAddr(req));
+      } else if (ports02[r.component]) {
         await forward(ports02[r.component], req, res, headers);
       } else {
         await handle03(takers[r.component], req, res, url, headers, components[r.component]);

@@ -1,0 +1,63 @@
+package e2e
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spin-go/sdk/internal/testserver"
+	"github.com/spin-go/sdk/spintest"
+)
+
+// TestMQTTPublish publishes with each QoS from a component; a real
+// subscriber (mosquitto_sub) receives the messages. A denied address and a
+// broker that is down are errors naming the address.
+func TestMQTTPublish(t *testing.T) {
+	short(t)
+	broker := testserver.Mosquitto(t)
+	dir := t.TempDir()
+	src, err := filepath.Abs(filepath.Join("testdata", "mqttapp"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(fmt.Sprintf(`spin_manifest_version = 2
+[application]
+name = "mqtt"
+[[trigger.http]]
+route = "/..."
+component = "mqtt"
+[component.mqtt]
+source = "mqtt.wasm"
+allowed_outbound_hosts = [%[1]q, "mqtt://127.0.0.1:1"]
+environment = { MQTT_URL = %[1]q }
+[component.mqtt.build]
+command = "go tool componentize-go build -o mqtt.wasm"
+workdir = %[2]q
+`, broker.URL, src)), 0o644))
+	app := spintest.Up(t, dir, spintest.UpOptions{})
+
+	wait := testserver.Subscribe(t, broker, "spin/#", 3)
+	for qos, msg := range []string{"zero", "one", "two"} {
+		resp, body := app.Get(t, fmt.Sprintf("/?topic=spin/qos%d&message=%s&qos=%d", qos, msg, qos))
+		require.Equal(t, 200, resp.StatusCode, body)
+	}
+	got, err := wait(10 * time.Second)
+	require.NoError(t, err, app.Output())
+	assert.ElementsMatch(t, []string{"spin/qos0 zero", "spin/qos1 one", "spin/qos2 two"}, got)
+
+	resp, body := app.Get(t, "/?topic=t&qos=1&address="+url.QueryEscape("mqtt://127.0.0.1:9"))
+	assert.Equal(t, 502, resp.StatusCode)
+	assert.Contains(t, body, "invalid=true mqtt: connecting to mqtt://127.0.0.1:9")
+
+	resp, body = app.Get(t, "/?topic=t&qos=1&address="+url.QueryEscape("mqtt://127.0.0.1:1"))
+	assert.Equal(t, 502, resp.StatusCode)
+	assert.Contains(t, body, "invalid=false mqtt: connecting to mqtt://127.0.0.1:1: connection failed")
+
+	resp, body = app.Get(t, "/?topic=t&qos=7")
+	assert.Equal(t, 502, resp.StatusCode)
+	assert.Contains(t, body, "QoS(7) is not a QoS level")
+}

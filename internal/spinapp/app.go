@@ -1,0 +1,175 @@
+package spinapp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spin-go/sdk/internal/build"
+)
+
+// BuildOptions change how Build builds the components.
+type BuildOptions struct {
+	// WitPaths and Worlds are passed to every component build; empty
+	// means each component's componentize-go.toml files.
+	WitPaths    []string
+	Worlds      []string
+	Features    []string
+	AllFeatures bool
+	// Stderr receives the builds' output (go build, the backend). When
+	// nil, the output of a failed build is part of its error.
+	Stderr io.Writer
+	// OnBuild, when set, is called before each component is built.
+	OnBuild func(c *Component)
+}
+
+// Build builds every component that has a [component.<id>.build], in ID
+// order, with componentize-go: the main package in the build's workdir
+// (the manifest's folder by default) into the component's source path.
+// The build command itself is not run; the world comes from the flags or
+// the componentize-go.toml files, as for `componentize-go build`.
+func Build(ctx context.Context, m *Manifest, o BuildOptions) error {
+	for _, id := range m.ComponentIDs() {
+		c := m.Components[id]
+		if c.BuildDir == "" {
+			continue
+		}
+		if o.OnBuild != nil {
+			o.OnBuild(c)
+		}
+		var log bytes.Buffer
+		stderr := o.Stderr
+		if stderr == nil {
+			stderr = &log
+		}
+		if _, err := build.Build(ctx, build.Options{
+			Dir: c.BuildDir, Output: c.Source, WitPaths: o.WitPaths, Worlds: o.Worlds,
+			Features: o.Features, AllFeatures: o.AllFeatures, Wagi: c.Wagi, Stderr: stderr,
+		}); err != nil {
+			if log.Len() > 0 {
+				return fmt.Errorf("building component %s: %v\n%s", id, err, log.String())
+			}
+			return fmt.Errorf("building component %s: %v", id, err)
+		}
+	}
+	return nil
+}
+
+// HostOptions say where and how the host serves an application.
+type HostOptions struct {
+	// Listen is the address to serve HTTP on, e.g. 127.0.0.1:3000.
+	Listen string
+	// StateDir holds the key-value stores (sqlite_key_value.db) and the
+	// SQLite databases; reuse it to keep data across runs.
+	StateDir string
+	// TLSCert and TLSKey serve HTTPS; when empty, SPIN_TLS_CERT and
+	// SPIN_TLS_KEY are used, as Spin does.
+	TLSCert, TLSKey string
+}
+
+// HostConfig is the configuration `host.mjs app --config FILE` reads.
+type HostConfig struct {
+	Listen        string                   `json:"listen"`
+	Base          string                   `json:"base"`
+	KeyValueFile  string                   `json:"key_value_file"`
+	SQLiteDir     string                   `json:"sqlite_dir"`
+	Variables     map[string]Variable      `json:"variables"`
+	Routes        []HostRoute              `json:"routes"`
+	RedisAddress  string                   `json:"redis_address"`
+	RedisTriggers []RedisTrigger           `json:"redis_triggers"`
+	Components    map[string]HostComponent `json:"components"`
+	TLS           *HostTLS                 `json:"tls,omitempty"`
+}
+
+// HostRoute is one HTTP route of HostConfig.
+type HostRoute struct {
+	Route     string `json:"route"`
+	Component string `json:"component"`
+	Executor  string `json:"executor,omitempty"`
+}
+
+// HostComponent is one component of HostConfig.
+type HostComponent struct {
+	Source               string            `json:"source"`
+	AllowedOutboundHosts []string          `json:"allowed_outbound_hosts"`
+	Environment          map[string]string `json:"environment"`
+	KeyValueStores       []string          `json:"key_value_stores"`
+	SQLiteDatabases      []string          `json:"sqlite_databases"`
+	AIModels             []string          `json:"ai_models"`
+	Variables            map[string]string `json:"variables"`
+}
+
+// HostTLS holds the certificate and key files of an HTTPS host.
+type HostTLS struct {
+	Cert string `json:"cert"`
+	Key  string `json:"key"`
+}
+
+// NewHostConfig returns the host configuration serving m.
+func NewHostConfig(m *Manifest, o HostOptions) (*HostConfig, error) {
+	if o.Listen == "" {
+		return nil, errors.New("spinapp: no listen address")
+	}
+	if o.StateDir == "" {
+		return nil, errors.New("spinapp: no state folder")
+	}
+	state, err := filepath.Abs(o.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &HostConfig{Listen: o.Listen, Base: m.Base, KeyValueFile: filepath.Join(state, "sqlite_key_value.db"), SQLiteDir: state,
+		Variables: m.Variables, Routes: []HostRoute{}, RedisAddress: m.RedisAddress, RedisTriggers: m.RedisTriggers,
+		Components: map[string]HostComponent{}}
+	for _, r := range m.Routes {
+		cfg.Routes = append(cfg.Routes, HostRoute{Route: r.Route, Component: r.Component, Executor: r.Executor})
+	}
+	for id, c := range m.Components {
+		cfg.Components[id] = HostComponent{Source: c.Source, AllowedOutboundHosts: c.AllowedOutboundHosts, Environment: c.Environment,
+			KeyValueStores: c.KeyValueStores, SQLiteDatabases: c.SQLiteDatabases, AIModels: c.AIModels, Variables: c.Variables}
+	}
+	cert, key := o.TLSCert, o.TLSKey
+	if cert == "" && key == "" {
+		cert, key = os.Getenv("SPIN_TLS_CERT"), os.Getenv("SPIN_TLS_KEY")
+	}
+	if (cert == "") != (key == "") {
+		return nil, errors.New("spinapp: HTTPS needs both a certificate and a key")
+	}
+	if cert != "" {
+		cfg.TLS = &HostTLS{Cert: cert, Key: key}
+	}
+	return cfg, nil
+}
+
+// URL is the base URL the host serves the application on, e.g.
+// http://127.0.0.1:3000 (without the application's base path).
+func (c *HostConfig) URL() string {
+	if c.TLS != nil {
+		return "https://" + c.Listen
+	}
+	return "http://" + c.Listen
+}
+
+// WriteHostConfig writes the host configuration serving m to file, creates
+// the state folder, and returns the configuration.
+func WriteHostConfig(file string, m *Manifest, o HostOptions) (*HostConfig, error) {
+	cfg, err := NewHostConfig(m, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.SQLiteDir, 0o755); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}

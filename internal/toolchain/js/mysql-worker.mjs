@@ -1,0 +1,216 @@
+// The MySQL client of the spin-go local host, in a worker thread: it owns
+// one mysql2 connection per fermyon:spin/mysql connection resource and
+// answers the main thread's requests (see mysql.mjs for why a worker).
+//
+// Protocol: the main thread posts {seq, op, ...} on `port` and waits on
+// signal[0]; the worker posts {seq, ok} or {seq, err: {tag, val}} and then
+// sets signal[0] = 1 and notifies. `close` gets no answer.
+import { workerData } from 'node:worker_threads';
+import mysql from 'mysql2/promise';
+
+const { port, signal } = workerData;
+const conns = new Map();
+let nextId = 1;
+
+// Spin's limit on a host-buffered query result (spin_world's
+// MAX_HOST_BUFFERED_BYTES), counted approximately.
+const maxResultBytes = 128 << 20;
+
+class DbError extends Error {
+  constructor(tag, val) {
+    super(val);
+    this.tag = tag;
+  }
+}
+
+// options parses a mysql:// URL as Spin does: user, password, host, port
+// (3306), database; ssl-mode/sslmode other than DISABLED turns TLS on.
+// Other query parameters are ignored.
+function options(address) {
+  let u;
+  try {
+    u = new URL(address);
+  } catch {
+    throw new DbError('connection-failed', `invalid address ${JSON.stringify(address)}`);
+  }
+  if (u.protocol !== 'mysql:') throw new DbError('connection-failed', `address ${u.protocol}//${u.host} is not a mysql:// URL`);
+  let ssl;
+  for (const [k, v] of u.searchParams) {
+    if (['ssl-mode', 'sslmode'].includes(k.toLowerCase()) && v.toLowerCase() !== 'disabled') ssl = { rejectUnauthorized: true };
+  }
+  return {
+    host: decodeURIComponent(u.hostname.replace(/^\[(.*)\]$/, '$1')),
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
+    ssl,
+    connectTimeout: 10000,
+    // Exact 64-bit integers (as strings, made BigInts below), raw text for
+    // dates, times and JSON (which the interface cannot carry anyway).
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    jsonStrings: true,
+    rowsAsArray: true,
+  };
+}
+
+// Parameters are bound with the MySQL types mysql_async (Spin's client)
+// uses: every integer as a signed or unsigned BIGINT, f32 as FLOAT, f64
+// as DOUBLE, text as VAR_STRING; bytes go as BLOB so that MariaDB does not
+// convert them between character sets.
+function param(p) {
+  const T = mysql.TypedParameter;
+  switch (p.tag) {
+    case 'boolean': return T.LONGLONG(p.val ? 1n : 0n);
+    case 'int8': case 'int16': case 'int32': case 'int64': return T.LONGLONG(BigInt(p.val));
+    case 'uint8': case 'uint16': case 'uint32': case 'uint64': return T.LONGLONG.unsigned(BigInt(p.val));
+    case 'floating32': return T.FLOAT(p.val);
+    case 'floating64': return T.DOUBLE(p.val);
+    case 'str': return T.VAR_STRING(p.val);
+    case 'binary': return T.BLOB(Buffer.from(p.val));
+    case 'db-null': return null;
+  }
+  throw new DbError('bad-parameter', `unknown parameter type ${p.tag}`);
+}
+
+const UNSIGNED = 32;
+const BINARY = 128;
+const typeNames = Object.fromEntries(Object.entries(mysql.Types).map(([k, v]) => [v, k]));
+
+// dataType maps a result column to db-data-type as Spin's outbound MySQL
+// does (flags and protocol types as mysql_async sees them): integers by
+// width and UNSIGNED (TINYINT(1), i.e. BOOL, is int8; MEDIUMINT is
+// int32), FLOAT/DOUBLE, CHAR/VARCHAR/TEXT/ENUM/SET as str unless they
+// carry the BINARY flag (binary collations too), BINARY/VARBINARY/BLOB as
+// binary. DECIMAL, dates and times, YEAR, BIT, JSON, geometry are other.
+function dataType(f) {
+  const unsigned = (f.flags & UNSIGNED) !== 0;
+  const binary = (f.flags & BINARY) !== 0;
+  switch (f.columnType) {
+    case 1: return unsigned ? 'uint8' : 'int8'; // TINY
+    case 2: return unsigned ? 'uint16' : 'int16'; // SHORT
+    case 3: case 9: return unsigned ? 'uint32' : 'int32'; // LONG, INT24
+    case 8: return unsigned ? 'uint64' : 'int64'; // LONGLONG
+    case 4: return 'floating32'; // FLOAT
+    case 5: return 'floating64'; // DOUBLE
+    case 252: case 253: case 254: return binary ? 'binary' : 'str'; // BLOB, VAR_STRING, STRING
+    case 250: case 251: return 'binary'; // MEDIUM_BLOB, LONG_BLOB
+    default: return 'other';
+  }
+}
+
+function value(v, col, field) {
+  if (v === null || v === undefined) return [{ tag: 'db-null' }, 8];
+  switch (col.dataType) {
+    case 'int8': case 'int16': case 'int32': case 'uint8': case 'uint16': case 'uint32':
+      return [{ tag: col.dataType, val: Number(v) }, 8];
+    case 'int64': case 'uint64':
+      return [{ tag: col.dataType, val: BigInt(v) }, 8];
+    case 'floating32': case 'floating64':
+      return [{ tag: col.dataType, val: Number(v) }, 8];
+    case 'str': {
+      const s = typeof v === 'string' ? v : Buffer.from(v).toString('utf8');
+      return [{ tag: 'str', val: s }, 8 + Buffer.byteLength(s)];
+    }
+    case 'binary': {
+      // A copy, so that only these bytes (not mysql2's packet buffer)
+      // cross to the main thread.
+      const b = typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'utf8')) : new Uint8Array(v);
+      return [{ tag: 'binary', val: b }, 8 + b.length];
+    }
+  }
+  // As Spin: a value of a type the interface has no case for fails the
+  // query (NULLs of such columns are fine).
+  throw new DbError('value-conversion-failed',
+    `cannot convert the value in column "${col.name}" (MySQL type ${typeNames[field.columnType] ?? field.columnType}): fermyon:spin/mysql@2.0.0 has no type for it; CAST it to CHAR or a number in the query`);
+}
+
+function conn(id) {
+  const c = conns.get(id);
+  if (!c) throw new DbError('connection-failed', 'no such connection (it was closed)');
+  if (c.broken) throw new DbError('connection-failed', `the connection to the server was lost: ${c.broken}`);
+  return c.conn;
+}
+
+// serverError turns a mysql2 failure into the error variant: the server's
+// own message with its code, or the client's failure.
+function serverError(e, fallback) {
+  if (e instanceof DbError) return e;
+  if (e?.sqlMessage) return new DbError(fallback, `${e.sqlMessage} (${e.code} ${e.errno}, SQLSTATE ${e.sqlState})`);
+  if (e?.fatal || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST'].includes(e?.code)) {
+    return new DbError('connection-failed', `${e.message || e.code}${e.code ? ` (${e.code})` : ''}`);
+  }
+  if (e instanceof TypeError || e instanceof RangeError) return new DbError('bad-parameter', e.message);
+  return new DbError(fallback, String(e?.message ?? e));
+}
+
+const ops = {
+  async open({ address }) {
+    let c;
+    try {
+      c = await mysql.createConnection(options(address));
+    } catch (e) {
+      const err = serverError(e, 'connection-failed');
+      throw new DbError('connection-failed', err.message);
+    }
+    const id = nextId++;
+    const entry = { conn: c, broken: null };
+    c.on('error', (e) => { entry.broken = e?.message ?? String(e); });
+    conns.set(id, entry);
+    return id;
+  },
+  async query({ id, statement, params }) {
+    const c = conn(id);
+    let rows, fields;
+    try {
+      [rows, fields] = await c.execute(statement, params.map(param));
+    } catch (e) {
+      throw serverError(e, 'query-failed');
+    }
+    if (!Array.isArray(rows)) return { columns: [], rows: [] }; // a statement without a result set
+    fields ??= [];
+    const columns = fields.map((f) => ({ name: f.name, dataType: dataType(f) }));
+    let bytes = 0;
+    const out = rows.map((r) => r.map((v, i) => {
+      const [val, size] = value(v, columns[i], fields[i]);
+      bytes += size;
+      if (bytes > maxResultBytes) throw new DbError('other', `query result exceeds limit of ${maxResultBytes} bytes`);
+      return val;
+    }));
+    return { columns, rows: out };
+  },
+  async execute({ id, statement, params }) {
+    const c = conn(id);
+    try {
+      await c.execute(statement, params.map(param));
+    } catch (e) {
+      throw serverError(e, 'query-failed');
+    }
+  },
+  async close({ id }) {
+    const c = conns.get(id);
+    conns.delete(id);
+    if (c) await c.conn.end().catch(() => c.conn.destroy());
+  },
+};
+
+port.on('message', async (m) => {
+  let reply;
+  try {
+    reply = { seq: m.seq, ok: await ops[m.op](m) };
+  } catch (e) {
+    const err = e instanceof DbError ? e : serverError(e, 'other');
+    reply = { seq: m.seq, err: { tag: err.tag, val: err.message } };
+  }
+  if (m.op === 'close') return;
+  port.postMessage(reply);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
+
+// A failure outside a request must not end the worker: the main thread
+// would wait for answers that never come.
+process.on('uncaughtException', (e) => console.error('spin-go host: mysql worker:', e));
+process.on('unhandledRejection', (e) => console.error('spin-go host: mysql worker:', e));

@@ -1,0 +1,356 @@
+package mysql
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"time"
+	"unicode/utf8"
+
+	rdbms "github.com/spin-go/sdk/imports/fermyon_spin_2_0_0_rdbms_types"
+)
+
+// TimeFormat is how a time.Time parameter is sent (as text, in UTC):
+// MySQL reads it into DATETIME, TIMESTAMP and DATE columns, keeping
+// microseconds.
+const TimeFormat = "2006-01-02 15:04:05.999999"
+
+// The kinds of error the host reports, as the rdbms-types error variant
+// has them; an *Error wraps one of them.
+var (
+	ErrConnectionFailed      = errors.New("connection failed")
+	ErrBadParameter          = errors.New("bad parameter")
+	ErrQueryFailed           = errors.New("query failed")
+	ErrValueConversionFailed = errors.New("value conversion failed")
+	ErrOther                 = errors.New("database error")
+)
+
+// ErrResultUnavailable is what Result.LastInsertId and Result.RowsAffected
+// return: fermyon:spin/mysql@2.0.0 reports neither.
+var ErrResultUnavailable = errors.New("mysql: fermyon:spin/mysql@2.0.0 does not report the last insert id or the rows affected; run SELECT LAST_INSERT_ID(), ROW_COUNT() on the same connection (a Tx or sql.Conn)")
+
+// ErrUnsupportedValue is wrapped by the error Rows.Next returns for a
+// value whose type the interface cannot represent (the db-value case
+// unsupported).
+var ErrUnsupportedValue = errors.New("the value's type has no representation in fermyon:spin/mysql@2.0.0; CAST it to CHAR or a number in the query")
+
+// ErrNoHost is what every call returns outside a Spin host (a native
+// build, e.g. in unit tests of a handler).
+var ErrNoHost = errors.New("no Spin host: MySQL connections are provided by the Spin host; build for GOOS=wasip1 with componentize-go")
+
+// Error is an operation the host (or the server behind it) refused.
+type Error struct {
+	// Op is "open", "query" or "execute".
+	Op string
+	// Statement is the SQL text (empty for open).
+	Statement string
+	// Address is the server address with its password redacted (open only).
+	Address string
+	// Kind is ErrConnectionFailed, ErrBadParameter, ErrQueryFailed,
+	// ErrValueConversionFailed, ErrOther or ErrNoHost.
+	Kind error
+	// Message is the host's (often the server's) text.
+	Message string
+}
+
+// Error formats the error as mysql: OP STATEMENT-OR-ADDRESS: KIND: MESSAGE,
+// with a long statement shortened.
+func (e *Error) Error() string {
+	what := e.Address
+	if e.Statement != "" {
+		what = fmt.Sprintf("%q", shorten(e.Statement, 120))
+	}
+	msg := e.Kind.Error()
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	return fmt.Sprintf("mysql: %s %s: %s", e.Op, what, msg)
+}
+
+// Unwrap returns the error's kind, for errors.Is.
+func (e *Error) Unwrap() error { return e.Kind }
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+// hostError is an error variant from the host, before it gets context.
+type hostError struct {
+	kind error
+	msg  string
+}
+
+func (e *hostError) Error() string { return e.kind.Error() + ": " + e.msg }
+
+// fromHostError converts the rdbms-types error variant.
+func fromHostError(e rdbms.Error) error {
+	switch e.Tag() {
+	case rdbms.ErrorConnectionFailed:
+		return &hostError{ErrConnectionFailed, e.ConnectionFailed()}
+	case rdbms.ErrorBadParameter:
+		return &hostError{ErrBadParameter, e.BadParameter()}
+	case rdbms.ErrorQueryFailed:
+		return &hostError{ErrQueryFailed, e.QueryFailed()}
+	case rdbms.ErrorValueConversionFailed:
+		return &hostError{ErrValueConversionFailed, e.ValueConversionFailed()}
+	default:
+		return &hostError{ErrOther, e.Other()}
+	}
+}
+
+// wrap gives a host error its context.
+func wrap(op, statement, address string, err error) *Error {
+	e := &Error{Op: op, Statement: statement, Address: address, Kind: ErrOther, Message: err.Error()}
+	var he *hostError
+	if errors.As(err, &he) {
+		e.Kind, e.Message = he.kind, he.msg
+	} else if errors.Is(err, ErrNoHost) {
+		e.Kind, e.Message = ErrNoHost, ""
+	}
+	return e
+}
+
+// redact hides the password of a mysql:// URL.
+func redact(address string) string {
+	u, err := url.Parse(address)
+	if err != nil {
+		return "(invalid address)"
+	}
+	return u.Redacted()
+}
+
+// isolationLevel is the SET TRANSACTION form of a database/sql level.
+func isolationLevel(l sql.IsolationLevel) (string, error) {
+	switch l {
+	case sql.LevelDefault:
+		return "", nil
+	case sql.LevelReadUncommitted:
+		return "READ UNCOMMITTED", nil
+	case sql.LevelReadCommitted:
+		return "READ COMMITTED", nil
+	case sql.LevelRepeatableRead:
+		return "REPEATABLE READ", nil
+	case sql.LevelSerializable:
+		return "SERIALIZABLE", nil
+	}
+	return "", fmt.Errorf("mysql: MySQL has no isolation level %s", l)
+}
+
+var valuerType = reflect.TypeFor[driver.Valuer]()
+
+// normalize turns a parameter into one of the types toParam converts.
+func normalize(v any) (any, error) {
+	switch x := v.(type) {
+	case nil, bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64, string, []byte:
+		return x, nil
+	case int:
+		return int64(x), nil
+	case uint:
+		return uint64(x), nil
+	case time.Time:
+		return x.UTC().Format(TimeFormat), nil
+	case driver.Valuer:
+		rv := reflect.ValueOf(x)
+		// As database/sql does: a nil pointer to a type whose Value method
+		// has a value receiver is NULL.
+		if rv.Kind() == reflect.Pointer && rv.IsNil() && rv.Type().Elem().Implements(valuerType) {
+			return nil, nil
+		}
+		dv, err := x.Value()
+		if err != nil {
+			return nil, err
+		}
+		if _, again := dv.(driver.Valuer); again {
+			return nil, fmt.Errorf("%T.Value returned another driver.Valuer (%T)", v, dv)
+		}
+		return normalize(dv)
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return nil, nil
+		}
+		return normalize(rv.Elem().Interface())
+	case reflect.Bool:
+		return rv.Bool(), nil
+	case reflect.Int8:
+		return int8(rv.Int()), nil
+	case reflect.Int16:
+		return int16(rv.Int()), nil
+	case reflect.Int32:
+		return int32(rv.Int()), nil
+	case reflect.Int, reflect.Int64:
+		return rv.Int(), nil
+	case reflect.Uint8:
+		return uint8(rv.Uint()), nil
+	case reflect.Uint16:
+		return uint16(rv.Uint()), nil
+	case reflect.Uint32:
+		return uint32(rv.Uint()), nil
+	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		return rv.Uint(), nil
+	case reflect.Float32:
+		return float32(rv.Float()), nil
+	case reflect.Float64:
+		return rv.Float(), nil
+	case reflect.String:
+		return rv.String(), nil
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			return rv.Bytes(), nil
+		}
+	}
+	return nil, fmt.Errorf("type %T cannot be sent to MySQL", v)
+}
+
+// toParam converts a normalized value to a parameter value.
+func toParam(v any) (rdbms.ParameterValue, error) {
+	switch x := v.(type) {
+	case nil:
+		return rdbms.MakeParameterValueDbNull(), nil
+	case bool:
+		return rdbms.MakeParameterValueBoolean(x), nil
+	case int8:
+		return rdbms.MakeParameterValueInt8(x), nil
+	case int16:
+		return rdbms.MakeParameterValueInt16(x), nil
+	case int32:
+		return rdbms.MakeParameterValueInt32(x), nil
+	case int64:
+		return rdbms.MakeParameterValueInt64(x), nil
+	case uint8:
+		return rdbms.MakeParameterValueUint8(x), nil
+	case uint16:
+		return rdbms.MakeParameterValueUint16(x), nil
+	case uint32:
+		return rdbms.MakeParameterValueUint32(x), nil
+	case uint64:
+		return rdbms.MakeParameterValueUint64(x), nil
+	case float32:
+		return rdbms.MakeParameterValueFloating32(x), nil
+	case float64:
+		return rdbms.MakeParameterValueFloating64(x), nil
+	case string:
+		return rdbms.MakeParameterValueStr(x), nil
+	case []byte:
+		if x == nil { // as go-sql-driver/mysql: a nil slice is NULL
+			return rdbms.MakeParameterValueDbNull(), nil
+		}
+		return rdbms.MakeParameterValueBinary(x), nil
+	}
+	n, err := normalize(v)
+	if err != nil {
+		return rdbms.ParameterValue{}, err
+	}
+	return toParam(n) // n is one of the types above
+}
+
+// fromDB converts a column value to the Go value Rows.Next returns.
+func fromDB(v rdbms.DbValue) (driver.Value, error) {
+	switch v.Tag() {
+	case rdbms.DbValueBoolean:
+		return v.Boolean(), nil
+	case rdbms.DbValueInt8:
+		return int64(v.Int8()), nil
+	case rdbms.DbValueInt16:
+		return int64(v.Int16()), nil
+	case rdbms.DbValueInt32:
+		return int64(v.Int32()), nil
+	case rdbms.DbValueInt64:
+		return v.Int64(), nil
+	case rdbms.DbValueUint8:
+		return int64(v.Uint8()), nil
+	case rdbms.DbValueUint16:
+		return int64(v.Uint16()), nil
+	case rdbms.DbValueUint32:
+		return int64(v.Uint32()), nil
+	case rdbms.DbValueUint64:
+		return v.Uint64(), nil
+	case rdbms.DbValueFloating32:
+		return v.Floating32(), nil
+	case rdbms.DbValueFloating64:
+		return v.Floating64(), nil
+	case rdbms.DbValueStr:
+		return v.Str(), nil
+	case rdbms.DbValueBinary:
+		b := v.Binary()
+		if b == nil {
+			b = []byte{}
+		}
+		return b, nil
+	case rdbms.DbValueDbNull:
+		return nil, nil
+	case rdbms.DbValueUnsupported:
+		return nil, ErrUnsupportedValue
+	}
+	return nil, fmt.Errorf("unknown db-value case %d", v.Tag())
+}
+
+// typeName is the database type name reported for a column. The
+// interface tells only the family: str columns (CHAR, VARCHAR, TEXT,
+// ENUM...) are "TEXT", binary ones (BINARY, VARBINARY, BLOB...) "BLOB",
+// unsigned integers "UNSIGNED ..." as go-sql-driver/mysql names them, and
+// a type it cannot name (db-data-type other) is "".
+func typeName(t rdbms.DbDataType) string {
+	switch t {
+	case rdbms.DbDataTypeBoolean:
+		return "BOOL"
+	case rdbms.DbDataTypeInt8:
+		return "TINYINT"
+	case rdbms.DbDataTypeInt16:
+		return "SMALLINT"
+	case rdbms.DbDataTypeInt32:
+		return "INT"
+	case rdbms.DbDataTypeInt64:
+		return "BIGINT"
+	case rdbms.DbDataTypeUint8:
+		return "UNSIGNED TINYINT"
+	case rdbms.DbDataTypeUint16:
+		return "UNSIGNED SMALLINT"
+	case rdbms.DbDataTypeUint32:
+		return "UNSIGNED INT"
+	case rdbms.DbDataTypeUint64:
+		return "UNSIGNED BIGINT"
+	case rdbms.DbDataTypeFloating32:
+		return "FLOAT"
+	case rdbms.DbDataTypeFloating64:
+		return "DOUBLE"
+	case rdbms.DbDataTypeStr:
+		return "TEXT"
+	case rdbms.DbDataTypeBinary:
+		return "BLOB"
+	}
+	return ""
+}
+
+// scanType is the Go type fromDB returns for a column's non-NULL values.
+func scanType(t rdbms.DbDataType) reflect.Type {
+	switch t {
+	case rdbms.DbDataTypeBoolean:
+		return reflect.TypeFor[bool]()
+	case rdbms.DbDataTypeInt8, rdbms.DbDataTypeInt16, rdbms.DbDataTypeInt32, rdbms.DbDataTypeInt64,
+		rdbms.DbDataTypeUint8, rdbms.DbDataTypeUint16, rdbms.DbDataTypeUint32:
+		return reflect.TypeFor[int64]()
+	case rdbms.DbDataTypeUint64:
+		return reflect.TypeFor[uint64]()
+	case rdbms.DbDataTypeFloating32:
+		return reflect.TypeFor[float32]()
+	case rdbms.DbDataTypeFloating64:
+		return reflect.TypeFor[float64]()
+	case rdbms.DbDataTypeStr:
+		return reflect.TypeFor[string]()
+	case rdbms.DbDataTypeBinary:
+		return reflect.TypeFor[[]byte]()
+	}
+	return reflect.TypeFor[any]()
+}

@@ -1,0 +1,468 @@
+// Package pg is a database/sql driver for PostgreSQL servers reached through
+// Spin's outbound Postgres interface (spin:postgres/postgres@4.2.0).
+//
+//	db := pg.Open("postgres://user:pass@db.example.com:5432/pets")
+//	defer db.Close()
+//	_, err := db.Exec("INSERT INTO pets (name, born) VALUES ($1, $2)",
+//		"Rover", pg.Date{Year: 2020, Month: time.March, Day: 1})
+//	var pgErr *pg.Error
+//	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+//		// unique violation
+//	}
+//	rows, err := db.Query("SELECT name, born FROM pets WHERE id = $1", int32(7))
+//
+// The address is a Postgres URL (or key=value connection string); the host
+// lets a component reach it only if allowed_outbound_hosts lists it, e.g.
+// "postgres://db.example.com:5432". Parameters are positional: $1, $2, ...
+// The driver is also registered as "spin-postgres" for sql.Open.
+//
+// One database/sql connection is one host connection, so BEGIN, COMMIT and
+// ROLLBACK (and db.BeginTx, with any isolation level and read-only) work as
+// on any Postgres connection. Rows stream from the host as they are read.
+//
+// # Types
+//
+// Every value of the WIT interface has a Go form. Parameters are sent as the
+// WIT case named below; columns arrive as the Go value in the last column
+// and scan into it or into the package's types:
+//
+//	Postgres               parameter (Go → WIT case)      column (WIT case → Go)
+//	boolean                bool → boolean                 bool
+//	"char"/int2/int4/int8  int8/int16/int32/int64         int64
+//	                       (int → int64, uint8 → int16, uint16 → int32)
+//	real / double          float32 / float64              float64
+//	text, varchar, bpchar  string → str                   string
+//	bytea                  []byte → binary                []byte
+//	date                   Date → date                    time.Time (UTC midnight)
+//	time                   Time → time                    Time
+//	timestamp              time.Time → datetime (UTC)     time.Time (UTC)
+//	timestamptz            Timestamp → timestamp (Unix s) time.Time (UTC)
+//	uuid                   UUID → uuid                    string
+//	jsonb                  JSONB, JSON[T], json.RawMessage jsonb → []byte
+//	numeric                Decimal → decimal              string
+//	int4/int8/numrange     Range[int32|int64|Decimal]     Range[int32|int64|Decimal]
+//	int4[]/int8[]/numeric[]/text[]  Int32Array, Int64Array, DecimalArray,
+//	                       StringArray ([]int32, []int64, []string too)  the same array types
+//	interval               Interval → interval            Interval
+//	NULL                   nil, nil pointers, sql.Null[T] → db-null   nil
+//	anything else          —                              []byte (the host's raw bytes)
+//
+// A nil []byte, JSONB or array is NULL; scan NULL into the other types with
+// sql.Null[T]. time.Time parameters travel as datetime (a timestamp without
+// time zone) holding the UTC wall clock: Spin binds those to timestamp
+// columns; for a timestamptz column write $1::timestamp AT TIME ZONE 'UTC',
+// or send a Timestamp (whole Unix seconds, Spin's timestamp case). Spin
+// reports timestamptz columns as datetime in UTC, so both column types scan
+// into time.Time. Spin checks parameter types strictly: an int4 column
+// needs an int32, an int8 column an int64.
+//
+// # Errors
+//
+// An error the server reports is a *Error with its SQLSTATE code; errors of
+// the host wrap ErrConnectionFailed, ErrBadParameter, ErrQueryFailed,
+// ErrValueConversion or ErrOther, and every error names the statement.
+// Outside a Spin component (GOOS other than wasip1) every call fails with
+// ErrNoHost, so handlers compile and can be unit tested natively.
+package pg
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strings"
+)
+
+// DriverName is the name the driver is registered under.
+const DriverName = "spin-postgres"
+
+func init() { sql.Register(DriverName, Driver{}) }
+
+// Open returns a *sql.DB for the Postgres server at address, a URL such as
+// postgres://user:password@host:5432/database. Connections are made when
+// first needed.
+func Open(address string) *sql.DB { return sql.OpenDB(connector{address: address}) }
+
+// Driver implements driver.Driver; the data source name is the address.
+type Driver struct{}
+
+// Open opens a connection to the server at address.
+func (Driver) Open(address string) (driver.Conn, error) {
+	return connector{address: address}.Connect(context.Background())
+}
+
+// OpenConnector returns a connector for the server at address.
+func (Driver) OpenConnector(address string) (driver.Connector, error) {
+	return connector{address: address}, nil
+}
+
+type connector struct{ address string }
+
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	h, err := openConn(c.address)
+	if err != nil {
+		return nil, fmt.Errorf("pg: connecting to %s: %w", redact(c.address), err)
+	}
+	return &conn{h: h}, nil
+}
+
+func (c connector) Driver() driver.Driver { return Driver{} }
+
+// Errors of the host, wrapped with what failed. A *Error (an error the
+// server reported) also matches ErrQueryFailed with errors.Is.
+var (
+	// ErrNoHost is returned outside a Spin component.
+	ErrNoHost = errors.New("pg: no Spin host: this package works inside a Spin component (build for GOOS=wasip1 with componentize-go)")
+	// ErrConnectionFailed: the host could not connect (or the address is
+	// not in allowed_outbound_hosts).
+	ErrConnectionFailed = errors.New("connection failed")
+	// ErrBadParameter: the host rejected a parameter.
+	ErrBadParameter = errors.New("bad parameter")
+	// ErrQueryFailed: the statement failed; the server's own errors are *Error.
+	ErrQueryFailed = errors.New("query failed")
+	// ErrValueConversion: a value could not be converted between Postgres
+	// and the WIT types.
+	ErrValueConversion = errors.New("value conversion failed")
+	// ErrOther: any other failure the host reports.
+	ErrOther = errors.New("postgres host error")
+)
+
+// hostError is an error case of the WIT error variant.
+type hostError struct {
+	kind error
+	msg  string
+}
+
+func (e *hostError) Error() string { return e.kind.Error() + ": " + e.msg }
+func (e *hostError) Unwrap() error { return e.kind }
+
+// Error is an error the Postgres server reported, with the fields of its
+// ErrorResponse. Use errors.As to get it:
+//
+//	var e *pg.Error
+//	if errors.As(err, &e) && e.Code == "23505" { ... }
+type Error struct {
+	// Severity is ERROR, FATAL, PANIC (or a localized form).
+	Severity string
+	// Code is the SQLSTATE, e.g. 23505 for a unique violation.
+	Code string
+	// Message is the primary message.
+	Message string
+	// Detail is the optional secondary message.
+	Detail string
+	// Extras holds the other fields the host passed on, by name: hint,
+	// position, schema, table, column, datatype, constraint, where_,
+	// file, line, routine.
+	Extras map[string]string
+	// Text is the host's full rendering of the error.
+	Text string
+}
+
+// Error reads like Postgres's own text: ERROR: message (SQLSTATE code),
+// then the detail if there is one.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Severity != "" {
+		b.WriteString(e.Severity + ": ")
+	}
+	b.WriteString(e.Message)
+	if e.Code != "" {
+		b.WriteString(" (SQLSTATE " + e.Code + ")")
+	}
+	if e.Detail != "" {
+		b.WriteString("; DETAIL: " + e.Detail)
+	}
+	if h := e.Extras["hint"]; h != "" {
+		b.WriteString("; HINT: " + h)
+	}
+	return b.String()
+}
+
+// Is reports that a server error is a failed query.
+func (e *Error) Is(target error) bool { return target == ErrQueryFailed }
+
+// handle is what the WASI-version specific code provides for one host
+// connection.
+type handle interface {
+	exec(query string, args []any) (int64, error)
+	query(query string, args []any) (*hostRows, error)
+	close()
+}
+
+// hostRows is a streamed result: next returns io.EOF after the last row.
+type hostRows struct {
+	cols  []column
+	next  func() ([]any, error)
+	close func()
+}
+
+type column struct {
+	name   string
+	dbType string // Postgres type name as Rows.ColumnTypeDatabaseTypeName reports it
+}
+
+type conn struct {
+	h   handle
+	bad bool // a host failure that may have broken the connection
+}
+
+func (c *conn) Prepare(query string) (driver.Stmt, error) { return &stmt{c: c, q: query}, nil }
+
+func (c *conn) Close() error {
+	c.h.close()
+	return nil
+}
+
+func (c *conn) Begin() (driver.Tx, error) { return c.BeginTx(context.Background(), driver.TxOptions{}) }
+
+// BeginTx runs BEGIN with the isolation level and access mode asked for.
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	stmt := "BEGIN"
+	switch sql.IsolationLevel(opts.Isolation) {
+	case sql.LevelDefault:
+	case sql.LevelReadUncommitted:
+		stmt += " ISOLATION LEVEL READ UNCOMMITTED"
+	case sql.LevelReadCommitted:
+		stmt += " ISOLATION LEVEL READ COMMITTED"
+	case sql.LevelRepeatableRead:
+		stmt += " ISOLATION LEVEL REPEATABLE READ"
+	case sql.LevelSerializable:
+		stmt += " ISOLATION LEVEL SERIALIZABLE"
+	default:
+		return nil, fmt.Errorf("pg: isolation level %v is not supported by Postgres", sql.IsolationLevel(opts.Isolation))
+	}
+	if opts.ReadOnly {
+		stmt += " READ ONLY"
+	}
+	if _, err := c.ExecContext(ctx, stmt, nil); err != nil {
+		return nil, err
+	}
+	return &tx{c: c}, nil
+}
+
+// IsValid lets database/sql drop a connection after a host failure.
+func (c *conn) IsValid() bool { return !c.bad }
+
+// ResetSession refuses a connection that failed.
+func (c *conn) ResetSession(context.Context) error {
+	if c.bad {
+		return driver.ErrBadConn
+	}
+	return nil
+}
+
+// Ping runs an empty statement.
+func (c *conn) Ping(ctx context.Context) error {
+	_, err := c.ExecContext(ctx, "SELECT 1", nil)
+	return err
+}
+
+// CheckNamedValue converts a parameter to the Go value of its WIT case.
+func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
+	v, err := paramValue(nv.Value)
+	if err != nil {
+		return fmt.Errorf("pg: parameter $%d: %w", nv.Ordinal, err)
+	}
+	nv.Value = v
+	return nil
+}
+
+func (c *conn) fail(op, query string, err error) error {
+	var dbErr *Error
+	if !errors.As(err, &dbErr) && !errors.Is(err, ErrBadParameter) && !errors.Is(err, ErrValueConversion) {
+		c.bad = true
+	}
+	return fmt.Errorf("pg: %s %s: %w", op, label(query), err)
+}
+
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	params, err := values(args)
+	if err != nil {
+		return nil, err
+	}
+	n, err := c.h.exec(query, params)
+	if err != nil {
+		return nil, c.fail("exec", query, err)
+	}
+	return result(n), nil
+}
+
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	params, err := values(args)
+	if err != nil {
+		return nil, err
+	}
+	hr, err := c.h.query(query, params)
+	if err != nil {
+		return nil, c.fail("query", query, err)
+	}
+	names := make([]string, len(hr.cols))
+	for i, col := range hr.cols {
+		names[i] = col.name
+	}
+	return &rows{ctx: ctx, c: c, query: query, hr: hr, names: names}, nil
+}
+
+// values converts arguments to the Go values of their WIT cases.
+func values(args []driver.NamedValue) ([]any, error) {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if a.Name != "" {
+			return nil, fmt.Errorf("pg: named parameter %q: use positional $%d parameters", a.Name, i+1)
+		}
+		v, err := paramValue(a.Value)
+		if err != nil {
+			return nil, fmt.Errorf("pg: parameter $%d: %w", i+1, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// label quotes a statement for an error message, shortened.
+func label(query string) string {
+	q := strings.Join(strings.Fields(query), " ")
+	if len(q) > 72 {
+		q = q[:69] + "..."
+	}
+	return fmt.Sprintf("%q", q)
+}
+
+var kvPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S+)`)
+
+// redact hides the password of an address.
+func redact(address string) string {
+	if u, err := url.Parse(address); err == nil && u.Scheme != "" && u.Host != "" {
+		return u.Redacted()
+	}
+	return kvPassword.ReplaceAllString(address, "${1}xxxxx")
+}
+
+// result is the number of rows a statement affected; Postgres has no
+// last insert id (use RETURNING).
+type result int64
+
+func (r result) LastInsertId() (int64, error) {
+	return 0, errors.New("pg: LastInsertId is not supported by Postgres: use INSERT ... RETURNING")
+}
+func (r result) RowsAffected() (int64, error) { return int64(r), nil }
+
+type stmt struct {
+	c *conn
+	q string
+}
+
+func (s *stmt) Close() error  { return nil }
+func (s *stmt) NumInput() int { return -1 }
+func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
+	return s.c.ExecContext(context.Background(), s.q, named(args))
+}
+func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
+	return s.c.QueryContext(context.Background(), s.q, named(args))
+}
+func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	return s.c.ExecContext(ctx, s.q, args)
+}
+func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	return s.c.QueryContext(ctx, s.q, args)
+}
+func (s *stmt) CheckNamedValue(nv *driver.NamedValue) error { return s.c.CheckNamedValue(nv) }
+
+func named(args []driver.Value) []driver.NamedValue {
+	out := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		out[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return out
+}
+
+type tx struct{ c *conn }
+
+func (t *tx) Commit() error   { return t.end("COMMIT") }
+func (t *tx) Rollback() error { return t.end("ROLLBACK") }
+func (t *tx) end(stmt string) error {
+	_, err := t.c.ExecContext(context.Background(), stmt, nil)
+	return err
+}
+
+// rows streams result rows from the host.
+type rows struct {
+	ctx   context.Context
+	c     *conn
+	query string
+	hr    *hostRows
+	names []string
+	done  bool
+}
+
+func (r *rows) Columns() []string { return r.names }
+
+func (r *rows) Close() error {
+	if !r.done {
+		r.done = true
+		r.hr.close()
+	}
+	return nil
+}
+
+func (r *rows) Next(dest []driver.Value) error {
+	if r.done {
+		return io.EOF
+	}
+	if err := r.ctx.Err(); err != nil {
+		r.Close()
+		return err
+	}
+	row, err := r.hr.next()
+	if err != nil {
+		r.Close()
+		if err == io.EOF {
+			return io.EOF
+		}
+		return r.c.fail("reading rows of", r.query, err)
+	}
+	for i := range dest {
+		dest[i] = nil
+		if i < len(row) {
+			dest[i] = row[i]
+		}
+	}
+	return nil
+}
+
+// ColumnTypeDatabaseTypeName is the column's Postgres type in upper case
+// (INT4, TEXT, TIMESTAMP, _INT4 for int4[], ...), as the host reports it.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.hr.cols[i].dbType }
+
+// ColumnTypeScanType is the Go type the column's values arrive as.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type { return scanType(r.hr.cols[i].dbType) }
+
+var (
+	_ driver.ConnBeginTx                    = (*conn)(nil)
+	_ driver.ExecerContext                  = (*conn)(nil)
+	_ driver.QueryerContext                 = (*conn)(nil)
+	_ driver.NamedValueChecker              = (*conn)(nil)
+	_ driver.Pinger                         = (*conn)(nil)
+	_ driver.Validator                      = (*conn)(nil)
+	_ driver.SessionResetter                = (*conn)(nil)
+	_ driver.StmtExecContext                = (*stmt)(nil)
+	_ driver.StmtQueryContext               = (*stmt)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ driver.Connector                      = connector{}
+	_ driver.DriverContext                  = Driver{}
+)
