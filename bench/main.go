@@ -51,6 +51,7 @@ var (
 	requests = flag.Int("requests", 200, "requests per throughput run")
 	streamMB = flag.Int("stream-mb", 1024, "megabytes streamed through the echo for the memory figure")
 	jsonOut  = flag.String("json", "", "also write the figures to this JSON file")
+	optimize = flag.Bool("optimize", false, "also measure the spinhttp hello built with --optimize (wasm-opt -Oz, about 45 s)")
 )
 
 func main() {
@@ -74,8 +75,8 @@ func main() {
 		{"raw-bindings hello", "examples/raw-hello"},
 		{"spinhttp hello", "examples/hello"},
 		{"spinhttp app (echo)", "internal/e2e/testdata/httpapp"},
-		{"key-value counter", "internal/e2e/testdata/kvapp"},
-		{"SQLite pets API", "internal/e2e/testdata/sqlapp"},
+		{"key-value counter", "examples/kv-counter"},
+		{"SQLite pets API", "examples/sqlite-pets"},
 	} {
 		out := filepath.Join(work, strings.ReplaceAll(ex.name, " ", "-")+".wasm")
 		core, debug := out+".core", out+".debug"
@@ -90,6 +91,11 @@ func main() {
 		cats, pkgs := breakdown(debug)
 		for _, c := range cats {
 			add(stat("  "+ex.name+" part: "+c.name, "bytes", []float64{float64(c.bytes)}, "code bytes of the functions in it"))
+		}
+		if ex.name == "spinhttp hello" && *optimize {
+			opt := out + ".opt"
+			secs := timed(func() { buildOnce(filepath.Join(root, ex.dir), opt, build.Options{Optimize: true}) })
+			add(stat("size: "+ex.name+" component with --optimize", "bytes", []float64{size(opt)}, fmt.Sprintf("wasm-opt -Oz; the build took %.0f s", secs)))
 		}
 		if ex.name == "spinhttp hello" {
 			for _, p := range pkgs[:min(12, len(pkgs))] {

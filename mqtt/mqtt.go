@@ -7,7 +7,9 @@
 //	defer conn.Close()
 //	err = conn.Publish("telemetry/temperature", []byte("21.5"), mqtt.AtLeastOnce)
 //
-// It needs a Spin 4 (WASI 0.3) build: it is implemented on spin:mqtt@3.0.0.
+// It works in Spin 4 (WASI 0.3) builds, on spin:mqtt/mqtt@3.0.0, and in
+// Spin 3 (WASI 0.2) builds (-w fermyon:spin/http-trigger@3.0.0), on
+// fermyon:spin/mqtt@2.0.0, with the same API and behaviour.
 package mqtt
 
 import (

@@ -8,7 +8,8 @@ import (
 )
 
 func TestQoSMatchesTheWIT(t *testing.T) {
-	// The enum's case order in spin:mqtt@3.0.0 is the wire value.
+	// The enum's case order in spin:mqtt@3.0.0 and fermyon:spin/mqtt@2.0.0
+	// is the wire value.
 	assert.Equal(t, []string{"at-most-once", "at-least-once", "exactly-once", "QoS(3)"},
 		[]string{AtMostOnce.String(), AtLeastOnce.String(), ExactlyOnce.String(), QoS(3).String()})
 }

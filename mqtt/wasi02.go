@@ -2,10 +2,10 @@
 
 package mqtt
 
-import "errors"
+import bind "github.com/spin-go/sdk/imports/fermyon_spin_2_0_0_mqtt"
 
-// Spin 3 (WASI 0.2) builds: spin-go implements MQTT on Spin 4's
-// spin:mqtt@3.0.0 only.
-func open(string, string, string, uint64) (conn, error) {
-	return nil, errors.New("spin-go's mqtt package needs a Spin 4 (WASI 0.3) build: spin:mqtt@3.0.0 is not in Spin 3's world")
+// Spin 3 (WASI 0.2) builds: the package on fermyon:spin/mqtt@2.0.0, whose
+// calls are synchronous (see bindings.go).
+func open(address, username, password string, keepAliveSecs uint64) (conn, error) {
+	return dial[bind.Qos](bind.ConnectionOpen(address, username, password, keepAliveSecs))
 }

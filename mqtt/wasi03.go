@@ -2,45 +2,10 @@
 
 package mqtt
 
-import (
-	"errors"
-	"fmt"
+import bind "github.com/spin-go/sdk/imports/spin_mqtt_3_0_0_mqtt"
 
-	bind "github.com/spin-go/sdk/imports/spin_mqtt_3_0_0_mqtt"
-)
-
-// This file implements the package on spin:mqtt/mqtt@3.0.0 (Spin 4).
-
-type conn03 struct{ c *bind.Connection }
-
+// This file implements the package on spin:mqtt/mqtt@3.0.0 (Spin 4), whose
+// calls are async (see bindings.go).
 func open(address, username, password string, keepAliveSecs uint64) (conn, error) {
-	res := bind.ConnectionOpen(address, username, password, keepAliveSecs)
-	if res.IsErr() {
-		return nil, mqttError(res.Err())
-	}
-	return conn03{res.Ok()}, nil
+	return dial[bind.Qos](bind.ConnectionOpen(address, username, password, keepAliveSecs))
 }
-
-func mqttError(e bind.Error) error {
-	switch e.Tag() {
-	case bind.ErrorInvalidAddress:
-		return ErrInvalidAddress
-	case bind.ErrorTooManyConnections:
-		return ErrTooManyConnections
-	case bind.ErrorConnectionFailed:
-		return fmt.Errorf("%w: %s", ErrConnectionFailed, e.ConnectionFailed())
-	}
-	return errors.New(e.Other())
-}
-
-func (c conn03) publish(topic string, payload []byte, qos QoS) error {
-	if payload == nil {
-		payload = []byte{}
-	}
-	if res := c.c.Publish(topic, payload, bind.Qos(qos)); res.IsErr() {
-		return mqttError(res.Err())
-	}
-	return nil
-}
-
-func (c conn03) close() { c.c.Drop() }

@@ -22,7 +22,7 @@ type valuerOnPtr struct{ s string }
 
 func (v *valuerOnPtr) Value() (driver.Value, error) { return Decimal(v.s), nil }
 
-func TestParamValue(t *testing.T) {
+func TestPostgresParamValue(t *testing.T) {
 	d := Date{2020, time.March, 1}
 	zone := time.FixedZone("X", 5*3600+30*60)
 	for _, tc := range []struct {
@@ -136,7 +136,7 @@ type fakeConnector struct{ h *fakeHost }
 func (c fakeConnector) Connect(context.Context) (driver.Conn, error) { return &conn{h: c.h}, nil }
 func (c fakeConnector) Driver() driver.Driver                        { return Driver{} }
 
-func TestDriverOnFakeHost(t *testing.T) {
+func TestPostgresDriverOnFakeHost(t *testing.T) {
 	h := &fakeHost{}
 	db := sql.OpenDB(fakeConnector{h})
 	db.SetMaxOpenConns(1)
@@ -210,7 +210,7 @@ func TestDriverOnFakeHost(t *testing.T) {
 	assert.ErrorIs(t, rows.Err(), context.Canceled)
 }
 
-func TestErrors(t *testing.T) {
+func TestPostgresErrors(t *testing.T) {
 	e := &Error{Severity: "ERROR", Code: "23505", Message: `duplicate key value violates unique constraint "pets_name_key"`,
 		Detail: "Key (name)=(Rover) already exists.", Extras: map[string]string{"constraint": "pets_name_key"}}
 	assert.Equal(t, `ERROR: duplicate key value violates unique constraint "pets_name_key" (SQLSTATE 23505); DETAIL: Key (name)=(Rover) already exists.`, e.Error())
@@ -237,7 +237,7 @@ func TestErrors(t *testing.T) {
 	assert.ErrorIs(t, c.ResetSession(context.Background()), driver.ErrBadConn)
 }
 
-func TestNoHost(t *testing.T) {
+func TestPostgresNoHost(t *testing.T) {
 	db := Open("postgres://spin:secret@127.0.0.1:5432/spin")
 	defer db.Close()
 	err := db.Ping()

@@ -25,7 +25,7 @@ func roundTrip[T any, P interface {
 	assert.Equal(t, v, back, "round trip through %q", text)
 }
 
-func TestDate(t *testing.T) {
+func TestPostgresDate(t *testing.T) {
 	for _, tc := range []struct {
 		d    Date
 		text string
@@ -57,7 +57,7 @@ func TestDate(t *testing.T) {
 	assert.ErrorContains(t, d.Scan(42), "cannot scan int")
 }
 
-func TestTime(t *testing.T) {
+func TestPostgresTime(t *testing.T) {
 	for _, tc := range []struct {
 		tm   Time
 		text string
@@ -83,7 +83,7 @@ func TestTime(t *testing.T) {
 	}
 }
 
-func TestUUID(t *testing.T) {
+func TestPostgresUUID(t *testing.T) {
 	want := UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
 	for _, in := range []string{
 		"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
@@ -105,7 +105,7 @@ func TestUUID(t *testing.T) {
 	roundTrip[UUID](t, want, want)
 }
 
-func TestJSON(t *testing.T) {
+func TestPostgresJSON(t *testing.T) {
 	var j JSONB
 	require.NoError(t, j.Scan([]byte(`{"a": [1, 2]}`)))
 	assert.Equal(t, JSONB(`{"a": [1, 2]}`), j)
@@ -134,7 +134,7 @@ func TestJSON(t *testing.T) {
 	assert.ErrorContains(t, p.Scan(nil), "sql.Null")
 }
 
-func TestDecimal(t *testing.T) {
+func TestPostgresDecimal(t *testing.T) {
 	for _, ok := range []string{"0", "-12.50", "+3", ".5", "5.", "1e10", "-1.5E-3", "123456789012345678901234567890.123456789", "NaN", "-Infinity"} {
 		d, err := ParseDecimal(ok)
 		require.NoError(t, err, ok)
@@ -157,7 +157,7 @@ func TestDecimal(t *testing.T) {
 	roundTrip[Decimal](t, Decimal("-0.000001"), Decimal("-0.000001"))
 }
 
-func TestInterval(t *testing.T) {
+func TestPostgresInterval(t *testing.T) {
 	for _, tc := range []struct {
 		iv   Interval
 		text string // as Postgres prints it (IntervalStyle postgres)
@@ -197,7 +197,7 @@ func TestInterval(t *testing.T) {
 	}
 }
 
-func TestRanges(t *testing.T) {
+func TestPostgresRanges(t *testing.T) {
 	assert.Equal(t, "[1,10)", Range[int32]{Lower: Incl[int32](1), Upper: Excl[int32](10)}.String())
 	assert.Equal(t, "(,5]", Range[int64]{Upper: Incl[int64](5)}.String())
 	assert.Equal(t, "(-1.5,)", Range[Decimal]{Lower: Excl(Decimal("-1.5"))}.String())
@@ -229,7 +229,7 @@ func TestRanges(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-func TestArrays(t *testing.T) {
+func TestPostgresArrays(t *testing.T) {
 	ints := Int32Array{ptr[int32](1), nil, ptr[int32](-3)}
 	assert.Equal(t, "{1,NULL,-3}", ints.String())
 	roundTrip[Int32Array](t, ints, ints)

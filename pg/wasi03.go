@@ -179,6 +179,14 @@ func arrayOf[W, T any, A ~[]*T](a []wit.Option[W], conv func(W) T) A {
 	return out
 }
 
+// nonNil keeps an empty value apart from NULL.
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
 func same[T any](v T) T          { return v }
 func decString(d Decimal) string { return string(d) }
 func stringDec(s string) Decimal { return Decimal(s) }
@@ -271,7 +279,7 @@ func value03(v bind.DbValue) any {
 	case bind.DbValueStr:
 		return v.Str()
 	case bind.DbValueBinary:
-		return v.Binary()
+		return nonNil(v.Binary())
 	case bind.DbValueDate:
 		d := v.Date()
 		return time.Date(int(d.F0), time.Month(d.F1), int(d.F2), 0, 0, 0, 0, time.UTC)
@@ -286,7 +294,7 @@ func value03(v bind.DbValue) any {
 	case bind.DbValueUuid:
 		return v.Uuid()
 	case bind.DbValueJsonb:
-		return v.Jsonb()
+		return nonNil(v.Jsonb())
 	case bind.DbValueDecimal:
 		return v.Decimal()
 	case bind.DbValueRangeInt32:
@@ -307,7 +315,7 @@ func value03(v bind.DbValue) any {
 		i := v.Interval()
 		return Interval{Micros: i.Micros, Days: i.Days, Months: i.Months}
 	case bind.DbValueUnsupported:
-		return v.Unsupported()
+		return nonNil(v.Unsupported())
 	}
 	return nil // db-null
 }

@@ -20,10 +20,15 @@
 //	err := client.Set("mykey", []byte("myvalue"))
 //	value, err := client.Get("mykey") // errors.Is(err, redis.ErrNotFound) when missing
 //
-// A program that calls Handle exports spin:redis/inbound-redis@3.0.0
-// (componentize-go then targets spin:up/redis-trigger@4.0.0, together with
-// the HTTP trigger if it also uses spinhttp). Both need a Spin 4 (WASI 0.3)
-// build.
+// The client works in Spin 4 (WASI 0.3) builds, on spin:redis/redis@3.0.0,
+// and in Spin 3 (WASI 0.2) builds (-w fermyon:spin/http-trigger@3.0.0), on
+// fermyon:spin/redis@2.0.0, with the same API and behaviour.
+//
+// Handle is Spin 4 only: a program that calls it exports
+// spin:redis/inbound-redis@3.0.0 (componentize-go then targets
+// spin:up/redis-trigger@4.0.0, together with the HTTP trigger if it also
+// uses spinhttp). In a Spin 3 build the handler is never called: Spin 3's
+// Redis trigger world is not one spin-go targets.
 package redis
 
 import (
@@ -53,7 +58,7 @@ var (
 )
 
 // Handle registers the function Spin calls for each message on the
-// component's Redis channel. Call it from init. An error (or a panic,
+// component's Redis channel (Spin 4 builds only). Call it from init. An error (or a panic,
 // which is recovered and logged) tells Spin the message failed; Spin logs
 // it and goes on with the next message.
 func Handle(fn func(payload []byte) error) {

@@ -2,12 +2,12 @@
 
 package redis
 
-import "errors"
+import bind "github.com/spin-go/sdk/imports/fermyon_spin_2_0_0_redis"
 
-// Spin 3 (WASI 0.2) builds: spin-go implements Redis on Spin 4's
-// spin:redis@3.0.0 only. A Spin 3 component gets a clear error, and a
-// handler registered with Handle is never called (the Spin 3 worlds
-// spin-go targets have no Redis trigger).
-func open(string) (conn, error) {
-	return nil, errors.New("spin-go's redis package needs a Spin 4 (WASI 0.3) build: spin:redis@3.0.0 is not in Spin 3's world")
+// Spin 3 (WASI 0.2) builds: the client on fermyon:spin/redis@2.0.0, whose
+// calls are synchronous (see bindings.go). Spin 3's Redis trigger is not
+// in the worlds spin-go targets: a handler registered with Handle is never
+// called.
+func open(address string) (conn, error) {
+	return dial[bind.RedisResult](bind.ConnectionOpen(address), bind.MakeRedisParameterInt64, bind.MakeRedisParameterBinary)
 }

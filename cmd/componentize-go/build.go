@@ -39,6 +39,7 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 	fs.Var(tinygo, "tinygo", "build with TinyGo (optionally --tinygo=PATH)")
 	wasip1 := fs.Bool("wasip1", false, "write a plain wasip1 core module instead of a component")
 	debug := fs.Bool("debug", false, "keep the symbol table and DWARF (stripped with -ldflags=-s -w by default)")
+	optimize := fs.Bool("optimize", false, "run wasm-opt -Oz over the module: about 7% smaller, but tens of seconds slower to build")
 	wagi := fs.Bool("wagi", false, "write a wasi_snapshot_preview1 command for Spin's Wagi executor (CGI style, e.g. with net/http/cgi)")
 	adapt := fs.String("adapt", "", "the wasi_snapshot_preview1 reactor adapter `FILE` (needed with wasm-tools)")
 	if err := parse(fs, args); err != nil {
@@ -55,6 +56,7 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 		Adapter:     *adapt,
 		Debug:       *debug,
 		Wagi:        *wagi,
+		Optimize:    *optimize,
 		Stderr:      os.Stderr,
 	}
 	if tinygo.set {

@@ -38,6 +38,8 @@ type Options struct {
 	WASIP1      bool   // --wasip1: a plain core module, no component
 	Adapter     string // --adapt: the wasi_snapshot_preview1 reactor adapter
 	Debug       bool   // --debug: keep the symbol table and DWARF (-ldflags=-s -w is the default)
+	// Optimize (--optimize) runs wasm-opt -Oz over the core module.
+	Optimize bool
 	// Wagi (--wagi) builds a wasi_snapshot_preview1 command (a main that
 	// runs once) for Spin's Wagi executor: no world, no component.
 	Wagi   bool
@@ -104,6 +106,11 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	if err := goBuild(ctx, o, core, tags); err != nil {
 		return nil, err
+	}
+	if o.Optimize {
+		if err := optimize(ctx, core); err != nil {
+			return nil, err
+		}
 	}
 	if o.WASIP1 {
 		result.Backend = "none"

@@ -223,6 +223,28 @@ func TestWASIP1CoreModule(t *testing.T) {
 	assert.Equal(t, []byte{0, 'a', 's', 'm', 1, 0, 0, 0}, data[:8], "core module header")
 }
 
+// TestOptimizedHello: --optimize (wasm-opt -Oz) makes the spinhttp hello
+// smaller and it still serves.
+func TestOptimizedHello(t *testing.T) {
+	short(t)
+	dir := filepath.Join("..", "..", "examples", "hello")
+	plain, optimized := filepath.Join(t.TempDir(), "plain.wasm"), filepath.Join(t.TempDir(), "optimized.wasm")
+	_, err := build.Build(context.Background(), build.Options{Dir: dir, Output: plain})
+	require.NoError(t, err)
+	_, err = build.Build(context.Background(), build.Options{Dir: dir, Output: optimized, Optimize: true})
+	require.NoError(t, err)
+	a, err := os.Stat(plain)
+	require.NoError(t, err)
+	b, err := os.Stat(optimized)
+	require.NoError(t, err)
+	t.Logf("spinhttp hello: %d bytes, with --optimize %d bytes (%.1f%% smaller)", a.Size(), b.Size(), 100*float64(a.Size()-b.Size())/float64(a.Size()))
+	assert.Less(t, b.Size(), a.Size()*97/100, "wasm-opt -Oz takes at least 3% off")
+	srv := spintest.Serve(t, optimized)
+	resp, body := srv.Get(t, "/")
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "Hello, Spin", body)
+}
+
 // TestUserModuleGoTool is the user's path: an app in its own module with a
 // `tool` line for componentize-go runs `go tool componentize-go build`; the
 // world comes from the SDK's componentize-go.toml.

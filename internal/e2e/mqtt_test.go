@@ -17,9 +17,13 @@ import (
 
 // TestMQTTPublish publishes with each QoS from a component; a real
 // subscriber (mosquitto_sub) receives the messages. A denied address and a
-// broker that is down are errors naming the address.
+// broker that is down are errors naming the address. On Spin 4
+// (spin:mqtt/mqtt@3.0.0) and Spin 3 (fermyon:spin/mqtt@2.0.0).
 func TestMQTTPublish(t *testing.T) {
-	short(t)
+	eachVersion(t, testMQTTPublish)
+}
+
+func testMQTTPublish(t *testing.T, opts spintest.UpOptions) {
 	broker := testserver.Mosquitto(t)
 	dir := t.TempDir()
 	src, err := filepath.Abs(filepath.Join("testdata", "mqttapp"))
@@ -38,7 +42,7 @@ environment = { MQTT_URL = %[1]q }
 command = "go tool componentize-go build -o mqtt.wasm"
 workdir = %[2]q
 `, broker.URL, src)), 0o644))
-	app := spintest.Up(t, dir, spintest.UpOptions{})
+	app := spintest.Up(t, dir, opts)
 
 	wait := testserver.Subscribe(t, broker, "spin/#", 3)
 	for qos, msg := range []string{"zero", "one", "two"} {

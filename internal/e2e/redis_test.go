@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,26 +20,33 @@ import (
 	"github.com/spin-go/sdk/spintest"
 )
 
-// redisApp writes an application with an HTTP component (redisweb, which
-// also handles the "audit" channel) and a Redis-triggered component
-// (redislistener, on "messages"), both talking to srv.
-func redisApp(t *testing.T, srv *testserver.Server) string {
+// redisApp writes an application with an HTTP component built from
+// testdata/<web> (redisroutes' routes on srv) and, with triggers, a
+// Redis-triggered component (redislistener, on "messages") and web's own
+// Redis handler on "audit".
+func redisApp(t *testing.T, srv *testserver.Server, web string, triggers bool) string {
 	dir := t.TempDir()
-	web, err := filepath.Abs(filepath.Join("testdata", "redisweb"))
-	require.NoError(t, err)
-	listener, err := filepath.Abs(filepath.Join("testdata", "redislistener"))
-	require.NoError(t, err)
-	manifest := fmt.Sprintf(`spin_manifest_version = 2
-
-[application]
-name = "redis-demo"
-
+	abs := func(name string) string {
+		p, err := filepath.Abs(filepath.Join("testdata", name))
+		require.NoError(t, err)
+		return p
+	}
+	component := func(name, src string) string {
+		return fmt.Sprintf(`
+[component.%[1]s]
+source = "%[1]s.wasm"
+allowed_outbound_hosts = [%[2]q]
+environment = { REDIS_URL = %[2]q }
+[component.%[1]s.build]
+command = "go tool componentize-go build -o %[1]s.wasm"
+workdir = %[3]q
+`, name, srv.URL, abs(src))
+	}
+	manifest := "spin_manifest_version = 2\n\n[application]\nname = \"redis-demo\"\n\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"web\"\n" + component("web", web)
+	if triggers {
+		manifest += fmt.Sprintf(`
 [application.trigger.redis]
-address = %[1]q
-
-[[trigger.http]]
-route = "/..."
-component = "web"
+address = %q
 
 [[trigger.redis]]
 channel = "messages"
@@ -45,23 +55,8 @@ component = "listener"
 [[trigger.redis]]
 channel = "audit"
 component = "web"
-
-[component.web]
-source = "web.wasm"
-allowed_outbound_hosts = [%[1]q]
-environment = { REDIS_URL = %[1]q }
-[component.web.build]
-command = "go tool componentize-go build -o web.wasm"
-workdir = %[2]q
-
-[component.listener]
-source = "listener.wasm"
-allowed_outbound_hosts = [%[1]q]
-environment = { REDIS_URL = %[1]q }
-[component.listener.build]
-command = "go tool componentize-go build -o listener.wasm"
-workdir = %[3]q
-`, srv.URL, web, listener)
+`, srv.URL) + component("listener", "redislistener")
+	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(manifest), 0o644))
 	return dir
 }
@@ -100,7 +95,7 @@ func waitList(t *testing.T, srv *testserver.Server, key string, want []string, a
 func TestRedisDemo(t *testing.T) {
 	short(t)
 	srv := testserver.Redis(t)
-	app := spintest.Up(t, redisApp(t, srv), spintest.UpOptions{})
+	app := spintest.Up(t, redisApp(t, srv, "redisweb", true), spintest.UpOptions{})
 
 	resp, body := app.Get(t, "/demo?message=hello+from+spin")
 	require.Equal(t, 200, resp.StatusCode, body)
@@ -127,8 +122,13 @@ func TestRedisDemo(t *testing.T) {
 func TestRedisClient(t *testing.T) {
 	short(t)
 	srv := testserver.Redis(t)
-	app := spintest.Up(t, redisApp(t, srv), spintest.UpOptions{})
+	app := spintest.Up(t, redisApp(t, srv, "redisweb", true), spintest.UpOptions{})
+	checkRedisClient(t, srv, app)
+}
 
+// checkRedisClient runs redisroutes' /ops, /get and /denied.
+func checkRedisClient(t *testing.T, srv *testserver.Server, app *spintest.Server) {
+	t.Helper()
 	_, body := app.Get(t, "/ops")
 	assert.Equal(t, strings.Join([]string{
 		"incr 1 2 <nil> <nil>",
@@ -165,33 +165,14 @@ func TestRedisClient(t *testing.T) {
 func TestRedisServerRestart(t *testing.T) {
 	short(t)
 	srv := testserver.Redis(t)
-	app := spintest.Up(t, redisApp(t, srv), spintest.UpOptions{})
+	app := spintest.Up(t, redisApp(t, srv, "redisweb", true), spintest.UpOptions{})
 	resp, body := app.Get(t, "/demo?message=before")
 	require.Equal(t, 200, resp.StatusCode, body)
 	waitList(t, srv, "received", []string{"before"}, app)
 
-	srv.Stop()
-	for i := 0; i < 3; i++ {
-		start := time.Now()
-		resp, body = app.Get(t, "/get?key=mykey")
-		assert.Equal(t, 500, resp.StatusCode, body)
-		assert.Contains(t, body, "redis: connecting to "+srv.URL)
-		assert.Less(t, time.Since(start), 10*time.Second, "a request while Redis is down must fail, not hang")
-	}
-
-	srv.Start() // same port, empty data (no persistence)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, body = app.Get(t, "/demo?message=after")
-		if resp.StatusCode == 200 {
-			break
-		}
-		require.True(t, time.Now().Before(deadline), "no recovery: %d %s\n%s", resp.StatusCode, body, app.Output())
-		time.Sleep(200 * time.Millisecond)
-	}
-	assert.Equal(t, "mykey value was: myvalue", body)
+	checkRedisRecovers(t, srv, app)
 	// The trigger resubscribed: messages published now arrive.
-	deadline = time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for i := 0; ; i++ {
 		app.Get(t, fmt.Sprintf("/publish?channel=messages&message=after-%d", i))
 		if got := redisList(t, srv, "received"); len(got) > 0 {
@@ -202,4 +183,96 @@ func TestRedisServerRestart(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	assert.NotContains(t, app.Output(), "RuntimeError", "no trap")
+}
+
+// checkRedisRecovers stops the server: requests get errors at once (nothing
+// hangs, no trap); and starts it again: the client reconnects.
+func checkRedisRecovers(t *testing.T, srv *testserver.Server, app *spintest.Server) {
+	t.Helper()
+	srv.Stop()
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		resp, body := app.Get(t, "/get?key=mykey")
+		assert.Equal(t, 500, resp.StatusCode, body)
+		assert.Contains(t, body, "redis: connecting to "+srv.URL)
+		assert.Less(t, time.Since(start), 10*time.Second, "a request while Redis is down must fail, not hang")
+	}
+
+	srv.Start() // same port, empty data (no persistence)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, body := app.Get(t, "/demo?message=after")
+		if resp.StatusCode == 200 {
+			assert.Equal(t, "mykey value was: myvalue", body)
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "no recovery: %d %s\n%s", resp.StatusCode, body, app.Output())
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestRedisClientWASI02 runs the client checks on a Spin 3 (WASI 0.2)
+// build, on fermyon:spin/redis@2.0.0: redisclient serves the same routes
+// as redisweb without a Redis handler (the 0.2 world has no Redis trigger).
+// A subscriber of our own sees what it publishes, and the client recovers
+// from a server restart.
+func TestRedisClientWASI02(t *testing.T) {
+	short(t)
+	srv := testserver.Redis(t)
+	dir := redisApp(t, srv, "redisclient", false)
+	app := spintest.Up(t, dir, spintest.UpOptions{BuildOptions: spintest.BuildOptions{Worlds: []string{"fermyon:spin/http-trigger@3.0.0"}}})
+
+	checkRedisClient(t, srv, app)
+
+	received := redisSubscribe(t, srv, "messages")
+	resp, body := app.Get(t, "/demo?message=hello+from+spin+3")
+	require.Equal(t, 200, resp.StatusCode, body)
+	assert.Equal(t, "mykey value was: myvalue", body)
+	assert.Equal(t, "hello from spin 3", received(10*time.Second))
+
+	checkRedisRecovers(t, srv, app)
+	assert.NotContains(t, app.Output(), "RuntimeError", "no trap")
+}
+
+// redisSubscribe subscribes to channel with a RESP client of our own and
+// returns a function that waits for the next message's payload.
+func redisSubscribe(t *testing.T, srv *testserver.Server, channel string) func(timeout time.Duration) string {
+	t.Helper()
+	c, err := net.Dial("tcp", srv.Addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	fmt.Fprintf(c, "*2\r\n$9\r\nSUBSCRIBE\r\n$%d\r\n%s\r\n", len(channel), channel)
+	r := bufio.NewReader(c)
+	// next reads one array reply of bulk strings and integers.
+	next := func(timeout time.Duration) []string {
+		t.Helper()
+		require.NoError(t, c.SetReadDeadline(time.Now().Add(timeout)))
+		line := func() string {
+			l, err := r.ReadString('\n')
+			require.NoError(t, err, "reading from the subscription")
+			return strings.TrimSuffix(l, "\r\n")
+		}
+		head := line()
+		require.True(t, strings.HasPrefix(head, "*"), "not an array: %q", head)
+		n, _ := strconv.Atoi(head[1:])
+		var out []string
+		for range n {
+			item := line()
+			if strings.HasPrefix(item, "$") {
+				size, _ := strconv.Atoi(item[1:])
+				buf := make([]byte, size+2)
+				_, err := io.ReadFull(r, buf)
+				require.NoError(t, err)
+				item = string(buf[:size])
+			}
+			out = append(out, item)
+		}
+		return out
+	}
+	require.Equal(t, []string{"subscribe", channel, ":1"}, next(10*time.Second))
+	return func(timeout time.Duration) string {
+		m := next(timeout)
+		require.Equal(t, []string{"message", channel}, m[:2])
+		return m[2]
+	}
 }

@@ -1,16 +1,8 @@
-// The MySQL client of the spin-go local host, in a worker thread: it owns
-// one mysql2 connection per fermyon:spin/mysql connection resource and
-// answers the main thread's requests (see mysql.mjs for why a worker).
-//
-// Protocol: the main thread posts {seq, op, ...} on `port` and waits on
-// signal[0]; the worker posts {seq, ok} or {seq, err: {tag, val}} and then
-// sets signal[0] = 1 and notifies. `close` gets no answer.
-import { workerData } from 'node:worker_threads';
+// The MySQL client of the spin-go local host, a service of the synchronous
+// bridge (syncbridge.mjs): it runs in the bridge's worker thread, one
+// mysql2 connection per fermyon:spin/mysql connection resource (see
+// mysql.mjs).
 import mysql from 'mysql2/promise';
-
-const { port, signal } = workerData;
-const conns = new Map();
-let nextId = 1;
 
 // Spin's limit on a host-buffered query result (spin_world's
 // MAX_HOST_BUFFERED_BYTES), counted approximately.
@@ -21,6 +13,9 @@ class DbError extends Error {
     super(val);
     this.tag = tag;
   }
+
+  // The error the bridge gives the guest.
+  get payload() { return { tag: this.tag, val: this.message }; }
 }
 
 // options parses a mysql:// URL as Spin does: user, password, host, port
@@ -127,13 +122,6 @@ function value(v, col, field) {
     `cannot convert the value in column "${col.name}" (MySQL type ${typeNames[field.columnType] ?? field.columnType}): fermyon:spin/mysql@2.0.0 has no type for it; CAST it to CHAR or a number in the query`);
 }
 
-function conn(id) {
-  const c = conns.get(id);
-  if (!c) throw new DbError('connection-failed', 'no such connection (it was closed)');
-  if (c.broken) throw new DbError('connection-failed', `the connection to the server was lost: ${c.broken}`);
-  return c.conn;
-}
-
 // serverError turns a mysql2 failure into the error variant: the server's
 // own message with its code, or the client's failure.
 function serverError(e, fallback) {
@@ -146,23 +134,37 @@ function serverError(e, fallback) {
   return new DbError(fallback, String(e?.message ?? e));
 }
 
-const ops = {
-  async open({ address }) {
-    let c;
-    try {
-      c = await mysql.createConnection(options(address));
-    } catch (e) {
-      const err = serverError(e, 'connection-failed');
-      throw new DbError('connection-failed', err.message);
-    }
-    const id = nextId++;
-    const entry = { conn: c, broken: null };
-    c.on('error', (e) => { entry.broken = e?.message ?? String(e); });
-    conns.set(id, entry);
-    return id;
-  },
-  async query({ id, statement, params }) {
-    const c = conn(id);
+// errorPayload is the bridge's error for a failure that is not a DbError.
+export function errorPayload(e) {
+  return serverError(e, 'other').payload;
+}
+
+// bridgeOpen connects to the server at address (the bridge's service
+// entry point).
+export async function bridgeOpen(address) {
+  let c;
+  try {
+    c = await mysql.createConnection(options(address));
+  } catch (e) {
+    const err = serverError(e, 'connection-failed');
+    throw new DbError('connection-failed', err.message);
+  }
+  return new Connection(c);
+}
+
+class Connection {
+  #conn;
+  #broken = null;
+  constructor(c) {
+    this.#conn = c;
+    c.on('error', (e) => { this.#broken = e?.message ?? String(e); });
+  }
+  #live() {
+    if (this.#broken) throw new DbError('connection-failed', `the connection to the server was lost: ${this.#broken}`);
+    return this.#conn;
+  }
+  async query(statement, params) {
+    const c = this.#live();
     let rows, fields;
     try {
       [rows, fields] = await c.execute(statement, params.map(param));
@@ -180,37 +182,16 @@ const ops = {
       return val;
     }));
     return { columns, rows: out };
-  },
-  async execute({ id, statement, params }) {
-    const c = conn(id);
+  }
+  async execute(statement, params) {
+    const c = this.#live();
     try {
       await c.execute(statement, params.map(param));
     } catch (e) {
       throw serverError(e, 'query-failed');
     }
-  },
-  async close({ id }) {
-    const c = conns.get(id);
-    conns.delete(id);
-    if (c) await c.conn.end().catch(() => c.conn.destroy());
-  },
-};
-
-port.on('message', async (m) => {
-  let reply;
-  try {
-    reply = { seq: m.seq, ok: await ops[m.op](m) };
-  } catch (e) {
-    const err = e instanceof DbError ? e : serverError(e, 'other');
-    reply = { seq: m.seq, err: { tag: err.tag, val: err.message } };
   }
-  if (m.op === 'close') return;
-  port.postMessage(reply);
-  Atomics.store(signal, 0, 1);
-  Atomics.notify(signal, 0);
-});
-
-// A failure outside a request must not end the worker: the main thread
-// would wait for answers that never come.
-process.on('uncaughtException', (e) => console.error('spin-go host: mysql worker:', e));
-process.on('unhandledRejection', (e) => console.error('spin-go host: mysql worker:', e));
+  async close() {
+    await this.#conn.end().catch(() => this.#conn.destroy());
+  }
+}

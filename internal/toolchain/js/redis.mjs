@@ -1,8 +1,8 @@
 // Redis for the spin-go local host: outbound spin:redis/redis@3.0.0 and
-// Spin's Redis trigger, both on a real server through the npm `redis`
-// client.
+// fermyon:spin/redis@2.0.0, and Spin's Redis trigger, all on a real server
+// through the npm `redis` client.
 import { checkOutbound, wasiError } from './common.mjs';
-import { exportOf } from './host.mjs';
+import { bridged } from './syncbridge.mjs';
 
 async function client(url, options = {}) {
   const { createClient, RESP_TYPES } = await import('redis');
@@ -32,52 +32,74 @@ function results(reply, out = []) {
   return out;
 }
 
-// redis implements spin:redis/redis@3.0.0. Each connection resource is one
-// client with no offline queue and no reconnection: while the server is
-// down, commands fail at once (nothing hangs), and the guest opens a new
-// connection when it is back.
-export async function redis(comp) {
-  class Connection {
-    #c;
-    constructor(c) { this.#c = c; }
-    static async open(address) {
-      checkOutbound(comp, address, () => wasiError('invalid-address'));
-      let c;
-      try {
-        c = await client(address, { disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-        c.on('error', () => {}); // failures surface as command errors
-        await c.connect();
-      } catch (e) {
-        c?.destroy?.();
-        throw wasiError('other', `connecting to ${address}: ${e?.message ?? e}`);
-      }
-      return new Connection(c);
+// RedisConnection is one connection resource, as both versions of the
+// interface have it: one client with no offline queue and no
+// reconnection, so that while the server is down commands fail at once
+// (nothing hangs), and the guest opens a new connection when it is back.
+// Its methods take and return the interface's values.
+class RedisConnection {
+  #c;
+  constructor(c) { this.#c = c; }
+  static async open(address) {
+    let c;
+    try {
+      c = await client(address, { disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+      c.on('error', () => {}); // failures surface as command errors
+      await c.connect();
+    } catch (e) {
+      c?.destroy?.();
+      throw wasiError('other', `connecting to ${address}: ${e?.message ?? e}`);
     }
-    async #run(args) {
-      try {
-        return await this.#c.sendCommand(args);
-      } catch (e) {
-        throw redisError(e);
-      }
-    }
-    async publish(channel, payload) { await this.#run(['PUBLISH', channel, Buffer.from(payload)]); }
-    async get(key) {
-      const v = await this.#run(['GET', key]);
-      return v === null ? undefined : new Uint8Array(v);
-    }
-    async set(key, value) { await this.#run(['SET', key, Buffer.from(value)]); }
-    async incr(key) { return BigInt(await this.#run(['INCR', key])); }
-    async del(keys) { return Number(await this.#run(['DEL', ...keys])); }
-    async sadd(key, values) { return Number(await this.#run(['SADD', key, ...values])); }
-    async smembers(key) { return (await this.#run(['SMEMBERS', key])).map((b) => b.toString()); }
-    async srem(key, values) { return Number(await this.#run(['SREM', key, ...values])); }
-    async execute(command, args) {
-      const wire = args.map((a) => (a.tag === 'int64' ? a.val.toString() : Buffer.from(a.val)));
-      return results(await this.#run([command, ...wire]));
-    }
-    [Symbol.dispose]() { this.#c.destroy(); }
+    return new this(c);
   }
-  return { 'spin:redis/redis': { Connection } };
+  async #run(args) {
+    try {
+      return await this.#c.sendCommand(args);
+    } catch (e) {
+      throw redisError(e);
+    }
+  }
+  async publish(channel, payload) { await this.#run(['PUBLISH', channel, Buffer.from(payload)]); }
+  async get(key) {
+    const v = await this.#run(['GET', key]);
+    return v === null ? undefined : new Uint8Array(v);
+  }
+  async set(key, value) { await this.#run(['SET', key, Buffer.from(value)]); }
+  async incr(key) { return BigInt(await this.#run(['INCR', key])); }
+  async del(keys) { return Number(await this.#run(['DEL', ...keys])); }
+  async sadd(key, values) { return Number(await this.#run(['SADD', key, ...values])); }
+  async smembers(key) { return (await this.#run(['SMEMBERS', key])).map((b) => b.toString()); }
+  async srem(key, values) { return Number(await this.#run(['SREM', key, ...values])); }
+  async execute(command, args) {
+    const wire = args.map((a) => (a.tag === 'int64' ? a.val.toString() : Buffer.from(a.val)));
+    return results(await this.#run([command, ...wire]));
+  }
+  close() { this.#c.destroy(); }
+  [Symbol.dispose]() { this.close(); }
+}
+
+// fermyon:spin/redis@2.0.0's connections live in the synchronous bridge's
+// worker (syncbridge.mjs), which opens them with bridgeOpen.
+export const bridgeOpen = (address) => RedisConnection.open(address);
+
+// redis implements spin:redis/redis@3.0.0 (async, on this thread) and
+// fermyon:spin/redis@2.0.0 (synchronous, through the bridge).
+export async function redis(comp) {
+  const check = (address) => checkOutbound(comp, address, () => wasiError('invalid-address'));
+  class Connection extends RedisConnection {
+    static async open(address) {
+      check(address);
+      return super.open(address);
+    }
+  }
+  const methods = ['publish', 'get', 'set', 'incr', 'del', 'sadd', 'smembers', 'srem', 'execute'];
+  class Connection2 extends bridged('redis.mjs', methods) {
+    static open(address) {
+      check(address);
+      return super.open(address);
+    }
+  }
+  return { 'spin:redis/redis': { Connection }, 'fermyon:spin/redis': { Connection: Connection2 } };
 }
 
 // startRedisTriggers subscribes to every [[trigger.redis]] channel and runs
@@ -85,6 +107,7 @@ export async function redis(comp) {
 // A failed message is logged and the next one handled; the subscriber
 // reconnects and resubscribes when the server comes back.
 export async function startRedisTriggers(config, components) {
+  const { exportOf } = await import('./host.mjs'); // (not at the top: the bridge's worker loads this module)
   const subscribers = new Map();
   for (const t of config.redis_triggers ?? []) {
     const address = t.address || config.redis_address;
