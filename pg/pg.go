@@ -22,39 +22,43 @@
 //
 // # Types
 //
-// Every value of the WIT interface has a Go form. Parameters are sent as the
-// WIT case named below; columns arrive as the Go value in the last column
-// and scan into it or into the package's types:
+// Every value of the WIT interface has a Go form. A parameter is sent as
+// the WIT case of its Go type; a column arrives as the Go value on the
+// right, which scans into the usual Go types and into the package's own:
 //
-//	Postgres               parameter (Go → WIT case)      column (WIT case → Go)
-//	boolean                bool → boolean                 bool
-//	"char"/int2/int4/int8  int8/int16/int32/int64         int64
-//	                       (int → int64, uint8 → int16, uint16 → int32)
-//	real / double          float32 / float64              float64
-//	text, varchar, bpchar  string → str                   string
-//	bytea                  []byte → binary                []byte
-//	date                   Date → date                    time.Time (UTC midnight)
-//	time                   Time → time                    Time
-//	timestamp              time.Time → datetime (UTC)     time.Time (UTC)
-//	timestamptz            Timestamp → timestamp (Unix s) time.Time (UTC)
-//	uuid                   UUID → uuid                    string
-//	jsonb                  JSONB, JSON[T], json.RawMessage jsonb → []byte
-//	numeric                Decimal → decimal              string
-//	int4/int8/numrange     Range[int32|int64|Decimal]     Range[int32|int64|Decimal]
-//	int4[]/int8[]/numeric[]/text[]  Int32Array, Int64Array, DecimalArray,
-//	                       StringArray ([]int32, []int64, []string too)  the same array types
-//	interval               Interval → interval            Interval
-//	NULL                   nil, nil pointers, sql.Null[T] → db-null   nil
-//	anything else          —                              []byte (the host's raw bytes)
+//	Postgres        parameter (Go type → WIT case)            column (WIT case → Go value)
+//	boolean         bool → boolean                            bool
+//	"char", int2,   int8, int16, int32, int64 (int → int64,   int64
+//	int4, int8        uint8 → int16, uint16 → int32)
+//	real, double    float32 → floating32, float64 → floating64 float64
+//	text, varchar   string → str                              string
+//	bytea           []byte → binary                           []byte
+//	date            Date → date                               time.Time, UTC midnight (scan into Date)
+//	time            Time → time                               Time
+//	timestamp       time.Time → datetime (its UTC clock)      time.Time in UTC
+//	timestamptz     Timestamp → timestamp (Unix seconds)      time.Time in UTC (Spin: datetime)
+//	uuid            UUID → uuid                               string (scan into UUID)
+//	jsonb           JSONB, JSON[T], json.RawMessage → jsonb   []byte (scan into JSONB or JSON[T])
+//	numeric         Decimal → decimal                         string (scan into Decimal)
+//	int4range       Range[int32] → range-int32                Range[int32]
+//	int8range       Range[int64] → range-int64                Range[int64]
+//	numrange        Range[Decimal] → range-decimal            Range[Decimal]
+//	int4[], int8[]  Int32Array, Int64Array ([]int32, []int64) Int32Array, Int64Array
+//	numeric[]       DecimalArray ([]Decimal) → array-decimal  DecimalArray
+//	text[]          StringArray ([]string) → array-str        StringArray
+//	interval        Interval → interval                       Interval
+//	NULL            nil, nil pointer, sql.Null[T] → db-null   nil
+//	other types     (cast in SQL)                             []byte: the host's bytes (unsupported)
 //
 // A nil []byte, JSONB or array is NULL; scan NULL into the other types with
-// sql.Null[T]. time.Time parameters travel as datetime (a timestamp without
-// time zone) holding the UTC wall clock: Spin binds those to timestamp
-// columns; for a timestamptz column write $1::timestamp AT TIME ZONE 'UTC',
-// or send a Timestamp (whole Unix seconds, Spin's timestamp case). Spin
-// reports timestamptz columns as datetime in UTC, so both column types scan
-// into time.Time. Spin checks parameter types strictly: an int4 column
-// needs an int32, an int8 column an int64.
+// sql.Null[T] (or a pointer). time.Time parameters travel as datetime, a
+// timestamp without time zone holding the UTC clock: Spin binds those to
+// timestamp columns; for a timestamptz column write
+// $1::timestamp AT TIME ZONE 'UTC', or send a Timestamp (whole Unix
+// seconds, Spin's timestamp case). Spin reports timestamptz columns as
+// datetime in UTC, so both scan into time.Time. Spin checks parameter types
+// against the statement: an int4 column needs an int32, an int8 column an
+// int64, a date a Date; cast in SQL ($1::text::inet) for other types.
 //
 // # Errors
 //

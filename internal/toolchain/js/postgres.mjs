@@ -21,7 +21,12 @@ import { isMainThread, MessageChannel, parentPort, receiveMessageOnPort, Worker,
 import { checkOutbound, wasiError } from './common.mjs';
 
 const SYNC_TIMEOUT_MS = 10 * 60 * 1000;
-const IDLE_CLOSE_MS = 60 * 1000; // no request end hook: reap connections idle this long
+// This host has no hook for the end of a request, when Spin drops the
+// instance's connections: connections idle this long are closed, and beyond
+// MAX_IDLE_CONNECTIONS those idle longer than BUSY_GRACE_MS.
+const IDLE_CLOSE_MS = 60 * 1000;
+const MAX_IDLE_CONNECTIONS = 32;
+const BUSY_GRACE_MS = 2000;
 
 // ---------------------------------------------------------------- main thread
 
@@ -561,13 +566,28 @@ function startWorker({ flag, syncPort }) {
     }
     conn.key = `${client.host}:${client.port}/${client.database}`;
     if (!typeNames.has(conn.key)) {
-      const names = new Map();
-      const res = await client.query({ text: 'SELECT oid, typname FROM pg_type', rowMode: 'array' });
-      for (const [oid, name] of res.rows) names.set(Number(oid), name);
-      typeNames.set(conn.key, names);
+      // Type names for the columns' db-data-type `other` case.
+      try {
+        const res = await client.query({ text: 'SELECT oid, typname FROM pg_type', rowMode: 'array' });
+        typeNames.set(conn.key, new Map(res.rows.map(([oid, name]) => [Number(oid), name])));
+      } catch (e) {
+        client.end().catch(() => {});
+        throw new HostError('connection-failed', `reading the server's types: ${e?.message ?? e}`);
+      }
     }
     conns.set(conn.id, conn);
+    trim();
     return conn.id;
+  }
+
+  // trim closes the connections idle longest once there are many: each
+  // request's instance opens its own, and this host cannot tell when an
+  // instance is done with them (Spin drops them when the request ends).
+  function trim() {
+    if (conns.size <= MAX_IDLE_CONNECTIONS) return;
+    const now = Date.now();
+    const idle = [...conns.values()].filter((c) => !c.busy && !c.streams.size && now - c.last > BUSY_GRACE_MS).sort((a, b) => a.last - b.last);
+    for (const c of idle.slice(0, conns.size - MAX_IDLE_CONNECTIONS)) close({ conn: c.id });
   }
 
   function connOf(id) {
@@ -695,6 +715,12 @@ function startWorker({ flag, syncPort }) {
     const finish = (err) => {
       s.done = true;
       s.err ??= err;
+      // The last rows may have come in after the socket paused: the
+      // connection goes on with the next statement.
+      if (s.paused) {
+        s.paused = false;
+        conn.client.connection.stream.resume();
+      }
       conn.streams.delete(s);
       if (s.dropped) streams.delete(s.id);
       wake();
@@ -755,7 +781,7 @@ function startWorker({ flag, syncPort }) {
     if (!s) return { rows: [], done: true, err: { tag: 'other', val: 'no such row stream' } };
     while (!s.buf.length && !s.done) await new Promise((r) => { s.waiter = r; });
     const rows = s.buf.splice(0, STREAM_BATCH);
-    if (s.paused && s.buf.length < STREAM_LOW) {
+    if (s.paused && !s.done && s.buf.length < STREAM_LOW) {
       s.paused = false;
       s.conn.client.connection.stream.resume();
     }
@@ -802,8 +828,6 @@ function startWorker({ flag, syncPort }) {
     Atomics.notify(flag, 0);
   });
 
-  // Spin drops an instance's connections when its request ends; this host
-  // has no such hook, so connections idle for a minute are closed.
   setInterval(() => {
     const now = Date.now();
     for (const conn of conns.values()) {

@@ -61,6 +61,18 @@ await check('sync open, execute and query with typed values', () => {
   c[Symbol.dispose]();
 });
 
+await check('intervals at the ends of their range', () => {
+  const c = v4.Connection.open(url);
+  const ivs = [
+    { micros: -9223372036854775808n, days: -2147483648, months: -2147483648 },
+    { micros: 9223372036854775807n, days: 2147483647, months: 2147483647 },
+    { micros: -1n, days: 1, months: 0 },
+  ];
+  const rs = c.query('SELECT $1::interval, $2::interval, $3::interval', ivs.map((val) => ({ tag: 'interval', val })));
+  assert.deepEqual(rs.rows, [ivs.map((val) => ({ tag: 'interval', val }))]);
+  c[Symbol.dispose]();
+});
+
 await check('a sync statement while rows stream on the same connection', async () => {
   const c = await v4.Connection.openAsync(url);
   const [columns, stream, done] = await c.queryAsync('SELECT g FROM generate_series(1, 4000) g', []);

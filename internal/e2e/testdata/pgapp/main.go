@@ -77,7 +77,7 @@ var cases = map[string][]any{
 		pg.Range[int64]{Lower: pg.Incl[int64](math.MinInt64)},
 		pg.Range[pg.Decimal]{},
 		[]int32{}, pg.Int64Array{nil}, pg.DecimalArray{}, []string{"only"},
-		pg.Interval{Months: -1, Days: -2, Micros: math.MinInt64},
+		pg.Interval{Months: -1, Days: 2, Micros: -(26*3600e6 + 1)},
 		"::1",
 	},
 	"nulls": {
