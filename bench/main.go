@@ -3,7 +3,7 @@
 // local host, and peak guest memory while streaming. It prints one table
 // and writes the raw numbers as JSON so that two runs can be compared.
 //
-//	go run ./bench [-runs 3] [-requests 200] [-stream-mb 1024] [-json bench.json]
+//	go run ./bench [-runs 3] [-requests 200] [-stream-mb 1024] [-optimize] [-json bench.json]
 package main
 
 import (

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	rdbms "github.com/spin-go/sdk/imports/fermyon_spin_2_0_0_rdbms_types"
+	"github.com/spin-go/sdk/internal/sqldriver"
 )
 
 // TimeFormat is how a time.Time parameter is sent (as text, in UTC):
@@ -145,8 +146,6 @@ func isolationLevel(l sql.IsolationLevel) (string, error) {
 	return "", fmt.Errorf("mysql: MySQL has no isolation level %s", l)
 }
 
-var valuerType = reflect.TypeFor[driver.Valuer]()
-
 // normalize turns a parameter into one of the types toParam converts.
 func normalize(v any) (any, error) {
 	switch x := v.(type) {
@@ -162,7 +161,7 @@ func normalize(v any) (any, error) {
 		rv := reflect.ValueOf(x)
 		// As database/sql does: a nil pointer to a type whose Value method
 		// has a value receiver is NULL.
-		if rv.Kind() == reflect.Pointer && rv.IsNil() && rv.Type().Elem().Implements(valuerType) {
+		if rv.Kind() == reflect.Pointer && rv.IsNil() && rv.Type().Elem().Implements(sqldriver.ValuerType) {
 			return nil, nil
 		}
 		dv, err := x.Value()
@@ -181,34 +180,12 @@ func normalize(v any) (any, error) {
 			return nil, nil
 		}
 		return normalize(rv.Elem().Interface())
-	case reflect.Bool:
-		return rv.Bool(), nil
-	case reflect.Int8:
-		return int8(rv.Int()), nil
-	case reflect.Int16:
-		return int16(rv.Int()), nil
-	case reflect.Int32:
-		return int32(rv.Int()), nil
-	case reflect.Int, reflect.Int64:
-		return rv.Int(), nil
-	case reflect.Uint8:
-		return uint8(rv.Uint()), nil
-	case reflect.Uint16:
-		return uint16(rv.Uint()), nil
-	case reflect.Uint32:
-		return uint32(rv.Uint()), nil
-	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
+	case reflect.Uintptr:
 		return rv.Uint(), nil
-	case reflect.Float32:
-		return float32(rv.Float()), nil
-	case reflect.Float64:
-		return rv.Float(), nil
-	case reflect.String:
-		return rv.String(), nil
-	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			return rv.Bytes(), nil
-		}
+	}
+	// Types defined on basic kinds (type Age int16, type Name string).
+	if b, ok := sqldriver.Basic(rv); ok {
+		return b, nil
 	}
 	return nil, fmt.Errorf("type %T cannot be sent to MySQL", v)
 }

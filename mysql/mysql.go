@@ -73,6 +73,7 @@ import (
 	"reflect"
 
 	rdbms "github.com/spin-go/sdk/imports/fermyon_spin_2_0_0_rdbms_types"
+	"github.com/spin-go/sdk/internal/sqldriver"
 )
 
 // DriverName is the name the driver is registered under for sql.Open.
@@ -84,7 +85,7 @@ func init() { sql.Register(DriverName, Driver{}) }
 // mysql://user:password@host:3306/database. Connections are opened when
 // first needed, so an unreachable or denied address shows in the first
 // statement (or Ping).
-func Open(address string) *sql.DB { return sql.OpenDB(connector{address: address}) }
+func Open(address string) *sql.DB { return sql.OpenDB(connector(address)) }
 
 // Driver implements driver.Driver and driver.DriverContext; the data
 // source name is the server's mysql:// URL.
@@ -92,28 +93,25 @@ type Driver struct{}
 
 // Open opens a connection to the server at address.
 func (Driver) Open(address string) (driver.Conn, error) {
-	return connector{address: address}.Connect(context.Background())
+	return connector(address).Connect(context.Background())
 }
 
 // OpenConnector returns a connector for the server at address.
 func (Driver) OpenConnector(address string) (driver.Connector, error) {
-	return connector{address: address}, nil
+	return connector(address), nil
 }
 
-type connector struct{ address string }
+func connector(address string) driver.Connector {
+	return sqldriver.NewConnector(Driver{}, address, connect)
+}
 
-func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	h, err := openConn(c.address)
+func connect(address string) (driver.Conn, error) {
+	h, err := openConn(address)
 	if err != nil {
-		return nil, wrap("open", "", redact(c.address), err)
+		return nil, wrap("open", "", redact(address), err)
 	}
 	return &conn{h: h}, nil
 }
-
-func (c connector) Driver() driver.Driver { return Driver{} }
 
 // handle is one host connection; the wasip1 and native files provide it.
 type handle interface {
@@ -127,7 +125,9 @@ type conn struct {
 	bad bool // the host reported the connection failed: the pool drops it
 }
 
-func (c *conn) Prepare(query string) (driver.Stmt, error) { return &stmt{c: c, q: query}, nil }
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	return &sqldriver.Stmt{Conn: c, SQL: query}, nil
+}
 
 func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	if err := ctx.Err(); err != nil {
@@ -175,7 +175,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if _, err := c.ExecContext(ctx, start, nil); err != nil {
 		return nil, err
 	}
-	return &tx{c: c}, nil
+	return sqldriver.Tx{Conn: c}, nil
 }
 
 // CheckNamedValue converts an argument to one of the types toParam
@@ -255,43 +255,6 @@ func (result) LastInsertId() (int64, error) { return 0, ErrResultUnavailable }
 // does not report it.
 func (result) RowsAffected() (int64, error) { return 0, ErrResultUnavailable }
 
-type stmt struct {
-	c *conn
-	q string
-}
-
-func (s *stmt) Close() error  { return nil }
-func (s *stmt) NumInput() int { return -1 }
-func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
-	return s.c.ExecContext(context.Background(), s.q, named(args))
-}
-func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
-	return s.c.QueryContext(context.Background(), s.q, named(args))
-}
-func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	return s.c.ExecContext(ctx, s.q, args)
-}
-func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return s.c.QueryContext(ctx, s.q, args)
-}
-
-func named(args []driver.Value) []driver.NamedValue {
-	out := make([]driver.NamedValue, len(args))
-	for i, a := range args {
-		out[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-	}
-	return out
-}
-
-type tx struct{ c *conn }
-
-func (t *tx) Commit() error   { return t.end("COMMIT") }
-func (t *tx) Rollback() error { return t.end("ROLLBACK") }
-func (t *tx) end(statement string) error {
-	_, err := t.c.ExecContext(context.Background(), statement, nil)
-	return err
-}
-
 // rows walks a row set the host returned whole, converting each row as it
 // is read.
 type rows struct {
@@ -363,11 +326,8 @@ var (
 	_ driver.NamedValueChecker              = (*conn)(nil)
 	_ driver.Validator                      = (*conn)(nil)
 	_ driver.Pinger                         = (*conn)(nil)
-	_ driver.StmtExecContext                = (*stmt)(nil)
-	_ driver.StmtQueryContext               = (*stmt)(nil)
 	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
 	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
-	_ driver.Connector                      = connector{}
 	_ driver.Driver                         = Driver{}
 	_ driver.DriverContext                  = Driver{}
 )

@@ -23,6 +23,8 @@ type age int16
 
 type big uint64
 
+type addr uintptr
+
 type upper string
 
 func (u upper) Value() (driver.Value, error) { return "UP:" + string(u), nil }
@@ -76,6 +78,8 @@ func TestMySQLParameters(t *testing.T) {
 		{"pointer to uint64", &u64, rdbms.MakeParameterValueUint64(math.MaxUint64)},
 		{"named int16", age(-3), rdbms.MakeParameterValueInt16(-3)},
 		{"named uint64 above MaxInt64", big(math.MaxUint64), rdbms.MakeParameterValueUint64(math.MaxUint64)},
+		{"uintptr", uintptr(7), rdbms.MakeParameterValueUint64(7)},
+		{"named uintptr", addr(8), rdbms.MakeParameterValueUint64(8)},
 		{"valuer", upper("x"), rdbms.MakeParameterValueStr("UP:x")},
 		{"nil value-receiver valuer", (*upper)(nil), rdbms.MakeParameterValueDbNull()},
 		{"pointer valuer", &ptrValuer{v: 5}, rdbms.MakeParameterValueInt64(5)},

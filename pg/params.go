@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/spin-go/sdk/internal/sqldriver"
 )
 
 // paramValue converts a parameter to the Go value of the WIT case it is
@@ -17,8 +19,6 @@ import (
 // DecimalArray or StringArray. Values are checked here, so that the host
 // gets only values it can bind.
 func paramValue(v any) (any, error) { return paramDepth(v, 0) }
-
-var valuerType = reflect.TypeFor[driver.Valuer]()
 
 type jsonbValue interface{ jsonb() (JSONB, error) }
 
@@ -34,7 +34,7 @@ func paramDepth(v any, depth int) (any, error) {
 	// Pointers: nil is NULL, else the value pointed to (unless only the
 	// pointer type has a Value method).
 	if t.Kind() == reflect.Pointer {
-		if !t.Elem().Implements(valuerType) && t.Implements(valuerType) {
+		if !t.Elem().Implements(sqldriver.ValuerType) && t.Implements(sqldriver.ValuerType) {
 			return valuerParam(v.(driver.Valuer), depth)
 		}
 		if rv.IsNil() {
@@ -156,30 +156,13 @@ func paramDepth(v any, depth int) (any, error) {
 	if vr, ok := v.(driver.Valuer); ok {
 		return valuerParam(vr, depth)
 	}
-	// Types defined on basic kinds (type Age int32, type Name string).
-	switch t.Kind() {
-	case reflect.Bool:
-		return rv.Bool(), nil
-	case reflect.Int8:
-		return int8(rv.Int()), nil
-	case reflect.Int16:
-		return int16(rv.Int()), nil
-	case reflect.Int32:
-		return int32(rv.Int()), nil
-	case reflect.Int, reflect.Int64:
-		return rv.Int(), nil
-	case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint, reflect.Uint64:
-		return paramDepth(rv.Convert(reflect.TypeFor[uint64]()).Interface(), depth+1)
-	case reflect.Float32:
-		return float32(rv.Float()), nil
-	case reflect.Float64:
-		return rv.Float(), nil
-	case reflect.String:
-		return rv.String(), nil
-	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return paramDepth(rv.Bytes(), depth+1)
-		}
+	// Types defined on basic kinds (type Age int32, type Name string);
+	// unsigned ones, whatever their width, go as uint64 does.
+	if k := t.Kind(); k >= reflect.Uint && k <= reflect.Uint64 {
+		return uintParam(rv.Uint())
+	}
+	if b, ok := sqldriver.Basic(rv); ok {
+		return paramDepth(b, depth) // b is of a predeclared type: no deeper
 	}
 	return nil, fmt.Errorf("type %T has no Postgres parameter form", v)
 }

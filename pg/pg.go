@@ -75,11 +75,12 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"reflect"
 	"regexp"
 	"strings"
+
+	"github.com/spin-go/sdk/internal/sqldriver"
 )
 
 // DriverName is the name the driver is registered under.
@@ -90,35 +91,32 @@ func init() { sql.Register(DriverName, Driver{}) }
 // Open returns a *sql.DB for the Postgres server at address, a URL such as
 // postgres://user:password@host:5432/database. Connections are made when
 // first needed.
-func Open(address string) *sql.DB { return sql.OpenDB(connector{address: address}) }
+func Open(address string) *sql.DB { return sql.OpenDB(connector(address)) }
 
 // Driver implements driver.Driver; the data source name is the address.
 type Driver struct{}
 
 // Open opens a connection to the server at address.
 func (Driver) Open(address string) (driver.Conn, error) {
-	return connector{address: address}.Connect(context.Background())
+	return connector(address).Connect(context.Background())
 }
 
 // OpenConnector returns a connector for the server at address.
 func (Driver) OpenConnector(address string) (driver.Connector, error) {
-	return connector{address: address}, nil
+	return connector(address), nil
 }
 
-type connector struct{ address string }
+func connector(address string) driver.Connector {
+	return sqldriver.NewConnector(Driver{}, address, connect)
+}
 
-func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	h, err := openConn(c.address)
+func connect(address string) (driver.Conn, error) {
+	h, err := openConn(address)
 	if err != nil {
-		return nil, fmt.Errorf("pg: connecting to %s: %w", redact(c.address), err)
+		return nil, fmt.Errorf("pg: connecting to %s: %w", redact(address), err)
 	}
 	return &conn{h: h}, nil
 }
-
-func (c connector) Driver() driver.Driver { return Driver{} }
 
 // Errors of the host, wrapped with what failed. A *Error (an error the
 // server reported) also matches ErrQueryFailed with errors.Is.
@@ -218,7 +216,9 @@ type conn struct {
 	bad bool // a host failure that may have broken the connection
 }
 
-func (c *conn) Prepare(query string) (driver.Stmt, error) { return &stmt{c: c, q: query}, nil }
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	return &sqldriver.Stmt{Conn: c, SQL: query}, nil
+}
 
 func (c *conn) Close() error {
 	c.h.close()
@@ -249,7 +249,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if _, err := c.ExecContext(ctx, stmt, nil); err != nil {
 		return nil, err
 	}
-	return &tx{c: c}, nil
+	return sqldriver.Tx{Conn: c}, nil
 }
 
 // IsValid lets database/sql drop a connection after a host failure.
@@ -318,7 +318,8 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 	for i, col := range hr.cols {
 		names[i] = col.name
 	}
-	return &rows{ctx: ctx, c: c, query: query, hr: hr, names: names}, nil
+	fail := func(err error) error { return c.fail("reading rows of", query, err) }
+	return &rows{Rows: sqldriver.NewRows(ctx, names, hr.next, hr.close, fail), cols: hr.cols}, nil
 }
 
 // values converts arguments to the Go values of their WIT cases.
@@ -365,95 +366,18 @@ func (r result) LastInsertId() (int64, error) {
 }
 func (r result) RowsAffected() (int64, error) { return int64(r), nil }
 
-type stmt struct {
-	c *conn
-	q string
-}
-
-func (s *stmt) Close() error  { return nil }
-func (s *stmt) NumInput() int { return -1 }
-func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
-	return s.c.ExecContext(context.Background(), s.q, named(args))
-}
-func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
-	return s.c.QueryContext(context.Background(), s.q, named(args))
-}
-func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	return s.c.ExecContext(ctx, s.q, args)
-}
-func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return s.c.QueryContext(ctx, s.q, args)
-}
-func (s *stmt) CheckNamedValue(nv *driver.NamedValue) error { return s.c.CheckNamedValue(nv) }
-
-func named(args []driver.Value) []driver.NamedValue {
-	out := make([]driver.NamedValue, len(args))
-	for i, a := range args {
-		out[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-	}
-	return out
-}
-
-type tx struct{ c *conn }
-
-func (t *tx) Commit() error   { return t.end("COMMIT") }
-func (t *tx) Rollback() error { return t.end("ROLLBACK") }
-func (t *tx) end(stmt string) error {
-	_, err := t.c.ExecContext(context.Background(), stmt, nil)
-	return err
-}
-
-// rows streams result rows from the host.
+// rows streams result rows from the host, with the columns' types.
 type rows struct {
-	ctx   context.Context
-	c     *conn
-	query string
-	hr    *hostRows
-	names []string
-	done  bool
-}
-
-func (r *rows) Columns() []string { return r.names }
-
-func (r *rows) Close() error {
-	if !r.done {
-		r.done = true
-		r.hr.close()
-	}
-	return nil
-}
-
-func (r *rows) Next(dest []driver.Value) error {
-	if r.done {
-		return io.EOF
-	}
-	if err := r.ctx.Err(); err != nil {
-		r.Close()
-		return err
-	}
-	row, err := r.hr.next()
-	if err != nil {
-		r.Close()
-		if err == io.EOF {
-			return io.EOF
-		}
-		return r.c.fail("reading rows of", r.query, err)
-	}
-	for i := range dest {
-		dest[i] = nil
-		if i < len(row) {
-			dest[i] = row[i]
-		}
-	}
-	return nil
+	*sqldriver.Rows
+	cols []column
 }
 
 // ColumnTypeDatabaseTypeName is the column's Postgres type in upper case
 // (INT4, TEXT, TIMESTAMP, _INT4 for int4[], ...), as the host reports it.
-func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.hr.cols[i].dbType }
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.cols[i].dbType }
 
 // ColumnTypeScanType is the Go type the column's values arrive as.
-func (r *rows) ColumnTypeScanType(i int) reflect.Type { return scanType(r.hr.cols[i].dbType) }
+func (r *rows) ColumnTypeScanType(i int) reflect.Type { return scanType(r.cols[i].dbType) }
 
 var (
 	_ driver.ConnBeginTx                    = (*conn)(nil)
@@ -463,10 +387,7 @@ var (
 	_ driver.Pinger                         = (*conn)(nil)
 	_ driver.Validator                      = (*conn)(nil)
 	_ driver.SessionResetter                = (*conn)(nil)
-	_ driver.StmtExecContext                = (*stmt)(nil)
-	_ driver.StmtQueryContext               = (*stmt)(nil)
 	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
 	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
-	_ driver.Connector                      = connector{}
 	_ driver.DriverContext                  = Driver{}
 )

@@ -16,6 +16,9 @@ import (
 
 type age int32
 type name string
+type small uint8
+type raw []byte
+type addr uintptr
 
 type valuerOnPtr struct{ s string }
 
@@ -40,6 +43,9 @@ func TestPostgresParamValue(t *testing.T) {
 		{"float32", float32(1.5), float32(1.5)},
 		{"named int32", age(3), int32(3)},
 		{"named string", name("Rover"), "Rover"},
+		{"named uint8 goes as bigint", small(200), int64(200)},
+		{"named bytes", raw{1}, []byte{1}},
+		{"nil named bytes", raw(nil), nil},
 		{"nil pointer", (*int32)(nil), nil},
 		{"pointer", ptr[int32](9), int32(9)},
 		{"pointer to date", &d, d},
@@ -88,6 +94,7 @@ func TestPostgresParamValue(t *testing.T) {
 		{"bad time", Time{Hour: 25}, "invalid time"},
 		{"struct", struct{}{}, "has no Postgres parameter form"},
 		{"map", map[string]int{}, "has no Postgres parameter form"},
+		{"uintptr", addr(1), "has no Postgres parameter form"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := paramValue(tc.in)

@@ -19,8 +19,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 	"time"
+
+	"github.com/spin-go/sdk/internal/sqldriver"
 )
 
 // DriverName is the name the driver is registered under.
@@ -29,30 +30,27 @@ const DriverName = "spin-sqlite"
 func init() { sql.Register(DriverName, Driver{}) }
 
 // Open returns a *sql.DB for the database with the given label.
-func Open(label string) *sql.DB { return sql.OpenDB(connector{label: label}) }
+func Open(label string) *sql.DB { return sql.OpenDB(connector(label)) }
 
 // Driver implements driver.Driver; the data source name is the label.
 type Driver struct{}
 
 // Open opens a connection to the labelled database.
 func (Driver) Open(label string) (driver.Conn, error) {
-	return connector{label: label}.Connect(context.Background())
+	return connector(label).Connect(context.Background())
 }
 
-type connector struct{ label string }
+func connector(label string) driver.Connector {
+	return sqldriver.NewConnector(Driver{}, label, connect)
+}
 
-func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	h, err := openConn(c.label)
+func connect(label string) (driver.Conn, error) {
+	h, err := openConn(label)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: opening database %q: %w", c.label, err)
+		return nil, fmt.Errorf("sqlite: opening database %q: %w", label, err)
 	}
-	return &conn{h: h, label: c.label}, nil
+	return &conn{h: h, label: label}, nil
 }
-
-func (c connector) Driver() driver.Driver { return Driver{} }
 
 // Errors the host reports (wrapped with the database label).
 var (
@@ -73,10 +71,11 @@ type handle interface {
 type conn struct {
 	h     handle
 	label string
-	tx    bool
 }
 
-func (c *conn) Prepare(query string) (driver.Stmt, error) { return &stmt{c: c, q: query}, nil }
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	return &sqldriver.Stmt{Conn: c, SQL: query}, nil
+}
 
 func (c *conn) Close() error {
 	c.h.close()
@@ -92,8 +91,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if _, err := c.ExecContext(ctx, "BEGIN", nil); err != nil {
 		return nil, err
 	}
-	c.tx = true
-	return &tx{c: c}, nil
+	return sqldriver.Tx{Conn: c}, nil
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
@@ -106,7 +104,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	}
 	changes, last, err := c.h.exec(query, params)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", c.label, err)
+		return nil, c.fail(err)
 	}
 	return result{changes: changes, last: last}, nil
 }
@@ -121,10 +119,13 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 	}
 	cols, next, closeRows, err := c.h.query(query, params)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", c.label, err)
+		return nil, c.fail(err)
 	}
-	return &rows{ctx: ctx, cols: cols, next: next, close: closeRows, label: c.label}, nil
+	return sqldriver.NewRows(ctx, cols, next, closeRows, c.fail), nil
 }
+
+// fail names the database in a host error.
+func (c *conn) fail(err error) error { return fmt.Errorf("sqlite: %s: %w", c.label, err) }
 
 // values converts arguments to SQLite's types.
 func values(args []driver.NamedValue) ([]any, error) {
@@ -156,94 +157,9 @@ type result struct{ changes, last int64 }
 func (r result) LastInsertId() (int64, error) { return r.last, nil }
 func (r result) RowsAffected() (int64, error) { return r.changes, nil }
 
-type stmt struct {
-	c *conn
-	q string
-}
-
-func (s *stmt) Close() error  { return nil }
-func (s *stmt) NumInput() int { return -1 }
-func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
-	return s.c.ExecContext(context.Background(), s.q, named(args))
-}
-func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
-	return s.c.QueryContext(context.Background(), s.q, named(args))
-}
-func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	return s.c.ExecContext(ctx, s.q, args)
-}
-func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return s.c.QueryContext(ctx, s.q, args)
-}
-
-func named(args []driver.Value) []driver.NamedValue {
-	out := make([]driver.NamedValue, len(args))
-	for i, a := range args {
-		out[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-	}
-	return out
-}
-
-type tx struct{ c *conn }
-
-func (t *tx) Commit() error   { return t.end("COMMIT") }
-func (t *tx) Rollback() error { return t.end("ROLLBACK") }
-func (t *tx) end(stmt string) error {
-	t.c.tx = false
-	_, err := t.c.ExecContext(context.Background(), stmt, nil)
-	return err
-}
-
-// rows streams result rows from the host.
-type rows struct {
-	ctx   context.Context
-	cols  []string
-	next  func() ([]any, error)
-	close func()
-	label string
-	done  bool
-}
-
-func (r *rows) Columns() []string { return r.cols }
-
-func (r *rows) Close() error {
-	if !r.done {
-		r.done = true
-		r.close()
-	}
-	return nil
-}
-
-func (r *rows) Next(dest []driver.Value) error {
-	if r.done {
-		return io.EOF
-	}
-	if err := r.ctx.Err(); err != nil {
-		r.Close()
-		return err
-	}
-	row, err := r.next()
-	if err != nil {
-		r.Close()
-		if err == io.EOF {
-			return io.EOF
-		}
-		return fmt.Errorf("sqlite: %s: %w", r.label, err)
-	}
-	for i := range dest {
-		if i < len(row) {
-			dest[i] = row[i]
-		}
-	}
-	return nil
-}
-
 var (
-	_ driver.ConnBeginTx      = (*conn)(nil)
-	_ driver.ExecerContext    = (*conn)(nil)
-	_ driver.QueryerContext   = (*conn)(nil)
-	_ driver.StmtExecContext  = (*stmt)(nil)
-	_ driver.StmtQueryContext = (*stmt)(nil)
-	_ driver.Connector        = connector{}
-	_ driver.Driver           = Driver{}
+	_ driver.ConnBeginTx    = (*conn)(nil)
+	_ driver.ExecerContext  = (*conn)(nil)
+	_ driver.QueryerContext = (*conn)(nil)
+	_ driver.Driver         = Driver{}
 )

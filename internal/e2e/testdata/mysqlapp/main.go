@@ -9,7 +9,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -21,16 +20,15 @@ import (
 	"time"
 
 	spinhttp "github.com/spin-go/sdk/http"
+	"github.com/spin-go/sdk/internal/e2e/testdata/petroutes"
 	"github.com/spin-go/sdk/mysql"
 )
 
 func main() {}
 
-var db = sync.OnceValue(func() *sql.DB { return mysql.Open(os.Getenv("MYSQL_URL")) })
+func mysqlURL() string { return os.Getenv("MYSQL_URL") }
 
-func fail(w http.ResponseWriter, err error) {
-	http.Error(w, err.Error(), http.StatusInternalServerError)
-}
+var db = sync.OnceValue(func() *sql.DB { return mysql.Open(mysqlURL()) })
 
 // show formats a scanned value with its Go type.
 func show(v any) string {
@@ -69,19 +67,10 @@ var typeRows = map[int][]any{
 
 func init() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /setup", func(w http.ResponseWriter, r *http.Request) {
-		for _, q := range []string{
-			`CREATE TABLE pets (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL UNIQUE,
-				age INT, weight DOUBLE, photo BLOB, note TEXT, vaccinated BOOL) DEFAULT CHARSET=utf8mb4`,
-			typesTable,
-		} {
-			if _, err := db().Exec(q); err != nil {
-				fail(w, err)
-				return
-			}
-		}
-		fmt.Fprint(w, "ok")
-	})
+	mux.HandleFunc("POST /setup", petroutes.Setup(db,
+		`CREATE TABLE pets (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL UNIQUE,
+			age INT, weight DOUBLE, photo BLOB, note TEXT, vaccinated BOOL) DEFAULT CHARSET=utf8mb4`,
+		typesTable))
 	// POST /pets inserts on one connection and reads the id and count with
 	// SQL, since the interface reports neither.
 	mux.HandleFunc("POST /pets", func(w http.ResponseWriter, r *http.Request) {
@@ -90,20 +79,20 @@ func init() {
 		weight, _ := strconv.ParseFloat(q.Get("weight"), 64)
 		c, err := db().Conn(r.Context())
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		defer c.Close()
 		res, err := c.ExecContext(r.Context(), "INSERT INTO pets (name, age, weight, photo, note, vaccinated) VALUES (?, ?, ?, ?, ?, ?)",
 			q.Get("name"), age, weight, []byte{0, 1, 2, 255}, nil, age > 3)
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		var id uint64
 		var affected int64
 		if err := c.QueryRowContext(r.Context(), "SELECT LAST_INSERT_ID(), ROW_COUNT()").Scan(&id, &affected); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		_, idErr := res.LastInsertId()
@@ -111,60 +100,27 @@ func init() {
 		fmt.Fprintf(w, "id=%d affected=%d; Result: n=%d unavailable=%v,%v: %v", id, affected, n,
 			errors.Is(idErr, mysql.ErrResultUnavailable), errors.Is(nErr, mysql.ErrResultUnavailable), idErr)
 	})
-	mux.HandleFunc("GET /pets", func(w http.ResponseWriter, r *http.Request) {
-		rows, err := db().QueryContext(r.Context(), "SELECT id, name, age, weight, photo, note, vaccinated FROM pets ORDER BY id")
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		defer rows.Close()
-		out := []map[string]any{}
-		for rows.Next() {
-			var id uint64
-			var age int64
-			var name string
-			var weight float64
-			var photo []byte
-			var note sql.NullString
-			var vaccinated bool
-			if err := rows.Scan(&id, &name, &age, &weight, &photo, &note, &vaccinated); err != nil {
-				fail(w, err)
-				return
-			}
-			out = append(out, map[string]any{"id": id, "name": name, "age": age, "weight": weight, "photo": photo, "noteValid": note.Valid, "vaccinated": vaccinated})
-		}
-		if err := rows.Err(); err != nil {
-			fail(w, err)
-			return
-		}
-		json.NewEncoder(w).Encode(out)
-	})
-	mux.HandleFunc("POST /birthday", func(w http.ResponseWriter, r *http.Request) {
-		tx, err := db().BeginTx(r.Context(), nil)
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		if _, err := tx.Exec("UPDATE pets SET age = age + 1"); err != nil {
-			tx.Rollback()
-			fail(w, err)
-			return
-		}
-		if err := tx.Commit(); err != nil {
-			fail(w, err)
-			return
-		}
-		fmt.Fprint(w, "committed")
-	})
+	mux.HandleFunc("GET /pets", petroutes.List(db, "SELECT id, name, age, weight, photo, note, vaccinated FROM pets ORDER BY id", func(rows *sql.Rows) (map[string]any, error) {
+		var id uint64
+		var age int64
+		var name string
+		var weight float64
+		var photo []byte
+		var note sql.NullString
+		var vaccinated bool
+		err := rows.Scan(&id, &name, &age, &weight, &photo, &note, &vaccinated)
+		return map[string]any{"id": id, "name": name, "age": age, "weight": weight, "photo": photo, "noteValid": note.Valid, "vaccinated": vaccinated}, err
+	}))
+	mux.HandleFunc("POST /birthday", petroutes.Birthday(db))
 	mux.HandleFunc("POST /oops", func(w http.ResponseWriter, r *http.Request) {
 		tx, err := db().BeginTx(r.Context(), nil)
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		if _, err := tx.Exec("DELETE FROM pets"); err != nil {
 			tx.Rollback()
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		var inside, outside int
@@ -172,7 +128,7 @@ func init() {
 		// Another connection does not see the uncommitted delete.
 		db().QueryRow("SELECT COUNT(*) FROM pets").Scan(&outside)
 		if err := tx.Rollback(); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		fmt.Fprintf(w, "rolled back (inside the transaction %d rows were left, outside %d)", inside, outside)
@@ -191,7 +147,7 @@ func init() {
 		fmt.Fprintf(w, "snapshot: %v\n", err)
 		tx, err = db().BeginTx(r.Context(), &sql.TxOptions{ReadOnly: true})
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		_, err = tx.Exec("INSERT INTO pets (name) VALUES ('Ghost')")
@@ -203,7 +159,7 @@ func init() {
 		for id := 1; id <= len(typeRows); id++ {
 			args := append([]any{id}, typeRows[id]...)
 			if _, err := db().Exec("INSERT INTO types (id, "+typeColumns+") VALUES (?"+strings.Repeat(", ?", len(typeRows[id]))+")", args...); err != nil {
-				fail(w, err)
+				petroutes.Fail(w, err)
 				return
 			}
 		}
@@ -212,13 +168,13 @@ func init() {
 	mux.HandleFunc("GET /types", func(w http.ResponseWriter, r *http.Request) {
 		rows, err := db().Query("SELECT "+typeColumns+" FROM types WHERE id = ?", r.URL.Query().Get("id"))
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		defer rows.Close()
 		cols, _ := rows.ColumnTypes()
 		if !rows.Next() {
-			fail(w, fmt.Errorf("no row: %v", rows.Err()))
+			petroutes.Fail(w, fmt.Errorf("no row: %v", rows.Err()))
 			return
 		}
 		vals := make([]any, len(cols))
@@ -227,7 +183,7 @@ func init() {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		for i, c := range cols {
@@ -257,13 +213,13 @@ func init() {
 		)
 		rows, err := db().Query("SELECT " + typeColumns + " FROM types WHERE id = 2")
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		defer rows.Close()
 		rows.Next()
 		if err := rows.Scan(&i8, &u8, &i16, &u16, &i24, &u24, &i32, &u32, &i64, &u64, &f32, &f64, &s, &t, &vb, &bl, &flag, &ch); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		fmt.Fprintf(w, "%d %d %d %d %d %d %d %d %d %d %v %v %q %d %x %x %v %q", i8, u8, i16, u16, i24, u24, i32, u32, i64, u64, f32, f64, s, len(t), vb, []byte(bl), flag, ch)
@@ -276,7 +232,7 @@ func init() {
 	mux.HandleFunc("GET /datetime", func(w http.ResponseWriter, r *http.Request) {
 		at := time.Date(2024, 2, 29, 13, 14, 15, 123456000, time.FixedZone("CET", 3600))
 		if _, err := db().Exec("UPDATE types SET dt = ? WHERE id = 2", at); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		var text string
@@ -301,17 +257,7 @@ func init() {
 		_, err := db().Query("SELEKT nonsense")
 		fmt.Fprint(w, err)
 	})
-	mux.HandleFunc("GET /registered", func(w http.ResponseWriter, r *http.Request) {
-		db2, err := sql.Open(mysql.DriverName, os.Getenv("MYSQL_URL"))
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		defer db2.Close()
-		var n int
-		err = db2.QueryRow("SELECT COUNT(*) FROM pets WHERE name = ?", "Rover").Scan(&n)
-		fmt.Fprintf(w, "rover=%d err=%v", n, err)
-	})
+	mux.HandleFunc("GET /registered", petroutes.Registered(mysql.DriverName, mysqlURL, "SELECT COUNT(*) FROM pets WHERE name = ?"))
 	mux.HandleFunc("GET /denied", func(w http.ResponseWriter, r *http.Request) {
 		err := mysql.Open("mysql://spin:secret@127.0.0.1:1/spin").PingContext(context.Background())
 		fmt.Fprintf(w, "%v\nis connection-failed: %v", err, errors.Is(err, mysql.ErrConnectionFailed))

@@ -89,7 +89,21 @@ await check('a sync statement while rows stream on the same connection', async (
   assert.equal(n, 4000);
   assert.equal(sum, 4000 * 4001 / 2);
   assert.deepEqual(await done.read(), { tag: 'ok' });
+  // A stream the guest drops before its end: the query runs to its end
+  // unread, and the connection goes on.
+  const [, stream2, done2] = await c.queryAsync('SELECT g FROM generate_series(1, 100000) g', []);
+  const it2 = stream2[Symbol.asyncIterator]();
+  assert.deepEqual((await it2.next()).value, [{ tag: 'int32', val: 1 }]);
+  await it2.return();
+  assert.deepEqual(await done2.read(), { tag: 'err', val: { tag: 'other', val: 'the row stream was dropped before its end' } });
+  assert.equal(await c.executeAsync('SELECT 1', []), 1n);
+  const [, stream3, done3] = await c.queryAsync('SELECT 6/(3-g) FROM generate_series(1, 5) g', []);
+  const got = [];
+  for await (const row of stream3) got.push(row[0].val);
+  assert.deepEqual(got, [3, 6], 'the rows before an error');
+  assert.equal((await done3.read()).val.val.val.code, '22012', 'the error ends the stream');
   c[Symbol.dispose]();
+  await assert.rejects(c.executeAsync('SELECT 1', []), (e) => e.payload.val === 'no such connection (it was closed)', 'a dropped connection is closed');
 });
 
 await check('the server error of a sync call', () => {

@@ -22,14 +22,13 @@ import (
 	"time"
 
 	spinhttp "github.com/spin-go/sdk/http"
+	"github.com/spin-go/sdk/internal/e2e/testdata/petroutes"
 	"github.com/spin-go/sdk/pg"
 )
 
-func fail(w http.ResponseWriter, err error) {
-	http.Error(w, err.Error(), http.StatusInternalServerError)
-}
+func pgURL() string { return os.Getenv("PG_URL") }
 
-var db = sync.OnceValue(func() *sql.DB { return pg.Open(os.Getenv("PG_URL")) })
+var db = sync.OnceValue(func() *sql.DB { return pg.Open(pgURL()) })
 
 func main() {}
 
@@ -203,99 +202,57 @@ func show(dest any) string {
 
 func init() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /setup", func(w http.ResponseWriter, r *http.Request) {
-		for _, stmt := range []string{
-			`CREATE TABLE pets (id serial PRIMARY KEY, name text UNIQUE NOT NULL, age int4 NOT NULL, born date, photo bytea)`,
-			`CREATE TABLE everything (` + typeColumns + `)`,
-		} {
-			if _, err := db().Exec(stmt); err != nil {
-				fail(w, err)
-				return
-			}
-		}
-		fmt.Fprint(w, "ok")
-	})
+	mux.HandleFunc("POST /setup", petroutes.Setup(db,
+		`CREATE TABLE pets (id serial PRIMARY KEY, name text UNIQUE NOT NULL, age int4 NOT NULL, born date, photo bytea)`,
+		`CREATE TABLE everything (`+typeColumns+`)`))
 	mux.HandleFunc("POST /pets", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		age, _ := strconv.Atoi(q.Get("age"))
 		born, err := pg.ParseDate(q.Get("born"))
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		var id int32
 		err = db().QueryRow("INSERT INTO pets (name, age, born, photo) VALUES ($1, $2, $3, $4) RETURNING id",
 			q.Get("name"), int32(age), born, []byte{0, 1, 2, 255}).Scan(&id)
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		res, err := db().Exec("UPDATE pets SET age = age WHERE id = $1", id)
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		n, _ := res.RowsAffected()
 		fmt.Fprintf(w, "id=%d affected=%d", id, n)
 	})
-	mux.HandleFunc("GET /pets", func(w http.ResponseWriter, r *http.Request) {
-		rows, err := db().Query("SELECT id, name, age, born, photo FROM pets ORDER BY id")
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		defer rows.Close()
-		out := []map[string]any{}
-		for rows.Next() {
-			var id, age int32
-			var name string
-			var born pg.Date
-			var photo []byte
-			if err := rows.Scan(&id, &name, &age, &born, &photo); err != nil {
-				fail(w, err)
-				return
-			}
-			out = append(out, map[string]any{"id": id, "name": name, "age": age, "born": born.String(), "photo": photo})
-		}
-		if err := rows.Err(); err != nil {
-			fail(w, err)
-			return
-		}
-		json.NewEncoder(w).Encode(out)
-	})
+	mux.HandleFunc("GET /pets", petroutes.List(db, "SELECT id, name, age, born, photo FROM pets ORDER BY id", func(rows *sql.Rows) (map[string]any, error) {
+		var id, age int32
+		var name string
+		var born pg.Date
+		var photo []byte
+		err := rows.Scan(&id, &name, &age, &born, &photo)
+		return map[string]any{"id": id, "name": name, "age": age, "born": born.String(), "photo": photo}, err
+	}))
 	mux.HandleFunc("POST /types/{case}", func(w http.ResponseWriter, r *http.Request) {
 		out, err := roundTrip(r.Context(), r.PathValue("case"))
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		json.NewEncoder(w).Encode(out)
 	})
-	mux.HandleFunc("POST /birthday", func(w http.ResponseWriter, r *http.Request) {
-		tx, err := db().Begin()
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		if _, err := tx.Exec("UPDATE pets SET age = age + 1"); err != nil {
-			tx.Rollback()
-			fail(w, err)
-			return
-		}
-		if err := tx.Commit(); err != nil {
-			fail(w, err)
-			return
-		}
-		fmt.Fprint(w, "committed")
-	})
+	mux.HandleFunc("POST /birthday", petroutes.Birthday(db))
 	mux.HandleFunc("POST /oops", func(w http.ResponseWriter, r *http.Request) {
 		tx, err := db().BeginTx(r.Context(), &sql.TxOptions{Isolation: sql.LevelSerializable})
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		if _, err := tx.Exec("DELETE FROM pets"); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		var inside, outside int
@@ -303,7 +260,7 @@ func init() {
 		tx.QueryRow("SELECT COUNT(*) FROM pets").Scan(&inside)
 		tx.QueryRow("SHOW transaction_isolation").Scan(&level)
 		if err := tx.Rollback(); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		db().QueryRow("SELECT COUNT(*) FROM pets").Scan(&outside)
@@ -312,7 +269,7 @@ func init() {
 	mux.HandleFunc("GET /readonly", func(w http.ResponseWriter, r *http.Request) {
 		tx, err := db().BeginTx(r.Context(), &sql.TxOptions{ReadOnly: true})
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		defer tx.Rollback()
@@ -340,54 +297,20 @@ func init() {
 		err = db().QueryRow("SELECT 'empty'::int4range").Scan(&empty)
 		fmt.Fprintln(w, err, errors.Is(err, pg.ErrValueConversion))
 	})
-	mux.HandleFunc("GET /registered", func(w http.ResponseWriter, r *http.Request) {
-		db2, err := sql.Open(pg.DriverName, os.Getenv("PG_URL"))
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		defer db2.Close()
-		var n int
-		err = db2.QueryRow("SELECT COUNT(*) FROM pets WHERE name = $1", "Rover").Scan(&n)
-		fmt.Fprintf(w, "rover=%d err=%v", n, err)
-	})
+	mux.HandleFunc("GET /registered", petroutes.Registered(pg.DriverName, pgURL, "SELECT COUNT(*) FROM pets WHERE name = $1"))
 	mux.HandleFunc("GET /denied", func(w http.ResponseWriter, r *http.Request) {
 		denied := pg.Open("postgres://spin:secret@127.0.0.1:1/spin")
 		defer denied.Close()
 		err := denied.Ping()
 		fmt.Fprintf(w, "%v connection-failed=%v", err, errors.Is(err, pg.ErrConnectionFailed))
 	})
-	mux.HandleFunc("POST /bulk", func(w http.ResponseWriter, r *http.Request) {
-		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
-		tx, err := db().Begin()
-		if err != nil {
-			fail(w, err)
-			return
-		}
-		stmt, err := tx.Prepare("INSERT INTO pets (name, age) VALUES ($1, $2)")
-		if err != nil {
-			tx.Rollback()
-			fail(w, err)
-			return
-		}
-		for i := 0; i < n; i++ {
-			if _, err := stmt.Exec(fmt.Sprintf("pet-%05d with a longish name to make rows weigh", i), int32(i)); err != nil {
-				tx.Rollback()
-				fail(w, err)
-				return
-			}
-		}
-		stmt.Close()
-		if err := tx.Commit(); err != nil {
-			fail(w, err)
-			return
-		}
-		fmt.Fprintf(w, "inserted %d", n)
-	})
+	mux.HandleFunc("POST /bulk", petroutes.Bulk(db, "INSERT INTO pets (name, age) VALUES ($1, $2)", func(name string, i int) []any {
+		return []any{name, int32(i)}
+	}))
 	mux.HandleFunc("GET /count", func(w http.ResponseWriter, r *http.Request) {
 		rows, err := db().QueryContext(r.Context(), "SELECT id, name, age FROM pets ORDER BY id")
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		defer rows.Close()
@@ -396,7 +319,7 @@ func init() {
 			var id, age int32
 			var name string
 			if err := rows.Scan(&id, &name, &age); err != nil {
-				fail(w, err)
+				petroutes.Fail(w, err)
 				return
 			}
 			ordered = ordered && id > last
@@ -411,13 +334,13 @@ func init() {
 	mux.HandleFunc("POST /interleave", func(w http.ResponseWriter, r *http.Request) {
 		tx, err := db().Begin()
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		defer tx.Rollback()
 		rows, err := tx.Query("SELECT g FROM generate_series(1, 5000) g")
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		sum, n := 0, 0
@@ -429,18 +352,18 @@ func init() {
 			if n == 10 {
 				// The rows are still open on this connection.
 				if _, err := tx.Exec("UPDATE pets SET age = age WHERE id = 1"); err != nil {
-					fail(w, err)
+					petroutes.Fail(w, err)
 					return
 				}
 			}
 		}
 		if err := rows.Err(); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		partial, err := tx.Query("SELECT g FROM generate_series(1, 5000) g")
 		if err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		for i := 0; i < 3 && partial.Next(); i++ {
@@ -448,7 +371,7 @@ func init() {
 		partial.Close()
 		var after int
 		if err := tx.QueryRow("SELECT COUNT(*) FROM generate_series(1, 7)").Scan(&after); err != nil {
-			fail(w, err)
+			petroutes.Fail(w, err)
 			return
 		}
 		fmt.Fprintf(w, "rows=%d sum=%d after-early-close=%d", n, sum, after)
