@@ -3,8 +3,6 @@ package e2e
 import (
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -25,23 +23,7 @@ func TestMQTTPublish(t *testing.T) {
 
 func testMQTTPublish(t *testing.T, opts spintest.UpOptions) {
 	broker := testserver.Mosquitto(t)
-	dir := t.TempDir()
-	src, err := filepath.Abs(filepath.Join("testdata", "mqttapp"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(fmt.Sprintf(`spin_manifest_version = 2
-[application]
-name = "mqtt"
-[[trigger.http]]
-route = "/..."
-component = "mqtt"
-[component.mqtt]
-source = "mqtt.wasm"
-allowed_outbound_hosts = [%[1]q, "mqtt://127.0.0.1:1"]
-environment = { MQTT_URL = %[1]q }
-[component.mqtt.build]
-command = "go tool componentize-go build -o mqtt.wasm"
-workdir = %[2]q
-`, broker.URL, src)), 0o644))
+	dir := oneComponentApp(t, "mqttapp", fmt.Sprintf("allowed_outbound_hosts = [%[1]q, \"mqtt://127.0.0.1:1\"]\nenvironment = { MQTT_URL = %[1]q }", broker.URL))
 	app := spintest.Up(t, dir, opts)
 
 	wait := testserver.Subscribe(t, broker, "spin/#", 3)

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,23 +28,7 @@ func TestMySQLPets(t *testing.T) {
 
 func testMySQLPets(t *testing.T, opts spintest.UpOptions) {
 	db := testserver.MySQL(t)
-	dir := t.TempDir()
-	src, err := filepath.Abs(filepath.Join("testdata", "mysqlapp"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(fmt.Sprintf(`spin_manifest_version = 2
-[application]
-name = "pets"
-[[trigger.http]]
-route = "/..."
-component = "pets"
-[component.pets]
-source = "pets.wasm"
-allowed_outbound_hosts = ["mysql://127.0.0.1:%d"]
-environment = { MYSQL_URL = %q }
-[component.pets.build]
-command = "go tool componentize-go build -o pets.wasm"
-workdir = %q
-`, db.Port(), db.URL, src)), 0o644))
+	dir := oneComponentApp(t, "mysqlapp", fmt.Sprintf("allowed_outbound_hosts = [\"mysql://127.0.0.1:%d\"]\nenvironment = { MYSQL_URL = %q }", db.Port(), db.URL))
 	srv := spintest.Up(t, dir, opts)
 
 	code, body := post(t, srv, "/setup")

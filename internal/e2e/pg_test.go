@@ -33,23 +33,7 @@ import (
 func TestPostgresPets(t *testing.T) {
 	short(t)
 	pgsrv := testserver.Postgres(t)
-	dir := t.TempDir()
-	src, err := filepath.Abs(filepath.Join("testdata", "pgapp"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(fmt.Sprintf(`spin_manifest_version = 2
-[application]
-name = "pets"
-[[trigger.http]]
-route = "/..."
-component = "pets"
-[component.pets]
-source = "pets.wasm"
-allowed_outbound_hosts = ["postgres://127.0.0.1:%d"]
-environment = { PG_URL = %q }
-[component.pets.build]
-command = "go tool componentize-go build -o pets.wasm"
-workdir = %q
-`, pgsrv.Port(), pgsrv.URL, src)), 0o644))
+	dir := oneComponentApp(t, "pgapp", fmt.Sprintf("allowed_outbound_hosts = [\"postgres://127.0.0.1:%d\"]\nenvironment = { PG_URL = %q }", pgsrv.Port(), pgsrv.URL))
 	srv := spintest.Up(t, dir, spintest.UpOptions{})
 
 	code, body := post(t, srv, "/setup")

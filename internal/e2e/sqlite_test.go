@@ -16,6 +16,29 @@ import (
 	"github.com/spin-go/sdk/spintest"
 )
 
+// oneComponentApp writes a spin.toml serving testdata/<name> on "/..."
+// with the given component settings (TOML lines) and returns its folder.
+func oneComponentApp(t *testing.T, name, settings string) string {
+	dir := t.TempDir()
+	src, err := filepath.Abs(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	manifest := fmt.Sprintf(`spin_manifest_version = 2
+[application]
+name = %[1]q
+[[trigger.http]]
+route = "/..."
+component = %[1]q
+[component.%[1]s]
+source = "%[1]s.wasm"
+%[2]s
+[component.%[1]s.build]
+command = "go tool componentize-go build -o %[1]s.wasm"
+workdir = %[3]q
+`, name, strings.TrimSpace(settings), src)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(manifest), 0o644))
+	return dir
+}
+
 func post(t *testing.T, srv *spintest.Server, path string) (int, string) {
 	resp, err := http.Post(srv.URL+path, "text/plain", nil)
 	require.NoError(t, err)
@@ -33,22 +56,7 @@ func TestSQLitePets(t *testing.T) {
 }
 
 func testSQLitePets(t *testing.T, opts spintest.UpOptions) {
-	dir := t.TempDir()
-	src, err := filepath.Abs(filepath.Join("testdata", "sqlapp"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(fmt.Sprintf(`spin_manifest_version = 2
-[application]
-name = "pets"
-[[trigger.http]]
-route = "/..."
-component = "pets"
-[component.pets]
-source = "pets.wasm"
-sqlite_databases = ["default"]
-[component.pets.build]
-command = "go tool componentize-go build -o pets.wasm"
-workdir = %q
-`, src)), 0o644))
+	dir := oneComponentApp(t, "sqlapp", `sqlite_databases = ["default"]`)
 	srv := spintest.Up(t, dir, opts)
 
 	code, body := post(t, srv, "/setup")
