@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	rdbms "github.com/spin-go/sdk/imports/fermyon_spin_2_0_0_rdbms_types"
+	"github.com/spin-go/sdk/internal/rdbmsconv"
 	"github.com/spin-go/sdk/internal/sqldriver"
 )
 
@@ -92,20 +93,16 @@ type hostError struct {
 
 func (e *hostError) Error() string { return e.kind.Error() + ": " + e.msg }
 
+// hostKinds are the package's errors for the cases of the error variant.
+var hostKinds = rdbmsconv.Kinds{
+	ConnectionFailed: ErrConnectionFailed, BadParameter: ErrBadParameter, QueryFailed: ErrQueryFailed,
+	ValueConversionFailed: ErrValueConversionFailed, Other: ErrOther,
+}
+
 // fromHostError converts the rdbms-types error variant.
 func fromHostError(e rdbms.Error) error {
-	switch e.Tag() {
-	case rdbms.ErrorConnectionFailed:
-		return &hostError{ErrConnectionFailed, e.ConnectionFailed()}
-	case rdbms.ErrorBadParameter:
-		return &hostError{ErrBadParameter, e.BadParameter()}
-	case rdbms.ErrorQueryFailed:
-		return &hostError{ErrQueryFailed, e.QueryFailed()}
-	case rdbms.ErrorValueConversionFailed:
-		return &hostError{ErrValueConversionFailed, e.ValueConversionFailed()}
-	default:
-		return &hostError{ErrOther, e.Other()}
-	}
+	kind, msg := hostKinds.Error(e)
+	return &hostError{kind, msg}
 }
 
 // wrap gives a host error its context.
@@ -192,85 +189,23 @@ func normalize(v any) (any, error) {
 
 // toParam converts a normalized value to a parameter value.
 func toParam(v any) (rdbms.ParameterValue, error) {
-	switch x := v.(type) {
-	case nil:
-		return rdbms.MakeParameterValueDbNull(), nil
-	case bool:
-		return rdbms.MakeParameterValueBoolean(x), nil
-	case int8:
-		return rdbms.MakeParameterValueInt8(x), nil
-	case int16:
-		return rdbms.MakeParameterValueInt16(x), nil
-	case int32:
-		return rdbms.MakeParameterValueInt32(x), nil
-	case int64:
-		return rdbms.MakeParameterValueInt64(x), nil
-	case uint8:
-		return rdbms.MakeParameterValueUint8(x), nil
-	case uint16:
-		return rdbms.MakeParameterValueUint16(x), nil
-	case uint32:
-		return rdbms.MakeParameterValueUint32(x), nil
-	case uint64:
-		return rdbms.MakeParameterValueUint64(x), nil
-	case float32:
-		return rdbms.MakeParameterValueFloating32(x), nil
-	case float64:
-		return rdbms.MakeParameterValueFloating64(x), nil
-	case string:
-		return rdbms.MakeParameterValueStr(x), nil
-	case []byte:
-		if x == nil { // as go-sql-driver/mysql: a nil slice is NULL
-			return rdbms.MakeParameterValueDbNull(), nil
-		}
-		return rdbms.MakeParameterValueBinary(x), nil
+	if p, ok := rdbmsconv.Param(v); ok { // as go-sql-driver/mysql: a nil []byte is NULL
+		return p, nil
 	}
 	n, err := normalize(v)
 	if err != nil {
 		return rdbms.ParameterValue{}, err
 	}
-	return toParam(n) // n is one of the types above
+	return toParam(n) // n is one of the types Param converts
 }
 
 // fromDB converts a column value to the Go value Rows.Next returns.
 func fromDB(v rdbms.DbValue) (driver.Value, error) {
-	switch v.Tag() {
-	case rdbms.DbValueBoolean:
-		return v.Boolean(), nil
-	case rdbms.DbValueInt8:
-		return int64(v.Int8()), nil
-	case rdbms.DbValueInt16:
-		return int64(v.Int16()), nil
-	case rdbms.DbValueInt32:
-		return int64(v.Int32()), nil
-	case rdbms.DbValueInt64:
-		return v.Int64(), nil
-	case rdbms.DbValueUint8:
-		return int64(v.Uint8()), nil
-	case rdbms.DbValueUint16:
-		return int64(v.Uint16()), nil
-	case rdbms.DbValueUint32:
-		return int64(v.Uint32()), nil
-	case rdbms.DbValueUint64:
-		return v.Uint64(), nil
-	case rdbms.DbValueFloating32:
-		return v.Floating32(), nil
-	case rdbms.DbValueFloating64:
-		return v.Floating64(), nil
-	case rdbms.DbValueStr:
-		return v.Str(), nil
-	case rdbms.DbValueBinary:
-		b := v.Binary()
-		if b == nil {
-			b = []byte{}
-		}
-		return b, nil
-	case rdbms.DbValueDbNull:
-		return nil, nil
-	case rdbms.DbValueUnsupported:
+	x, err := rdbmsconv.Value(v)
+	if errors.Is(err, rdbmsconv.ErrUnsupported) {
 		return nil, ErrUnsupportedValue
 	}
-	return nil, fmt.Errorf("unknown db-value case %d", v.Tag())
+	return x, err
 }
 
 // typeName is the database type name reported for a column. The

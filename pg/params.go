@@ -233,6 +233,8 @@ func scanType(dbType string) reflect.Type {
 		return reflect.TypeFor[DecimalArray]()
 	case "_TEXT":
 		return reflect.TypeFor[StringArray]()
+	case "": // a type the Spin 3 build's interface cannot name
+		return reflect.TypeFor[any]()
 	}
 	return reflect.TypeFor[[]byte]()
 }

@@ -1,5 +1,7 @@
 // Package pg is a database/sql driver for PostgreSQL servers reached through
-// Spin's outbound Postgres interface (spin:postgres/postgres@4.2.0).
+// Spin's outbound Postgres interface: spin:postgres/postgres@4.2.0 on Spin 4
+// (WASI 0.3), fermyon:spin/postgres@2.0.0 on Spin 3 (WASI 0.2, see "Spin 3"
+// below).
 //
 //	db := pg.Open("postgres://user:pass@db.example.com:5432/pets")
 //	defer db.Close()
@@ -18,7 +20,8 @@
 //
 // One database/sql connection is one host connection, so BEGIN, COMMIT and
 // ROLLBACK (and db.BeginTx, with any isolation level and read-only) work as
-// on any Postgres connection. Rows stream from the host as they are read.
+// on any Postgres connection. Rows stream from the host as they are read
+// (on Spin 4; Spin 3 returns them whole).
 //
 // # Types
 //
@@ -59,6 +62,44 @@
 // datetime in UTC, so both scan into time.Time. Spin checks parameter types
 // against the statement: an int4 column needs an int32, an int8 column an
 // int64, a date a Date; cast in SQL ($1::text::inet) for other types.
+//
+// # Spin 3
+//
+// A Spin 3 build (componentize-go -w fermyon:spin/http-trigger@3.0.0, the
+// spin_wasi02 tag) has the same API on fermyon:spin/postgres@2.0.0, whose
+// rdbms-types values are fewer:
+//
+//	Postgres               parameter (Go type → WIT case)    column (WIT case → Go value)
+//	boolean                bool → boolean                    bool
+//	int2, int4, int8       int16, int32, int64, as above     int64
+//	real, double           float32, float64 → floating32/64  float64
+//	text, varchar, char(n) string → str                      string
+//	bytea                  []byte → binary                   []byte
+//	NULL                   nil, nil pointer, sql.Null[T]     nil
+//	any other type         an error (ErrBadParameter)        an error (ErrValueConversion); NULL is nil
+//
+// (An int8 parameter binds to Postgres's one-byte "char", a type whose
+// columns Spin 3 does not send back.)
+//
+// A parameter of a Go type outside the table (time.Time, Date,
+// Time, Timestamp, UUID, JSONB, JSON[T], json.RawMessage, Decimal,
+// Interval, Range[T], the arrays and []int32, []int64, []string,
+// []Decimal) fails before it reaches the host, with an error wrapping
+// ErrBadParameter that names the type and says it needs Spin 4. Send its
+// text as a string instead and cast it in SQL: $1::text::date with
+// Date.String(), for example. Spin sends a column of a type outside the
+// table (date, timestamp, uuid, jsonb, numeric, arrays, "char"...) as the
+// case unsupported, which fails Rows.Next with an error wrapping
+// ErrValueConversion that names the column: cast it in the query
+// (born::text). Such a column's NULLs arrive as nil, and its
+// ColumnTypeDatabaseTypeName is "" (the interface names only the types of
+// the table: BOOL, INT2, INT4, INT8, FLOAT4, FLOAT8, TEXT, BYTEA).
+//
+// The host returns a query's rows whole: it reads every row before the
+// first reaches the component (Spin caps a result at 128 MiB), so keep
+// result sets small (LIMIT, pagination). The server's errors arrive as
+// text only: they wrap ErrQueryFailed with the server's message (and
+// detail), not as *Error, so there is no SQLSTATE to test.
 //
 // # Errors
 //
@@ -271,12 +312,25 @@ func (c *conn) Ping(ctx context.Context) error {
 
 // CheckNamedValue converts a parameter to the Go value of its WIT case.
 func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
-	v, err := paramValue(nv.Value)
+	v, err := param(nv.Ordinal, nv.Value)
 	if err != nil {
-		return fmt.Errorf("pg: parameter $%d: %w", nv.Ordinal, err)
+		return err
 	}
 	nv.Value = v
 	return nil
+}
+
+// param converts parameter $n to the Go value of its WIT case, which the
+// build's interface must carry (hostParam).
+func param(n int, v any) (any, error) {
+	p, err := paramValue(v)
+	if err == nil {
+		err = hostParam(n, v, p)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pg: parameter $%d: %w", n, err)
+	}
+	return p, nil
 }
 
 func (c *conn) fail(op, query string, err error) error {
@@ -329,9 +383,9 @@ func values(args []driver.NamedValue) ([]any, error) {
 		if a.Name != "" {
 			return nil, fmt.Errorf("pg: named parameter %q: use positional $%d parameters", a.Name, i+1)
 		}
-		v, err := paramValue(a.Value)
+		v, err := param(i+1, a.Value)
 		if err != nil {
-			return nil, fmt.Errorf("pg: parameter $%d: %w", i+1, err)
+			return nil, err
 		}
 		out[i] = v
 	}

@@ -51,6 +51,10 @@ func hostErr(e bind.Error) error {
 	return &hostError{ErrOther, e.Other()}
 }
 
+// hostParam accepts every parameter paramValue returns: the interface has
+// a case for each.
+func hostParam(int, any, any) error { return nil }
+
 func (c *conn03) exec(query string, args []any) (int64, error) {
 	res := c.c.ExecuteAsync(query, params03(args))
 	if res.IsErr() {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,6 +162,92 @@ func testPostgresTypes(t *testing.T, srv *spintest.Server) {
 			assert.Len(t, got, 2*len(types))
 		})
 	}
+}
+
+// TestPostgresPetsWASI02 is the pets API on a WASI 0.2 (Spin 3) build,
+// where pg runs on fermyon:spin/postgres@2.0.0 (testdata/pg02app): every
+// integer width, floats, UTF-8 text, bytea with zero bytes, NULLs and
+// booleans round trip; a committed and a rolled-back transaction; the
+// server's unique-violation message; a column and a parameter type the
+// interface cannot carry; a denied address; rows returned whole.
+func TestPostgresPetsWASI02(t *testing.T) {
+	short(t)
+	pgsrv := testserver.Postgres(t)
+	dir := oneComponentApp(t, "pg02app", fmt.Sprintf("allowed_outbound_hosts = [\"postgres://127.0.0.1:%d\"]\nenvironment = { PG_URL = %q }", pgsrv.Port(), pgsrv.URL))
+	srv := spintest.Up(t, dir, spintest.UpOptions{BuildOptions: spintest.BuildOptions{Worlds: []string{"fermyon:spin/http-trigger@3.0.0"}}})
+
+	code, body := post(t, srv, "/setup")
+	require.Equal(t, 200, code, body)
+	_, body = post(t, srv, "/pets?name=Rover&age=3&weight=12.5")
+	assert.Equal(t, "id=1 affected=1", body)
+	_, body = post(t, srv, "/pets?name=Tom&age=7&weight=4.25")
+	assert.Equal(t, "id=2 affected=1", body)
+	_, body = srv.Get(t, "/pets")
+	var pets []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &pets), body)
+	require.Len(t, pets, 2)
+	assert.Equal(t, map[string]any{"id": 1.0, "name": "Rover", "age": 3.0, "weight": 12.5, "photo": "AAEC/w=="}, pets[0])
+
+	code, body = post(t, srv, "/types")
+	require.Equal(t, 200, code, body)
+	names := []string{"c INT4", "i2 INT2", "i4 INT4", "i8 INT8", "u8 INT2", "u16 INT4", "u32 INT8", "f4 FLOAT4", "f8 FLOAT8",
+		"t TEXT", "vc TEXT", "bp TEXT", "by BYTEA", "b BOOL"}
+	lines := func(vals ...string) string {
+		var b strings.Builder
+		for i, v := range vals {
+			fmt.Fprintf(&b, "%s: %s\n", names[i], v)
+		}
+		return b.String()
+	}
+	i64 := func(v any) string { return fmt.Sprint("int64 ", v) }
+	_, body = srv.Get(t, "/types?id=1")
+	assert.Equal(t, lines(i64(math.MinInt8), i64(math.MinInt16), i64(math.MinInt32), i64(math.MinInt64), i64(0), i64(0), i64(0),
+		fmt.Sprint("float64 ", float64(float32(-math.MaxFloat32))), fmt.Sprint("float64 ", -math.MaxFloat64),
+		`string ""`, `string ""`, `string "abc"`, "[]byte ", "bool false"), body, "minimums")
+	_, body = srv.Get(t, "/types?id=2")
+	assert.Equal(t, lines(i64(math.MaxInt8), i64(math.MaxInt16), i64(math.MaxInt32), i64(math.MaxInt64), i64(math.MaxUint8),
+		i64(math.MaxUint16), i64(uint32(math.MaxUint32)), fmt.Sprint("float64 ", float64(float32(0.1))), fmt.Sprint("float64 ", math.Pi),
+		`string "héllo, 世界 🐹"`, fmt.Sprintf("string %q", strings.Repeat("z", 40)), `string "xyz"`, "[]byte 000100ff00", "bool true"), body, "maximums")
+	_, body = srv.Get(t, "/types?id=3")
+	assert.Equal(t, lines(strings.Split(strings.Repeat("nil,", len(names)-1)+"nil", ",")...), body, "NULLs")
+	_, body = srv.Get(t, "/typed")
+	assert.Equal(t, fmt.Sprintf("%d %d %d %d %d %d %d 0.1 %v %q 40 \"xyz\" 000100ff00 true <nil>",
+		math.MaxInt8, math.MaxInt16, math.MaxInt32, math.MaxInt64, math.MaxUint8, math.MaxUint16, uint32(math.MaxUint32),
+		math.Pi, "héllo, 世界 🐹"), body, "Scan into exact Go types")
+
+	_, body = post(t, srv, "/birthday")
+	assert.Equal(t, "committed", body)
+	_, body = post(t, srv, "/oops")
+	assert.Equal(t, "rolled back (repeatable read: inside the transaction 0 rows were left, outside 2)", body)
+	_, body = srv.Get(t, "/pets")
+	require.NoError(t, json.Unmarshal([]byte(body), &pets), body)
+	require.Len(t, pets, 2, "the rollback kept the rows")
+	assert.Equal(t, 4.0, pets[0]["age"], "the committed birthday stayed")
+	assert.Equal(t, 8.0, pets[1]["age"], "the committed birthday stayed")
+
+	_, body = post(t, srv, "/dup")
+	assert.Equal(t, `is-query-failed=true is-pg-error=false
+pg: exec "INSERT INTO pets (name, age) VALUES ($1, $2)": query failed: ERROR:  duplicate key value violates unique constraint "pets_name_key"
+DETAIL:  Key (name)=(Rover) already exists.`, body, "the server's message reaches the guest as text")
+	_, body = srv.Get(t, "/bad")
+	assert.Equal(t, `pg: exec "SELEKT nonsense": query failed: ERROR:  syntax error at or near "SELEKT"
+pg: reading rows of "SELECT c FROM types WHERE id = 2": value conversion failed: column c: its type has no form in this Spin 3 (WASI 0.2) build's fermyon:spin/postgres@2.0.0 (only bool, integers, floats, text and bytea); cast it in SQL (::text) or build for Spin 4 true
+null date: nil <nil>
+sql: converting argument $2 type: pg: parameter $2: bad parameter: pg.Date needs Spin 4 (spin:postgres/postgres@4.2.0): this Spin 3 (WASI 0.2) build's fermyon:spin/postgres@2.0.0 carries only bool, integers, floats, string, []byte and NULL; send its text as a string and cast it in SQL ($2::text::date) true
+as text: string "2020-03-02" <nil>
+`, body)
+	_, body = srv.Get(t, "/registered")
+	assert.Equal(t, "rover=1 err=<nil>", body, "sql.Open with the registered driver name")
+	_, body = srv.Get(t, "/denied")
+	assert.Equal(t, "pg: connecting to postgres://spin:xxxxx@127.0.0.1:1/spin: connection failed: address postgres://127.0.0.1:1 is not permitted: add it to the component's allowed_outbound_hosts connection-failed=true", body)
+	assert.Contains(t, srv.Output(), "connection to postgres://127.0.0.1:1 denied")
+
+	const n = 500
+	code, body = post(t, srv, fmt.Sprintf("/bulk?n=%d", n))
+	require.Equal(t, 200, code, body)
+	_, body = srv.Get(t, "/count")
+	assert.Equal(t, fmt.Sprintf("rows=%d sum=%d ordered=true err=<nil>", n+2, 4+8+n*(n-1)/2), body, "a row set returned whole")
+	assert.NotContains(t, srv.Output(), "panicked")
 }
 
 // TestPostgresHostSync drives the local host's implementation directly

@@ -3,10 +3,7 @@
 // mysql2 connection per fermyon:spin/mysql connection resource (see
 // mysql.mjs).
 import mysql from 'mysql2/promise';
-
-// Spin's limit on a host-buffered query result (spin_world's
-// MAX_HOST_BUFFERED_BYTES), counted approximately.
-const maxResultBytes = 128 << 20;
+import { resultBudget } from './postgres-types.mjs';
 
 class DbError extends Error {
   constructor(tag, val) {
@@ -97,24 +94,20 @@ function dataType(f) {
 }
 
 function value(v, col, field) {
-  if (v === null || v === undefined) return [{ tag: 'db-null' }, 8];
+  if (v === null || v === undefined) return { tag: 'db-null' };
   switch (col.dataType) {
     case 'int8': case 'int16': case 'int32': case 'uint8': case 'uint16': case 'uint32':
-      return [{ tag: col.dataType, val: Number(v) }, 8];
+      return { tag: col.dataType, val: Number(v) };
     case 'int64': case 'uint64':
-      return [{ tag: col.dataType, val: BigInt(v) }, 8];
+      return { tag: col.dataType, val: BigInt(v) };
     case 'floating32': case 'floating64':
-      return [{ tag: col.dataType, val: Number(v) }, 8];
-    case 'str': {
-      const s = typeof v === 'string' ? v : Buffer.from(v).toString('utf8');
-      return [{ tag: 'str', val: s }, 8 + Buffer.byteLength(s)];
-    }
-    case 'binary': {
+      return { tag: col.dataType, val: Number(v) };
+    case 'str':
+      return { tag: 'str', val: typeof v === 'string' ? v : Buffer.from(v).toString('utf8') };
+    case 'binary':
       // A copy, so that only these bytes (not mysql2's packet buffer)
       // cross to the main thread.
-      const b = typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'utf8')) : new Uint8Array(v);
-      return [{ tag: 'binary', val: b }, 8 + b.length];
-    }
+      return { tag: 'binary', val: typeof v === 'string' ? new Uint8Array(Buffer.from(v, 'utf8')) : new Uint8Array(v) };
   }
   // As Spin: a value of a type the interface has no case for fails the
   // query (NULLs of such columns are fine).
@@ -174,13 +167,8 @@ class Connection {
     if (!Array.isArray(rows)) return { columns: [], rows: [] }; // a statement without a result set
     fields ??= [];
     const columns = fields.map((f) => ({ name: f.name, dataType: dataType(f) }));
-    let bytes = 0;
-    const out = rows.map((r) => r.map((v, i) => {
-      const [val, size] = value(v, columns[i], fields[i]);
-      bytes += size;
-      if (bytes > maxResultBytes) throw new DbError('other', `query result exceeds limit of ${maxResultBytes} bytes`);
-      return val;
-    }));
+    const budget = resultBudget((msg) => new DbError('other', msg));
+    const out = rows.map((r) => r.map((v, i) => budget.add(value(v, columns[i], fields[i]))));
     return { columns, rows: out };
   }
   async execute(statement, params) {

@@ -1,8 +1,11 @@
-// The values of spin:postgres/postgres@4.2.0 (and the @3.0.0 subset) on
-// the Postgres side, for the local host's client (postgres-worker.mjs):
-// parameters as text (or binary) with their type oids, column text to
-// db-values by type oid, the 3.0.0 shapes, the error variant, and
-// key=value connection strings (which postgres.mjs reads too).
+// The values of spin:postgres/postgres@4.2.0 (and the @3.0.0 subset, and
+// fermyon:spin/postgres@2.0.0's rdbms-types) on the Postgres side, for the
+// local host's client (postgres-worker.mjs): parameters as text (or
+// binary) with their type oids, column text to db-values by type oid, the
+// 3.0.0 and 2.0.0 shapes, the error variant, and key=value connection
+// strings (which postgres.mjs reads too). The rdbms-types part (its cases,
+// the narrowing to them, Spin's cap on a buffered row set) serves
+// mysql-worker.mjs too: both 2.0.0 interfaces share those values.
 //
 // Values are read as text (the session is pinned to DateStyle ISO,
 // IntervalStyle postgres, TimeZone UTC, bytea_output hex) and converted to
@@ -147,6 +150,8 @@ export function toParam(p) {
     case 'array-str': return [arrayText(v, true), T._text];
     case 'interval': return [`${v.months} mons ${v.days} days ${v.micros} microseconds`, T.interval];
     case 'db-null': return [null, 0];
+    // rdbms-types (2.0.0) has these; Spin refuses them.
+    case 'uint8': case 'uint16': case 'uint32': case 'uint64': throw conversion('Postgres does not support unsigned integers');
     default: throw badParam(`unknown parameter case ${p.tag}`);
   }
 }
@@ -282,6 +287,11 @@ export function toValue(oid, s) {
 const V3_CASES = new Set(['boolean', 'int8', 'int16', 'int32', 'int64', 'floating32', 'floating64', 'str', 'binary', 'date', 'time', 'datetime', 'timestamp', 'db-null']);
 export const typeV3 = (t) => (V3_CASES.has(t.tag) ? t.tag : 'other');
 export const valueV3 = (v) => (V3_CASES.has(v.tag) ? v : { tag: 'unsupported' });
+// The 2.0.0 shapes (rdbms-types) narrow 4.x's as Spin does; its errors
+// have the 3.0.0 shape (errorV3). Spin has no int8 column: "char" is this
+// host's extra for 3.0.0 and 4.x, and unsupported here as in Spin.
+export const typeV2 = (t) => (t.tag === 'int8' ? 'other' : rdbmsDataType(t.tag));
+export const valueV2 = (v) => (v.tag === 'int8' ? { tag: 'unsupported' } : rdbmsValue(v));
 export function errorV3(p) {
   if (p.tag !== 'query-failed') return p;
   return { tag: 'query-failed', val: p.val.tag === 'text' ? p.val.val : p.val.val.asText };
@@ -328,3 +338,43 @@ export const convertRow = (fields, row) => row.map((s, i) => {
     throw e instanceof HostError ? new HostError(e.payload.tag, `column ${fields[i].name}: ${e.payload.val}`) : e;
   }
 });
+
+// fermyon:spin/rdbms-types@2.0.0, the values Spin 3's
+// fermyon:spin/postgres@2.0.0 (above) and fermyon:spin/mysql@2.0.0
+// (mysql-worker.mjs) share.
+
+// Spin's limit on a host-buffered query result (spin_world's
+// MAX_HOST_BUFFERED_BYTES), counted approximately.
+const maxResultBytes = 128 << 20;
+
+// The cases of db-data-type (db-value has these, db-null and unsupported).
+const DATA_TYPES = new Set(['boolean', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64',
+  'floating32', 'floating64', 'str', 'binary']);
+
+// rdbmsDataType narrows a column type's tag to db-data-type: other for a type
+// without a case.
+const rdbmsDataType = (tag) => (DATA_TYPES.has(tag) ? tag : 'other');
+
+// rdbmsValue narrows a value ({tag, val}) to db-value, as Spin does: a value of
+// a type without a case is unsupported (which carries nothing).
+const rdbmsValue = (v) => (DATA_TYPES.has(v.tag) || v.tag === 'db-null' ? v : { tag: 'unsupported' });
+
+// valueSize is what a db-value counts against maxResultBytes.
+function valueSize(v) {
+  if (v.tag === 'str') return 8 + Buffer.byteLength(v.val);
+  if (v.tag === 'binary') return 8 + v.val.length;
+  return 8;
+}
+
+// resultBudget counts the values of one row set: add(v) returns v, or
+// throws fail(message) once the set passes maxResultBytes.
+export function resultBudget(fail) {
+  let bytes = 0;
+  return {
+    add(v) {
+      bytes += valueSize(v);
+      if (bytes > maxResultBytes) throw fail(`query result exceeds limit of ${maxResultBytes} bytes`);
+      return v;
+    },
+  };
+}

@@ -5,7 +5,9 @@
 // query-async): the socket pauses while the guest does not read them.
 // Values are converted in postgres-types.mjs.
 import { BridgeStream } from './syncbridge-stream.mjs';
-import { convertRow, dataType, errorV3, HostError, parseKeyValue, queryFailed, toParam, typeV3, valueV3 } from './postgres-types.mjs';
+import {
+  convertRow, dataType, errorV3, HostError, parseKeyValue, queryFailed, resultBudget, toParam, typeV2, typeV3, valueV2, valueV3,
+} from './postgres-types.mjs';
 
 const SESSION_OPTIONS = '-c DateStyle=ISO,MDY -c IntervalStyle=postgres -c TimeZone=UTC -c bytea_output=hex -c extra_float_digits=1';
 const STREAM_HIGH = 1024; // rows buffered before the socket pauses
@@ -56,8 +58,9 @@ export function errorPayload(e) {
 
 // bridgeOpen connects to the server at address (the bridge's service entry
 // point); ca is a PEM root certificate (from the connection builder), and
-// v3 asks for the 3.0.0 shapes of values and errors.
-export async function bridgeOpen(address, ca, v3) {
+// version (2, 3 or 4) the interface whose shapes of values and errors to
+// answer in: fermyon:spin/postgres@2.0.0, spin:postgres@3.0.0 or 4.x.
+export async function bridgeOpen(address, ca, version) {
   pg ??= (await import('pg')).default;
   Q ??= class extends pg.Query {
     handleRowDescription(msg) {
@@ -72,7 +75,7 @@ export async function bridgeOpen(address, ca, v3) {
     throw new HostError('connection-failed', `invalid address: ${e.message}`);
   }
   const client = new pg.Client(config);
-  const conn = new Connection(client, v3);
+  const conn = new Connection(client, version);
   client.on('notice', () => {});
   try {
     await client.connect();
@@ -110,16 +113,16 @@ function trim() {
 // Connection is one pg.Client; its methods are the bridge's.
 class Connection {
   #client;
-  #v3;
+  #version;
   #streams = new Set(); // streamed queries still running
   #busy = 0;
   #last = Date.now();
   #broken = null;
   #closed = false;
 
-  constructor(client, v3) {
+  constructor(client, version) {
     this.#client = client;
-    this.#v3 = !!v3;
+    this.#version = version ?? 4;
     client.on('error', (e) => { this.#broken = e; });
   }
 
@@ -150,7 +153,7 @@ class Connection {
   #fail(e) {
     if (!(e instanceof HostError) && !serverError(e)) console.error('spin-go host: postgres:', e);
     const p = queryFailed(e);
-    const { tag, val } = this.#v3 ? errorV3(p) : p;
+    const { tag, val } = this.#version < 4 ? errorV3(p) : p;
     return new HostError(tag, val);
   }
 
@@ -237,8 +240,11 @@ class Connection {
         });
       });
       const columns = await this.#columns(fields);
-      if (!this.#v3) return { columns, rows };
-      return { columns: columns.map((c) => ({ name: c.name, dataType: typeV3(c.dataType) })), rows: rows.map((r) => r.map(valueV3)) };
+      if (this.#version === 4) return { columns, rows };
+      if (this.#version === 3) return { columns: columns.map((c) => ({ name: c.name, dataType: typeV3(c.dataType) })), rows: rows.map((r) => r.map(valueV3)) };
+      // 2.0.0: rdbms-types, and Spin's cap on the whole row set.
+      const budget = resultBudget((msg) => new HostError('other', msg));
+      return { columns: columns.map((c) => ({ name: c.name, dataType: typeV2(c.dataType) })), rows: rows.map((r) => r.map((v) => budget.add(valueV2(v)))) };
     } catch (e) {
       throw this.#fail(e);
     }

@@ -1,5 +1,6 @@
-// spin:postgres/postgres@4.2.0 (and the @3.0.0 subset) for the spin-go
-// local host, on the npm client `pg`.
+// spin:postgres/postgres@4.2.0 (and the @3.0.0 subset), and Spin 3's
+// fermyon:spin/postgres@2.0.0 (synchronous, rdbms-types values), for the
+// spin-go local host, on the npm client `pg`.
 //
 // jco calls a WIT import that is not async synchronously, and pg can only
 // wait asynchronously, so every pg.Client lives in the bridge's worker
@@ -7,7 +8,8 @@
 // imports (open, query, execute, build) block until the worker answers,
 // the async ones (open-async, query-async, execute-async, build-async)
 // await its answer, and query-async's rows stream from the worker as the
-// guest reads them. Values are converted as postgres-types.mjs says.
+// guest reads them. Values are converted as postgres-types.mjs says (and
+// for 2.0.0 narrowed to rdbms-types).
 //
 // Connections are closed when the guest drops them, when they are garbage
 // collected, and when they have been idle for a while (see
@@ -47,17 +49,17 @@ function importsOnlyV3(comp) {
 export async function postgres(comp) {
   const { StreamReader } = await import('@bytecodealliance/preview3-shim/stream');
   const { FutureReader } = await import('@bytecodealliance/preview3-shim/future');
-  const v3 = importsOnlyV3(comp);
+  const version = importsOnlyV3(comp) ? 3 : 4;
   class Connection extends bridged('postgres-worker.mjs', ['query', 'execute']) {
     // open and openAsync take the address, and from the builder a root
     // certificate.
     static open(address, ca) {
       checkAddress(comp, address);
-      return super.open(address, ca, v3);
+      return super.open(address, ca, version);
     }
     static async openAsync(address, ca) {
       checkAddress(comp, address);
-      return super.openAsync(address, ca, v3);
+      return super.openAsync(address, ca, version);
     }
     async queryAsync(statement, params) {
       const rows = await callAsync(this, 'queryStream', [statement, params]);
@@ -86,5 +88,16 @@ export async function postgres(comp) {
       return Connection.openAsync(this.#address, this.#ca);
     }
   }
-  return { 'spin:postgres/postgres': { Connection, ConnectionBuilder } };
+  // fermyon:spin/postgres@2.0.0 (Spin 3): open, query and execute, all
+  // synchronous.
+  class Connection2 extends bridged('postgres-worker.mjs', ['query', 'execute']) {
+    static open(address) {
+      checkAddress(comp, address);
+      return super.open(address, undefined, 2);
+    }
+  }
+  return {
+    'spin:postgres/postgres': { Connection, ConnectionBuilder },
+    'fermyon:spin/postgres': { Connection: Connection2 },
+  };
 }

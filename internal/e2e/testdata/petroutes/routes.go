@@ -1,14 +1,16 @@
 // Package petroutes holds the handlers the pets test apps share: sqlapp,
-// mysqlapp and pgapp serve one pets API on SQLite, MySQL and PostgreSQL
-// through database/sql. What each app tests of its own database (types,
+// mysqlapp, pgapp and pg02app (pg on Spin 3) serve one pets API on SQLite,
+// MySQL and PostgreSQL through database/sql. What each app tests of its own database (types,
 // errors, transactions' isolation) stays in the app.
 package petroutes
 
 import (
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 )
 
@@ -37,9 +39,8 @@ func Setup(db DB, statements ...string) http.HandlerFunc {
 // row, which row makes from the current row.
 func List(db DB, query string, row func(*sql.Rows) (map[string]any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		rows, err := db().QueryContext(r.Context(), query)
-		if err != nil {
-			Fail(w, err)
+		rows, ok := queryRows(w, r, db, query)
+		if !ok {
 			return
 		}
 		defer rows.Close()
@@ -60,18 +61,23 @@ func List(db DB, query string, row func(*sql.Rows) (map[string]any, error)) http
 	}
 }
 
+// queryRows runs query; on a failure it answers with the error and ok is
+// false.
+func queryRows(w http.ResponseWriter, r *http.Request, db DB, query string) (rows *sql.Rows, ok bool) {
+	rows, err := db().QueryContext(r.Context(), query)
+	if err != nil {
+		Fail(w, err)
+		return nil, false
+	}
+	return rows, true
+}
+
 // Birthday makes every pet a year older in a transaction and answers
 // committed.
 func Birthday(db DB) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tx, err := db().BeginTx(r.Context(), nil)
-		if err != nil {
-			Fail(w, err)
-			return
-		}
-		if _, err := tx.Exec("UPDATE pets SET age = age + 1"); err != nil {
-			tx.Rollback()
-			Fail(w, err)
+		tx, ok := begin(w, r, db, nil, "UPDATE pets SET age = age + 1")
+		if !ok {
 			return
 		}
 		if err := tx.Commit(); err != nil {
@@ -79,6 +85,71 @@ func Birthday(db DB) http.HandlerFunc {
 			return
 		}
 		fmt.Fprint(w, "committed")
+	}
+}
+
+// Rollback deletes every pet in a transaction begun with opts, counts the
+// pets left inside it and, once it is rolled back, outside, and answers
+// with both and the transaction's isolation level, which the statement
+// level reads.
+func Rollback(db DB, opts *sql.TxOptions, level string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tx, ok := begin(w, r, db, opts, "DELETE FROM pets")
+		if !ok {
+			return
+		}
+		var inside, outside int
+		var isolation string
+		tx.QueryRow("SELECT COUNT(*) FROM pets").Scan(&inside)
+		tx.QueryRow(level).Scan(&isolation)
+		if err := tx.Rollback(); err != nil {
+			Fail(w, err)
+			return
+		}
+		db().QueryRow("SELECT COUNT(*) FROM pets").Scan(&outside)
+		fmt.Fprintf(w, "rolled back (%s: inside the transaction %d rows were left, outside %d)", isolation, inside, outside)
+	}
+}
+
+// begin begins a transaction with opts and runs statement in it; on a
+// failure it answers with the error (and rolls back) and ok is false.
+func begin(w http.ResponseWriter, r *http.Request, db DB, opts *sql.TxOptions, statement string) (tx *sql.Tx, ok bool) {
+	tx, err := db().BeginTx(r.Context(), opts)
+	if err != nil {
+		Fail(w, err)
+		return nil, false
+	}
+	if _, err := tx.Exec(statement); err != nil {
+		tx.Rollback()
+		Fail(w, err)
+		return nil, false
+	}
+	return tx, true
+}
+
+// Insert runs insert, a statement that returns the new pet's id, with the
+// arguments args makes from the query string, then an UPDATE of that pet,
+// and answers with the id and the rows the UPDATE affected (Postgres:
+// the UPDATE has a $1 parameter).
+func Insert(db DB, insert string, args func(q url.Values) ([]any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, err := args(r.URL.Query())
+		if err != nil {
+			Fail(w, err)
+			return
+		}
+		var id int32
+		if err := db().QueryRow(insert, a...).Scan(&id); err != nil {
+			Fail(w, err)
+			return
+		}
+		res, err := db().Exec("UPDATE pets SET age = age WHERE id = $1", id)
+		if err != nil {
+			Fail(w, err)
+			return
+		}
+		n, _ := res.RowsAffected()
+		fmt.Fprintf(w, "id=%d affected=%d", id, n)
 	}
 }
 
@@ -115,6 +186,37 @@ func Bulk(db DB, insert string, args func(name string, i int) []any) http.Handle
 	}
 }
 
+// Count reads the pets query returns (id and age first, in id order; other
+// columns are read and dropped) and answers how many, the sum of their
+// ages, whether the ids ascend and the rows' error.
+func Count(db DB, query string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rows, ok := queryRows(w, r, db, query)
+		if !ok {
+			return
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		n, total, ordered, last := 0, int64(0), true, int32(0)
+		for rows.Next() {
+			var id, age int32
+			dest := []any{&id, &age}
+			for range cols[2:] {
+				dest = append(dest, new(any))
+			}
+			if err := rows.Scan(dest...); err != nil {
+				Fail(w, err)
+				return
+			}
+			ordered = ordered && id > last
+			last = id
+			n++
+			total += int64(age)
+		}
+		fmt.Fprintf(w, "rows=%d sum=%d ordered=%v err=%v", n, total, ordered, rows.Err())
+	}
+}
+
 // Registered counts the pets named Rover on a database opened with
 // sql.Open, the driver's registered name and dataSource(); query has one
 // parameter, the name.
@@ -129,5 +231,17 @@ func Registered(driverName string, dataSource func() string, query string) http.
 		var n int
 		err = db.QueryRow(query, "Rover").Scan(&n)
 		fmt.Fprintf(w, "rover=%d err=%v", n, err)
+	}
+}
+
+// Denied pings the database open returns for address, which the manifest
+// does not allow, and answers with the error and whether it is
+// connectionFailed.
+func Denied(open func(address string) *sql.DB, address string, connectionFailed error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		db := open(address)
+		defer db.Close()
+		err := db.PingContext(r.Context())
+		fmt.Fprintf(w, "%v connection-failed=%v", err, errors.Is(err, connectionFailed))
 	}
 }

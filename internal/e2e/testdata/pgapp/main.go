@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"reflect"
 	"strconv"
@@ -205,29 +206,11 @@ func init() {
 	mux.HandleFunc("POST /setup", petroutes.Setup(db,
 		`CREATE TABLE pets (id serial PRIMARY KEY, name text UNIQUE NOT NULL, age int4 NOT NULL, born date, photo bytea)`,
 		`CREATE TABLE everything (`+typeColumns+`)`))
-	mux.HandleFunc("POST /pets", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
+	mux.HandleFunc("POST /pets", petroutes.Insert(db, "INSERT INTO pets (name, age, born, photo) VALUES ($1, $2, $3, $4) RETURNING id", func(q url.Values) ([]any, error) {
 		age, _ := strconv.Atoi(q.Get("age"))
 		born, err := pg.ParseDate(q.Get("born"))
-		if err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		var id int32
-		err = db().QueryRow("INSERT INTO pets (name, age, born, photo) VALUES ($1, $2, $3, $4) RETURNING id",
-			q.Get("name"), int32(age), born, []byte{0, 1, 2, 255}).Scan(&id)
-		if err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		res, err := db().Exec("UPDATE pets SET age = age WHERE id = $1", id)
-		if err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		n, _ := res.RowsAffected()
-		fmt.Fprintf(w, "id=%d affected=%d", id, n)
-	})
+		return []any{q.Get("name"), int32(age), born, []byte{0, 1, 2, 255}}, err
+	}))
 	mux.HandleFunc("GET /pets", petroutes.List(db, "SELECT id, name, age, born, photo FROM pets ORDER BY id", func(rows *sql.Rows) (map[string]any, error) {
 		var id, age int32
 		var name string
@@ -245,27 +228,7 @@ func init() {
 		json.NewEncoder(w).Encode(out)
 	})
 	mux.HandleFunc("POST /birthday", petroutes.Birthday(db))
-	mux.HandleFunc("POST /oops", func(w http.ResponseWriter, r *http.Request) {
-		tx, err := db().BeginTx(r.Context(), &sql.TxOptions{Isolation: sql.LevelSerializable})
-		if err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		if _, err := tx.Exec("DELETE FROM pets"); err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		var inside, outside int
-		var level string
-		tx.QueryRow("SELECT COUNT(*) FROM pets").Scan(&inside)
-		tx.QueryRow("SHOW transaction_isolation").Scan(&level)
-		if err := tx.Rollback(); err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		db().QueryRow("SELECT COUNT(*) FROM pets").Scan(&outside)
-		fmt.Fprintf(w, "rolled back (%s: inside the transaction %d rows were left, outside %d)", level, inside, outside)
-	})
+	mux.HandleFunc("POST /oops", petroutes.Rollback(db, &sql.TxOptions{Isolation: sql.LevelSerializable}, "SHOW transaction_isolation"))
 	mux.HandleFunc("GET /readonly", func(w http.ResponseWriter, r *http.Request) {
 		tx, err := db().BeginTx(r.Context(), &sql.TxOptions{ReadOnly: true})
 		if err != nil {
@@ -298,37 +261,11 @@ func init() {
 		fmt.Fprintln(w, err, errors.Is(err, pg.ErrValueConversion))
 	})
 	mux.HandleFunc("GET /registered", petroutes.Registered(pg.DriverName, pgURL, "SELECT COUNT(*) FROM pets WHERE name = $1"))
-	mux.HandleFunc("GET /denied", func(w http.ResponseWriter, r *http.Request) {
-		denied := pg.Open("postgres://spin:secret@127.0.0.1:1/spin")
-		defer denied.Close()
-		err := denied.Ping()
-		fmt.Fprintf(w, "%v connection-failed=%v", err, errors.Is(err, pg.ErrConnectionFailed))
-	})
+	mux.HandleFunc("GET /denied", petroutes.Denied(pg.Open, "postgres://spin:secret@127.0.0.1:1/spin", pg.ErrConnectionFailed))
 	mux.HandleFunc("POST /bulk", petroutes.Bulk(db, "INSERT INTO pets (name, age) VALUES ($1, $2)", func(name string, i int) []any {
 		return []any{name, int32(i)}
 	}))
-	mux.HandleFunc("GET /count", func(w http.ResponseWriter, r *http.Request) {
-		rows, err := db().QueryContext(r.Context(), "SELECT id, name, age FROM pets ORDER BY id")
-		if err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		defer rows.Close()
-		n, total, ordered, last := 0, int64(0), true, int32(0)
-		for rows.Next() {
-			var id, age int32
-			var name string
-			if err := rows.Scan(&id, &name, &age); err != nil {
-				petroutes.Fail(w, err)
-				return
-			}
-			ordered = ordered && id > last
-			last = id
-			n++
-			total += int64(age)
-		}
-		fmt.Fprintf(w, "rows=%d sum=%d ordered=%v err=%v", n, total, ordered, rows.Err())
-	})
+	mux.HandleFunc("GET /count", petroutes.Count(db, "SELECT id, age, name FROM pets ORDER BY id"))
 	// Rows left open while the same connection runs another statement,
 	// and rows closed before their end.
 	mux.HandleFunc("POST /interleave", func(w http.ResponseWriter, r *http.Request) {
