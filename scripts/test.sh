@@ -13,7 +13,8 @@ echo "== servers for the Redis, PostgreSQL, MySQL and MQTT tests (Debian package
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
-command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server mariadb-client)
+{ command -v mariadbd || [ -x /usr/sbin/mariadbd ]; } >/dev/null && command -v mariadb-install-db >/dev/null || need+=(mariadb-server)
+command -v mariadb >/dev/null || need+=(mariadb-client)
 command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v mosquitto_sub >/dev/null || need+=(mosquitto-clients)
 if [ ${#need[@]} -gt 0 ]; then

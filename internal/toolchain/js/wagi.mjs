@@ -18,6 +18,7 @@ export async function wagiModule(comp) {
 export function wagiEnv(req, url, r, base, client, body) {
   const [host, port] = (req.headers.host ?? '').split(':');
   const scriptName = r.wildcard ? r.full : url.pathname;
+  const remote = client.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
   const env = {
     GATEWAY_INTERFACE: 'CGI/1.1',
     SERVER_SOFTWARE: 'spin-go',
@@ -29,8 +30,8 @@ export function wagiEnv(req, url, r, base, client, body) {
     PATH_INFO: url.pathname.slice(scriptName.length),
     PATH_TRANSLATED: url.pathname.slice(scriptName.length),
     QUERY_STRING: url.search.replace(/^\?/, ''),
-    REMOTE_ADDR: client.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, ''),
-    REMOTE_HOST: client.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, ''),
+    REMOTE_ADDR: remote,
+    REMOTE_HOST: remote,
     REMOTE_USER: '',
     AUTH_TYPE: '',
     CONTENT_TYPE: req.headers['content-type'] ?? '',

@@ -165,31 +165,8 @@ func init() {
 		}
 		fmt.Fprint(w, "ok")
 	})
-	mux.HandleFunc("GET /types", func(w http.ResponseWriter, r *http.Request) {
-		rows, err := db().Query("SELECT "+typeColumns+" FROM types WHERE id = ?", r.URL.Query().Get("id"))
-		if err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		defer rows.Close()
-		cols, _ := rows.ColumnTypes()
-		if !rows.Next() {
-			petroutes.Fail(w, fmt.Errorf("no row: %v", rows.Err()))
-			return
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		for i, c := range cols {
-			fmt.Fprintf(w, "%s %s: %s\n", c.Name(), c.DatabaseTypeName(), show(vals[i]))
-		}
-	})
+	mux.HandleFunc("GET /types", petroutes.Columns(db, "SELECT "+typeColumns+" FROM types WHERE id = ?",
+		func(id string) any { return id }, show))
 	// GET /typed scans row 2 into exact Go types.
 	mux.HandleFunc("GET /typed", func(w http.ResponseWriter, r *http.Request) {
 		var (

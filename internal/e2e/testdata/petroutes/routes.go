@@ -245,3 +245,34 @@ func Denied(open func(address string) *sql.DB, address string, connectionFailed 
 		fmt.Fprintf(w, "%v connection-failed=%v", err, errors.Is(err, connectionFailed))
 	}
 }
+
+// Columns answers with the one row query returns for the request's "id"
+// (made into a parameter by id): a line per column with its name, its
+// database type name and its value as show prints it.
+func Columns(db DB, query string, id func(string) any, show func(any) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rows, err := db().QueryContext(r.Context(), query, id(r.URL.Query().Get("id")))
+		if err != nil {
+			Fail(w, err)
+			return
+		}
+		defer rows.Close()
+		cols, _ := rows.ColumnTypes()
+		if !rows.Next() {
+			Fail(w, fmt.Errorf("no row: %v", rows.Err()))
+			return
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			Fail(w, err)
+			return
+		}
+		for i, c := range cols {
+			fmt.Fprintf(w, "%s %s: %s\n", c.Name(), c.DatabaseTypeName(), show(vals[i]))
+		}
+	}
+}

@@ -95,32 +95,8 @@ func init() {
 		fmt.Fprint(w, "ok")
 	})
 	// GET /types?id=N reports row N, the "char" read as int4.
-	mux.HandleFunc("GET /types", func(w http.ResponseWriter, r *http.Request) {
-		id, _ := strconv.Atoi(r.URL.Query().Get("id"))
-		rows, err := db().Query("SELECT c::int4 AS "+typeColumns+" FROM types WHERE id = $1", int32(id))
-		if err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		defer rows.Close()
-		cols, _ := rows.ColumnTypes()
-		if !rows.Next() {
-			petroutes.Fail(w, fmt.Errorf("no row: %v", rows.Err()))
-			return
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			petroutes.Fail(w, err)
-			return
-		}
-		for i, c := range cols {
-			fmt.Fprintf(w, "%s %s: %s\n", c.Name(), c.DatabaseTypeName(), describe(vals[i]))
-		}
-	})
+	mux.HandleFunc("GET /types", petroutes.Columns(db, "SELECT c::int4 AS "+typeColumns+" FROM types WHERE id = $1",
+		func(id string) any { n, _ := strconv.Atoi(id); return int32(n) }, describe))
 	// GET /typed scans row 2 into exact Go types.
 	mux.HandleFunc("GET /typed", func(w http.ResponseWriter, r *http.Request) {
 		var (
