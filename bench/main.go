@@ -92,6 +92,11 @@ func main() {
 		for _, c := range cats {
 			add(stat("  "+ex.name+" part: "+c.name, "bytes", []float64{float64(c.bytes)}, "code bytes of the functions in it"))
 		}
+		if ex.name == "spinhttp hello" || ex.name == "key-value counter" {
+			plain := out + ".plain"
+			buildOnce(filepath.Join(root, ex.dir), plain, build.Options{NoSizePatches: true})
+			add(stat("size: "+ex.name+" component with --no-size-patches", "bytes", []float64{size(plain)}, "the standard library as it is (internal/stdpatch off)"))
+		}
 		if ex.name == "spinhttp hello" && *optimize {
 			opt := out + ".opt"
 			secs := timed(func() { buildOnce(filepath.Join(root, ex.dir), opt, build.Options{Optimize: true}) })

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	outgoing "github.com/spin-go/sdk/imports/wasi_http_0_2_0_outgoing_handler"
 	types "github.com/spin-go/sdk/imports/wasi_http_0_2_0_types"
@@ -26,7 +27,7 @@ func roundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if req.ContentLength > 0 {
-		pairs = append(pairs, [2]string{"content-length", fmt.Sprint(req.ContentLength)})
+		pairs = append(pairs, [2]string{"content-length", strconv.FormatInt(req.ContentLength, 10)})
 	}
 	fields, err := fields02(pairs)
 	if err != nil {
@@ -85,27 +86,22 @@ func roundTrip(req *http.Request) (*http.Response, error) {
 		Request: req,
 		Trailer: http.Header{},
 	}
-	resp.ContentLength = -1
-	if cl := resp.Header.Get("Content-Length"); cl != "" {
-		fmt.Sscan(cl, &resp.ContentLength)
-	}
+	resp.ContentLength = contentLength(resp.Header)
 	rb, trailers := bodyStream02(wresp.Consume().Ok())
-	resp.Body = &trailerReader02{ReadCloser: rb, resp: resp, trailers: trailers}
+	resp.Body = &trailerReader02{ReadCloser: rb, trailer: &resp.Trailer, trailers: trailers}
 	return resp, nil
 }
 
 type trailerReader02 struct {
 	io.ReadCloser
-	resp     *http.Response
+	trailer  *http.Header // not the *http.Response: see trailerBody
 	trailers func() http.Header
 }
 
 func (r *trailerReader02) Read(p []byte) (int, error) {
 	n, err := r.ReadCloser.Read(p)
 	if err == io.EOF && r.trailers != nil {
-		for k, v := range r.trailers() {
-			r.resp.Trailer[k] = v
-		}
+		setTrailers(r.trailer, r.trailers())
 		r.trailers = nil
 	}
 	return n, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func roundTrip(req *http.Request) (*http.Response, error) {
 		pairs = append(pairs, kv)
 	}
 	if req.ContentLength > 0 {
-		pairs = append(pairs, [2]string{"content-length", fmt.Sprint(req.ContentLength)})
+		pairs = append(pairs, [2]string{"content-length", strconv.FormatInt(req.ContentLength, 10)})
 	}
 	fields, err := fields03(pairs)
 	if err != nil {
@@ -109,13 +110,10 @@ func roundTrip(req *http.Request) (*http.Response, error) {
 		Request:    req,
 		Trailer:    http.Header{},
 	}
-	resp.ContentLength = -1
-	if cl := resp.Header.Get("Content-Length"); cl != "" {
-		fmt.Sscan(cl, &resp.ContentLength)
-	}
+	resp.ContentLength = contentLength(resp.Header)
 	doneTx, doneRx := types.MakeFutureResultUnitErrorCode()
 	body, trailers := types.ResponseConsumeBody(wresp, doneRx)
-	resp.Body = &responseBody{bodyReader: bodyReader{stream: body, done: doneTx}, resp: resp, trailers: trailers, ctx: req.Context()}
+	resp.Body = &responseBody{bodyReader: bodyReader{stream: body, done: doneTx}, trailer: &resp.Trailer, trailers: trailers, ctx: req.Context()}
 	return resp, nil
 }
 
@@ -145,7 +143,7 @@ func trailers03(h http.Header) witypes.Option[*types.Trailers] {
 	}
 	f, err := fields03(pairs)
 	if err != nil {
-		logger.Print(err)
+		logf("%v", err)
 		return witypes.None[*types.Trailers]()
 	}
 	return witypes.Some(f)
@@ -154,7 +152,7 @@ func trailers03(h http.Header) witypes.Option[*types.Trailers] {
 // responseBody fills Response.Trailer at EOF and stops at cancellation.
 type responseBody struct {
 	bodyReader
-	resp     *http.Response
+	trailer  *http.Header // not the *http.Response: see trailerBody
 	trailers *witypes.FutureReader[witypes.Result[witypes.Option[*types.Trailers], types.ErrorCode]]
 	ctx      context.Context
 }
@@ -166,9 +164,7 @@ func (b *responseBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.bodyReader.Read(p)
 	if err == io.EOF && b.trailers != nil {
-		for k, v := range readTrailers(b.trailers) {
-			b.resp.Trailer[k] = v
-		}
+		setTrailers(b.trailer, readTrailers(b.trailers))
 		b.trailers = nil
 	}
 	return n, err

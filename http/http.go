@@ -32,10 +32,10 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -61,22 +61,52 @@ const (
 	HeaderClientAddr = "spin-client-addr"
 )
 
-var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-	http.Error(w, "spinhttp: no handler registered: call spinhttp.Handle in an init function", http.StatusInternalServerError)
-})
+// The registered handler. A function given to Handle is kept as a plain
+// func and called directly: converting it to an interface (http.HandlerFunc
+// as an http.Handler) would make the linker keep every String method
+// reachable from *http.Request's type, through Request.TLS down to
+// crypto/x509 and math/big: about 350 kB of wasm in every component.
+var (
+	handleFn func(http.ResponseWriter, *http.Request)
+	handler  http.Handler
+)
 
 // Handle registers the function that serves every request.
-func Handle(fn func(http.ResponseWriter, *http.Request)) { handler = http.HandlerFunc(fn) }
+func Handle(fn func(http.ResponseWriter, *http.Request)) { handleFn, handler = fn, nil }
 
 // HandleFunc is Handle, named like net/http's.
 func HandleFunc(fn func(http.ResponseWriter, *http.Request)) { Handle(fn) }
 
 // Serve registers any http.Handler, such as an http.ServeMux.
-func Serve(h http.Handler) { handler = h }
+func Serve(h http.Handler) { handleFn, handler = nil, h }
 
 // Handler returns the registered handler, e.g. to serve it with
 // net/http/httptest in native tests.
-func Handler() http.Handler { return handler }
+func Handler() http.Handler {
+	switch {
+	case handleFn != nil:
+		return http.HandlerFunc(handleFn)
+	case handler != nil:
+		return handler
+	}
+	return http.HandlerFunc(noHandler)
+}
+
+// serve runs the registered handler.
+func serve(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case handleFn != nil:
+		handleFn(w, r)
+	case handler != nil:
+		handler.ServeHTTP(w, r)
+	default:
+		noHandler(w, r)
+	}
+}
+
+func noHandler(w http.ResponseWriter, _ *http.Request) {
+	http.Error(w, "spinhttp: no handler registered: call spinhttp.Handle in an init function", http.StatusInternalServerError)
+}
 
 // PathInfo returns the part of the request path after the matched
 // wildcard route (the spin-path-info header).
@@ -131,10 +161,7 @@ func newRequest(in incoming) (*http.Request, error) {
 	if u.Scheme == "https" {
 		r.TLS = tlsState(u.Hostname())
 	}
-	r.ContentLength = -1
-	if cl := in.header.Get("Content-Length"); cl != "" {
-		fmt.Sscan(cl, &r.ContentLength)
-	}
+	r.ContentLength = contentLength(in.header)
 	for _, k := range in.header.Values("Trailer") {
 		for _, name := range strings.Split(k, ",") {
 			if name = strings.TrimSpace(name); name != "" {
@@ -142,7 +169,7 @@ func newRequest(in incoming) (*http.Request, error) {
 			}
 		}
 	}
-	r.Body = &trailerBody{ReadCloser: in.body, req: r, trailers: in.trailers}
+	r.Body = &trailerBody{ReadCloser: in.body, trailer: &r.Trailer, trailers: in.trailers}
 	if r.ContentLength == 0 {
 		r.Body = http.NoBody
 	}
@@ -153,7 +180,11 @@ func newRequest(in incoming) (*http.Request, error) {
 // net/http does.
 type trailerBody struct {
 	io.ReadCloser
-	req      *http.Request
+	// trailer points at the Trailer field rather than holding the
+	// *http.Request: a *http.Request field in a type stored in an interface
+	// makes the linker keep every String method reachable from Request's
+	// type (Request.TLS down to crypto/x509 and math/big), about 350 kB.
+	trailer  *http.Header
 	trailers func() http.Header
 	done     bool
 }
@@ -162,11 +193,23 @@ func (b *trailerBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err == io.EOF && !b.done {
 		b.done = true
-		for k, v := range b.trailers() {
-			b.req.Trailer[k] = v
-		}
+		setTrailers(b.trailer, b.trailers())
 	}
 	return n, err
+}
+
+// setTrailers adds trailers that arrived at the end of a body to the
+// Trailer field of its request or response.
+func setTrailers(dst *http.Header, trailers http.Header) {
+	if len(trailers) == 0 {
+		return
+	}
+	if *dst == nil {
+		*dst = http.Header{}
+	}
+	for k, v := range trailers {
+		(*dst)[k] = v
+	}
 }
 
 // responseTrailers collects the trailers a handler set: keys announced in
@@ -219,7 +262,26 @@ func wireHeaders(h http.Header) [][2]string {
 	return out
 }
 
-var logger = log.New(os.Stderr, "spinhttp: ", 0)
+// logf writes one line, prefixed "spinhttp: ", to stderr, which Spin keeps
+// as the component's log. (A log.Logger would add its time formatting to
+// every component for a prefix.)
+func logf(format string, args ...any) {
+	msg := "spinhttp: " + fmt.Sprintf(format, args...)
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	os.Stderr.WriteString(msg)
+}
+
+// contentLength is the Content-Length header's value, or -1 (unknown) when
+// it is missing or not a non-negative decimal number.
+func contentLength(h http.Header) int64 {
+	n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
 
 // standardMethods lists the methods WASI names, in the order of the cases
 // of wasi:http's `method` variant (the same in WASI 0.2 and 0.3); any other

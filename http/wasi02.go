@@ -42,7 +42,7 @@ func handle02(req *types.IncomingRequest, out *types.ResponseOutparam) {
 	defer in.body.Close()
 	defer func() {
 		if p := recover(); p != nil {
-			logger.Printf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
+			logf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
 			if !w.wroteHeader {
 				w.header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 				w.WriteHeader(http.StatusInternalServerError)
@@ -53,7 +53,7 @@ func handle02(req *types.IncomingRequest, out *types.ResponseOutparam) {
 		}
 		w.finish(false)
 	}()
-	handler.ServeHTTP(w, r)
+	serve(w, r)
 }
 
 func incoming02(req *types.IncomingRequest) (incoming, error) {
@@ -187,7 +187,7 @@ func (w *responseWriter02) Header() http.Header { return w.header }
 
 func (w *responseWriter02) WriteHeader(code int) {
 	if w.wroteHeader {
-		logger.Printf("superfluous WriteHeader(%d): the headers were already sent with status %d", code, w.status)
+		logf("superfluous WriteHeader(%d): the headers were already sent with status %d", code, w.status)
 		return
 	}
 	if code < 100 || code > 999 {
@@ -198,7 +198,7 @@ func (w *responseWriter02) WriteHeader(code int) {
 	w.announced = announcedTrailers(w.header)
 	fields, err := fields02(wireHeaders(w.header))
 	if err != nil {
-		logger.Print(err)
+		logf("%v", err)
 		types.ResponseOutparamSet(w.out, witypes.Err[*types.OutgoingResponse](types.MakeErrorCodeInternalError(witypes.Some(err.Error()))))
 		return
 	}
@@ -252,7 +252,7 @@ func (w *responseWriter02) finish(panicked bool) {
 		if f, err := fields02(pairs); err == nil {
 			trailers = witypes.Some(f)
 		} else {
-			logger.Print(err)
+			logf("%v", err)
 		}
 	}
 	types.OutgoingBodyFinish(w.body, trailers)

@@ -44,7 +44,7 @@ func handle03(req *types.Request) httpResult {
 		defer in.body.Close()
 		defer func() {
 			if p := recover(); p != nil {
-				logger.Printf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
+				logf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
 				if !w.wroteHeader {
 					w.header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
 					w.WriteHeader(http.StatusInternalServerError)
@@ -55,13 +55,13 @@ func handle03(req *types.Request) httpResult {
 			}
 			w.finish(false)
 		}()
-		handler.ServeHTTP(w, r)
+		serve(w, r)
 	}()
 	return <-w.result
 }
 
 func errResult(err error) httpResult {
-	logger.Print(err)
+	logf("%v", err)
 	return witypes.Err[*types.Response](types.MakeErrorCodeInternalError(witypes.Some(err.Error())))
 }
 
@@ -210,7 +210,7 @@ func (w *responseWriter03) Header() http.Header { return w.header }
 // WriteHeader sends the status and headers, as net/http does: once.
 func (w *responseWriter03) WriteHeader(code int) {
 	if w.wroteHeader {
-		logger.Printf("superfluous WriteHeader(%d): the headers were already sent with status %d", code, w.status)
+		logf("superfluous WriteHeader(%d): the headers were already sent with status %d", code, w.status)
 		return
 	}
 	if code < 100 || code > 999 {
@@ -291,7 +291,7 @@ func (w *responseWriter03) finish(panicked bool) {
 	}
 	f, err := fields03(pairs)
 	if err != nil {
-		logger.Print(err)
+		logf("%v", err)
 		w.trailers.Write(witypes.Ok[witypes.Option[*types.Trailers], types.ErrorCode](witypes.None[*types.Trailers]()))
 		return
 	}

@@ -35,6 +35,7 @@ go vet ./...
 sdk="./http/... ./kv/... ./variables/... ./sqlite/... ./llm/... ./redis/... ./mqtt/... ./pg/... ./mysql/..."
 GOOS=wasip1 GOARCH=wasm go vet ./imports/... ./exports/... $sdk
 GOOS=wasip1 GOARCH=wasm go vet -tags spin_wasi02 $sdk
+GOOS=wasip1 GOARCH=wasm go vet -tags spin_nethttp_hook ./http/...
 
 echo "== fuzz (bounded)"
 fuzztime=${FUZZTIME:-20s}

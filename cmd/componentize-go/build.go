@@ -40,24 +40,26 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 	wasip1 := fs.Bool("wasip1", false, "write a plain wasip1 core module instead of a component")
 	debug := fs.Bool("debug", false, "keep the symbol table and DWARF (stripped with -ldflags=-s -w by default)")
 	optimize := fs.Bool("optimize", false, "run wasm-opt -Oz over the module: about 7% smaller, but tens of seconds slower to build")
+	noPatches := fs.Bool("no-size-patches", false, "build with the standard library as it is: no lazier init tables (bigger; for ruling the patches out)")
 	wagi := fs.Bool("wagi", false, "write a wasi_snapshot_preview1 command for Spin's Wagi executor (CGI style, e.g. with net/http/cgi)")
 	adapt := fs.String("adapt", "", "the wasi_snapshot_preview1 reactor adapter `FILE` (needed with wasm-tools)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	opts := build.Options{
-		Dir:         o.dir,
-		WitPaths:    o.witPaths,
-		Worlds:      o.worlds,
-		AllFeatures: o.allFeatures,
-		Output:      *out,
-		Go:          *goBin,
-		WASIP1:      *wasip1,
-		Adapter:     *adapt,
-		Debug:       *debug,
-		Wagi:        *wagi,
-		Optimize:    *optimize,
-		Stderr:      os.Stderr,
+		Dir:           o.dir,
+		WitPaths:      o.witPaths,
+		Worlds:        o.worlds,
+		AllFeatures:   o.allFeatures,
+		Output:        *out,
+		Go:            *goBin,
+		WASIP1:        *wasip1,
+		Adapter:       *adapt,
+		Debug:         *debug,
+		Wagi:          *wagi,
+		Optimize:      *optimize,
+		NoSizePatches: *noPatches,
+		Stderr:        os.Stderr,
 	}
 	if tinygo.set {
 		opts.TinyGo = tinygo.value

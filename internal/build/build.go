@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/spin-go/sdk/internal/component"
+	"github.com/spin-go/sdk/internal/stdpatch"
 	"github.com/spin-go/sdk/internal/toolchain"
 	"github.com/spin-go/sdk/internal/wit"
 	"github.com/spin-go/sdk/internal/wit/abi"
@@ -40,6 +41,9 @@ type Options struct {
 	Debug       bool   // --debug: keep the symbol table and DWARF (-ldflags=-s -w is the default)
 	// Optimize (--optimize) runs wasm-opt -Oz over the core module.
 	Optimize bool
+	// NoSizePatches (--no-size-patches) builds with the standard library
+	// as it is, without internal/stdpatch (the scheduler hook stays).
+	NoSizePatches bool
 	// Wagi (--wagi) builds a wasi_snapshot_preview1 command (a main that
 	// runs once) for Spin's Wagi executor: no world, no component.
 	Wagi   bool
@@ -104,7 +108,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if !result.Async {
 		tags = append(tags, "spin_wasi02")
 	}
-	if err := goBuild(ctx, o, core, tags); err != nil {
+	if err := goBuild(ctx, o, core, tags, cfg.pkgs); err != nil {
 		return nil, err
 	}
 	if o.Optimize {
@@ -139,7 +143,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 // goBuild compiles the main package into a wasip1 reactor module. Every
 // build gets the scheduler overlay: wit/types links wit/async, which needs
 // runtime.wasiOnIdle whether or not the world itself is async.
-func goBuild(ctx context.Context, o Options, out string, tags []string) error {
+func goBuild(ctx context.Context, o Options, out string, tags, pkgs []string) error {
 	goroot, version, err := goEnv(ctx, o)
 	if err != nil {
 		return err
@@ -148,7 +152,16 @@ func goBuild(ctx context.Context, o Options, out string, tags []string) error {
 	if err != nil {
 		return err
 	}
-	ov, err := MakeOverlay(goroot, version, cache)
+	if pkgs == nil {
+		if _, pkgs, err = moduleDirs(ctx, o); err != nil {
+			return err
+		}
+	}
+	patches := stdpatch.Patches
+	if o.NoSizePatches {
+		patches = nil
+	}
+	ov, err := MakeOverlay(goroot, version, cache, patches, pkgs)
 	if err != nil {
 		return err
 	}
@@ -160,6 +173,7 @@ func goBuild(ctx context.Context, o Options, out string, tags []string) error {
 		ldflags = "-checklinkname=0"
 	}
 	args := []string{"build", "-buildmode=c-shared", "-ldflags=" + ldflags, "-overlay", ov.File}
+	tags = append(tags, ov.Tags...)
 	if len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}

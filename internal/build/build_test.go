@@ -30,26 +30,11 @@ func TestPatchRuntime(t *testing.T) {
 	assert.ErrorContains(t, err, "does not contain the expected beforeIdle")
 }
 
-func TestPatchNetHTTP(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "transport.go"))
-	require.NoError(t, err)
-	patched, ok := PatchNetHTTP(string(src))
-	require.True(t, ok, "this Go's net/http/transport.go must be patchable")
-	assert.Contains(t, patched, "var DefaultTransport RoundTripper = wasiNoTransport{}")
-	assert.NotContains(t, patched, transportDecl)
-	assert.Equal(t, strings.Count(string(src), "\nfunc "), strings.Count(patched, "\nfunc ")-1, "only RoundTrip is added")
-
-	_, ok = PatchNetHTTP(patched)
-	assert.False(t, ok, "patching twice")
-	_, ok = PatchNetHTTP(strings.Replace(string(src), transportDecl, "var DefaultTransport RoundTripper = newTransport()\n", 1))
-	assert.False(t, ok, "a changed declaration is left alone")
-}
-
 func TestMakeOverlayNamesTheGoVersion(t *testing.T) {
 	goroot := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(goroot, "src", "runtime"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(goroot, "src", "runtime", "lock_wasip1.go"), []byte("package runtime\n"), 0o644))
-	_, err := MakeOverlay(goroot, "go1.99.1", t.TempDir())
+	_, err := MakeOverlay(goroot, "go1.99.1", t.TempDir(), nil, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go1.99.1")
 	assert.Contains(t, err.Error(), "supported Go versions are 1.25 and 1.26")
@@ -301,4 +286,31 @@ func TestLinkedExportsChooseTheWorld(t *testing.T) {
 		require.NoError(t, err, sub)
 		assert.Equal(t, want, cfg.worlds, sub)
 	}
+}
+
+// TestSizePatches builds a program that uses net/http without spinhttp:
+// the size patches apply (net/http's no-transport variant links, its error
+// is in the module) and take the unused TLS client and crypto tables out;
+// --no-size-patches builds the standard library as it is.
+func TestSizePatches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	dir := module(t, map[string]string{
+		"go.mod":      "module example.com/app\n\ngo 1.25\n",
+		"main.go":     "package main\n\nimport \"net/http\"\n\n//go:wasmexport get\nfunc get() int32 {\n\tresp, err := http.Get(\"https://example.com\")\n\tif err != nil {\n\t\tprintln(err.Error())\n\t\treturn 0\n\t}\n\treturn int32(resp.StatusCode)\n}\n\nfunc main() {}\n",
+		"wit/app.wit": worldWIT,
+	})
+	build := func(noPatches bool) []byte {
+		out := filepath.Join(t.TempDir(), "app.wasm")
+		_, err := Build(context.Background(), Options{Dir: dir, WASIP1: true, NoSizePatches: noPatches, Output: out, Stderr: io.Discard})
+		require.NoError(t, err)
+		module, err := os.ReadFile(out)
+		require.NoError(t, err)
+		return module
+	}
+	patched, plain := build(false), build(true)
+	assert.Contains(t, string(patched), "no DefaultTransport in a wasip1 component: import github.com/spin-go/sdk/http")
+	assert.NotContains(t, string(plain), "no DefaultTransport in a wasip1 component")
+	assert.Less(t, len(patched), len(plain)-2_000_000, "patched %d bytes, plain %d", len(patched), len(plain))
 }

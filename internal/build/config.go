@@ -32,6 +32,9 @@ type fileConfig struct {
 type config struct {
 	witPaths []string
 	worlds   []string
+	// pkgs are the import paths the program links, when findConfig
+	// listed them (not when flags gave both WIT and worlds).
+	pkgs []string
 }
 
 // findConfig decides which WIT and worlds to use: the flags, else the
@@ -46,6 +49,7 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.pkgs = pkgs
 	var linked []string // worlds whose exports the program links
 	mainWorlds := false
 	for i, dir := range dirs {

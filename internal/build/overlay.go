@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+
+	"github.com/spin-go/sdk/internal/stdpatch"
 )
 
 // The WASI 0.3 callback ABI needs to know when every goroutine is blocked,
@@ -53,18 +56,24 @@ func beforeIdle(now, pollUntil int64) (*g, bool) {
 }
 `
 
-// Overlay describes the runtime patch for one Go installation.
+// Overlay describes the patches for one Go installation.
 type Overlay struct {
 	// File is the overlay JSON to pass to `go build -overlay`.
 	File string
+	// Tags are build tags the applied patches ask for.
+	Tags []string
+	// Skipped lists standard packages whose size patches did not apply
+	// (sources other than the ones checked; see internal/stdpatch).
+	Skipped []string
 }
 
-// MakeOverlay writes the patched runtime file (and net/http/transport.go,
-// see PatchNetHTTP) and the overlay JSON under
-// cacheDir for the Go installation at goroot (version is `go version`
-// output, for messages). The file names include a hash of the original so
-// that a Go upgrade never reuses a stale patch.
-func MakeOverlay(goroot, version, cacheDir string) (*Overlay, error) {
+// MakeOverlay writes the patched runtime file and the size patches (from
+// internal/stdpatch), with the overlay JSON, under cacheDir for the Go
+// installation at goroot (version is `go version` output, for messages),
+// for a program linking the packages pkgs (import paths).
+// The directory name is a hash of the patched files, so that a Go upgrade
+// never reuses a stale patch.
+func MakeOverlay(goroot, version, cacheDir string, patches []stdpatch.Patch, pkgs []string) (*Overlay, error) {
 	orig := filepath.Join(goroot, "src", "runtime", "lock_wasip1.go")
 	src, err := os.ReadFile(orig)
 	if err != nil {
@@ -74,37 +83,46 @@ func MakeOverlay(goroot, version, cacheDir string) (*Overlay, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", strings.TrimSpace(version), orig, err)
 	}
-	files := map[string]string{orig: patched}
-	// The net/http patch only saves size: when this Go's transport.go is
-	// not the expected text the build goes on unpatched (and bigger).
-	httpOrig := filepath.Join(goroot, "src", "net", "http", "transport.go")
-	httpSrc, err := os.ReadFile(httpOrig)
-	if err == nil {
-		if p, ok := PatchNetHTTP(string(httpSrc)); ok {
-			files[httpOrig] = p
-		}
-	}
-	h := sha256.New()
-	h.Write(src)
-	h.Write(httpSrc)
-	dir := filepath.Join(cacheDir, "overlay-"+hex.EncodeToString(h.Sum(nil)[:8]))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	sizes, err := stdpatch.Apply(goroot, patches, pkgs)
+	if err != nil {
 		return nil, err
 	}
+	files := map[string][]byte{orig: []byte(patched)}
+	for path, text := range sizes.Files {
+		files[path] = text
+	}
+	paths := make([]string, 0, len(files))
+	for path := range files {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	h := sha256.New()
+	for _, path := range paths {
+		fmt.Fprintf(h, "%s\x00%d\x00", path, len(files[path]))
+		h.Write(files[path])
+	}
+	dir := filepath.Join(cacheDir, "overlay-"+hex.EncodeToString(h.Sum(nil)[:8]))
 	replace := map[string]string{}
-	for orig, text := range files {
-		file := filepath.Join(dir, filepath.Base(orig))
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+	for _, path := range paths {
+		rel, err := filepath.Rel(filepath.Join(goroot, "src"), path)
+		if err != nil {
 			return nil, err
 		}
-		replace[orig] = file
+		file := filepath.Join(dir, "src", rel)
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(file, files[path], 0o644); err != nil {
+			return nil, err
+		}
+		replace[path] = file
 	}
 	data, _ := json.Marshal(map[string]map[string]string{"Replace": replace})
 	jsonFile := filepath.Join(dir, "overlay.json")
 	if err := os.WriteFile(jsonFile, data, 0o644); err != nil {
 		return nil, err
 	}
-	return &Overlay{File: jsonFile}, nil
+	return &Overlay{File: jsonFile, Tags: sizes.Tags, Skipped: sizes.Skipped}, nil
 }
 
 // PatchRuntime returns lock_wasip1.go with the scheduler hooks, or an error
@@ -117,38 +135,4 @@ func PatchRuntime(src string) (string, error) {
 		return "", fmt.Errorf("cannot add the WASI 0.3 scheduler hook: runtime/lock_wasip1.go does not contain the expected beforeIdle (found %d copies); supported Go versions are 1.25 and 1.26", n)
 	}
 	return strings.Replace(src, idleOriginal, idleReplacement, 1), nil
-}
-
-// transportDecl opens net/http's DefaultTransport declaration, whose
-// initializer is a &Transport{} literal ending at the first "\n}\n".
-const transportDecl = "var DefaultTransport RoundTripper = &Transport{\n"
-
-// transportReplacement stands in for that initializer in components.
-const transportReplacement = `var DefaultTransport RoundTripper = wasiNoTransport{} // replaced by componentize-go
-
-// Added by componentize-go. A wasip1 component has no sockets to dial, and
-// the default &Transport{} keeps its whole dialing and TLS client code
-// (about 3 MB of wasm) alive as soon as any code touches DefaultTransport,
-// which github.com/spin-go/sdk/http does to install the Spin transport.
-type wasiNoTransport struct{}
-
-func (wasiNoTransport) RoundTrip(*Request) (*Response, error) {
-	return nil, errors.New("net/http: no DefaultTransport in a wasip1 component: import github.com/spin-go/sdk/http, which sends requests through the Spin host")
-}
-`
-
-// PatchNetHTTP returns net/http/transport.go with DefaultTransport's
-// &Transport{} initializer replaced (see transportReplacement), and false
-// when the declaration is not there exactly once in the expected form.
-func PatchNetHTTP(src string) (string, bool) {
-	if strings.Count(src, transportDecl) != 1 || !strings.Contains(src, "\t\"errors\"\n") {
-		return "", false
-	}
-	start := strings.Index(src, transportDecl)
-	end := strings.Index(src[start:], "\n}\n")
-	if end < 0 {
-		return "", false
-	}
-	end += start + len("\n}\n")
-	return src[:start] + transportReplacement + src[end:], true
 }

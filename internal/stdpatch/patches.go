@@ -1,0 +1,213 @@
+package stdpatch
+
+// NetHTTPHookTag is the build tag set when net/http's DefaultTransport
+// calls github.com/spin-go/sdk/http's roundTrip by link name.
+const NetHTTPHookTag = "spin_nethttp_hook"
+
+// SpinHTTP is the import path of spin-go's http package.
+const SpinHTTP = "github.com/spin-go/sdk/http"
+
+// defaultTransport is net/http's DefaultTransport declaration (Go 1.25,
+// 1.26), which the net/http patches replace.
+const defaultTransport = `var DefaultTransport RoundTripper = &Transport{
+	Proxy: ProxyFromEnvironment,
+	DialContext: defaultTransportDialContext(&net.Dialer{
+		Timeout:   30 * time.Second,
+		KeepAlive: 30 * time.Second,
+	}),
+	ForceAttemptHTTP2:     true,
+	MaxIdleConns:          100,
+	IdleConnTimeout:       90 * time.Second,
+	TLSHandshakeTimeout:   10 * time.Second,
+	ExpectContinueTimeout: 1 * time.Second,
+}
+`
+
+// Patches are the rewrites componentize-go applies to wasip1 builds. The
+// sizes are what each saved in the spinhttp hello-world with Go 1.26.8
+// (bench/ measures the total).
+var Patches = []Patch{
+	{
+		Dir:      "net/http",
+		IfLinked: SpinHTTP,
+		Why: `DefaultTransport is a &Transport{} literal, which keeps the whole dialing,
+HTTP/2 and TLS client (about 2.7 MB) alive once anything touches DefaultTransport.
+A component has no sockets to dial: Spin sends its requests. With spinhttp
+linked, the replacement RoundTripper calls wasiSpinRoundTrip, which is
+spinhttp's roundTrip under that name (go:linkname, build tag NetHTTPHookTag).
+Because it is a reference from RoundTrip and not an assignment at init,
+spin-go's HTTP client (250 kB) is linked only into programs that send
+requests, and no spin-go type with a *http.Request in its method set is put
+in an interface at init (which would keep every String method reachable
+from Request.TLS: crypto/x509 and math/big, 350 kB).`,
+		Edits: []Edit{{
+			File: "transport.go",
+			Old:  defaultTransport,
+			New: `var DefaultTransport RoundTripper = wasiTransport{} // replaced by componentize-go
+
+// wasiTransport is DefaultTransport in a wasip1 component, which has no
+// sockets to dial: it sends through the Spin host. (Added by componentize-go.)
+type wasiTransport struct{}
+
+func (wasiTransport) RoundTrip(req *Request) (*Response, error) { return wasiSpinRoundTrip(req) }
+
+// wasiSpinRoundTrip is github.com/spin-go/sdk/http's roundTrip, which takes
+// this name with go:linkname. (Added by componentize-go.)
+//
+//go:linkname wasiSpinRoundTrip
+func wasiSpinRoundTrip(*Request) (*Response, error)
+`,
+		}},
+		Tags:       []string{NetHTTPHookTag},
+		Verified:   []string{"4772c9eae26cf1c6"},
+		AnyVersion: true,
+	},
+	{
+		Dir:         "net/http",
+		IfNotLinked: SpinHTTP,
+		Why: `As above, without spinhttp: DefaultTransport fails with an error that says
+to import it.`,
+		Edits: []Edit{{
+			File: "transport.go",
+			Old:  defaultTransport,
+			New: `var DefaultTransport RoundTripper = wasiNoTransport{} // replaced by componentize-go
+
+// wasiNoTransport is DefaultTransport in a wasip1 component that does not
+// link github.com/spin-go/sdk/http. (Added by componentize-go.)
+type wasiNoTransport struct{}
+
+func (wasiNoTransport) RoundTrip(*Request) (*Response, error) {
+	return nil, errors.New("net/http: no DefaultTransport in a wasip1 component: import github.com/spin-go/sdk/http, which sends requests through the Spin host")
+}
+`,
+		}},
+		Verified:   []string{"4772c9eae26cf1c6"},
+		AnyVersion: true,
+	},
+	{
+		Dir: "crypto/internal/fips140",
+		Why: `Every FIPS 140 algorithm package registers its known-answer self-test at init
+with fips140.CAST(name, func), and key generation calls fips140.PCT: the
+closures keep AES, SHA-2/3, HMAC, HKDF, ECDSA, RSA, ML-KEM, Ed25519 and ECDH
+(380 kB) alive. FIPS 140 mode cannot be enabled on wasm
+(crypto/internal/fips140/check panics at init when GODEBUG=fips140 asks for it,
+before any self-test could run), so on GOARCH=wasm CAST and PCT have nothing to
+do; with a constant condition they inline to nothing and the closures go.
+Other architectures run the original functions.`,
+		Edits: []Edit{
+			{File: "cast.go", Old: "import (\n", New: "import (\n\t\"runtime\"\n"},
+			{File: "cast.go", Old: "func CAST(name string, f func() error) {\n", New: `func CAST(name string, f func() error) {
+	if runtime.GOARCH != "wasm" { // FIPS 140 mode is never on (componentize-go)
+		castChecked(name, f)
+	}
+}
+
+func castChecked(name string, f func() error) {
+`},
+			{File: "cast.go", Old: "func PCT(name string, f func() error) {\n", New: `func PCT(name string, f func() error) {
+	if runtime.GOARCH != "wasm" { // FIPS 140 mode is never on (componentize-go)
+		pctChecked(name, f)
+	}
+}
+
+func pctChecked(name string, f func() error) {
+`},
+		},
+		Verified: []string{"1ca1a5cd2d12c193"},
+	},
+	{
+		Dir: "crypto/hpke",
+		Why: `The KEM table (dhKEMP256 … mlkem1024P384) is built at init from ecdh.P256()
+… ecdh.P521(), whose curve values hold the generate/ECDH functions of every
+NIST curve: 520 kB of nistec and fiat code that only HPKE users need.`,
+		Lazy: []Lazy{
+			{Name: "dhKEMP256", Type: "*dhKEM"},
+			{Name: "dhKEMP384", Type: "*dhKEM"},
+			{Name: "dhKEMP521", Type: "*dhKEM"},
+			{Name: "dhKEMX25519", Type: "*dhKEM"},
+			{Name: "mlkem768X25519", Type: "*hybridKEM"},
+			{Name: "mlkem768P256", Type: "*hybridKEM"},
+			{Name: "mlkem1024P384", Type: "*hybridKEM"},
+		},
+		Verified: []string{"46f72c28db3f1d2e"},
+	},
+	{
+		Dir: "crypto/internal/fips140/ecdsa",
+		Why: `_P224 … _P521 are sync.OnceValue variables: creating them at init keeps
+their closures (curve parameters and precomputation, 45 kB) alive.`,
+		Lazy:     []Lazy{{Name: "_P224"}, {Name: "_P256"}, {Name: "_P384"}, {Name: "_P521"}},
+		Verified: []string{"193b373a6d9deb01"},
+	},
+	{
+		Dir:      "net",
+		Why:      `readProtocolsOnce (a sync.OnceFunc reading /etc/protocols, 25 kB) is created at init.`,
+		Lazy:     []Lazy{{Name: "readProtocolsOnce"}},
+		Verified: []string{"b2a37e7e05c3339a"},
+	},
+	{
+		Dir: "mime",
+		Why: `type_unix.go's init stores initMimeUnix (reading /etc/mime.types and the
+shared MIME globs, 80 kB with bufio and os) in osInitMime for initMime to
+call on first lookup; calling it directly from initMime keeps it only where
+TypeByExtension or ExtensionsByType are used. (Overlays are wasip1-only,
+which uses type_unix.go.)`,
+		Edits: []Edit{
+			{File: "type_unix.go", Old: "func init() {\n\tosInitMime = initMimeUnix\n}\n", New: ""},
+			{File: "type.go", Old: "\t\tosInitMime()\n", New: "\t\tinitMimeUnix() // was osInitMime() (componentize-go)\n"},
+		},
+		Verified: []string{"94e92580aac425b2"},
+	},
+	{
+		Dir: "encoding/asn1",
+		Why: `The reflect.Type variables compared against while marshalling are set at
+init with reflect.TypeFor, which marks *big.Int and time.Time as converted to
+interfaces and so keeps their String, Format and Scan methods (150 kB of
+math/big and time) in every program that imports crypto/x509.`,
+		Lazy: []Lazy{
+			{Name: "bitStringType", Type: "reflect.Type"},
+			{Name: "objectIdentifierType", Type: "reflect.Type"},
+			{Name: "enumeratedType", Type: "reflect.Type"},
+			{Name: "flagType", Type: "reflect.Type"},
+			{Name: "timeType", Type: "reflect.Type"},
+			{Name: "rawValueType", Type: "reflect.Type"},
+			{Name: "rawContentsType", Type: "reflect.Type"},
+			{Name: "bigIntType", Type: "reflect.Type"},
+			{Name: "bigOne", Type: "*big.Int"},
+		},
+		Verified: []string{"42d1c49b5f73a13d"},
+	},
+	{
+		Dir: "compress/flate",
+		Why: `The fixed Huffman encoders are generated at init (20 kB of encoder
+construction that only compressing code needs).`,
+		Edits: []Edit{{
+			File: "huffman_bit_writer.go",
+			Old: `var huffOffset *huffmanEncoder
+
+func init() {
+	offsetFreq := make([]int32, offsetCodeCount)
+	offsetFreq[0] = 1
+	huffOffset = newHuffmanEncoder(offsetCodeCount)
+	huffOffset.generate(offsetFreq, 15)
+}
+`,
+			New: `var huffOffset = newHuffOffset()
+
+// newHuffOffset was this file's init (componentize-go).
+func newHuffOffset() *huffmanEncoder {
+	offsetFreq := make([]int32, offsetCodeCount)
+	offsetFreq[0] = 1
+	h := newHuffmanEncoder(offsetCodeCount)
+	h.generate(offsetFreq, 15)
+	return h
+}
+`,
+		}},
+		Lazy: []Lazy{
+			{Name: "huffOffset", Type: "*huffmanEncoder"},
+			{Name: "fixedLiteralEncoding"},
+			{Name: "fixedOffsetEncoding"},
+		},
+		Verified: []string{"5fa50a5949ffd834"},
+	},
+}
