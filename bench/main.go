@@ -102,7 +102,7 @@ func main() {
 			secs := timed(func() { buildOnce(filepath.Join(root, ex.dir), opt, build.Options{Optimize: true}) })
 			add(stat("size: "+ex.name+" component with --optimize", "bytes", []float64{size(opt)}, fmt.Sprintf("wasm-opt -Oz; the build took %.0f s", secs)))
 		}
-		if ex.name == "spinhttp hello" {
+		if ex.name == "spinhttp hello" || ex.name == "raw-bindings hello" {
 			for _, p := range pkgs[:min(12, len(pkgs))] {
 				add(stat("  "+ex.name+" package: "+p.name, "bytes", []float64{float64(p.bytes)}, "code bytes"))
 			}

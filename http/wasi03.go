@@ -83,11 +83,53 @@ func incoming03(req *types.Request) (incoming, error) {
 			in.scheme = strings.ToLower(sc.Other())
 		}
 	}
-	doneTx, doneRx := types.MakeFutureResultUnitErrorCode()
-	body, trailers := types.RequestConsumeBody(req, doneRx)
-	in.body = &bodyReader{stream: body, done: doneTx}
-	in.trailers = func() http.Header { return readTrailers(trailers) }
+	body := &requestBody{req: req}
+	in.body = body
+	in.trailers = body.readTrailers
 	return in, nil
+}
+
+// requestBody asks the host for the request body on the first Read. Most
+// handlers of GET requests never read it: they save the consume-body call,
+// its stream and two futures, host calls on every request.
+type requestBody struct {
+	req      *types.Request // until consumed
+	body     *bodyReader
+	trailers *witypes.FutureReader[witypes.Result[witypes.Option[*types.Trailers], types.ErrorCode]]
+	closed   bool
+}
+
+func (b *requestBody) Read(p []byte) (int, error) {
+	if b.body == nil {
+		if b.closed {
+			return 0, io.EOF
+		}
+		doneTx, doneRx := types.MakeFutureResultUnitErrorCode()
+		stream, trailers := types.RequestConsumeBody(b.req, doneRx)
+		b.req, b.body, b.trailers = nil, &bodyReader{stream: stream, done: doneTx}, trailers
+	}
+	return b.body.Read(p)
+}
+
+// Close ends the body; a body never read leaves the request to be dropped.
+func (b *requestBody) Close() error {
+	b.closed = true
+	if b.body != nil {
+		return b.body.Close()
+	}
+	if b.req != nil {
+		b.req.Drop()
+		b.req = nil
+	}
+	return nil
+}
+
+// readTrailers returns the request trailers once the body reached EOF.
+func (b *requestBody) readTrailers() http.Header {
+	if b.trailers == nil {
+		return nil
+	}
+	return readTrailers(b.trailers)
 }
 
 func method03(m types.Method) string { return methodName(m.Tag(), m.Other) }

@@ -112,11 +112,15 @@ var %[3]s struct {
 	if typ == "" {
 		return fmt.Errorf("the declaration states no type: give Lazy.Type")
 	}
+	assign := state + ".v"
+	if len(spec.Names) == 2 {
+		assign += ", _" // var name, _ = f()
+	}
 	home.appendCode(fmt.Sprintf(`
 // %[1]s is computed on first use instead of at package init (componentize-go,
 // internal/stdpatch), so that what only it reaches can be left out.
 func %[1]s() %[2]s {
-	%[3]s.once.Do(func() { %[3]s.v = %[4]s })
+	%[3]s.once.Do(func() { %[5]s = %[4]s })
 	return %[3]s.v
 }
 
@@ -124,7 +128,7 @@ var %[3]s struct {
 	once sync.Once
 	v    %[2]s
 }
-`, n, typ, state, home.text(spec.Values[0])))
+`, n, typ, state, home.text(spec.Values[0]), assign))
 	callUses(files, spec)
 	return nil
 }
@@ -164,8 +168,8 @@ func findVar(files []*file, name string) (*ast.GenDecl, *ast.ValueSpec, *file, e
 		return nil, nil, nil, fmt.Errorf("no package-level variable of that name")
 	case count > 1:
 		return nil, nil, nil, fmt.Errorf("declared %d times (build-tagged files?); not supported", count)
-	case len(spec.Names) != 1 || len(spec.Values) != 1:
-		return nil, nil, nil, fmt.Errorf("%s: only `var name = value` with one name is supported", home.name)
+	case len(spec.Values) != 1 || len(spec.Names) > 2 || spec.Names[0].Name != name || len(spec.Names) == 2 && spec.Names[1].Name != "_":
+		return nil, nil, nil, fmt.Errorf("%s: only `var name = value` and `var name, _ = value` are supported", home.name)
 	}
 	return decl, spec, home, nil
 }

@@ -41,6 +41,9 @@ requests, and no spin-go type with a *http.Request in its method set is put
 in an interface at init (which would keep every String method reachable
 from Request.TLS: crypto/x509 and math/big, 350 kB).`,
 		Edits: []Edit{{
+			// go:linkname needs the file to import unsafe (it does).
+			File: "transport.go", Old: "\t_ \"unsafe\"\n", New: "\t_ \"unsafe\"\n",
+		}, {
 			File: "transport.go",
 			Old:  defaultTransport,
 			New: `var DefaultTransport RoundTripper = wasiTransport{} // replaced by componentize-go
@@ -68,6 +71,9 @@ func wasiSpinRoundTrip(*Request) (*Response, error)
 		Why: `As above, without spinhttp: DefaultTransport fails with an error that says
 to import it.`,
 		Edits: []Edit{{
+			// The replacement uses errors (imported).
+			File: "transport.go", Old: "\t\"errors\"\n", New: "\t\"errors\"\n",
+		}, {
 			File: "transport.go",
 			Old:  defaultTransport,
 			New: `var DefaultTransport RoundTripper = wasiNoTransport{} // replaced by componentize-go
@@ -209,5 +215,36 @@ func newHuffOffset() *huffmanEncoder {
 			{Name: "fixedOffsetEncoding"},
 		},
 		Verified: []string{"5fa50a5949ffd834"},
+	},
+	{
+		Dir: "vendor/golang.org/x/net/http2/hpack",
+		Why: `The HPACK static table (two maps of the 61 predefined header fields,
+7 kB) is built at init in every instance, and a component does not speak
+HTTP/2 itself.`,
+		Lazy:     []Lazy{{Name: "staticTable", Type: "*headerFieldTable"}},
+		Verified: []string{"bc01a704fca94060"},
+	},
+	{
+		Dir: "net/netip",
+		Why: `z4 and z6noz, the interned details of IPv4 and plain IPv6 addresses, are
+made with unique.Make at init, which sets up the unique package's map in
+every instance (0.1 ms per request in a component) whether or not the
+program handles an IP address.`,
+		Lazy: []Lazy{
+			{Name: "z4", Type: "unique.Handle[addrDetail]"},
+			{Name: "z6noz", Type: "unique.Handle[addrDetail]"},
+		},
+		Verified: []string{"faf2e0958f84621e"},
+	},
+	{
+		Dir: "crypto/internal/fips140/edwards25519",
+		Why: `The identity and generator points are decoded from bytes at init, a
+point decompression (a field exponentiation, 0.1 ms) in every instance of
+every program that links crypto/tls.`,
+		Lazy: []Lazy{
+			{Name: "identity", Type: "*Point"},
+			{Name: "generator", Type: "*Point"},
+		},
+		Verified: []string{"6634583872729ffb"},
 	},
 }

@@ -58,7 +58,8 @@ type Patch struct {
 	AnyVersion bool
 }
 
-// Edit replaces the one occurrence of Old in File by New.
+// Edit replaces the one occurrence of Old in File by New. With New equal
+// to Old it only checks that the text is there, once.
 type Edit struct {
 	File, Old, New string
 }

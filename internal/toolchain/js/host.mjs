@@ -112,10 +112,17 @@ export async function loadComponent(path, { extraImports = {} } = {}) {
 // peakMemory is the largest linear memory of any live instance so far.
 let peakMemoryBytes = 0;
 export function notePeakMemory(component) {
-  for (const ref of component.memories) {
+  // Instances collected since the last call are forgotten, so that the
+  // list (and this loop, run after every request) stays short.
+  const { memories } = component;
+  let live = 0;
+  for (const ref of memories) {
     const m = ref.deref();
-    if (m && m.buffer.byteLength > peakMemoryBytes) peakMemoryBytes = m.buffer.byteLength;
+    if (!m) continue;
+    if (m.buffer.byteLength > peakMemoryBytes) peakMemoryBytes = m.buffer.byteLength;
+    memories[live++] = ref;
   }
+  memories.length = live;
   return peakMemoryBytes;
 }
 
