@@ -3,7 +3,7 @@
 // local host, and peak guest memory while streaming. It prints one table
 // and writes the raw numbers as JSON so that two runs can be compared.
 //
-//	go run ./bench [-runs 3] [-requests 200] [-stream-mb 1024] [-optimize] [-json bench.json]
+//	go run ./bench [-runs 3] [-requests 200] [-warmup 1000] [-stream-mb 1024] [-optimize] [-json bench.json]
 package main
 
 import (
@@ -49,6 +49,7 @@ func stat(name, unit string, samples []float64, note string) Stat {
 var (
 	runs     = flag.Int("runs", 3, "samples per figure")
 	requests = flag.Int("requests", 200, "requests per throughput run")
+	warmup   = flag.Int("warmup", 1000, "requests sent to a fresh host before its throughput runs (a twentieth of them for the 1 MB echo): V8 compiles wasm in tiers as it runs, Spin's wasmtime ahead of time")
 	streamMB = flag.Int("stream-mb", 1024, "megabytes streamed through the echo for the memory figure")
 	jsonOut  = flag.String("json", "", "also write the figures to this JSON file")
 	optimize = flag.Bool("optimize", false, "also measure the spinhttp hello built with --optimize (wasm-opt -Oz, about 45 s)")
@@ -148,6 +149,13 @@ func main() {
 	} {
 		for _, conc := range []int{1, 16} {
 			h, _ := startHost(tc, comps[tcase.comp], work)
+			warmups := *warmup
+			if tcase.body > 0 {
+				warmups /= 20
+			}
+			if warmups > 0 {
+				load(h.url+tcase.path, tcase.body, conc, warmups)
+			}
 			var rps []float64
 			var lat []float64
 			for i := 0; i < *runs; i++ {
@@ -156,7 +164,7 @@ func main() {
 				lat = append(lat, l...)
 			}
 			h.stop()
-			add(stat(fmt.Sprintf("throughput: %s, %d clients", tcase.name, conc), "req/s", rps, fmt.Sprintf("%d requests per run", *requests)))
+			add(stat(fmt.Sprintf("throughput: %s, %d clients", tcase.name, conc), "req/s", rps, fmt.Sprintf("%d requests per run after %d to warm up", *requests, warmups)))
 			p := stat(fmt.Sprintf("latency p50: %s, %d clients", tcase.name, conc), "ms", lat, "")
 			add(Stat{Name: p.Name, Unit: "ms", Median: percentile(lat, 50), Min: p.Min, Max: p.Max})
 			add(Stat{Name: fmt.Sprintf("latency p99: %s, %d clients", tcase.name, conc), Unit: "ms", Median: percentile(lat, 99), Min: p.Min, Max: p.Max})

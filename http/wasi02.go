@@ -203,7 +203,9 @@ func (w *responseWriter02) WriteHeader(code int) {
 		return
 	}
 	resp := types.MakeOutgoingResponse(fields)
-	resp.SetStatusCode(uint16(code))
+	if code != http.StatusOK { // outgoing-response starts at 200
+		resp.SetStatusCode(uint16(code))
+	}
 	w.body = resp.Body().Ok()
 	types.ResponseOutparamSet(w.out, witypes.Ok[*types.OutgoingResponse, types.ErrorCode](resp))
 	w.stream = w.body.Write().Ok()

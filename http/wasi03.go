@@ -271,9 +271,12 @@ func (w *responseWriter03) WriteHeader(code int) {
 	w.body, w.trailers = tx, trailersTx
 	resp, sent := types.ResponseNew(fields, witypes.Some(rx), trailersRx)
 	sent.Drop()
-	if res := resp.SetStatusCode(uint16(code)); res.IsErr() {
-		w.result <- errResult(fmt.Errorf("spinhttp: the host refused status code %d", code))
-		return
+	// response.new starts at 200, so most responses need no second call.
+	if code != http.StatusOK {
+		if res := resp.SetStatusCode(uint16(code)); res.IsErr() {
+			w.result <- errResult(fmt.Errorf("spinhttp: the host refused status code %d", code))
+			return
+		}
 	}
 	w.result <- witypes.Ok[*types.Response, types.ErrorCode](resp)
 }

@@ -46,7 +46,7 @@ echo "== benchmarks (each runs once: figures for the record, not pass/fail)"
 go test -run='^$' -bench=. -benchtime=1x ./...
 # A short run of the benchmark command keeps it working; run it in full
 # with: go run ./bench -json bench.json
-go run ./bench -runs 1 -requests 20 -stream-mb 16
+go run ./bench -runs 1 -requests 20 -warmup 20 -stream-mb 16
 
 # The test suite runs last, so that its summary closes the output.
 echo "== go test (the end-to-end tests install jco, the WASI shims and Node 26 from npm"
