@@ -139,35 +139,52 @@ func main() {
 		add(stat("cold start: "+name+" (host start to first answer)", "ms", starts, ""))
 	}
 
-	for _, tcase := range []struct {
+	// Cases in one group are measured A/B: all their hosts up and warmed,
+	// then the runs interleaved, so that drift in the machine's speed
+	// falls on both alike.
+	type tcase struct {
 		name, comp, path string
 		body             int
-	}{
-		{"raw-bindings hello", "raw-bindings hello", "/", 0},
-		{"spinhttp hello", "spinhttp hello", "/", 0},
-		{"1 MB echo", "spinhttp app (echo)", "/echo", 1 << 20},
+	}
+	for _, group := range [][]tcase{
+		{{"raw-bindings hello", "raw-bindings hello", "/", 0}, {"spinhttp hello", "spinhttp hello", "/", 0}},
+		{{"1 MB echo", "spinhttp app (echo)", "/echo", 1 << 20}},
 	} {
 		for _, conc := range []int{1, 16} {
-			h, _ := startHost(tc, comps[tcase.comp], work)
+			hosts := make([]*host, len(group))
+			rps := make([][]float64, len(group))
+			lat := make([][]float64, len(group))
 			warmups := *warmup
-			if tcase.body > 0 {
+			if group[0].body > 0 {
 				warmups /= 20
 			}
-			if warmups > 0 {
-				load(h.url+tcase.path, tcase.body, conc, warmups)
+			for k, c := range group {
+				hosts[k], _ = startHost(tc, comps[c.comp], work)
+				if warmups > 0 {
+					load(hosts[k].url+c.path, c.body, conc, warmups)
+				}
 			}
-			var rps []float64
-			var lat []float64
 			for i := 0; i < *runs; i++ {
-				r, l := load(h.url+tcase.path, tcase.body, conc, *requests)
-				rps = append(rps, r)
-				lat = append(lat, l...)
+				for k, c := range group {
+					r, l := load(hosts[k].url+c.path, c.body, conc, *requests)
+					rps[k] = append(rps[k], r)
+					lat[k] = append(lat[k], l...)
+				}
 			}
-			h.stop()
-			add(stat(fmt.Sprintf("throughput: %s, %d clients", tcase.name, conc), "req/s", rps, fmt.Sprintf("%d requests per run after %d to warm up", *requests, warmups)))
-			p := stat(fmt.Sprintf("latency p50: %s, %d clients", tcase.name, conc), "ms", lat, "")
-			add(Stat{Name: p.Name, Unit: "ms", Median: percentile(lat, 50), Min: p.Min, Max: p.Max})
-			add(Stat{Name: fmt.Sprintf("latency p99: %s, %d clients", tcase.name, conc), Unit: "ms", Median: percentile(lat, 99), Min: p.Min, Max: p.Max})
+			for k, c := range group {
+				hosts[k].stop()
+				add(stat(fmt.Sprintf("throughput: %s, %d clients", c.name, conc), "req/s", rps[k], fmt.Sprintf("%d requests per run after %d to warm up", *requests, warmups)))
+				p := stat(fmt.Sprintf("latency p50: %s, %d clients", c.name, conc), "ms", lat[k], "")
+				add(Stat{Name: p.Name, Unit: "ms", Median: percentile(lat[k], 50), Min: p.Min, Max: p.Max})
+				add(Stat{Name: fmt.Sprintf("latency p99: %s, %d clients", c.name, conc), Unit: "ms", Median: percentile(lat[k], 99), Min: p.Min, Max: p.Max})
+			}
+			if len(group) == 2 {
+				var ratio []float64
+				for i := range rps[0] {
+					ratio = append(ratio, 100*rps[1][i]/rps[0][i])
+				}
+				add(stat(fmt.Sprintf("throughput: %s / %s, %d clients", group[1].name, group[0].name, conc), "%", ratio, "per interleaved run"))
+			}
 		}
 	}
 
