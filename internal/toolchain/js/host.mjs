@@ -62,11 +62,25 @@ async function buildImports(wit, extra = {}) {
 
 // transpiled returns the folder holding jco's output for a component,
 // transpiling it on first use.
+// TRANSPILE_FORMAT changes when what transpiled() writes changes, so that
+// cached output from an older host is not reused.
+const TRANSPILE_FORMAT = 'debuglog-once-1';
+
+// jco's generated _debugLog reads process.env.JCO_DEBUG on every call, and
+// it is called on every step of every async task: an environment lookup
+// each time, about a tenth of a millisecond per request. Read it once.
+const JCO_DEBUG_CHECK = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
+function debugLogOnce(js) {
+  if (!js.includes(JCO_DEBUG_CHECK)) return js;
+  return 'const _jcoDebugOn = !!globalThis?.process?.env?.JCO_DEBUG;\n' + js.replaceAll(JCO_DEBUG_CHECK, 'if (!_jcoDebugOn) { return; }');
+}
+
 async function transpiled(bytes) {
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(TRANSPILE_FORMAT).update(bytes).digest('hex').slice(0, 16);
   const dir = join(process.env.SPIN_GO_TRANSPILE_CACHE || join(tmpdir(), 'spin-go-transpiled'), hash);
   if (existsSync(join(dir, 'component.js'))) return dir;
   const { files } = await transpile(bytes, { name: 'component', instantiation: { tag: 'async' } });
+  files['component.js'] = debugLogOnce(Buffer.from(files['component.js']).toString());
   const tmp = `${dir}.tmp-${process.pid}`;
   for (const [name, data] of Object.entries(files)) {
     mkdirSync(dirname(join(tmp, name)), { recursive: true });
