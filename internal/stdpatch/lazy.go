@@ -133,7 +133,8 @@ var %[3]s struct {
 	return nil
 }
 
-// findVar finds the one package-level `var name = value` declaration.
+// findVar finds the one package-level declaration of name: `var name =
+// value` or `var name, _ = value`, alone or in a group.
 func findVar(files []*file, name string) (*ast.GenDecl, *ast.ValueSpec, *file, error) {
 	var (
 		decl  *ast.GenDecl
@@ -157,10 +158,9 @@ func findVar(files []*file, name string) (*ast.GenDecl, *ast.ValueSpec, *file, e
 				}
 			}
 		}
-		for _, other := range []string{name + "_lazy"} {
-			if f.ast.Scope.Lookup(other) != nil {
-				return nil, nil, nil, fmt.Errorf("%s already declares %s", f.name, other)
-			}
+		// The rewrite adds name_lazy next to name.
+		if f.ast.Scope.Lookup(name+"_lazy") != nil {
+			return nil, nil, nil, fmt.Errorf("%s already declares %s_lazy", f.name, name)
 		}
 	}
 	switch {
