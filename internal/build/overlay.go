@@ -5,9 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/spin-go/sdk/internal/stdpatch"
@@ -91,11 +92,7 @@ func MakeOverlay(goroot, version, cacheDir string, patches []stdpatch.Patch, pkg
 	for path, text := range sizes.Files {
 		files[path] = text
 	}
-	paths := make([]string, 0, len(files))
-	for path := range files {
-		paths = append(paths, path)
-	}
-	sort.Strings(paths)
+	paths := slices.Sorted(maps.Keys(files))
 	h := sha256.New()
 	for _, path := range paths {
 		fmt.Fprintf(h, "%s\x00%d\x00", path, len(files[path]))

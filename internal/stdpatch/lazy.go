@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,12 +36,7 @@ func (f *file) text(n ast.Node) string { return string(f.src[f.off(n.Pos()):f.of
 func lazify(srcs map[string][]byte, vars []Lazy) (map[string][]byte, error) {
 	fset := token.NewFileSet()
 	var files []*file
-	names := make([]string, 0, len(srcs))
-	for name := range srcs {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(srcs)) {
 		// Object resolution (no SkipObjectResolution) tells package-level
 		// uses from local variables of the same name.
 		f, err := parser.ParseFile(fset, name, srcs[name], parser.ParseComments)

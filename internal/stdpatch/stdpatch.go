@@ -26,9 +26,10 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -99,7 +100,7 @@ func Apply(goroot string, patches []Patch, linked []string) (*Result, error) {
 func apply(goroot string, patches []Patch, linked []string, withTests bool) (*Result, error) {
 	res := &Result{Files: map[string][]byte{}}
 	for _, p := range patches {
-		if p.IfLinked != "" && !contains(linked, p.IfLinked) || p.IfNotLinked != "" && contains(linked, p.IfNotLinked) {
+		if p.IfLinked != "" && !slices.Contains(linked, p.IfLinked) || p.IfNotLinked != "" && slices.Contains(linked, p.IfNotLinked) {
 			continue
 		}
 		files, digest, err := readPackage(goroot, p.Dir, withTests)
@@ -110,7 +111,7 @@ func apply(goroot string, patches []Patch, linked []string, withTests bool) (*Re
 		if err != nil {
 			return nil, err
 		}
-		verified := contains(p.Verified, digest)
+		verified := slices.Contains(p.Verified, digest)
 		if !verified && (!p.AnyVersion || len(p.Lazy) > 0) {
 			res.Skipped = append(res.Skipped, p.Dir)
 			continue
@@ -174,10 +175,7 @@ func readPackage(goroot, dir string, withTests bool) (map[string][]byte, string,
 
 // apply returns the files p changes, gofmt-formatted.
 func (p Patch) apply(files map[string][]byte) (map[string][]byte, error) {
-	work := map[string][]byte{}
-	for k, v := range files {
-		work[k] = v
-	}
+	work := maps.Clone(files)
 	changed := map[string]bool{}
 	for _, e := range p.Edits {
 		src, ok := work[e.File]
@@ -201,12 +199,7 @@ func (p Patch) apply(files map[string][]byte) (map[string][]byte, error) {
 		}
 	}
 	result := map[string][]byte{}
-	names := make([]string, 0, len(changed))
-	for name := range changed {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(changed)) {
 		src, err := format.Source(work[name])
 		if err != nil {
 			return nil, fmt.Errorf("%s after patching: %w", name, err)
@@ -214,15 +207,6 @@ func (p Patch) apply(files map[string][]byte) (map[string][]byte, error) {
 		result[name] = src
 	}
 	return result, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func firstLine(s string) string {
