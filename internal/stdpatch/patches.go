@@ -247,4 +247,36 @@ every program that links crypto/tls.`,
 		},
 		Verified: []string{"6634583872729ffb"},
 	},
+	{
+		Dir: "runtime",
+		Why: `The first heap arena is aligned to 4 MB: sysReserveAlignedSbrk grows linear
+memory past the gap between the end of the program's data and the next 4 MB
+boundary, and hands the gap to memFree, which zeroes it. That memory was just
+grown and is zero already (memory above the break is always zero: sysFreeOS
+clears before lowering it), but writing it touches every page, up to 4 MB of
+fresh pages in every instance, one page fault each. memFreeZeroed keeps the
+free-list bookkeeping and skips the clear.`,
+		Edits: []Edit{{
+			File: "mem_sbrk.go",
+			Old:  "func memFree(ap unsafe.Pointer, n uintptr) {\n\tn = memRound(n)\n\tmemclrNoHeapPointers(ap, n)\n",
+			New: `func memFree(ap unsafe.Pointer, n uintptr) {
+	n = memRound(n)
+	memclrNoHeapPointers(ap, n)
+	memFreeZeroed(ap, n)
+}
+
+// memFreeZeroed is memFree for memory that is already zero: fresh from
+// sbrk. (Added by componentize-go.)
+//
+//go:systemstack
+func memFreeZeroed(ap unsafe.Pointer, n uintptr) {
+	n = memRound(n)
+`,
+		}, {
+			File: "mem_sbrk.go",
+			Old:  "\t\t\t// Free the area we skipped over for alignment.\n\t\t\tmemFree(r, l)\n",
+			New:  "\t\t\t// Free the area we skipped over for alignment. It came from\n\t\t\t// sbrk, so it is zero (componentize-go).\n\t\t\tmemFreeZeroed(r, l)\n",
+		}},
+		Verified: []string{"457abed3e7c80f6d"},
+	},
 }

@@ -147,7 +147,7 @@ func TestVerified(t *testing.T) {
 	for _, p := range Patches {
 		digest, err := Digest(goroot, p.Dir)
 		require.NoError(t, err)
-		if !assert.Contains(t, p.Verified, digest, "%s: sources of %s differ from the verified ones", p.Dir, runtime.Version()) {
+		if !assert.Contains(t, p.Verified, digest, "%s: sources of %s (digest %s) differ from the verified ones", p.Dir, runtime.Version(), digest) {
 			continue
 		}
 		files, _, err := readPackage(goroot, p.Dir, false)
@@ -231,6 +231,14 @@ func TestStdTests(t *testing.T) {
 	// The vendored HPACK has no tests here: net/http's HTTP/2 tests use
 	// it (net/http itself is unpatched in this overlay).
 	run("-run", "TestH12_|TestH2_", "net/http")
+
+	// The runtime patch is in mem_sbrk.go, which only wasm (and plan9)
+	// compile: build it for wasip1 here; internal/e2e's
+	// TestPatchedStdlibBehavesTheSame runs it.
+	cmd := exec.Command("go", "build", "-overlay", overlay, "runtime")
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOOS=wasip1", "GOARCH=wasm")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "GOOS=wasip1 go build runtime:\n%s", out)
 }
 
 func runProgram(t *testing.T, files map[string][]byte) string {

@@ -24,6 +24,8 @@ import (
 	"io"
 	"math/big"
 	"mime"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -66,7 +68,33 @@ func report() string {
 	line("crc32", fmt.Sprintf("%08x %08x", crc32.ChecksumIEEE([]byte("spin")), crc32.Checksum([]byte("spin"), crc32.MakeTable(crc32.Castagnoli))), nil)
 	line("sha3-256", fmt.Sprintf("%x", sha3.Sum256([]byte("spin")))[:16], nil)
 	line("big", new(big.Int).Lsh(big.NewInt(3), 100), nil)
+	line("fresh memory is zero", freshMemoryIsZero(), nil)
 	return b.String()
+}
+
+// freshMemoryIsZero grows the heap over several arenas (the runtime patch
+// skips clearing the alignment gaps sbrk hands back), frees it, and checks
+// that what is allocated next reads as zero.
+func freshMemoryIsZero() bool {
+	var keep [][]byte
+	for i := 0; i < 48; i++ {
+		b := make([]byte, 1<<20+i*4096)
+		for j := range b {
+			b[j] = 0xa5
+		}
+		keep = append(keep, b)
+	}
+	keep = nil
+	runtime.GC()
+	debug.FreeOSMemory()
+	for i := 0; i < 64; i++ {
+		for _, c := range make([]byte, 1<<20+i*8192) {
+			if c != 0 {
+				return false
+			}
+		}
+	}
+	return len(keep) == 0
 }
 
 func ecdsaRoundTrip(c elliptic.Curve) (bool, error) {
