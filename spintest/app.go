@@ -21,6 +21,12 @@ type UpOptions struct {
 	// StateDir keeps the key-value stores; reuse it to keep data across
 	// restarts (default: a fresh folder).
 	StateDir string
+	// MaxInstanceReuseCount and MaxInstanceConcurrentReuseCount are spin
+	// up's flags: how many requests one WASI 0.3 instance serves, in all
+	// and at once (zero: Spin's defaults, 128 and 16). Set both to 1 to
+	// check that a handler does not depend on state left by an earlier
+	// request, or leave them to see what Spin does.
+	MaxInstanceReuseCount, MaxInstanceConcurrentReuseCount int
 }
 
 // Up runs the application of the spin.toml in dir as `spin up` would: it
@@ -47,6 +53,7 @@ func Up(t testing.TB, dir string, opts UpOptions) *Server {
 	file := filepath.Join(t.TempDir(), "app.json")
 	cfg, err := spinapp.WriteHostConfig(file, m, spinapp.HostOptions{
 		Listen: fmt.Sprintf("127.0.0.1:%d", port), StateDir: state, TLSCert: opts.TLSCert, TLSKey: opts.TLSKey,
+		MaxInstanceReuseCount: opts.MaxInstanceReuseCount, MaxInstanceConcurrentReuseCount: opts.MaxInstanceConcurrentReuseCount,
 	})
 	if err != nil {
 		t.Fatalf("spintest: %v", err)

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,6 +27,9 @@ type upFlags struct {
 	stateDir        string
 	skipBuild       bool
 	tlsCert, tlsKey string
+	// reuse and concurrent are spin up's --max-instance-reuse-count and
+	// --max-instance-concurrent-reuse-count (0: Spin's defaults).
+	reuse, concurrent int
 }
 
 // cmdUp runs an application locally until interrupted, like `spin up`:
@@ -39,8 +43,13 @@ func cmdUp(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error 
 	fs.BoolVar(&f.skipBuild, "skip-build", false, "serve the components' sources as they are (with a spin.toml)")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `FILE` (with a spin.toml; also SPIN_TLS_CERT)")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "the private key `FILE` of --tls-cert (also SPIN_TLS_KEY)")
+	fs.IntVar(&f.reuse, "max-instance-reuse-count", 0, "`N` requests per WASI 0.3 instance, as in spin up (default 128)")
+	fs.IntVar(&f.concurrent, "max-instance-concurrent-reuse-count", 0, "`N` requests at once per WASI 0.3 instance, as in spin up (default 16)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if f.reuse < 0 || f.concurrent < 0 {
+		return errors.New("--max-instance-reuse-count and --max-instance-concurrent-reuse-count must be at least 1")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -84,7 +93,14 @@ func upComponent(ctx context.Context, o *options, f upFlags, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
-	cmd := tc.Command(ctx, "host.mjs", "serve", "--component", opts.Output, "--listen", f.listen)
+	args := []string{"serve", "--component", opts.Output, "--listen", f.listen}
+	if f.reuse > 0 {
+		args = append(args, "--max-instance-reuse-count", strconv.Itoa(f.reuse))
+	}
+	if f.concurrent > 0 {
+		args = append(args, "--max-instance-concurrent-reuse-count", strconv.Itoa(f.concurrent))
+	}
+	cmd := tc.Command(ctx, "host.mjs", args...)
 	cmd.Stdout, cmd.Stderr = stdout, os.Stderr
 	if err := cmd.Run(); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("the host stopped: %v", err)
@@ -135,7 +151,8 @@ func upApp(ctx context.Context, o *options, f upFlags, manifest string, stdout i
 	}
 	defer os.RemoveAll(work)
 	file := filepath.Join(work, "app.json")
-	cfg, err := spinapp.WriteHostConfig(file, m, spinapp.HostOptions{Listen: f.listen, StateDir: state, TLSCert: f.tlsCert, TLSKey: f.tlsKey})
+	cfg, err := spinapp.WriteHostConfig(file, m, spinapp.HostOptions{Listen: f.listen, StateDir: state, TLSCert: f.tlsCert, TLSKey: f.tlsKey,
+		MaxInstanceReuseCount: f.reuse, MaxInstanceConcurrentReuseCount: f.concurrent})
 	if err != nil {
 		return err
 	}

@@ -389,3 +389,34 @@ func TestConcurrentSpinHTTP(t *testing.T) {
 		assert.NoError(t, <-errs)
 	}
 }
+
+// TestInstanceReuse: as in Spin 4, a WASI 0.3 instance serves request after
+// request (package state carries over) until it crashes, and with
+// MaxInstanceReuseCount 1 every request gets a fresh one. A WASI 0.2
+// instance serves one request.
+func TestInstanceReuse(t *testing.T) {
+	counts := func(t *testing.T, srv *spintest.Server) []string {
+		var out []string
+		for i := 0; i < 3; i++ {
+			resp, body := srv.Get(t, "/instance")
+			require.Equal(t, 200, resp.StatusCode, body)
+			out = append(out, body)
+		}
+		return out
+	}
+	eachVersion(t, func(t *testing.T, opts spintest.UpOptions) {
+		srv := app(t, "/", [][2]string{{"/...", "app"}}, nil, opts)
+		if wasi02(opts) {
+			assert.Equal(t, []string{"1", "1", "1"}, counts(t, srv))
+			return
+		}
+		assert.Equal(t, []string{"1", "2", "3"}, counts(t, srv))
+		resp, _ := srv.Get(t, "/crash")
+		assert.Equal(t, 500, resp.StatusCode)
+		assert.Equal(t, []string{"1", "2", "3"}, counts(t, srv), "a crashed instance is not reused")
+	})
+	t.Run("single use", func(t *testing.T) {
+		srv := app(t, "/", [][2]string{{"/...", "app"}}, nil, spintest.UpOptions{MaxInstanceReuseCount: 1})
+		assert.Equal(t, []string{"1", "1", "1"}, counts(t, srv))
+	})
+}

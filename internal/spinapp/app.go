@@ -70,6 +70,11 @@ type HostOptions struct {
 	// TLSCert and TLSKey serve HTTPS; when empty, SPIN_TLS_CERT and
 	// SPIN_TLS_KEY are used, as Spin does.
 	TLSCert, TLSKey string
+	// MaxInstanceReuseCount and MaxInstanceConcurrentReuseCount are spin
+	// up's flags of those names: how many requests one WASI 0.3 instance
+	// serves, in all and at once. Zero means Spin's defaults, 128 and 16.
+	// (WASI 0.2 instances serve one request each, as in Spin.)
+	MaxInstanceReuseCount, MaxInstanceConcurrentReuseCount int
 }
 
 // HostConfig is the configuration `host.mjs app --config FILE` reads.
@@ -84,6 +89,13 @@ type HostConfig struct {
 	RedisTriggers []RedisTrigger           `json:"redis_triggers"`
 	Components    map[string]HostComponent `json:"components"`
 	TLS           *HostTLS                 `json:"tls,omitempty"`
+	InstanceReuse HostReuse                `json:"instance_reuse"`
+}
+
+// HostReuse overrides Spin's instance reuse defaults; zero keeps one.
+type HostReuse struct {
+	Reuse      int `json:"reuse,omitempty"`
+	Concurrent int `json:"concurrent,omitempty"`
 }
 
 // HostRoute is one HTTP route of HostConfig.
@@ -124,7 +136,10 @@ func NewHostConfig(m *Manifest, o HostOptions) (*HostConfig, error) {
 	}
 	cfg := &HostConfig{Listen: o.Listen, Base: m.Base, KeyValueFile: filepath.Join(state, "sqlite_key_value.db"), SQLiteDir: state,
 		Variables: m.Variables, Routes: []HostRoute{}, RedisAddress: m.RedisAddress, RedisTriggers: m.RedisTriggers,
-		Components: map[string]HostComponent{}}
+		Components: map[string]HostComponent{}, InstanceReuse: HostReuse{Reuse: o.MaxInstanceReuseCount, Concurrent: o.MaxInstanceConcurrentReuseCount}}
+	if o.MaxInstanceReuseCount < 0 || o.MaxInstanceConcurrentReuseCount < 0 {
+		return nil, errors.New("spinapp: instance reuse counts cannot be negative")
+	}
 	for _, r := range m.Routes {
 		cfg.Routes = append(cfg.Routes, HostRoute{Route: r.Route, Component: r.Component, Executor: r.Executor})
 	}

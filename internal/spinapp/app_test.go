@@ -83,6 +83,7 @@ func TestWriteHostConfig(t *testing.T) {
 		"routes":         []any{map[string]any{"route": "/cart/...", "component": "cart"}},
 		"redis_address":  "redis://127.0.0.1:6379",
 		"redis_triggers": []any{map[string]any{"channel": "orders", "component": "worker"}},
+		"instance_reuse": map[string]any{}, // Spin's defaults
 		"components": map[string]any{
 			"cart": map[string]any{"source": filepath.Join(dir, "cart", "main.wasm"), "allowed_outbound_hosts": []any{"http://self"},
 				"environment": nil, "key_value_stores": []any{"default"}, "sqlite_databases": nil, "ai_models": nil,
@@ -100,6 +101,12 @@ func TestWriteHostConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotNil(t, cfg.Routes)
 	assert.Empty(t, cfg.Routes)
+
+	cfg, err = NewHostConfig(m, HostOptions{Listen: "127.0.0.1:1", StateDir: state, MaxInstanceReuseCount: 1, MaxInstanceConcurrentReuseCount: 4})
+	require.NoError(t, err)
+	assert.Equal(t, HostReuse{Reuse: 1, Concurrent: 4}, cfg.InstanceReuse)
+	_, err = NewHostConfig(m, HostOptions{Listen: "127.0.0.1:1", StateDir: state, MaxInstanceReuseCount: -1})
+	assert.ErrorContains(t, err, "negative")
 }
 
 func TestHostConfigTLS(t *testing.T) {

@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { allowed, wasiError } from './common.mjs';
-import { clientAddr, fail, handle03, loadComponent, notePeakMemory, pool } from './host.mjs';
+import { SPIN_REUSE, clientAddr, fail, handle03, instancePool, loadComponent, notePeakMemory } from './host.mjs';
 import { mqtt } from './mqtt.mjs';
 import { mysql } from './mysql.mjs';
 import { postgres } from './postgres.mjs';
@@ -372,7 +372,7 @@ export async function serveApp(configPath) {
     components[id] = component;
     if (!config.routes.some((r) => r.component === id)) continue; // not an HTTP component
     if (/export wasi:http\/handler@0\.3/.test(component.wit)) {
-      takers[id] = pool(component.newInstance);
+      takers[id] = instancePool(component.newInstance, { ...SPIN_REUSE, ...config.instance_reuse });
     } else if (/export wasi:http\/incoming-handler@0\.2/.test(component.wit)) {
       ports02[id] = await start02(comp, component);
     } else {

@@ -145,21 +145,83 @@ export function exportOf(instance, prefix) {
   return key ? instance[key] : undefined;
 }
 
-// A small pool keeps instances ready so that a request does not wait for
-// instantiation; every request gets an instance of its own.
-export function pool(newInstance, size = 2) {
-  const ready = [];
-  const fill = () => { while (ready.length < size) ready.push(newInstance()); };
-  fill();
-  return () => { const p = ready.shift(); fill(); return p; };
+// Spin 4 reuses a WASI 0.3 instance for up to 128 requests, at most 16 of
+// them at a time, and drops it after one idle second (spin up's
+// --max-instance-reuse-count, --max-instance-concurrent-reuse-count and
+// --idle-instance-timeout). WASI 0.2 instances serve one request each.
+export const SPIN_REUSE = { reuse: 128, concurrent: 16, idleMs: 1000 };
+
+// instancePool hands out instances the way Spin does: take() resolves to a
+// lease { instance, release(ok) }. An instance serves at most `reuse`
+// requests, `concurrent` at once; one that failed (release(false)) or sat
+// idle for idleMs is dropped. One fresh instance is kept ready so that a
+// request does not wait for instantiation.
+export function instancePool(newInstance, { reuse = 1, concurrent = 1, idleMs = 1000 } = {}) {
+  const open = []; // instances that can take more requests
+  let ready = null;
+  const fresh = () => {
+    const p = ready ?? newInstance();
+    ready = newInstance();
+    ready.catch(() => {}); // reported when taken
+    return p;
+  };
+  const retire = (slot) => {
+    clearTimeout(slot.timer);
+    const i = open.indexOf(slot);
+    if (i >= 0) open.splice(i, 1);
+  };
+  return async () => {
+    let slot = open.find((s) => s.active < concurrent);
+    if (!slot) {
+      slot = { instance: fresh(), uses: 0, active: 0, timer: undefined };
+      open.push(slot);
+    }
+    slot.uses++;
+    slot.active++;
+    clearTimeout(slot.timer);
+    if (slot.uses >= reuse) retire(slot); // serves what it has, then goes
+    let instance;
+    try {
+      instance = await slot.instance;
+    } catch (err) {
+      retire(slot);
+      throw err;
+    }
+    let released = false;
+    return {
+      instance,
+      release(ok) {
+        if (released) return;
+        released = true;
+        slot.active--;
+        if (!ok) retire(slot);
+        else if (slot.active === 0 && open.includes(slot)) {
+          slot.timer = setTimeout(() => retire(slot), idleMs);
+          slot.timer.unref?.();
+        }
+      },
+    };
+  };
 }
 
-// handle03 serves one request with a fresh instance of a WASI 0.3 component.
+// handle03 serves one request with an instance of a WASI 0.3 component
+// from take (an instancePool).
 export async function handle03(take, req, res, url, extraHeaders, component) {
+  const lease = await take();
+  try {
+    await serveWith(lease.instance, req, res, url, extraHeaders);
+  } catch (err) {
+    lease.release(false); // a trapped instance serves nothing more
+    throw err;
+  }
+  lease.release(true);
+  if (component) notePeakMemory(component);
+}
+
+async function serveWith(instance, req, res, url, extraHeaders) {
   const { types, _trailerResultFromEntries, _readTrailersForTransport } = await import('@bytecodealliance/preview3-shim/http');
   const { StreamReader, readableByteStreamFromReader } = await import('@bytecodealliance/preview3-shim/stream');
   const { FutureReader, future } = await import('@bytecodealliance/preview3-shim/future');
-  const instance = await take();
   const handler = exportOf(instance, 'wasi:http/handler@0.3') ?? instance.handler;
   const entries = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -192,7 +254,6 @@ export async function handle03(take, req, res, url, extraHeaders, component) {
   const tail = await _readTrailersForTransport(responseTrailers);
   if (tail?.length) res.addTrailers(tail.map(([n, v]) => [n, Buffer.from(v).toString()]));
   res.end();
-  if (component) notePeakMemory(component);
 }
 
 export function clientAddr(req) {
@@ -206,8 +267,8 @@ export function fail(res, err) {
   res.end(`component failed: ${err?.message ?? err}\n`);
 }
 
-async function serve03(component, host, port) {
-  const take = pool(component.newInstance);
+async function serve03(component, host, port, reuse) {
+  const take = instancePool(component.newInstance, reuse);
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, `http://${req.headers.host ?? `${host}:${port}`}`);
@@ -241,6 +302,21 @@ async function serve02(component, host, port) {
   server.listen(port, host);
 }
 
+// reuseFlags reads spin up's instance reuse flags (Spin's defaults when
+// absent; --idle-instance-timeout in milliseconds).
+export function reuseFlags(args) {
+  const n = (name, fallback) => {
+    const v = Number(flag(args, name, fallback));
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} wants a whole number of at least 1, not ${flag(args, name)}`);
+    return v;
+  };
+  return {
+    reuse: n('max-instance-reuse-count', SPIN_REUSE.reuse),
+    concurrent: n('max-instance-concurrent-reuse-count', SPIN_REUSE.concurrent),
+    idleMs: n('idle-instance-timeout', SPIN_REUSE.idleMs),
+  };
+}
+
 function flag(args, name, fallback) {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
@@ -259,7 +335,7 @@ async function main() {
   if (mode === 'serve') {
     const [host, port] = flag(args, 'listen', '127.0.0.1:3000').split(':');
     if (/export wasi:http\/handler@0\.3/.test(component.wit)) {
-      await serve03(component, host, Number(port));
+      await serve03(component, host, Number(port), reuseFlags(args));
     } else if (/export wasi:http\/incoming-handler@0\.2/.test(component.wit)) {
       await serve02(component, host, Number(port));
     } else {

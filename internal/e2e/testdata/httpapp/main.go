@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	spinhttp "github.com/spin-go/sdk/http"
@@ -34,6 +35,8 @@ func inspect(w http.ResponseWriter, r *http.Request) {
 }
 
 func main() {}
+
+var served atomic.Int64
 
 func init() {
 	mux := http.NewServeMux()
@@ -59,6 +62,18 @@ func init() {
 	})
 	mux.HandleFunc("/panic", func(w http.ResponseWriter, r *http.Request) {
 		panic("boom")
+	})
+	// /instance counts the requests this instance has served: Spin reuses
+	// WASI 0.3 instances, so package state outlives a request there.
+	mux.HandleFunc("/instance", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, served.Add(1))
+	})
+	// /crash kills the instance: a panic outside the handler's goroutine
+	// is fatal, which spinhttp cannot turn into a 500.
+	mux.HandleFunc("/crash", func(w http.ResponseWriter, r *http.Request) {
+		done := make(chan struct{})
+		go func() { panic("crash") }()
+		<-done
 	})
 	mux.HandleFunc("/outbound", func(w http.ResponseWriter, r *http.Request) {
 		get := http.Get
