@@ -37,7 +37,7 @@ func handle03(req *types.Request) httpResult {
 		return errResult(err)
 	}
 	w := &responseWriter03{header: http.Header{}, result: make(chan httpResult, 1)}
-	go func() {
+	runHandler(func() {
 		// As net/http does, close the request body when the handler is
 		// done: that also tells the host the body was consumed (the
 		// consume-body future must be written before it is dropped).
@@ -56,8 +56,29 @@ func handle03(req *types.Request) httpResult {
 			w.finish(false)
 		}()
 		serve(w, r)
-	}()
+	})
 	return <-w.result
+}
+
+// idleWorker hands a request to a goroutine that finished an earlier one.
+// Spin reuses a WASI 0.3 instance for many requests, and a goroutine that
+// has served one has already grown its stack to what a handler needs; a new
+// goroutine starts small and grows by copying its stack, which looks up
+// every frame's stack map, on each request.
+var idleWorker = make(chan func())
+
+// runHandler runs f on an idle worker goroutine, or on a new one.
+func runHandler(f func()) {
+	select {
+	case idleWorker <- f:
+	default:
+		go func() {
+			for {
+				f()
+				f = <-idleWorker
+			}
+		}()
+	}
 }
 
 func errResult(err error) httpResult {
