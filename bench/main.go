@@ -48,7 +48,7 @@ func stat(name, unit string, samples []float64, note string) Stat {
 
 var (
 	runs     = flag.Int("runs", 3, "samples per figure")
-	requests = flag.Int("requests", 200, "requests per throughput run")
+	requests = flag.Int("requests", 200, "requests per throughput run (a quarter of them for the 1 MB echo)")
 	warmup   = flag.Int("warmup", 1000, "requests sent to a fresh host before its throughput runs (a twentieth of them for the 1 MB echo): V8 compiles wasm in tiers as it runs, Spin's wasmtime ahead of time")
 	streamMB = flag.Int("stream-mb", 1024, "megabytes streamed through the echo for the memory figure")
 	jsonOut  = flag.String("json", "", "also write the figures to this JSON file")
@@ -163,9 +163,10 @@ func main() {
 			hosts := make([]*host, len(group))
 			rps := make([][]float64, len(group))
 			lat := make([][]float64, len(group))
-			warmups := *warmup
+			// A 1 MB echo costs as much as tens of hellos.
+			warmups, n := *warmup, *requests
 			if group[0].body > 0 {
-				warmups /= 20
+				warmups, n = warmups/20, max(n/4, 1)
 			}
 			for k, c := range group {
 				hosts[k], _ = startHost(tc, comps[c.comp], work, c.hostArgs...)
@@ -175,14 +176,14 @@ func main() {
 			}
 			for i := 0; i < *runs; i++ {
 				for k, c := range group {
-					r, l := load(hosts[k].url+c.path, c.body, conc, *requests)
+					r, l := load(hosts[k].url+c.path, c.body, conc, n)
 					rps[k] = append(rps[k], r)
 					lat[k] = append(lat[k], l...)
 				}
 			}
 			for k, c := range group {
 				hosts[k].stop()
-				add(stat(fmt.Sprintf("throughput: %s, %d clients", c.name, conc), "req/s", rps[k], fmt.Sprintf("%d requests per run after %d to warm up", *requests, warmups)))
+				add(stat(fmt.Sprintf("throughput: %s, %d clients", c.name, conc), "req/s", rps[k], fmt.Sprintf("%d requests per run after %d to warm up", n, warmups)))
 				p := stat(fmt.Sprintf("latency p50: %s, %d clients", c.name, conc), "ms", lat[k], "")
 				add(Stat{Name: p.Name, Unit: "ms", Median: percentile(lat[k], 50), Min: p.Min, Max: p.Max})
 				add(Stat{Name: fmt.Sprintf("latency p99: %s, %d clients", c.name, conc), Unit: "ms", Median: percentile(lat[k], 99), Min: p.Min, Max: p.Max})

@@ -26,45 +26,60 @@ func init() {
 type httpResult = witypes.Result[*types.Response, types.ErrorCode]
 
 // handle03 runs the user's handler in a goroutine and returns the response
-// as soon as its headers are known; the body keeps streaming after.
+// as soon as its headers are known; the body keeps streaming after. The
+// request is taken apart on that goroutine too (see runHandler).
 func handle03(req *types.Request) httpResult {
+	result := make(chan httpResult, 1)
+	runHandler(func() { serve03(req, result) })
+	return <-result
+}
+
+// serve03 serves one request; the response goes to result once its headers
+// are known.
+func serve03(req *types.Request, result chan httpResult) {
 	in, err := incoming03(req)
 	if err != nil {
-		return errResult(err)
+		result <- errResult(err)
+		return
 	}
 	r, err := newRequest(in)
 	if err != nil {
-		return errResult(err)
+		in.body.Close()
+		result <- errResult(err)
+		return
 	}
-	w := &responseWriter03{header: http.Header{}, result: make(chan httpResult, 1)}
-	runHandler(func() {
-		// As net/http does, close the request body when the handler is
-		// done: that also tells the host the body was consumed (the
-		// consume-body future must be written before it is dropped).
-		defer in.body.Close()
-		defer func() {
-			if p := recover(); p != nil {
-				logf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
-				if !w.wroteHeader {
-					w.header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
-					w.WriteHeader(http.StatusInternalServerError)
-					io.WriteString(w, "Internal Server Error\n")
-				}
-				w.finish(true)
-				return
+	w := &responseWriter03{header: http.Header{}, result: result}
+	// As net/http does, close the request body when the handler is done:
+	// that also tells the host the body was consumed (the consume-body
+	// future must be written before it is dropped).
+	defer in.body.Close()
+	defer func() {
+		if p := recover(); p != nil {
+			logf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
+			if !w.wroteHeader {
+				w.header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+				w.WriteHeader(http.StatusInternalServerError)
+				io.WriteString(w, "Internal Server Error\n")
 			}
-			w.finish(false)
-		}()
-		serve(w, r)
-	})
-	return <-w.result
+			w.finish(true)
+			return
+		}
+		w.finish(false)
+	}()
+	serve(w, r)
+}
+
+func errResult(err error) httpResult {
+	logf("%v", err)
+	return witypes.Err[*types.Response](types.MakeErrorCodeInternalError(witypes.Some(err.Error())))
 }
 
 // idleWorker hands a request to a goroutine that finished an earlier one.
 // Spin reuses a WASI 0.3 instance for many requests, and a goroutine that
-// has served one has already grown its stack to what a handler needs; a new
+// has served one has already grown its stack to what a request needs; a new
 // goroutine starts small and grows by copying its stack, which looks up
-// every frame's stack map, on each request.
+// every frame's stack map, on each request. (The export's own goroutine,
+// new per call, only waits.)
 var idleWorker = make(chan func())
 
 // runHandler runs f on an idle worker goroutine, or on a new one.
@@ -79,11 +94,6 @@ func runHandler(f func()) {
 			}
 		}()
 	}
-}
-
-func errResult(err error) httpResult {
-	logf("%v", err)
-	return witypes.Err[*types.Response](types.MakeErrorCodeInternalError(witypes.Some(err.Error())))
 }
 
 // incoming03 takes a WASI request apart.
