@@ -304,7 +304,7 @@ async function serve02(component, host, port) {
 
 // reuseFlags reads spin up's instance reuse flags (Spin's defaults when
 // absent; --idle-instance-timeout in milliseconds).
-export function reuseFlags(args) {
+function reuseFlags(args) {
   const n = (name, fallback) => {
     const v = Number(flag(args, name, fallback));
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} wants a whole number of at least 1, not ${flag(args, name)}`);
