@@ -186,7 +186,10 @@ func TestRedisServerRestart(t *testing.T) {
 }
 
 // checkRedisRecovers stops the server: requests get errors at once (nothing
-// hangs, no trap); and starts it again: the client reconnects.
+// hangs, no trap); and starts it again: the client reconnects. In a reused
+// instance (WASI 0.3, as on Spin 4) the first request still holds the old
+// connection, so its command fails; after that the client connects afresh
+// and the error says so.
 func checkRedisRecovers(t *testing.T, srv *testserver.Server, app *spintest.Server) {
 	t.Helper()
 	srv.Stop()
@@ -194,8 +197,11 @@ func checkRedisRecovers(t *testing.T, srv *testserver.Server, app *spintest.Serv
 		start := time.Now()
 		resp, body := app.Get(t, "/get?key=mykey")
 		assert.Equal(t, 500, resp.StatusCode, body)
-		assert.Contains(t, body, "redis: connecting to "+srv.URL)
 		assert.Less(t, time.Since(start), 10*time.Second, "a request while Redis is down must fail, not hang")
+		if i == 0 && strings.HasPrefix(body, "redis: GET mykey on "+srv.URL+": ") {
+			continue // the connection the instance had open
+		}
+		assert.Contains(t, body, "redis: connecting to "+srv.URL)
 	}
 
 	srv.Start() // same port, empty data (no persistence)
