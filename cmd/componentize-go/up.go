@@ -49,7 +49,7 @@ func cmdUp(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error 
 		return err
 	}
 	if f.reuse < 0 || f.concurrent < 0 {
-		return errors.New("--max-instance-reuse-count and --max-instance-concurrent-reuse-count must be at least 1")
+		return errors.New("--max-instance-reuse-count and --max-instance-concurrent-reuse-count cannot be negative (0 keeps Spin's defaults, 128 and 16)")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
