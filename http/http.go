@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -102,6 +103,37 @@ func serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		noHandler(w, r)
 	}
+}
+
+// finisher is a component's response writer: it knows whether the status
+// and headers have gone, and ends the response once the handler returns.
+type finisher interface {
+	http.ResponseWriter
+	headerSent() bool
+	// finish sends the headers if none went, ends the body and sends the
+	// trailers (none after a panic).
+	finish(panicked bool)
+}
+
+// serveAndFinish runs the registered handler and ends the response. A
+// panic does not cross the WebAssembly boundary: it is logged and, if no
+// headers have gone yet, answered with a 500 as net/http does.
+func serveAndFinish(w finisher, r *http.Request) {
+	defer func() {
+		p := recover()
+		if p != nil {
+			logf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
+			if !w.headerSent() {
+				h := w.Header()
+				clear(h)
+				h["Content-Type"] = []string{"text/plain; charset=utf-8"}
+				w.WriteHeader(http.StatusInternalServerError)
+				io.WriteString(w, "Internal Server Error\n")
+			}
+		}
+		w.finish(p != nil)
+	}()
+	serve(w, r)
 }
 
 func noHandler(w http.ResponseWriter, _ *http.Request) {

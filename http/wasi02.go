@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"runtime/debug"
 	"strings"
 
 	handlerexp "github.com/spin-go/sdk/exports/fermyon_spin_http_trigger_3_0_0/export_wasi_http_0_2_0_incoming_handler"
@@ -40,20 +39,7 @@ func handle02(req *types.IncomingRequest, out *types.ResponseOutparam) {
 	}
 	w := &responseWriter02{header: http.Header{}, out: out}
 	defer in.body.Close()
-	defer func() {
-		if p := recover(); p != nil {
-			logf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
-			if !w.wroteHeader {
-				w.header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
-				w.WriteHeader(http.StatusInternalServerError)
-				io.WriteString(w, "Internal Server Error\n")
-			}
-			w.finish(true)
-			return
-		}
-		w.finish(false)
-	}()
-	serve(w, r)
+	serveAndFinish(w, r)
 }
 
 func incoming02(req *types.IncomingRequest) (incoming, error) {
@@ -232,6 +218,9 @@ func (w *responseWriter02) Flush() {
 		w.WriteHeader(http.StatusOK)
 	}
 }
+
+// headerSent reports whether the status and headers have gone.
+func (w *responseWriter02) headerSent() bool { return w.wroteHeader }
 
 func (w *responseWriter02) finish(panicked bool) {
 	if !w.wroteHeader {

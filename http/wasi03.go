@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"runtime/debug"
 	"strings"
 
 	handlerexp "github.com/spin-go/sdk/exports/spin_up_http_trigger_4_0_0/export_wasi_http_0_3_0_rc_2026_03_15_handler"
@@ -53,20 +52,7 @@ func serve03(req *types.Request, result chan httpResult) {
 	// that also tells the host the body was consumed (the consume-body
 	// future must be written before it is dropped).
 	defer in.body.Close()
-	defer func() {
-		if p := recover(); p != nil {
-			logf("handler panicked serving %s %s: %v\n%s", r.Method, r.URL, p, debug.Stack())
-			if !w.wroteHeader {
-				w.header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
-				w.WriteHeader(http.StatusInternalServerError)
-				io.WriteString(w, "Internal Server Error\n")
-			}
-			w.finish(true)
-			return
-		}
-		w.finish(false)
-	}()
-	serve(w, r)
+	serveAndFinish(w, r)
 }
 
 func errResult(err error) httpResult {
@@ -341,6 +327,9 @@ func (w *responseWriter03) Flush() {
 		w.WriteHeader(http.StatusOK)
 	}
 }
+
+// headerSent reports whether the status and headers have gone.
+func (w *responseWriter03) headerSent() bool { return w.wroteHeader }
 
 // finish ends the response after the handler returned: headers if none
 // were sent, end of body, then the trailers.
