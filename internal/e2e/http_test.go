@@ -420,3 +420,62 @@ func TestInstanceReuse(t *testing.T) {
 		assert.Equal(t, []string{"1", "1", "1"}, counts(t, srv))
 	})
 }
+
+// TestInstanceFailure checks what a failing instance takes down with it:
+// its own request, and (WASI 0.3, where an instance serves several at once)
+// the requests still in flight on it, which fail at once with a 500 rather
+// than when their next event re-enters the dead instance. The host and the
+// other instances go on, as in Spin.
+func TestInstanceFailure(t *testing.T) {
+	eachVersion(t, func(t *testing.T, opts spintest.UpOptions) {
+		srv := app(t, "/", [][2]string{{"/...", "app"}}, nil, opts)
+		resp, body := srv.Get(t, "/exit?code=3")
+		assert.Equal(t, 500, resp.StatusCode)
+		assert.Contains(t, body, "component exited with an error status", "os.Exit(3) reaches wasi:cli/exit as err")
+		resp, body = srv.Get(t, "/instance")
+		require.Equal(t, 200, resp.StatusCode, "the host serves on after an os.Exit: %s", body)
+		if wasi02(opts) {
+			// One request per instance: nothing else is in flight on it.
+			resp, _ = srv.Get(t, "/crash")
+			assert.Equal(t, 500, resp.StatusCode)
+			resp, body = srv.Get(t, "/instance")
+			assert.Equal(t, 200, resp.StatusCode, "the host serves on after a trap: %s", body)
+			return
+		}
+
+		type result struct {
+			code int
+			body string
+			err  error
+		}
+		done := make(chan result, 1)
+		go func() {
+			resp, err := http.Get(srv.URL + "/sleep?ms=60000")
+			if err != nil {
+				done <- result{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			done <- result{resp.StatusCode, string(b), err}
+		}()
+		// /sleeping runs in the same instance as the sleeper (Spin 4 serves
+		// up to 16 requests at once with one instance).
+		require.Eventually(t, func() bool {
+			_, body := srv.Get(t, "/sleeping")
+			return body == "1"
+		}, 10*time.Second, 20*time.Millisecond, "the sleeper never started")
+		resp, _ = srv.Get(t, "/crash")
+		assert.Equal(t, 500, resp.StatusCode)
+		select {
+		case r := <-done:
+			require.NoError(t, r.err)
+			assert.Equal(t, 500, r.code)
+			assert.Contains(t, r.body, "the instance failed while serving another request")
+		case <-time.After(20 * time.Second):
+			t.Fatalf("the request in flight on the crashed instance did not fail with it\nhost output:\n%s", srv.Output())
+		}
+		_, body = srv.Get(t, "/instance")
+		assert.Equal(t, "1", body, "a fresh instance serves the next request")
+	})
+}

@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { allowed, wasiError } from './common.mjs';
-import { SPIN_REUSE, clientAddr, fail, handle03, instancePool, loadComponent, notePeakMemory } from './host.mjs';
+import { SPIN_REUSE, clientAddr, fail, handle03, instancePool, listen02, loadComponent, notePeakMemory } from './host.mjs';
 import { mqtt } from './mqtt.mjs';
 import { mysql } from './mysql.mjs';
 import { postgres } from './postgres.mjs';
@@ -319,22 +319,12 @@ function variables(comp, appConfig) {
 // preview2 shim's server; the router forwards requests to it with the
 // spin-* headers added.
 async function start02(comp, component) {
-  const { HTTPServer } = await import('@bytecodealliance/preview2-shim/http');
   const net = await import('node:net');
   const port = await new Promise((resolve) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
   });
-  let next = await component.newInstance();
-  const server = new HTTPServer({
-    handle(request, outparam) {
-      const instance = next;
-      component.newInstance().then((i) => { next = i; });
-      const handler = Object.entries(instance).find(([k]) => k.startsWith('wasi:http/incoming-handler@0.2'))?.[1] ?? instance.incomingHandler;
-      handler.handle(request, outparam);
-    },
-  });
-  server.listen(port, '127.0.0.1');
+  await listen02(component, '127.0.0.1', port);
   return port;
 }
 

@@ -57,8 +57,27 @@ async function buildImports(wit, extra = {}) {
     // ones both have (now) mean the same.
     imports[imp.key] = { ...ns, ...(imports[imp.key] ?? {}) };
   }
+  if (imports['wasi:cli/exit']) imports['wasi:cli/exit'] = { ...imports['wasi:cli/exit'], ...exitInstance };
   return imports;
 }
+
+// ComponentExit is what a component's wasi:cli/exit throws. Spin turns an
+// exit into a trap of that instance: the request fails, the server goes on.
+// The shims' exit ends the whole Node process instead, so one os.Exit (or
+// the Go runtime's exit after a fatal error in a reused instance) would
+// take every component and request down with it.
+export class ComponentExit extends Error {
+  constructor(code) {
+    super(code === 'ok' ? 'component exited' : code === 'error' ? 'component exited with an error status' : `component exited with status ${code}`);
+    this.code = code;
+  }
+}
+
+// exit(result) only tells ok from err: Go's os.Exit(3) arrives as err.
+const exitInstance = {
+  exit(status) { throw new ComponentExit(status?.tag === 'err' ? 'error' : 'ok'); },
+  exitWithCode(code) { throw new ComponentExit(code); },
+};
 
 // transpiled returns the folder holding jco's output for a component,
 // transpiling it on first use.
@@ -152,10 +171,15 @@ export function exportOf(instance, prefix) {
 export const SPIN_REUSE = { reuse: 128, concurrent: 16, idleMs: 1000 };
 
 // instancePool hands out instances the way Spin does: take() resolves to a
-// lease { instance, release(ok) }. An instance serves at most `reuse`
-// requests, `concurrent` at once; one that failed (release(false)) or sat
-// idle for idleMs is dropped. One fresh instance is kept ready so that a
-// request does not wait for instantiation.
+// lease { instance, release(ok), failed }. An instance serves at most
+// `reuse` requests, `concurrent` at once; one that failed (release(false))
+// or sat idle for idleMs is dropped. One fresh instance is kept ready so
+// that a request does not wait for instantiation.
+//
+// A failure is a trap (or exit) of the instance, which leaves it unusable:
+// `failed` rejects for every other request still in flight on it, as Spin
+// fails every task of an instance that trapped. Without that, such a request
+// would go on only when its next event re-entered the dead instance.
 export function instancePool(newInstance, { reuse = 1, concurrent = 1, idleMs = 1000 } = {}) {
   const open = []; // instances that can take more requests
   let ready = null;
@@ -173,7 +197,10 @@ export function instancePool(newInstance, { reuse = 1, concurrent = 1, idleMs = 
   return async () => {
     let slot = open.find((s) => s.active < concurrent);
     if (!slot) {
-      slot = { instance: fresh(), uses: 0, active: 0, timer: undefined };
+      let kill;
+      const failed = new Promise((_, reject) => { kill = reject; });
+      failed.catch(() => {}); // rejects with no one waiting once all are done
+      slot = { instance: fresh(), uses: 0, active: 0, timer: undefined, failed, kill };
       open.push(slot);
     }
     slot.uses++;
@@ -190,11 +217,15 @@ export function instancePool(newInstance, { reuse = 1, concurrent = 1, idleMs = 
     let released = false;
     return {
       instance,
-      release(ok) {
+      failed: slot.failed,
+      release(ok, err) {
         if (released) return;
         released = true;
         slot.active--;
-        if (!ok) retire(slot);
+        if (!ok) {
+          retire(slot);
+          slot.kill(new Error(`the instance failed while serving another request: ${err?.message ?? err}`));
+        }
         else if (slot.active === 0 && open.includes(slot)) {
           slot.timer = setTimeout(() => retire(slot), idleMs);
           slot.timer.unref?.();
@@ -208,10 +239,12 @@ export function instancePool(newInstance, { reuse = 1, concurrent = 1, idleMs = 
 // from take (an instancePool).
 export async function handle03(take, req, res, url, extraHeaders, component) {
   const lease = await take();
+  const serving = serveWith(lease.instance, req, res, url, extraHeaders);
+  serving.catch(() => {}); // given up on if the instance fails elsewhere
   try {
-    await serveWith(lease.instance, req, res, url, extraHeaders);
+    await Promise.race([serving, lease.failed]);
   } catch (err) {
-    lease.release(false); // a trapped instance serves nothing more
+    lease.release(false, err); // a trapped instance serves nothing more
     throw err;
   }
   lease.release(true);
@@ -261,9 +294,16 @@ export function clientAddr(req) {
   return `${a.includes(':') && !a.startsWith('::ffff:') ? `[${a}]` : a.replace(/^::ffff:/, '')}:${req.socket.remotePort}`;
 }
 
+// fail answers a request whose component failed: a 500 if nothing was sent
+// yet; otherwise the connection is cut, so that the client sees a broken
+// response rather than an error message appended to the body.
 export function fail(res, err) {
   console.error('spin-go host: request failed:', err);
-  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+  if (res.headersSent) {
+    res.destroy(err);
+    return;
+  }
+  res.writeHead(500, { 'content-type': 'text/plain' });
   res.end(`component failed: ${err?.message ?? err}\n`);
 }
 
@@ -286,20 +326,65 @@ async function serve03(component, host, port, reuse) {
 }
 
 async function serve02(component, host, port) {
-  const { HTTPServer } = await import('@bytecodealliance/preview2-shim/http');
-  // WASI 0.2 handlers run synchronously, so instances come from the pool
-  // ahead of time; a request uses the one made ready for it.
+  await listen02(component, host, port);
+}
+
+// listen02 serves a WASI 0.2 component with the preview2 shim's server, one
+// instance per request. WASI 0.2 handlers run synchronously, so instances
+// are made ahead: a request uses the one made ready for it.
+//
+// The shim ends the Node process when a handler throws (a trap or an exit)
+// or answers with an error code. Spin answers 500 and serves on; so does
+// this.
+export async function listen02(component, host, port) {
+  const { HTTPServer, types } = await import('@bytecodealliance/preview2-shim/http');
+  const answered = guardOutparam(types);
   let next = await component.newInstance();
-  const refill = () => component.newInstance().then((i) => { next = i; });
   const server = new HTTPServer({
     handle(request, outparam) {
       const instance = next;
-      refill();
+      component.newInstance().then((i) => { next = i; });
       const handler = exportOf(instance, 'wasi:http/incoming-handler@0.2') ?? instance.incomingHandler;
-      handler.handle(request, outparam);
+      try {
+        handler.handle(request, outparam);
+      } catch (err) {
+        console.error('spin-go host: request failed:', err);
+        if (!answered.has(outparam)) answer500(types, outparam, err);
+      }
     },
   });
   server.listen(port, host);
+}
+
+// guardOutparam makes the shim's ResponseOutparam.set record which requests
+// have an answer, and turn an error code into a 500 instead of an exit.
+let answered02;
+function guardOutparam(types) {
+  if (answered02) return answered02;
+  answered02 = new WeakSet();
+  const set = types.ResponseOutparam.set;
+  types.ResponseOutparam.set = (param, response) => {
+    if (response.tag === 'err') {
+      console.error('spin-go host: the component answered with an error:', response.val);
+      answer500(types, param, `error code ${JSON.stringify(response.val)}`);
+      return;
+    }
+    answered02.add(param);
+    set.call(types.ResponseOutparam, param, response);
+  };
+  return answered02;
+}
+
+function answer500(types, param, err) {
+  const headers = types.Fields.fromList([['content-type', new TextEncoder().encode('text/plain')]]);
+  const response = new types.OutgoingResponse(headers);
+  response.setStatusCode(500);
+  const body = response.body();
+  types.ResponseOutparam.set(param, { tag: 'ok', val: response });
+  const out = body.write();
+  out.blockingWriteAndFlush(new TextEncoder().encode(`component failed: ${err?.message ?? err}\n`));
+  out[Symbol.dispose]?.();
+  types.OutgoingBody.finish(body, undefined);
 }
 
 // reuseFlags reads spin up's instance reuse flags (Spin's defaults when

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -36,7 +37,7 @@ func inspect(w http.ResponseWriter, r *http.Request) {
 
 func main() {}
 
-var served atomic.Int64
+var served, sleeping atomic.Int64
 
 func init() {
 	mux := http.NewServeMux()
@@ -74,6 +75,24 @@ func init() {
 		done := make(chan struct{})
 		go func() { panic("crash") }()
 		<-done
+	})
+	// /sleep answers after ms milliseconds: a request that is still in
+	// flight while others run in the same instance. /sleeping counts the
+	// sleepers in this instance.
+	mux.HandleFunc("/sleep", func(w http.ResponseWriter, r *http.Request) {
+		ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
+		sleeping.Add(1)
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		sleeping.Add(-1)
+		io.WriteString(w, "slept")
+	})
+	mux.HandleFunc("/sleeping", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, sleeping.Load())
+	})
+	// /exit ends the instance with os.Exit(code).
+	mux.HandleFunc("/exit", func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
+		os.Exit(code)
 	})
 	mux.HandleFunc("/outbound", func(w http.ResponseWriter, r *http.Request) {
 		get := http.Get
