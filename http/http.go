@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"os"
 	"runtime/debug"
@@ -142,7 +143,18 @@ func noHandler(w http.ResponseWriter, _ *http.Request) {
 
 // PathInfo returns the part of the request path after the matched
 // wildcard route (the spin-path-info header).
-func PathInfo(r *http.Request) string { return r.Header.Get(HeaderPathInfo) }
+func PathInfo(r *http.Request) string {
+	return headerValue(r.Header, canonicalKey(HeaderPathInfo))
+}
+
+// headerValue is h.Get(key) for a key already in canonical form: Get would
+// canonicalise the lower-case Header* names again, an allocation each time.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
 
 // incoming holds the parts of a request as the host gives them.
 type incoming struct {
@@ -163,7 +175,7 @@ func newRequest(in incoming) (*http.Request, error) {
 	if target == "" {
 		target = "/"
 	}
-	full := in.header.Get(HeaderFullURL)
+	full := headerValue(in.header, canonicalKey(HeaderFullURL))
 	if full == "" {
 		scheme := in.scheme
 		if scheme == "" {
@@ -184,7 +196,7 @@ func newRequest(in incoming) (*http.Request, error) {
 		Header:     in.header,
 		Host:       in.authority,
 		RequestURI: target,
-		RemoteAddr: in.header.Get(HeaderClientAddr),
+		RemoteAddr: headerValue(in.header, canonicalKey(HeaderClientAddr)),
 		Trailer:    http.Header{},
 	}
 	if r.Host == "" {
@@ -278,20 +290,96 @@ func announcedTrailers(h http.Header) []string {
 // wireHeaders lists the headers to send, leaving out trailer declarations
 // of prefixed trailers and hop-by-hop headers the host manages.
 func wireHeaders(h http.Header) [][2]string {
-	var out [][2]string
+	out := make([][2]string, 0, len(h))
 	for k, vs := range h {
 		if strings.HasPrefix(k, http.TrailerPrefix) {
 			continue
 		}
-		switch strings.ToLower(k) {
+		name := wireName(k)
+		switch name {
 		case "connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection":
 			continue
 		}
 		for _, v := range vs {
-			out = append(out, [2]string{strings.ToLower(k), v})
+			out = append(out, [2]string{name, v})
 		}
 	}
 	return out
+}
+
+// wireName is the lower-case name a header goes to the host with, without
+// an allocation for the common response headers.
+func wireName(k string) string {
+	switch k {
+	case "Content-Type":
+		return "content-type"
+	case "Content-Length":
+		return "content-length"
+	case "Cache-Control":
+		return "cache-control"
+	case "Location":
+		return "location"
+	case "Set-Cookie":
+		return "set-cookie"
+	}
+	return strings.ToLower(k)
+}
+
+// headerBuilder makes a request's http.Header from the host's (name, value)
+// pairs, which come in lower case. The values share one backing array, and
+// the names every Spin request carries are canonicalised without an
+// allocation (see canonicalKey).
+type headerBuilder struct {
+	h    http.Header
+	vals []string
+}
+
+func newHeaderBuilder(n int) headerBuilder {
+	return headerBuilder{h: make(http.Header, n), vals: make([]string, 0, n)}
+}
+
+func (b *headerBuilder) add(name string, value []byte) {
+	k := canonicalKey(name)
+	n := len(b.vals)
+	b.vals = append(b.vals, string(value))
+	if old, ok := b.h[k]; ok {
+		b.h[k] = append(old, b.vals[n])
+	} else {
+		b.h[k] = b.vals[n : n+1 : n+1] // capped: an append copies instead of overwriting the next value
+	}
+}
+
+// canonicalKey is textproto.CanonicalMIMEHeaderKey, with the spin-* names
+// Spin adds to every request and the most common client headers spelled
+// out, so that they cost no allocation.
+func canonicalKey(name string) string {
+	switch name {
+	case HeaderFullURL:
+		return "Spin-Full-Url"
+	case HeaderPathInfo:
+		return "Spin-Path-Info"
+	case HeaderMatchedRoute:
+		return "Spin-Matched-Route"
+	case HeaderRawComponentRoute:
+		return "Spin-Raw-Component-Route"
+	case HeaderComponentRoute:
+		return "Spin-Component-Route"
+	case HeaderBasePath:
+		return "Spin-Base-Path"
+	case HeaderClientAddr:
+		return "Spin-Client-Addr"
+	case "user-agent":
+		return "User-Agent"
+	case "accept":
+		return "Accept"
+	case "accept-encoding":
+		return "Accept-Encoding"
+	case "content-type":
+		return "Content-Type"
+	case "content-length":
+		return "Content-Length"
+	}
+	return textproto.CanonicalMIMEHeaderKey(name)
 }
 
 // logf writes one line, prefixed "spinhttp: ", to stderr, which Spin keeps

@@ -3,6 +3,7 @@ package spinhttp
 import (
 	"io"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"testing"
 
@@ -71,4 +72,31 @@ func TestResponseTrailersAndWireHeaders(t *testing.T) {
 		assert.False(t, strings.HasPrefix(kv[0], strings.ToLower(http.TrailerPrefix)))
 	}
 	assert.Contains(t, wire, [2]string{"content-type", "text/plain"})
+}
+
+func TestHeaderBuilder(t *testing.T) {
+	for _, name := range []string{HeaderFullURL, HeaderPathInfo, HeaderMatchedRoute, HeaderRawComponentRoute,
+		HeaderComponentRoute, HeaderBasePath, HeaderClientAddr, "user-agent", "accept", "accept-encoding",
+		"content-type", "content-length", "x-custom-thing", "www-authenticate", "bad name"} {
+		assert.Equal(t, textproto.CanonicalMIMEHeaderKey(name), canonicalKey(name), name)
+	}
+	for _, name := range []string{"Content-Type", "Content-Length", "Cache-Control", "Location", "Set-Cookie", "X-Other"} {
+		assert.Equal(t, strings.ToLower(name), wireName(name))
+	}
+
+	b := newHeaderBuilder(5)
+	b.add("accept", []byte("text/html"))
+	b.add("x-multi", []byte("1"))
+	b.add("spin-full-url", []byte("http://localhost/"))
+	b.add("x-multi", []byte("2"))
+	b.add("x-last", []byte("z"))
+	assert.Equal(t, http.Header{
+		"Accept":        {"text/html"},
+		"X-Multi":       {"1", "2"},
+		"Spin-Full-Url": {"http://localhost/"},
+		"X-Last":        {"z"},
+	}, b.h)
+	b.h["Accept"] = append(b.h["Accept"], "more")
+	assert.Equal(t, []string{"1", "2"}, b.h["X-Multi"], "an append to one header leaves the others alone")
+	assert.Equal(t, []string{"http://localhost/"}, b.h["Spin-Full-Url"])
 }

@@ -128,11 +128,12 @@ func (r *inputReader) trailers() http.Header {
 func method02(m types.Method) string { return methodName(m.Tag(), m.Other) }
 
 func header02(f *types.Fields) http.Header {
-	h := http.Header{}
-	for _, kv := range f.Entries() {
-		h.Add(kv.F0, string(kv.F1))
+	pairs := f.Entries()
+	b := newHeaderBuilder(len(pairs))
+	for _, kv := range pairs {
+		b.add(kv.F0, kv.F1)
 	}
-	return h
+	return b.h
 }
 
 func fields02(pairs [][2]string) (*types.Fields, error) {

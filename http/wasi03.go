@@ -165,11 +165,12 @@ func toMethod03(m string) types.Method {
 }
 
 func header03(f *types.Fields) http.Header {
-	h := http.Header{}
-	for _, kv := range f.CopyAll() {
-		h.Add(kv.F0, string(kv.F1))
+	pairs := f.CopyAll()
+	b := newHeaderBuilder(len(pairs))
+	for _, kv := range pairs {
+		b.add(kv.F0, kv.F1)
 	}
-	return h
+	return b.h
 }
 
 // fields03 converts headers to WASI fields; names the host refuses are an

@@ -72,6 +72,21 @@ func (s *Server) Stop() {
 // Output returns what the host and the component printed so far.
 func (s *Server) Output() string { return s.out.String() }
 
+// WaitOutput waits up to 10 seconds for the host's output to contain want,
+// and fails the test (showing the output) if it does not. What a component
+// prints reaches the test through a pipe, so it can arrive after the
+// response that followed it.
+func (s *Server) WaitOutput(t testing.TB, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.Output(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the host's output does not contain %q:\n%s", want, s.Output())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // Serve starts the host on a free loopback port serving one component's
 // wasi:http handler, and waits until it answers. The host process is
 // stopped when the test ends.
