@@ -158,8 +158,11 @@ func headerValue(h http.Header, key string) string {
 
 // incoming holds the parts of a request as the host gives them.
 type incoming struct {
-	method    string
-	scheme    string // "http", "https" or another; empty when unknown
+	method string
+	// scheme asks the host for "http", "https" or another ("" when
+	// unknown); nil is "http". Only needed without spin-full-url, which
+	// Spin always sends, so it is one host call fewer per request.
+	scheme    func() string
 	authority string
 	pathQuery string
 	header    http.Header
@@ -177,9 +180,11 @@ func newRequest(in incoming) (*http.Request, error) {
 	}
 	full := headerValue(in.header, canonicalKey(HeaderFullURL))
 	if full == "" {
-		scheme := in.scheme
-		if scheme == "" {
-			scheme = "http"
+		scheme := "http"
+		if in.scheme != nil {
+			if s := in.scheme(); s != "" {
+				scheme = s
+			}
 		}
 		full = scheme + "://" + in.authority + target
 	}

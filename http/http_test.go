@@ -28,7 +28,8 @@ func TestNewRequest(t *testing.T) {
 	h.Set("Content-Length", "5")
 	h.Set("Trailer", "X-Sum, x-other")
 	body := io.NopCloser(strings.NewReader("hello"))
-	r, err := newRequest(incoming{method: "PATCH", scheme: "https", authority: "example.com:8080",
+	noScheme := func() string { t.Error("the scheme was asked for although spin-full-url has it"); return "" }
+	r, err := newRequest(incoming{method: "PATCH", scheme: noScheme, authority: "example.com:8080",
 		pathQuery: "/shop/users/1/edit?theme=pink", header: h, body: body,
 		trailers: func() http.Header { return http.Header{"X-Sum": {"42"}} }})
 	require.NoError(t, err)
@@ -53,6 +54,11 @@ func TestNewRequest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "http://localhost:3000/a?b=c", r.URL.String())
 	assert.Nil(t, r.TLS)
+	r, err = newRequest(incoming{method: "GET", scheme: func() string { return "https" }, authority: "localhost:3000",
+		pathQuery: "/", header: http.Header{}, body: http.NoBody, trailers: func() http.Header { return nil }})
+	require.NoError(t, err)
+	assert.Equal(t, "https://localhost:3000/", r.URL.String())
+	assert.NotNil(t, r.TLS)
 	assert.Equal(t, int64(-1), r.ContentLength)
 }
 

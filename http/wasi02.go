@@ -48,16 +48,7 @@ func incoming02(req *types.IncomingRequest) (incoming, error) {
 		pathQuery: req.PathWithQuery().SomeOr("/"),
 		authority: req.Authority().SomeOr(""),
 		header:    header02(req.Headers()),
-	}
-	if s := req.Scheme(); s.IsSome() {
-		switch sc := s.Some(); sc.Tag() {
-		case types.SchemeHTTP:
-			in.scheme = "http"
-		case types.SchemeHTTPS:
-			in.scheme = "https"
-		default:
-			in.scheme = strings.ToLower(sc.Other())
-		}
+		scheme:    func() string { return scheme02(req.Scheme()) },
 	}
 	body := req.Consume()
 	if body.IsErr() {
@@ -65,6 +56,20 @@ func incoming02(req *types.IncomingRequest) (incoming, error) {
 	}
 	in.body, in.trailers = bodyStream02(body.Ok())
 	return in, nil
+}
+
+func scheme02(s witypes.Option[types.Scheme]) string {
+	if s.IsNone() {
+		return ""
+	}
+	switch sc := s.Some(); sc.Tag() {
+	case types.SchemeHTTP:
+		return "http"
+	case types.SchemeHTTPS:
+		return "https"
+	default:
+		return strings.ToLower(sc.Other())
+	}
 }
 
 // bodyStream02 reads an incoming body and returns a function that yields
@@ -129,6 +134,7 @@ func method02(m types.Method) string { return methodName(m.Tag(), m.Other) }
 
 func header02(f *types.Fields) http.Header {
 	pairs := f.Entries()
+	f.Drop() // a copy: the handle is not needed, and would wait for a GC
 	b := newHeaderBuilder(len(pairs))
 	for _, kv := range pairs {
 		b.add(kv.F0, kv.F1)

@@ -89,21 +89,26 @@ func incoming03(req *types.Request) (incoming, error) {
 		pathQuery: req.GetPathWithQuery().SomeOr("/"),
 		authority: req.GetAuthority().SomeOr(""),
 		header:    header03(req.GetHeaders()),
-	}
-	if s := req.GetScheme(); s.IsSome() {
-		switch sc := s.Some(); sc.Tag() {
-		case types.SchemeHTTP:
-			in.scheme = "http"
-		case types.SchemeHTTPS:
-			in.scheme = "https"
-		default:
-			in.scheme = strings.ToLower(sc.Other())
-		}
+		scheme:    func() string { return scheme03(req.GetScheme()) },
 	}
 	body := &requestBody{req: req}
 	in.body = body
 	in.trailers = body.readTrailers
 	return in, nil
+}
+
+func scheme03(s witypes.Option[types.Scheme]) string {
+	if s.IsNone() {
+		return ""
+	}
+	switch sc := s.Some(); sc.Tag() {
+	case types.SchemeHTTP:
+		return "http"
+	case types.SchemeHTTPS:
+		return "https"
+	default:
+		return strings.ToLower(sc.Other())
+	}
 }
 
 // requestBody asks the host for the request body on the first Read. Most
@@ -166,6 +171,7 @@ func toMethod03(m string) types.Method {
 
 func header03(f *types.Fields) http.Header {
 	pairs := f.CopyAll()
+	f.Drop() // a copy: the handle is not needed, and would wait for a GC
 	b := newHeaderBuilder(len(pairs))
 	for _, kv := range pairs {
 		b.add(kv.F0, kv.F1)
