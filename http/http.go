@@ -202,7 +202,6 @@ func newRequest(in incoming) (*http.Request, error) {
 		Host:       in.authority,
 		RequestURI: target,
 		RemoteAddr: headerValue(in.header, canonicalKey(HeaderClientAddr)),
-		Trailer:    http.Header{},
 	}
 	if r.Host == "" {
 		r.Host = u.Host
@@ -211,9 +210,14 @@ func newRequest(in incoming) (*http.Request, error) {
 		r.TLS = tlsState(u.Hostname())
 	}
 	r.ContentLength = contentLength(in.header)
-	for _, k := range in.header.Values("Trailer") {
+	// As in net/http, Trailer is nil unless the request announces trailers
+	// (trailers that arrive unannounced are still added at EOF).
+	for _, k := range in.header["Trailer"] {
 		for _, name := range strings.Split(k, ",") {
 			if name = strings.TrimSpace(name); name != "" {
+				if r.Trailer == nil {
+					r.Trailer = http.Header{}
+				}
 				r.Trailer[http.CanonicalHeaderKey(name)] = nil
 			}
 		}

@@ -54,6 +54,7 @@ func TestNewRequest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "http://localhost:3000/a?b=c", r.URL.String())
 	assert.Nil(t, r.TLS)
+	assert.Nil(t, r.Trailer, "no trailers announced: nil, as in net/http")
 	r, err = newRequest(incoming{method: "GET", scheme: func() string { return "https" }, authority: "localhost:3000",
 		pathQuery: "/", header: http.Header{}, body: http.NoBody, trailers: func() http.Header { return nil }})
 	require.NoError(t, err)

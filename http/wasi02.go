@@ -134,7 +134,9 @@ func method02(m types.Method) string { return methodName(m.Tag(), m.Other) }
 
 func header02(f *types.Fields) http.Header {
 	pairs := f.Entries()
-	f.Drop() // a copy: the handle is not needed, and would wait for a GC
+	// In WASI 0.2 the fields are a child of their request or response,
+	// which a host may refuse to drop while the child lives.
+	f.Drop()
 	b := newHeaderBuilder(len(pairs))
 	for _, kv := range pairs {
 		b.add(kv.F0, kv.F1)
