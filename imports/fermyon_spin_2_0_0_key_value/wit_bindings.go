@@ -97,7 +97,7 @@ func StoreOpen(label string) wit_types.Result[*Store, Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(label))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wasm_import_static_store_open(int32(uintptr(str_1)), int32(len(label)), int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[*Store, Error]
 	switch *(*uint8)(ret_2) {
@@ -133,7 +133,7 @@ func (self *Store) Get(key string) wit_types.Result[wit_types.Option[[]uint8], E
 	defer pinner_.Unpin()
 	str_5 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_5)
-	ret_6 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_6 := resultArea_(16)
 	wasm_import_method_store_get(self.Handle(), int32(uintptr(str_5)), int32(len(key)), int32(uintptr(ret_6)))
 	var variant_7 wit_types.Result[wit_types.Option[[]uint8], Error]
 	switch *(*uint8)(ret_6) {
@@ -180,7 +180,7 @@ func (self *Store) Set(key string, value []uint8) wit_types.Result[wit_types.Uni
 	pinner_.Pin(str_10)
 	list_11 := unsafe.Pointer(unsafe.SliceData(value))
 	pinner_.Pin(list_11)
-	ret_12 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_12 := resultArea_(16)
 	wasm_import_method_store_set(self.Handle(), int32(uintptr(str_10)), int32(len(key)), int32(uintptr(list_11)), int32(len(value)), int32(uintptr(ret_12)))
 	var variant_13 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_12) {
@@ -216,7 +216,7 @@ func (self *Store) Delete(key string) wit_types.Result[wit_types.Unit, Error] {
 	defer pinner_.Unpin()
 	str_15 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_15)
-	ret_16 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_16 := resultArea_(16)
 	wasm_import_method_store_delete(self.Handle(), int32(uintptr(str_15)), int32(len(key)), int32(uintptr(ret_16)))
 	var variant_17 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_16) {
@@ -251,7 +251,7 @@ func (self *Store) Exists(key string) wit_types.Result[bool, Error] {
 	defer pinner_.Unpin()
 	str_19 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_19)
-	ret_20 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_20 := resultArea_(16)
 	wasm_import_method_store_exists(self.Handle(), int32(uintptr(str_19)), int32(len(key)), int32(uintptr(ret_20)))
 	var variant_21 wit_types.Result[bool, Error]
 	switch *(*uint8)(ret_20) {
@@ -283,9 +283,7 @@ func wasm_import_method_store_exists(arg0 int32, arg1 int32, arg2 int32, arg3 in
 
 // Returns every key in the store.
 func (self *Store) GetKeys() wit_types.Result[[]string, Error] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_23 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_23 := resultArea_(16)
 	wasm_import_method_store_get_keys(self.Handle(), int32(uintptr(ret_23)))
 	var variant_24 wit_types.Result[[]string, Error]
 	switch *(*uint8)(ret_23) {
@@ -319,3 +317,8 @@ func (self *Store) GetKeys() wit_types.Result[[]string, Error] {
 
 //go:wasmimport fermyon:spin/key-value@2.0.0 [method]store.get-keys
 func wasm_import_method_store_get_keys(arg0 int32, arg1 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

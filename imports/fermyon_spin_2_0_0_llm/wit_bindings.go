@@ -116,7 +116,7 @@ func Infer(model InferencingModel, prompt string, params wit_types.Option[Infere
 		v_8 = int32(payload_10.TopK)
 		v_9 = payload_10.TopP
 	}
-	ret_11 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_11 := resultArea_(20)
 	wasm_import_infer(int32(uintptr(str_1)), int32(len(model)), int32(uintptr(str_2)), int32(len(prompt)), v_3, v_4, v_5, v_6, v_7, v_8, v_9, int32(uintptr(ret_11)))
 	var variant_12 wit_types.Result[InferencingResult, Error]
 	switch *(*uint8)(ret_11) {
@@ -162,7 +162,7 @@ func GenerateEmbeddings(model EmbeddingModel, text []string) wit_types.Result[Em
 		*(*uint32)(unsafe.Add(list_19, i_20*8)) = uint32(int32(uintptr(str_22)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_19, i_20*8), 4)) = uint32(int32(len(elem_21)))
 	}
-	ret_23 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_23 := resultArea_(16)
 	wasm_import_generate_embeddings(int32(uintptr(str_18)), int32(len(model)), int32(uintptr(list_19)), int32(len(text)), int32(uintptr(ret_23)))
 	var variant_24 wit_types.Result[EmbeddingsResult, Error]
 	switch *(*uint8)(ret_23) {
@@ -197,3 +197,8 @@ func GenerateEmbeddings(model EmbeddingModel, text []string) wit_types.Result[Em
 
 //go:wasmimport fermyon:spin/llm@2.0.0 generate-embeddings
 func wasm_import_generate_embeddings(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -134,7 +134,7 @@ func ConnectionOpen(address string, username string, password string, keepAliveI
 	pinner_.Pin(str_2)
 	str_3 := unsafe.Pointer(unsafe.StringData(password))
 	pinner_.Pin(str_3)
-	ret_4 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_4 := resultArea_(16)
 	wasm_import_static_connection_open(int32(uintptr(str_1)), int32(len(address)), int32(uintptr(str_2)), int32(len(username)), int32(uintptr(str_3)), int32(len(password)), int64(keepAliveIntervalInSecs), int32(uintptr(ret_4)))
 	var variant_5 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_4) {
@@ -181,7 +181,7 @@ func (self *Connection) Publish(topic string, payload Payload, qos Qos) wit_type
 	case 2:
 		v_9 = 2
 	}
-	ret_10 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_10 := resultArea_(16)
 	wasm_import_method_connection_publish(self.Handle(), int32(uintptr(str_7)), int32(len(topic)), int32(uintptr(list_8)), int32(len(payload)), v_9, int32(uintptr(ret_10)))
 	var variant_11 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_10) {
@@ -210,3 +210,8 @@ func (self *Connection) Publish(topic string, payload Payload, qos Qos) wit_type
 
 //go:wasmimport fermyon:spin/mqtt@2.0.0 [method]connection.publish
 func wasm_import_method_connection_publish(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -68,7 +68,7 @@ func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(address))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wasm_import_static_connection_open(int32(uintptr(str_1)), int32(len(address)), int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_2) {
@@ -175,7 +175,7 @@ func (self *Connection) Query(statement string, params []ParameterValue) wit_typ
 			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 13
 		}
 	}
-	ret_24 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_24 := resultArea_(20)
 	wasm_import_method_connection_query(self.Handle(), int32(uintptr(str_5)), int32(len(statement)), int32(uintptr(list_6)), int32(len(params)), int32(uintptr(ret_24)))
 	var variant_25 wit_types.Result[RowSet, Error]
 	switch *(*uint8)(ret_24) {
@@ -369,7 +369,7 @@ func (self *Connection) Execute(statement string, params []ParameterValue) wit_t
 			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 13
 		}
 	}
-	ret_61 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_61 := resultArea_(16)
 	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_42)), int32(len(statement)), int32(uintptr(list_43)), int32(len(params)), int32(uintptr(ret_61)))
 	var variant_62 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_61) {
@@ -400,3 +400,8 @@ func (self *Connection) Execute(statement string, params []ParameterValue) wit_t
 
 //go:wasmimport fermyon:spin/mysql@2.0.0 [method]connection.execute
 func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

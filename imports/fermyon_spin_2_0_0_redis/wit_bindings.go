@@ -189,7 +189,7 @@ func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(address))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wasm_import_static_connection_open(int32(uintptr(str_1)), int32(len(address)), int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_2) {
@@ -227,7 +227,7 @@ func (self *Connection) Publish(channel string, payload Payload) wit_types.Resul
 	pinner_.Pin(str_5)
 	list_6 := unsafe.Pointer(unsafe.SliceData(payload))
 	pinner_.Pin(list_6)
-	ret_7 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_7 := resultArea_(16)
 	wasm_import_method_connection_publish(self.Handle(), int32(uintptr(str_5)), int32(len(channel)), int32(uintptr(list_6)), int32(len(payload)), int32(uintptr(ret_7)))
 	var variant_8 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_7) {
@@ -263,7 +263,7 @@ func (self *Connection) Get(key string) wit_types.Result[wit_types.Option[Payloa
 	defer pinner_.Unpin()
 	str_10 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_10)
-	ret_11 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_11 := resultArea_(16)
 	wasm_import_method_connection_get(self.Handle(), int32(uintptr(str_10)), int32(len(key)), int32(uintptr(ret_11)))
 	var variant_12 wit_types.Result[wit_types.Option[Payload], Error]
 	switch *(*uint8)(ret_11) {
@@ -310,7 +310,7 @@ func (self *Connection) Set(key string, value Payload) wit_types.Result[wit_type
 	pinner_.Pin(str_15)
 	list_16 := unsafe.Pointer(unsafe.SliceData(value))
 	pinner_.Pin(list_16)
-	ret_17 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_17 := resultArea_(16)
 	wasm_import_method_connection_set(self.Handle(), int32(uintptr(str_15)), int32(len(key)), int32(uintptr(list_16)), int32(len(value)), int32(uintptr(ret_17)))
 	var variant_18 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_17) {
@@ -346,7 +346,7 @@ func (self *Connection) Incr(key string) wit_types.Result[int64, Error] {
 	defer pinner_.Unpin()
 	str_20 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_20)
-	ret_21 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_21 := resultArea_(24)
 	wasm_import_method_connection_incr(self.Handle(), int32(uintptr(str_20)), int32(len(key)), int32(uintptr(ret_21)))
 	var variant_22 wit_types.Result[int64, Error]
 	switch *(*uint8)(ret_21) {
@@ -387,7 +387,7 @@ func (self *Connection) Del(keys []string) wit_types.Result[uint32, Error] {
 		*(*uint32)(unsafe.Add(list_24, i_25*8)) = uint32(int32(uintptr(str_27)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_24, i_25*8), 4)) = uint32(int32(len(elem_26)))
 	}
-	ret_28 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_28 := resultArea_(16)
 	wasm_import_method_connection_del(self.Handle(), int32(uintptr(list_24)), int32(len(keys)), int32(uintptr(ret_28)))
 	var variant_29 wit_types.Result[uint32, Error]
 	switch *(*uint8)(ret_28) {
@@ -430,7 +430,7 @@ func (self *Connection) Sadd(key string, values []string) wit_types.Result[uint3
 		*(*uint32)(unsafe.Add(list_32, i_33*8)) = uint32(int32(uintptr(str_35)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_32, i_33*8), 4)) = uint32(int32(len(elem_34)))
 	}
-	ret_36 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_36 := resultArea_(16)
 	wasm_import_method_connection_sadd(self.Handle(), int32(uintptr(str_31)), int32(len(key)), int32(uintptr(list_32)), int32(len(values)), int32(uintptr(ret_36)))
 	var variant_37 wit_types.Result[uint32, Error]
 	switch *(*uint8)(ret_36) {
@@ -466,7 +466,7 @@ func (self *Connection) Smembers(key string) wit_types.Result[[]string, Error] {
 	defer pinner_.Unpin()
 	str_39 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_39)
-	ret_40 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_40 := resultArea_(16)
 	wasm_import_method_connection_smembers(self.Handle(), int32(uintptr(str_39)), int32(len(key)), int32(uintptr(ret_40)))
 	var variant_41 wit_types.Result[[]string, Error]
 	switch *(*uint8)(ret_40) {
@@ -514,7 +514,7 @@ func (self *Connection) Srem(key string, values []string) wit_types.Result[uint3
 		*(*uint32)(unsafe.Add(list_47, i_48*8)) = uint32(int32(uintptr(str_50)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_47, i_48*8), 4)) = uint32(int32(len(elem_49)))
 	}
-	ret_51 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_51 := resultArea_(16)
 	wasm_import_method_connection_srem(self.Handle(), int32(uintptr(str_46)), int32(len(key)), int32(uintptr(list_47)), int32(len(values)), int32(uintptr(ret_51)))
 	var variant_52 wit_types.Result[uint32, Error]
 	switch *(*uint8)(ret_51) {
@@ -566,7 +566,7 @@ func (self *Connection) Execute(command string, arguments []RedisParameter) wit_
 			*(*uint32)(unsafe.Add(unsafe.Add(list_55, i_56*16), 12)) = uint32(int32(len(payload_59)))
 		}
 	}
-	ret_61 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_61 := resultArea_(16)
 	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_54)), int32(len(command)), int32(uintptr(list_55)), int32(len(arguments)), int32(uintptr(ret_61)))
 	var variant_62 wit_types.Result[[]RedisResult, Error]
 	switch *(*uint8)(ret_61) {
@@ -613,3 +613,8 @@ func (self *Connection) Execute(command string, arguments []RedisParameter) wit_
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.execute
 func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -168,7 +168,7 @@ func ConnectionOpen(database string) wit_types.Result[*Connection, Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(database))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wasm_import_static_connection_open(int32(uintptr(str_1)), int32(len(database)), int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_2) {
@@ -235,7 +235,7 @@ func (self *Connection) Execute(statement string, parameters []Value) wit_types.
 			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 4
 		}
 	}
-	ret_15 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_15 := resultArea_(20)
 	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_5)), int32(len(statement)), int32(uintptr(list_6)), int32(len(parameters)), int32(uintptr(ret_15)))
 	var variant_16 wit_types.Result[QueryResult, Error]
 	switch *(*uint8)(ret_15) {
@@ -299,3 +299,8 @@ func (self *Connection) Execute(statement string, parameters []Value) wit_types.
 
 //go:wasmimport fermyon:spin/sqlite@2.0.0 [method]connection.execute
 func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -4,7 +4,6 @@
 package fermyon_spin_2_0_0_variables
 
 import (
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
 	"runtime"
 	"unsafe"
@@ -72,7 +71,7 @@ func Get(name string) wit_types.Result[string, Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wasm_import_get(int32(uintptr(str_1)), int32(len(name)), int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[string, Error]
 	switch *(*uint8)(ret_2) {
@@ -101,3 +100,8 @@ func Get(name string) wit_types.Result[string, Error] {
 
 //go:wasmimport fermyon:spin/variables@2.0.0 get
 func wasm_import_get(arg0 int32, arg1 int32, arg2 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -248,7 +248,7 @@ func StoreOpen(label string) wit_types.Result[*Store, Error] {
 	defer pinner_.Unpin()
 	str_7 := unsafe.Pointer(unsafe.StringData(label))
 	pinner_.Pin(str_7)
-	ret_8 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_8 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_static_store_open(int32(uintptr(str_7)), int32(len(label)), int32(uintptr(ret_8)))))
 	var variant_9 wit_types.Result[*Store, Error]
 	switch *(*uint8)(ret_8) {
@@ -284,7 +284,7 @@ func (self *Store) Get(key string) wit_types.Result[wit_types.Option[[]uint8], E
 	defer pinner_.Unpin()
 	str_11 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_11)
-	ret_12 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_12 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_get(self.Handle(), int32(uintptr(str_11)), int32(len(key)), int32(uintptr(ret_12)))))
 	var variant_13 wit_types.Result[wit_types.Option[[]uint8], Error]
 	switch *(*uint8)(ret_12) {
@@ -337,7 +337,7 @@ func (self *Store) Set(key string, value []uint8) wit_types.Result[wit_types.Uni
 	pinner_.Pin(list_18)
 	*(*uint32)(unsafe.Add(params_16, 12)) = uint32(int32(uintptr(list_18)))
 	*(*uint32)(unsafe.Add(params_16, 16)) = uint32(int32(len(value)))
-	ret_19 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_19 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_set(int32(uintptr(params_16)), int32(uintptr(ret_19)))))
 	var variant_20 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_19) {
@@ -373,7 +373,7 @@ func (self *Store) Delete(key string) wit_types.Result[wit_types.Unit, Error] {
 	defer pinner_.Unpin()
 	str_22 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_22)
-	ret_23 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_23 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_delete(self.Handle(), int32(uintptr(str_22)), int32(len(key)), int32(uintptr(ret_23)))))
 	var variant_24 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_23) {
@@ -408,7 +408,7 @@ func (self *Store) Exists(key string) wit_types.Result[bool, Error] {
 	defer pinner_.Unpin()
 	str_26 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_26)
-	ret_27 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_27 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_exists(self.Handle(), int32(uintptr(str_26)), int32(len(key)), int32(uintptr(ret_27)))))
 	var variant_28 wit_types.Result[bool, Error]
 	switch *(*uint8)(ret_27) {
@@ -441,9 +441,7 @@ func wasm_import_async_method_store_exists(arg0 int32, arg1 int32, arg2 int32, a
 // Streams every key in the store; the future reports whether the listing
 // finished cleanly.
 func (self *Store) GetKeys() (*wit_types.StreamReader[string], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_30 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_30 := resultArea_(8)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_get_keys(self.Handle(), int32(uintptr(ret_30)))))
 	field_31 := LiftStreamString(*(*int32)(ret_30))
 	field_32 := LiftFutureResultUnitError(*(*int32)(unsafe.Add(ret_30, 4)))
@@ -453,3 +451,8 @@ func (self *Store) GetKeys() (*wit_types.StreamReader[string], *wit_types.Future
 
 //go:wasmimport spin:key-value/key-value@3.0.0 [async-lower][method]store.get-keys
 func wasm_import_async_method_store_get_keys(arg0 int32, arg1 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

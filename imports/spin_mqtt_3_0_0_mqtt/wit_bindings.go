@@ -143,7 +143,7 @@ func ConnectionOpen(address string, username string, password string, keepAliveI
 	*(*uint32)(unsafe.Add(params_1, 16)) = uint32(int32(uintptr(str_4)))
 	*(*uint32)(unsafe.Add(params_1, 20)) = uint32(int32(len(password)))
 	*(*uint64)(unsafe.Add(params_1, 24)) = uint64(keepAliveIntervalInSecs)
-	ret_5 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_5 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_static_connection_open(int32(uintptr(params_1)), int32(uintptr(ret_5)))))
 	var variant_6 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_5) {
@@ -195,7 +195,7 @@ func (self *Connection) Publish(topic string, payload Payload, qos Qos) wit_type
 	case 2:
 		*(*uint8)(unsafe.Add(params_8, 20)) = 2
 	}
-	ret_11 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_11 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_publish(int32(uintptr(params_8)), int32(uintptr(ret_11)))))
 	var variant_12 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_11) {
@@ -224,3 +224,8 @@ func (self *Connection) Publish(topic string, payload Payload, qos Qos) wit_type
 
 //go:wasmimport spin:mqtt/mqtt@3.0.0 [async-lower][method]connection.publish
 func wasm_import_async_method_connection_publish(arg0 int32, arg1 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

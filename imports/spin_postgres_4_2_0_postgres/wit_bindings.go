@@ -1833,7 +1833,7 @@ func (self *ConnectionBuilder) SetCaRoot(certificate string) wit_types.Result[wi
 	defer pinner_.Unpin()
 	str_169 := unsafe.Pointer(unsafe.StringData(certificate))
 	pinner_.Pin(str_169)
-	ret_170 := wit_runtime.Allocate(pinner_, 64, 4)
+	ret_170 := resultArea_(64)
 	wasm_import_method_connection_builder_set_ca_root(self.Handle(), int32(uintptr(str_169)), int32(len(certificate)), int32(uintptr(ret_170)))
 	var variant_171 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_170) {
@@ -1898,9 +1898,7 @@ func wasm_import_method_connection_builder_set_ca_root(arg0 int32, arg1 int32, a
 
 // Opens the connection with the options set so far.
 func (self *ConnectionBuilder) Build() wit_types.Result[*Connection, Error] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_186 := wit_runtime.Allocate(pinner_, 64, 4)
+	ret_186 := resultArea_(64)
 	wasm_import_method_connection_builder_build(self.Handle(), int32(uintptr(ret_186)))
 	var variant_187 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_186) {
@@ -1965,9 +1963,7 @@ func wasm_import_method_connection_builder_build(arg0 int32, arg1 int32)
 
 // Async counterpart of `build`.
 func (self *ConnectionBuilder) BuildAsync() wit_types.Result[*Connection, Error] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_202 := wit_runtime.Allocate(pinner_, 64, 4)
+	ret_202 := resultArea_(64)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_builder_build_async(self.Handle(), int32(uintptr(ret_202)))))
 	var variant_203 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_202) {
@@ -2036,7 +2032,7 @@ func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	defer pinner_.Unpin()
 	str_218 := unsafe.Pointer(unsafe.StringData(address))
 	pinner_.Pin(str_218)
-	ret_219 := wit_runtime.Allocate(pinner_, 64, 4)
+	ret_219 := resultArea_(64)
 	wasm_import_static_connection_open(int32(uintptr(str_218)), int32(len(address)), int32(uintptr(ret_219)))
 	var variant_220 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_219) {
@@ -2105,7 +2101,7 @@ func ConnectionOpenAsync(address string) wit_types.Result[*Connection, Error] {
 	defer pinner_.Unpin()
 	str_235 := unsafe.Pointer(unsafe.StringData(address))
 	pinner_.Pin(str_235)
-	ret_236 := wit_runtime.Allocate(pinner_, 64, 4)
+	ret_236 := resultArea_(64)
 	wit_async.SubtaskWait(uint32(wasm_import_async_static_connection_open_async(int32(uintptr(str_235)), int32(len(address)), int32(uintptr(ret_236)))))
 	var variant_237 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_236) {
@@ -2450,7 +2446,7 @@ func (self *Connection) Query(statement string, params []ParameterValue) wit_typ
 			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 24
 		}
 	}
-	ret_311 := wit_runtime.Allocate(pinner_, 64, 4)
+	ret_311 := resultArea_(64)
 	wasm_import_method_connection_query(self.Handle(), int32(uintptr(str_252)), int32(len(statement)), int32(uintptr(list_253)), int32(len(params)), int32(uintptr(ret_311)))
 	var variant_312 wit_types.Result[RowSet, Error]
 	switch *(*uint8)(ret_311) {
@@ -3132,7 +3128,7 @@ func (self *Connection) QueryAsync(statement string, params []ParameterValue) wi
 	}
 	*(*uint32)(unsafe.Add(params_405, 12)) = uint32(int32(uintptr(list_407)))
 	*(*uint32)(unsafe.Add(params_405, 16)) = uint32(int32(len(params)))
-	ret_465 := wit_runtime.Allocate(pinner_, 64, 4)
+	ret_465 := resultArea_(64)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_query_async(int32(uintptr(params_405)), int32(uintptr(ret_465)))))
 	var variant_466 wit_types.Result[wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error]
 	switch *(*uint8)(ret_465) {
@@ -3542,7 +3538,7 @@ func (self *Connection) Execute(statement string, params []ParameterValue) wit_t
 			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 24
 		}
 	}
-	ret_549 := wit_runtime.Allocate(pinner_, 72, 8)
+	ret_549 := resultArea_(72)
 	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_490)), int32(len(statement)), int32(uintptr(list_491)), int32(len(params)), int32(uintptr(ret_549)))
 	var variant_550 wit_types.Result[uint64, Error]
 	switch *(*uint8)(ret_549) {
@@ -3893,7 +3889,7 @@ func (self *Connection) ExecuteAsync(statement string, params []ParameterValue) 
 	}
 	*(*uint32)(unsafe.Add(params_565, 12)) = uint32(int32(uintptr(list_567)))
 	*(*uint32)(unsafe.Add(params_565, 16)) = uint32(int32(len(params)))
-	ret_625 := wit_runtime.Allocate(pinner_, 72, 8)
+	ret_625 := resultArea_(72)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute_async(int32(uintptr(params_565)), int32(uintptr(ret_625)))))
 	var variant_626 wit_types.Result[uint64, Error]
 	switch *(*uint8)(ret_625) {
@@ -3955,3 +3951,8 @@ func (self *Connection) ExecuteAsync(statement string, params []ParameterValue) 
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [async-lower][method]connection.execute-async
 func wasm_import_async_method_connection_execute_async(arg0 int32, arg1 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

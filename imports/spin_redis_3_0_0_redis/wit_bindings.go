@@ -190,7 +190,7 @@ func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(address))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_static_connection_open(int32(uintptr(str_1)), int32(len(address)), int32(uintptr(ret_2)))))
 	var variant_3 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_2) {
@@ -234,7 +234,7 @@ func (self *Connection) Publish(channel string, payload Payload) wit_types.Resul
 	pinner_.Pin(list_7)
 	*(*uint32)(unsafe.Add(params_5, 12)) = uint32(int32(uintptr(list_7)))
 	*(*uint32)(unsafe.Add(params_5, 16)) = uint32(int32(len(payload)))
-	ret_8 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_8 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_publish(int32(uintptr(params_5)), int32(uintptr(ret_8)))))
 	var variant_9 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_8) {
@@ -270,7 +270,7 @@ func (self *Connection) Get(key string) wit_types.Result[wit_types.Option[Payloa
 	defer pinner_.Unpin()
 	str_11 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_11)
-	ret_12 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_12 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_get(self.Handle(), int32(uintptr(str_11)), int32(len(key)), int32(uintptr(ret_12)))))
 	var variant_13 wit_types.Result[wit_types.Option[Payload], Error]
 	switch *(*uint8)(ret_12) {
@@ -323,7 +323,7 @@ func (self *Connection) Set(key string, value Payload) wit_types.Result[wit_type
 	pinner_.Pin(list_18)
 	*(*uint32)(unsafe.Add(params_16, 12)) = uint32(int32(uintptr(list_18)))
 	*(*uint32)(unsafe.Add(params_16, 16)) = uint32(int32(len(value)))
-	ret_19 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_19 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_set(int32(uintptr(params_16)), int32(uintptr(ret_19)))))
 	var variant_20 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_19) {
@@ -359,7 +359,7 @@ func (self *Connection) Incr(key string) wit_types.Result[int64, Error] {
 	defer pinner_.Unpin()
 	str_22 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_22)
-	ret_23 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_23 := resultArea_(24)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_incr(self.Handle(), int32(uintptr(str_22)), int32(len(key)), int32(uintptr(ret_23)))))
 	var variant_24 wit_types.Result[int64, Error]
 	switch *(*uint8)(ret_23) {
@@ -400,7 +400,7 @@ func (self *Connection) Del(keys []string) wit_types.Result[uint32, Error] {
 		*(*uint32)(unsafe.Add(list_26, i_27*8)) = uint32(int32(uintptr(str_29)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_26, i_27*8), 4)) = uint32(int32(len(elem_28)))
 	}
-	ret_30 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_30 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_del(self.Handle(), int32(uintptr(list_26)), int32(len(keys)), int32(uintptr(ret_30)))))
 	var variant_31 wit_types.Result[uint32, Error]
 	switch *(*uint8)(ret_30) {
@@ -449,7 +449,7 @@ func (self *Connection) Sadd(key string, values []string) wit_types.Result[uint3
 	}
 	*(*uint32)(unsafe.Add(params_33, 12)) = uint32(int32(uintptr(list_35)))
 	*(*uint32)(unsafe.Add(params_33, 16)) = uint32(int32(len(values)))
-	ret_39 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_39 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_sadd(int32(uintptr(params_33)), int32(uintptr(ret_39)))))
 	var variant_40 wit_types.Result[uint32, Error]
 	switch *(*uint8)(ret_39) {
@@ -485,7 +485,7 @@ func (self *Connection) Smembers(key string) wit_types.Result[[]string, Error] {
 	defer pinner_.Unpin()
 	str_42 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_42)
-	ret_43 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_43 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_smembers(self.Handle(), int32(uintptr(str_42)), int32(len(key)), int32(uintptr(ret_43)))))
 	var variant_44 wit_types.Result[[]string, Error]
 	switch *(*uint8)(ret_43) {
@@ -539,7 +539,7 @@ func (self *Connection) Srem(key string, values []string) wit_types.Result[uint3
 	}
 	*(*uint32)(unsafe.Add(params_49, 12)) = uint32(int32(uintptr(list_51)))
 	*(*uint32)(unsafe.Add(params_49, 16)) = uint32(int32(len(values)))
-	ret_55 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_55 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_srem(int32(uintptr(params_49)), int32(uintptr(ret_55)))))
 	var variant_56 wit_types.Result[uint32, Error]
 	switch *(*uint8)(ret_55) {
@@ -597,7 +597,7 @@ func (self *Connection) Execute(command string, arguments []RedisParameter) wit_
 	}
 	*(*uint32)(unsafe.Add(params_58, 12)) = uint32(int32(uintptr(list_60)))
 	*(*uint32)(unsafe.Add(params_58, 16)) = uint32(int32(len(arguments)))
-	ret_66 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_66 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute(int32(uintptr(params_58)), int32(uintptr(ret_66)))))
 	var variant_67 wit_types.Result[[]RedisResult, Error]
 	switch *(*uint8)(ret_66) {
@@ -644,3 +644,8 @@ func (self *Connection) Execute(command string, arguments []RedisParameter) wit_
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.execute
 func wasm_import_async_method_connection_execute(arg0 int32, arg1 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -371,7 +371,7 @@ func ConnectionOpen(database string) wit_types.Result[*Connection, Error] {
 	defer pinner_.Unpin()
 	str_20 := unsafe.Pointer(unsafe.StringData(database))
 	pinner_.Pin(str_20)
-	ret_21 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_21 := resultArea_(16)
 	wasm_import_static_connection_open(int32(uintptr(str_20)), int32(len(database)), int32(uintptr(ret_21)))
 	var variant_22 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_21) {
@@ -409,7 +409,7 @@ func ConnectionOpenAsync(database string) wit_types.Result[*Connection, Error] {
 	defer pinner_.Unpin()
 	str_24 := unsafe.Pointer(unsafe.StringData(database))
 	pinner_.Pin(str_24)
-	ret_25 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_25 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_static_connection_open_async(int32(uintptr(str_24)), int32(len(database)), int32(uintptr(ret_25)))))
 	var variant_26 wit_types.Result[*Connection, Error]
 	switch *(*uint8)(ret_25) {
@@ -476,7 +476,7 @@ func (self *Connection) Execute(statement string, parameters []Value) wit_types.
 			*(*uint8)(unsafe.Add(list_29, i_30*16)) = 4
 		}
 	}
-	ret_38 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_38 := resultArea_(20)
 	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_28)), int32(len(statement)), int32(uintptr(list_29)), int32(len(parameters)), int32(uintptr(ret_38)))
 	var variant_39 wit_types.Result[QueryResult, Error]
 	switch *(*uint8)(ret_38) {
@@ -583,7 +583,7 @@ func (self *Connection) ExecuteAsync(statement string, parameters []Value) wit_t
 	}
 	*(*uint32)(unsafe.Add(params_54, 12)) = uint32(int32(uintptr(list_56)))
 	*(*uint32)(unsafe.Add(params_54, 16)) = uint32(int32(len(parameters)))
-	ret_65 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_65 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute_async(int32(uintptr(params_54)), int32(uintptr(ret_65)))))
 	var variant_66 wit_types.Result[wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error]
 	switch *(*uint8)(ret_65) {
@@ -634,9 +634,7 @@ func wasm_import_method_connection_last_insert_rowid(arg0 int32) int64
 
 // Async counterpart of `last-insert-rowid`.
 func (self *Connection) LastInsertRowidAsync() int64 {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_75 := wit_runtime.Allocate(pinner_, 8, 8)
+	ret_75 := resultArea_(8)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_last_insert_rowid_async(self.Handle(), int32(uintptr(ret_75)))))
 	return int64(*(*uint64)(ret_75))
 }
@@ -655,12 +653,15 @@ func wasm_import_method_connection_changes(arg0 int32) int64
 
 // Async counterpart of `changes`.
 func (self *Connection) ChangesAsync() uint64 {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_77 := wit_runtime.Allocate(pinner_, 8, 8)
+	ret_77 := resultArea_(8)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_changes_async(self.Handle(), int32(uintptr(ret_77)))))
 	return uint64(*(*uint64)(ret_77))
 }
 
 //go:wasmimport spin:sqlite/sqlite@3.1.0 [async-lower][method]connection.changes-async
 func wasm_import_async_method_connection_changes_async(arg0 int32, arg1 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -5,7 +5,6 @@ package spin_variables_3_0_0_variables
 
 import (
 	wit_async "go.bytecodealliance.org/pkg/wit/async"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
 	"runtime"
 	"unsafe"
@@ -73,7 +72,7 @@ func Get(name string) wit_types.Result[string, Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_get(int32(uintptr(str_1)), int32(len(name)), int32(uintptr(ret_2)))))
 	var variant_3 wit_types.Result[string, Error]
 	switch *(*uint8)(ret_2) {
@@ -102,3 +101,8 @@ func Get(name string) wit_types.Result[string, Error] {
 
 //go:wasmimport spin:variables/variables@3.0.0 [async-lower]get
 func wasm_import_async_get(arg0 int32, arg1 int32, arg2 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

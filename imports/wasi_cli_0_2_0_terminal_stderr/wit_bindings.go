@@ -5,9 +5,7 @@ package wasi_cli_0_2_0_terminal_stderr
 
 import (
 	"github.com/spin-go/sdk/imports/wasi_cli_0_2_0_terminal_output"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
-	"runtime"
 	"unsafe"
 )
 
@@ -15,9 +13,7 @@ type TerminalOutput = wasi_cli_0_2_0_terminal_output.TerminalOutput
 
 // Returns the terminal if standard error is one, and `none` otherwise.
 func GetTerminalStderr() wit_types.Option[*TerminalOutput] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_1 := resultArea_(8)
 	wasm_import_get_terminal_stderr(int32(uintptr(ret_1)))
 	var variant_2 wit_types.Option[*TerminalOutput]
 	switch *(*uint8)(ret_1) {
@@ -33,3 +29,8 @@ func GetTerminalStderr() wit_types.Option[*TerminalOutput] {
 
 //go:wasmimport wasi:cli/terminal-stderr@0.2.0 get-terminal-stderr
 func wasm_import_get_terminal_stderr(arg0 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -5,9 +5,7 @@ package wasi_cli_0_2_6_terminal_stdin
 
 import (
 	"github.com/spin-go/sdk/imports/wasi_cli_0_2_6_terminal_input"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
-	"runtime"
 	"unsafe"
 )
 
@@ -15,9 +13,7 @@ type TerminalInput = wasi_cli_0_2_6_terminal_input.TerminalInput
 
 // Returns the terminal if standard input is one, and `none` otherwise.
 func GetTerminalStdin() wit_types.Option[*TerminalInput] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_1 := resultArea_(8)
 	wasm_import_get_terminal_stdin(int32(uintptr(ret_1)))
 	var variant_2 wit_types.Option[*TerminalInput]
 	switch *(*uint8)(ret_1) {
@@ -33,3 +29,8 @@ func GetTerminalStdin() wit_types.Option[*TerminalInput] {
 
 //go:wasmimport wasi:cli/terminal-stdin@0.2.6 get-terminal-stdin
 func wasm_import_get_terminal_stdin(arg0 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

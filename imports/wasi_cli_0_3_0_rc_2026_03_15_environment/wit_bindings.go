@@ -4,17 +4,13 @@
 package wasi_cli_0_3_0_rc_2026_03_15_environment
 
 import (
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
-	"runtime"
 	"unsafe"
 )
 
 // Returns the environment variables as name/value pairs.
 func GetEnvironment() []wit_types.Tuple2[string, string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_1 := resultArea_(8)
 	wasm_import_get_environment(int32(uintptr(ret_1)))
 	base_2 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_1))))
 	list_3 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_1, 4))))
@@ -31,9 +27,7 @@ func wasm_import_get_environment(arg0 int32)
 
 // Returns the command-line arguments the component was started with.
 func GetArguments() []string {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_7 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_7 := resultArea_(8)
 	wasm_import_get_arguments(int32(uintptr(ret_7)))
 	base_8 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_7))))
 	list_9 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_7, 4))))
@@ -48,9 +42,7 @@ func wasm_import_get_arguments(arg0 int32)
 
 // The directory relative paths should be resolved against, if the host set one.
 func GetInitialCwd() wit_types.Option[string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_11 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_11 := resultArea_(12)
 	wasm_import_get_initial_cwd(int32(uintptr(ret_11)))
 	var variant_12 wit_types.Option[string]
 	switch *(*uint8)(ret_11) {
@@ -66,3 +58,8 @@ func GetInitialCwd() wit_types.Option[string] {
 
 //go:wasmimport wasi:cli/environment@0.3.0-rc-2026-03-15 get-initial-cwd
 func wasm_import_get_initial_cwd(arg0 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

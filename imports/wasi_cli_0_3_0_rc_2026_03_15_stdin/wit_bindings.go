@@ -5,7 +5,6 @@ package wasi_cli_0_3_0_rc_2026_03_15_stdin
 
 import (
 	"github.com/spin-go/sdk/imports/wasi_cli_0_3_0_rc_2026_03_15_types"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
 	"runtime"
 	"unsafe"
@@ -145,9 +144,7 @@ func LiftFutureResultUnitWasiCliTypesErrorCode(handle int32) *wit_types.FutureRe
 // Hands out standard input as a byte stream, plus a future that reports how
 // the input ended.
 func ReadViaStream() (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_4 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_4 := resultArea_(8)
 	wasm_import_read_via_stream(int32(uintptr(ret_4)))
 	field_5 := LiftStreamU8(*(*int32)(ret_4))
 	field_6 := LiftFutureResultUnitWasiCliTypesErrorCode(*(*int32)(unsafe.Add(ret_4, 4)))
@@ -157,3 +154,8 @@ func ReadViaStream() (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wi
 
 //go:wasmimport wasi:cli/stdin@0.3.0-rc-2026-03-15 read-via-stream
 func wasm_import_read_via_stream(arg0 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

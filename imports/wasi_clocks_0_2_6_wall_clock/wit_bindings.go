@@ -4,8 +4,6 @@
 package wasi_clocks_0_2_6_wall_clock
 
 import (
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
-	"runtime"
 	"unsafe"
 )
 
@@ -18,9 +16,7 @@ type Datetime struct {
 
 // Reads the current wall-clock time.
 func Now() Datetime {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_1 := resultArea_(16)
 	wasm_import_now(int32(uintptr(ret_1)))
 	field_2 := uint64(*(*uint64)(ret_1))
 	field_3 := uint32(*(*uint32)(unsafe.Add(ret_1, 8)))
@@ -32,9 +28,7 @@ func wasm_import_now(arg0 int32)
 
 // Reports how finely the wall clock can distinguish two readings.
 func Resolution() Datetime {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_4 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_4 := resultArea_(16)
 	wasm_import_resolution(int32(uintptr(ret_4)))
 	field_5 := uint64(*(*uint64)(ret_4))
 	field_6 := uint32(*(*uint32)(unsafe.Add(ret_4, 8)))
@@ -43,3 +37,8 @@ func Resolution() Datetime {
 
 //go:wasmimport wasi:clocks/wall-clock@0.2.6 resolution
 func wasm_import_resolution(arg0 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

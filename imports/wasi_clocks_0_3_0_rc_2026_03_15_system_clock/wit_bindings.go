@@ -5,8 +5,6 @@ package wasi_clocks_0_3_0_rc_2026_03_15_system_clock
 
 import (
 	"github.com/spin-go/sdk/imports/wasi_clocks_0_3_0_rc_2026_03_15_types"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
-	"runtime"
 	"unsafe"
 )
 
@@ -21,9 +19,7 @@ type Instant struct {
 
 // Reads the current system-clock time.
 func Now() Instant {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_1 := resultArea_(16)
 	wasm_import_now(int32(uintptr(ret_1)))
 	field_2 := int64(*(*uint64)(ret_1))
 	field_3 := uint32(*(*uint32)(unsafe.Add(ret_1, 8)))
@@ -41,3 +37,8 @@ func GetResolution() Duration {
 
 //go:wasmimport wasi:clocks/system-clock@0.3.0-rc-2026-03-15 get-resolution
 func wasm_import_get_resolution() int64
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -4,7 +4,6 @@
 package wasi_config_0_2_0_draft_2024_09_27_store
 
 import (
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
 	"runtime"
 	"unsafe"
@@ -52,7 +51,7 @@ func Get(key string) wit_types.Result[wit_types.Option[string], Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wasm_import_get(int32(uintptr(str_1)), int32(len(key)), int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[wit_types.Option[string], Error]
 	switch *(*uint8)(ret_2) {
@@ -89,9 +88,7 @@ func wasm_import_get(arg0 int32, arg1 int32, arg2 int32)
 
 // Returns every key/value pair visible to this component.
 func GetAll() wit_types.Result[[]wit_types.Tuple2[string, string], Error] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_6 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_6 := resultArea_(16)
 	wasm_import_get_all(int32(uintptr(ret_6)))
 	var variant_7 wit_types.Result[[]wit_types.Tuple2[string, string], Error]
 	switch *(*uint8)(ret_6) {
@@ -123,3 +120,8 @@ func GetAll() wit_types.Result[[]wit_types.Tuple2[string, string], Error] {
 
 //go:wasmimport wasi:config/store@0.2.0-draft-2024-09-27 get-all
 func wasm_import_get_all(arg0 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

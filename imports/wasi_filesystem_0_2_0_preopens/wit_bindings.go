@@ -5,9 +5,7 @@ package wasi_filesystem_0_2_0_preopens
 
 import (
 	"github.com/spin-go/sdk/imports/wasi_filesystem_0_2_0_types"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
-	"runtime"
 	"unsafe"
 )
 
@@ -16,9 +14,7 @@ type Descriptor = wasi_filesystem_0_2_0_types.Descriptor
 // Lists each pre-opened directory together with the path the guest should
 // know it by.
 func GetDirectories() []wit_types.Tuple2[*Descriptor, string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_1 := resultArea_(8)
 	wasm_import_get_directories(int32(uintptr(ret_1)))
 	base_2 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_1))))
 	list_3 := make([]wit_types.Tuple2[*Descriptor, string], uint32(*(*uint32)(unsafe.Add(ret_1, 4))))
@@ -32,3 +28,8 @@ func GetDirectories() []wit_types.Tuple2[*Descriptor, string] {
 
 //go:wasmimport wasi:filesystem/preopens@0.2.0 get-directories
 func wasm_import_get_directories(arg0 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -402,9 +402,7 @@ func wasm_resource_drop_directory_entry_stream(handle int32)
 
 // Reads the file as a stream starting at `offset`.
 func (self *Descriptor) ReadViaStream(offset Filesize) wit_types.Result[*InputStream, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_1 := resultArea_(8)
 	wasm_import_method_descriptor_read_via_stream(self.Handle(), int64(offset), int32(uintptr(ret_1)))
 	var variant_2 wit_types.Result[*InputStream, ErrorCode]
 	switch *(*uint8)(ret_1) {
@@ -502,9 +500,7 @@ func wasm_import_method_descriptor_read_via_stream(arg0 int32, arg1 int64, arg2 
 
 // Writes to the file through a stream starting at `offset`.
 func (self *Descriptor) WriteViaStream(offset Filesize) wit_types.Result[*OutputStream, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_4 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_4 := resultArea_(8)
 	wasm_import_method_descriptor_write_via_stream(self.Handle(), int64(offset), int32(uintptr(ret_4)))
 	var variant_5 wit_types.Result[*OutputStream, ErrorCode]
 	switch *(*uint8)(ret_4) {
@@ -602,9 +598,7 @@ func wasm_import_method_descriptor_write_via_stream(arg0 int32, arg1 int64, arg2
 
 // Writes to the end of the file through a stream.
 func (self *Descriptor) AppendViaStream() wit_types.Result[*OutputStream, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_7 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_7 := resultArea_(8)
 	wasm_import_method_descriptor_append_via_stream(self.Handle(), int32(uintptr(ret_7)))
 	var variant_8 wit_types.Result[*OutputStream, ErrorCode]
 	switch *(*uint8)(ret_7) {
@@ -702,8 +696,6 @@ func wasm_import_method_descriptor_append_via_stream(arg0 int32, arg1 int32)
 
 // Tells the host how a byte range is about to be used.
 func (self *Descriptor) Advise(offset Filesize, length Filesize, advice Advice) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_10 int32
 	switch advice {
 	case 0:
@@ -719,7 +711,7 @@ func (self *Descriptor) Advise(offset Filesize, length Filesize, advice Advice) 
 	case 5:
 		v_10 = 5
 	}
-	ret_11 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_11 := resultArea_(2)
 	wasm_import_method_descriptor_advise(self.Handle(), int64(offset), int64(length), v_10, int32(uintptr(ret_11)))
 	var variant_12 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_11) {
@@ -817,9 +809,7 @@ func wasm_import_method_descriptor_advise(arg0 int32, arg1 int64, arg2 int64, ar
 
 // Waits until the file's data (not necessarily its metadata) is on stable storage.
 func (self *Descriptor) SyncData() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_14 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_14 := resultArea_(2)
 	wasm_import_method_descriptor_sync_data(self.Handle(), int32(uintptr(ret_14)))
 	var variant_15 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_14) {
@@ -917,9 +907,7 @@ func wasm_import_method_descriptor_sync_data(arg0 int32, arg1 int32)
 
 // The flags this descriptor was opened with.
 func (self *Descriptor) GetFlags() wit_types.Result[DescriptorFlags, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_17 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_17 := resultArea_(2)
 	wasm_import_method_descriptor_get_flags(self.Handle(), int32(uintptr(ret_17)))
 	var variant_18 wit_types.Result[DescriptorFlags, ErrorCode]
 	switch *(*uint8)(ret_17) {
@@ -1017,9 +1005,7 @@ func wasm_import_method_descriptor_get_flags(arg0 int32, arg1 int32)
 
 // What kind of object this descriptor refers to.
 func (self *Descriptor) GetType() wit_types.Result[DescriptorType, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_20 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_20 := resultArea_(2)
 	wasm_import_method_descriptor_get_type(self.Handle(), int32(uintptr(ret_20)))
 	var variant_21 wit_types.Result[DescriptorType, ErrorCode]
 	switch *(*uint8)(ret_20) {
@@ -1138,9 +1124,7 @@ func wasm_import_method_descriptor_get_type(arg0 int32, arg1 int32)
 
 // Truncates or extends the file to the given size.
 func (self *Descriptor) SetSize(size Filesize) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_24 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_24 := resultArea_(2)
 	wasm_import_method_descriptor_set_size(self.Handle(), int64(size), int32(uintptr(ret_24)))
 	var variant_25 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_24) {
@@ -1238,8 +1222,6 @@ func wasm_import_method_descriptor_set_size(arg0 int32, arg1 int64, arg2 int32)
 
 // Updates the access and modification times.
 func (self *Descriptor) SetTimes(dataAccessTimestamp NewTimestamp, dataModificationTimestamp NewTimestamp) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_27 int32
 	var v_28 int64
 	var v_29 int32
@@ -1268,7 +1250,7 @@ func (self *Descriptor) SetTimes(dataAccessTimestamp NewTimestamp, dataModificat
 		v_32 = int64(payload_34.Seconds)
 		v_33 = int32(payload_34.Nanoseconds)
 	}
-	ret_35 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_35 := resultArea_(2)
 	wasm_import_method_descriptor_set_times(self.Handle(), v_27, v_28, v_29, v_31, v_32, v_33, int32(uintptr(ret_35)))
 	var variant_36 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_35) {
@@ -1366,9 +1348,7 @@ func wasm_import_method_descriptor_set_times(arg0 int32, arg1 int32, arg2 int64,
 
 // Reads up to `length` bytes at `offset`; the flag is true at end of file.
 func (self *Descriptor) Read(length Filesize, offset Filesize) wit_types.Result[wit_types.Tuple2[[]uint8, bool], ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_38 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_38 := resultArea_(16)
 	wasm_import_method_descriptor_read(self.Handle(), int64(length), int64(offset), int32(uintptr(ret_38)))
 	var variant_39 wit_types.Result[wit_types.Tuple2[[]uint8, bool], ErrorCode]
 	switch *(*uint8)(ret_38) {
@@ -1472,7 +1452,7 @@ func (self *Descriptor) Write(buffer []uint8, offset Filesize) wit_types.Result[
 	defer pinner_.Unpin()
 	list_43 := unsafe.Pointer(unsafe.SliceData(buffer))
 	pinner_.Pin(list_43)
-	ret_44 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_44 := resultArea_(16)
 	wasm_import_method_descriptor_write(self.Handle(), int32(uintptr(list_43)), int32(len(buffer)), int64(offset), int32(uintptr(ret_44)))
 	var variant_45 wit_types.Result[Filesize, ErrorCode]
 	switch *(*uint8)(ret_44) {
@@ -1570,9 +1550,7 @@ func wasm_import_method_descriptor_write(arg0 int32, arg1 int32, arg2 int32, arg
 
 // Starts listing the entries of this directory (without "." and "..").
 func (self *Descriptor) ReadDirectory() wit_types.Result[*DirectoryEntryStream, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_47 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_47 := resultArea_(8)
 	wasm_import_method_descriptor_read_directory(self.Handle(), int32(uintptr(ret_47)))
 	var variant_48 wit_types.Result[*DirectoryEntryStream, ErrorCode]
 	switch *(*uint8)(ret_47) {
@@ -1670,9 +1648,7 @@ func wasm_import_method_descriptor_read_directory(arg0 int32, arg1 int32)
 
 // Waits until the file's data and metadata are on stable storage.
 func (self *Descriptor) Sync() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_50 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_50 := resultArea_(2)
 	wasm_import_method_descriptor_sync(self.Handle(), int32(uintptr(ret_50)))
 	var variant_51 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_50) {
@@ -1774,7 +1750,7 @@ func (self *Descriptor) CreateDirectoryAt(path string) wit_types.Result[wit_type
 	defer pinner_.Unpin()
 	str_53 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_53)
-	ret_54 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_54 := resultArea_(2)
 	wasm_import_method_descriptor_create_directory_at(self.Handle(), int32(uintptr(str_53)), int32(len(path)), int32(uintptr(ret_54)))
 	var variant_55 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_54) {
@@ -1872,9 +1848,7 @@ func wasm_import_method_descriptor_create_directory_at(arg0 int32, arg1 int32, a
 
 // Returns metadata about this file or directory.
 func (self *Descriptor) Stat() wit_types.Result[DescriptorStat, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_57 := wit_runtime.Allocate(pinner_, 104, 8)
+	ret_57 := resultArea_(104)
 	wasm_import_method_descriptor_stat(self.Handle(), int32(uintptr(ret_57)))
 	var variant_58 wit_types.Result[DescriptorStat, ErrorCode]
 	switch *(*uint8)(ret_57) {
@@ -2036,7 +2010,7 @@ func (self *Descriptor) StatAt(pathFlags PathFlags, path string) wit_types.Resul
 	defer pinner_.Unpin()
 	str_76 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_76)
-	ret_77 := wit_runtime.Allocate(pinner_, 104, 8)
+	ret_77 := resultArea_(104)
 	wasm_import_method_descriptor_stat_at(self.Handle(), int32(pathFlags), int32(uintptr(str_76)), int32(len(path)), int32(uintptr(ret_77)))
 	var variant_78 wit_types.Result[DescriptorStat, ErrorCode]
 	switch *(*uint8)(ret_77) {
@@ -2226,7 +2200,7 @@ func (self *Descriptor) SetTimesAt(pathFlags PathFlags, path string, dataAccessT
 		v_102 = int64(payload_104.Seconds)
 		v_103 = int32(payload_104.Nanoseconds)
 	}
-	ret_105 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_105 := resultArea_(2)
 	wasm_import_method_descriptor_set_times_at(self.Handle(), int32(pathFlags), int32(uintptr(str_96)), int32(len(path)), v_97, v_98, v_99, v_101, v_102, v_103, int32(uintptr(ret_105)))
 	var variant_106 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_105) {
@@ -2331,7 +2305,7 @@ func (self *Descriptor) LinkAt(oldPathFlags PathFlags, oldPath string, newDescri
 	pinner_.Pin(str_108)
 	str_109 := unsafe.Pointer(unsafe.StringData(newPath))
 	pinner_.Pin(str_109)
-	ret_110 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_110 := resultArea_(2)
 	wasm_import_method_descriptor_link_at(self.Handle(), int32(oldPathFlags), int32(uintptr(str_108)), int32(len(oldPath)), newDescriptor.Handle(), int32(uintptr(str_109)), int32(len(newPath)), int32(uintptr(ret_110)))
 	var variant_111 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_110) {
@@ -2433,7 +2407,7 @@ func (self *Descriptor) OpenAt(pathFlags PathFlags, path string, openFlags OpenF
 	defer pinner_.Unpin()
 	str_113 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_113)
-	ret_114 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_114 := resultArea_(8)
 	wasm_import_method_descriptor_open_at(self.Handle(), int32(pathFlags), int32(uintptr(str_113)), int32(len(path)), int32(openFlags), int32(flags), int32(uintptr(ret_114)))
 	var variant_115 wit_types.Result[*Descriptor, ErrorCode]
 	switch *(*uint8)(ret_114) {
@@ -2535,7 +2509,7 @@ func (self *Descriptor) ReadlinkAt(path string) wit_types.Result[string, ErrorCo
 	defer pinner_.Unpin()
 	str_117 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_117)
-	ret_118 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_118 := resultArea_(12)
 	wasm_import_method_descriptor_readlink_at(self.Handle(), int32(uintptr(str_117)), int32(len(path)), int32(uintptr(ret_118)))
 	var variant_119 wit_types.Result[string, ErrorCode]
 	switch *(*uint8)(ret_118) {
@@ -2637,7 +2611,7 @@ func (self *Descriptor) RemoveDirectoryAt(path string) wit_types.Result[wit_type
 	defer pinner_.Unpin()
 	str_121 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_121)
-	ret_122 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_122 := resultArea_(2)
 	wasm_import_method_descriptor_remove_directory_at(self.Handle(), int32(uintptr(str_121)), int32(len(path)), int32(uintptr(ret_122)))
 	var variant_123 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_122) {
@@ -2741,7 +2715,7 @@ func (self *Descriptor) RenameAt(oldPath string, newDescriptor *Descriptor, newP
 	pinner_.Pin(str_125)
 	str_126 := unsafe.Pointer(unsafe.StringData(newPath))
 	pinner_.Pin(str_126)
-	ret_127 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_127 := resultArea_(2)
 	wasm_import_method_descriptor_rename_at(self.Handle(), int32(uintptr(str_125)), int32(len(oldPath)), newDescriptor.Handle(), int32(uintptr(str_126)), int32(len(newPath)), int32(uintptr(ret_127)))
 	var variant_128 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_127) {
@@ -2845,7 +2819,7 @@ func (self *Descriptor) SymlinkAt(oldPath string, newPath string) wit_types.Resu
 	pinner_.Pin(str_130)
 	str_131 := unsafe.Pointer(unsafe.StringData(newPath))
 	pinner_.Pin(str_131)
-	ret_132 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_132 := resultArea_(2)
 	wasm_import_method_descriptor_symlink_at(self.Handle(), int32(uintptr(str_130)), int32(len(oldPath)), int32(uintptr(str_131)), int32(len(newPath)), int32(uintptr(ret_132)))
 	var variant_133 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_132) {
@@ -2947,7 +2921,7 @@ func (self *Descriptor) UnlinkFileAt(path string) wit_types.Result[wit_types.Uni
 	defer pinner_.Unpin()
 	str_135 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_135)
-	ret_136 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_136 := resultArea_(2)
 	wasm_import_method_descriptor_unlink_file_at(self.Handle(), int32(uintptr(str_135)), int32(len(path)), int32(uintptr(ret_136)))
 	var variant_137 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_136) {
@@ -3054,9 +3028,7 @@ func wasm_import_method_descriptor_is_same_object(arg0 int32, arg1 int32) int32
 
 // Hashes this object's identity and metadata; see `metadata-hash-value`.
 func (self *Descriptor) MetadataHash() wit_types.Result[MetadataHashValue, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_140 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_140 := resultArea_(24)
 	wasm_import_method_descriptor_metadata_hash(self.Handle(), int32(uintptr(ret_140)))
 	var variant_141 wit_types.Result[MetadataHashValue, ErrorCode]
 	switch *(*uint8)(ret_140) {
@@ -3160,7 +3132,7 @@ func (self *Descriptor) MetadataHashAt(pathFlags PathFlags, path string) wit_typ
 	defer pinner_.Unpin()
 	str_145 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_145)
-	ret_146 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_146 := resultArea_(24)
 	wasm_import_method_descriptor_metadata_hash_at(self.Handle(), int32(pathFlags), int32(uintptr(str_145)), int32(len(path)), int32(uintptr(ret_146)))
 	var variant_147 wit_types.Result[MetadataHashValue, ErrorCode]
 	switch *(*uint8)(ret_146) {
@@ -3260,9 +3232,7 @@ func wasm_import_method_descriptor_metadata_hash_at(arg0 int32, arg1 int32, arg2
 
 // Returns the next entry, or `none` once every entry has been seen.
 func (self *DirectoryEntryStream) ReadDirectoryEntry() wit_types.Result[wit_types.Option[DirectoryEntry], ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_151 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_151 := resultArea_(20)
 	wasm_import_method_directory_entry_stream_read_directory_entry(self.Handle(), int32(uintptr(ret_151)))
 	var variant_152 wit_types.Result[wit_types.Option[DirectoryEntry], ErrorCode]
 	switch *(*uint8)(ret_151) {
@@ -3393,9 +3363,7 @@ func wasm_import_method_directory_entry_stream_read_directory_entry(arg0 int32, 
 // Extracts a filesystem error code from a stream error, when the failure
 // came from file I/O.
 func FilesystemErrorCode(err *Error) wit_types.Option[ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_158 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_158 := resultArea_(2)
 	wasm_import_filesystem_error_code(err.Handle(), int32(uintptr(ret_158)))
 	var variant_159 wit_types.Option[ErrorCode]
 	switch *(*uint8)(ret_158) {
@@ -3490,3 +3458,8 @@ func FilesystemErrorCode(err *Error) wit_types.Option[ErrorCode] {
 
 //go:wasmimport wasi:filesystem/types@0.2.0 filesystem-error-code
 func wasm_import_filesystem_error_code(arg0 int32, arg1 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

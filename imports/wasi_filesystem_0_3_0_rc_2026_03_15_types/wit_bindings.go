@@ -786,9 +786,7 @@ func LiftStreamDirectoryEntry(handle int32) *wit_types.StreamReader[DirectoryEnt
 // Reads the file from `offset` as a byte stream; the future reports whether
 // reading ended cleanly or with an error.
 func (self *Descriptor) ReadViaStream(offset Filesize) (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_16 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_16 := resultArea_(8)
 	wasm_import_method_descriptor_read_via_stream(self.Handle(), int64(offset), int32(uintptr(ret_16)))
 	field_17 := LiftStreamU8(*(*int32)(ret_16))
 	field_18 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_16, 4)))
@@ -821,8 +819,6 @@ func wasm_import_method_descriptor_append_via_stream(arg0 int32, arg1 int32) int
 
 // Tells the host how a byte range is about to be used.
 func (self *Descriptor) Advise(offset Filesize, length Filesize, advice Advice) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_22 int32
 	switch advice {
 	case 0:
@@ -838,7 +834,7 @@ func (self *Descriptor) Advise(offset Filesize, length Filesize, advice Advice) 
 	case 5:
 		v_22 = 5
 	}
-	ret_23 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_23 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_advise(self.Handle(), int64(offset), int64(length), v_22, int32(uintptr(ret_23)))))
 	var variant_24 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_23) {
@@ -945,9 +941,7 @@ func wasm_import_async_method_descriptor_advise(arg0 int32, arg1 int64, arg2 int
 
 // Waits until the file's data (not necessarily its metadata) is on stable storage.
 func (self *Descriptor) SyncData() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_27 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_27 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_sync_data(self.Handle(), int32(uintptr(ret_27)))))
 	var variant_28 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_27) {
@@ -1054,9 +1048,7 @@ func wasm_import_async_method_descriptor_sync_data(arg0 int32, arg1 int32) int32
 
 // The flags this descriptor was opened with.
 func (self *Descriptor) GetFlags() wit_types.Result[DescriptorFlags, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_31 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_31 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_get_flags(self.Handle(), int32(uintptr(ret_31)))))
 	var variant_32 wit_types.Result[DescriptorFlags, ErrorCode]
 	switch *(*uint8)(ret_31) {
@@ -1163,9 +1155,7 @@ func wasm_import_async_method_descriptor_get_flags(arg0 int32, arg1 int32) int32
 
 // What kind of object this descriptor refers to.
 func (self *Descriptor) GetType() wit_types.Result[DescriptorType, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_35 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_35 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_get_type(self.Handle(), int32(uintptr(ret_35)))))
 	var variant_36 wit_types.Result[DescriptorType, ErrorCode]
 	switch *(*uint8)(ret_35) {
@@ -1302,9 +1292,7 @@ func wasm_import_async_method_descriptor_get_type(arg0 int32, arg1 int32) int32
 
 // Truncates or extends the file to the given size.
 func (self *Descriptor) SetSize(size Filesize) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_41 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_41 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_size(self.Handle(), int64(size), int32(uintptr(ret_41)))))
 	var variant_42 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_41) {
@@ -1437,7 +1425,7 @@ func (self *Descriptor) SetTimes(dataAccessTimestamp NewTimestamp, dataModificat
 		*(*uint64)(unsafe.Add(params_45, 40)) = uint64(payload_47.Seconds)
 		*(*uint32)(unsafe.Add(params_45, 48)) = uint32(payload_47.Nanoseconds)
 	}
-	ret_48 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_48 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_times(int32(uintptr(params_45)), int32(uintptr(ret_48)))))
 	var variant_49 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_48) {
@@ -1545,9 +1533,7 @@ func wasm_import_async_method_descriptor_set_times(arg0 int32, arg1 int32) int32
 // Lists the entries of this directory (without "." and "..") as a stream; the
 // future reports whether the listing completed.
 func (self *Descriptor) ReadDirectory() (*wit_types.StreamReader[DirectoryEntry], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_52 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_52 := resultArea_(8)
 	wasm_import_method_descriptor_read_directory(self.Handle(), int32(uintptr(ret_52)))
 	field_53 := LiftStreamDirectoryEntry(*(*int32)(ret_52))
 	field_54 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_52, 4)))
@@ -1560,9 +1546,7 @@ func wasm_import_method_descriptor_read_directory(arg0 int32, arg1 int32)
 
 // Waits until the file's data and metadata are on stable storage.
 func (self *Descriptor) Sync() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_56 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_56 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_sync(self.Handle(), int32(uintptr(ret_56)))))
 	var variant_57 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_56) {
@@ -1673,7 +1657,7 @@ func (self *Descriptor) CreateDirectoryAt(path string) wit_types.Result[wit_type
 	defer pinner_.Unpin()
 	str_60 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_60)
-	ret_61 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_61 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_create_directory_at(self.Handle(), int32(uintptr(str_60)), int32(len(path)), int32(uintptr(ret_61)))))
 	var variant_62 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_61) {
@@ -1780,9 +1764,7 @@ func wasm_import_async_method_descriptor_create_directory_at(arg0 int32, arg1 in
 
 // Returns metadata about this file or directory.
 func (self *Descriptor) Stat() wit_types.Result[DescriptorStat, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_65 := wit_runtime.Allocate(pinner_, 112, 8)
+	ret_65 := resultArea_(112)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_stat(self.Handle(), int32(uintptr(ret_65)))))
 	var variant_66 wit_types.Result[DescriptorStat, ErrorCode]
 	switch *(*uint8)(ret_65) {
@@ -1962,7 +1944,7 @@ func (self *Descriptor) StatAt(pathFlags PathFlags, path string) wit_types.Resul
 	defer pinner_.Unpin()
 	str_86 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_86)
-	ret_87 := wit_runtime.Allocate(pinner_, 112, 8)
+	ret_87 := resultArea_(112)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_stat_at(self.Handle(), int32(pathFlags), int32(uintptr(str_86)), int32(len(path)), int32(uintptr(ret_87)))))
 	var variant_88 wit_types.Result[DescriptorStat, ErrorCode]
 	switch *(*uint8)(ret_87) {
@@ -2169,7 +2151,7 @@ func (self *Descriptor) SetTimesAt(pathFlags PathFlags, path string, dataAccessT
 		*(*uint64)(unsafe.Add(params_108, 48)) = uint64(payload_111.Seconds)
 		*(*uint32)(unsafe.Add(params_108, 56)) = uint32(payload_111.Nanoseconds)
 	}
-	ret_112 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_112 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_times_at(int32(uintptr(params_108)), int32(uintptr(ret_112)))))
 	var variant_113 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_112) {
@@ -2291,7 +2273,7 @@ func (self *Descriptor) LinkAt(oldPathFlags PathFlags, oldPath string, newDescri
 	pinner_.Pin(str_118)
 	*(*uint32)(unsafe.Add(params_116, 20)) = uint32(int32(uintptr(str_118)))
 	*(*uint32)(unsafe.Add(params_116, 24)) = uint32(int32(len(newPath)))
-	ret_119 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_119 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_link_at(int32(uintptr(params_116)), int32(uintptr(ret_119)))))
 	var variant_120 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_119) {
@@ -2409,7 +2391,7 @@ func (self *Descriptor) OpenAt(pathFlags PathFlags, path string, openFlags OpenF
 	*(*uint32)(unsafe.Add(params_123, 12)) = uint32(int32(len(path)))
 	*(*uint8)(unsafe.Add(params_123, 16)) = uint8(openFlags)
 	*(*uint8)(unsafe.Add(params_123, 17)) = uint8(flags)
-	ret_125 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_125 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_open_at(int32(uintptr(params_123)), int32(uintptr(ret_125)))))
 	var variant_126 wit_types.Result[*Descriptor, ErrorCode]
 	switch *(*uint8)(ret_125) {
@@ -2520,7 +2502,7 @@ func (self *Descriptor) ReadlinkAt(path string) wit_types.Result[string, ErrorCo
 	defer pinner_.Unpin()
 	str_129 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_129)
-	ret_130 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_130 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_readlink_at(self.Handle(), int32(uintptr(str_129)), int32(len(path)), int32(uintptr(ret_130)))))
 	var variant_131 wit_types.Result[string, ErrorCode]
 	switch *(*uint8)(ret_130) {
@@ -2631,7 +2613,7 @@ func (self *Descriptor) RemoveDirectoryAt(path string) wit_types.Result[wit_type
 	defer pinner_.Unpin()
 	str_134 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_134)
-	ret_135 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_135 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_remove_directory_at(self.Handle(), int32(uintptr(str_134)), int32(len(path)), int32(uintptr(ret_135)))))
 	var variant_136 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_135) {
@@ -2751,7 +2733,7 @@ func (self *Descriptor) RenameAt(oldPath string, newDescriptor *Descriptor, newP
 	pinner_.Pin(str_141)
 	*(*uint32)(unsafe.Add(params_139, 16)) = uint32(int32(uintptr(str_141)))
 	*(*uint32)(unsafe.Add(params_139, 20)) = uint32(int32(len(newPath)))
-	ret_142 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_142 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_rename_at(int32(uintptr(params_139)), int32(uintptr(ret_142)))))
 	var variant_143 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_142) {
@@ -2870,7 +2852,7 @@ func (self *Descriptor) SymlinkAt(oldPath string, newPath string) wit_types.Resu
 	pinner_.Pin(str_148)
 	*(*uint32)(unsafe.Add(params_146, 12)) = uint32(int32(uintptr(str_148)))
 	*(*uint32)(unsafe.Add(params_146, 16)) = uint32(int32(len(newPath)))
-	ret_149 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_149 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_symlink_at(int32(uintptr(params_146)), int32(uintptr(ret_149)))))
 	var variant_150 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_149) {
@@ -2981,7 +2963,7 @@ func (self *Descriptor) UnlinkFileAt(path string) wit_types.Result[wit_types.Uni
 	defer pinner_.Unpin()
 	str_153 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_153)
-	ret_154 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_154 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_unlink_file_at(self.Handle(), int32(uintptr(str_153)), int32(len(path)), int32(uintptr(ret_154)))))
 	var variant_155 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_154) {
@@ -3088,9 +3070,7 @@ func wasm_import_async_method_descriptor_unlink_file_at(arg0 int32, arg1 int32, 
 
 // Whether both descriptors refer to the same underlying object.
 func (self *Descriptor) IsSameObject(other *Descriptor) bool {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_158 := wit_runtime.Allocate(pinner_, 1, 1)
+	ret_158 := resultArea_(1)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_is_same_object(self.Handle(), other.Handle(), int32(uintptr(ret_158)))))
 	return (*(*uint8)(ret_158) != 0)
 }
@@ -3100,9 +3080,7 @@ func wasm_import_async_method_descriptor_is_same_object(arg0 int32, arg1 int32, 
 
 // Hashes this object's identity and metadata; see `metadata-hash-value`.
 func (self *Descriptor) MetadataHash() wit_types.Result[MetadataHashValue, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_159 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_159 := resultArea_(24)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_metadata_hash(self.Handle(), int32(uintptr(ret_159)))))
 	var variant_160 wit_types.Result[MetadataHashValue, ErrorCode]
 	switch *(*uint8)(ret_159) {
@@ -3215,7 +3193,7 @@ func (self *Descriptor) MetadataHashAt(pathFlags PathFlags, path string) wit_typ
 	defer pinner_.Unpin()
 	str_165 := unsafe.Pointer(unsafe.StringData(path))
 	pinner_.Pin(str_165)
-	ret_166 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_166 := resultArea_(24)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_metadata_hash_at(self.Handle(), int32(pathFlags), int32(uintptr(str_165)), int32(len(path)), int32(uintptr(ret_166)))))
 	var variant_167 wit_types.Result[MetadataHashValue, ErrorCode]
 	switch *(*uint8)(ret_166) {
@@ -3321,3 +3299,8 @@ func (self *Descriptor) MetadataHashAt(pathFlags PathFlags, path string) wit_typ
 
 //go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.metadata-hash-at
 func wasm_import_async_method_descriptor_metadata_hash_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

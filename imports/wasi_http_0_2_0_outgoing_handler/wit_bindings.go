@@ -5,9 +5,7 @@ package wasi_http_0_2_0_outgoing_handler
 
 import (
 	"github.com/spin-go/sdk/imports/wasi_http_0_2_0_types"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
-	"runtime"
 	"unsafe"
 )
 
@@ -22,8 +20,6 @@ type ErrorCode = wasi_http_0_2_0_types.ErrorCode
 // Sends the request and returns a handle to the response that will arrive
 // later; options such as timeouts are optional.
 func Handle(request *OutgoingRequest, options wit_types.Option[*RequestOptions]) wit_types.Result[*FutureIncomingResponse, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_1 int32
 	var v_2 int32
 	switch options.Tag() {
@@ -34,7 +30,7 @@ func Handle(request *OutgoingRequest, options wit_types.Option[*RequestOptions])
 		payload_3 := options.Some()
 		v_2 = payload_3.TakeHandle()
 	}
-	ret_4 := wit_runtime.Allocate(pinner_, 40, 8)
+	ret_4 := resultArea_(40)
 	wasm_import_handle(request.TakeHandle(), v_1, v_2, int32(uintptr(ret_4)))
 	var variant_5 wit_types.Result[*FutureIncomingResponse, ErrorCode]
 	switch *(*uint8)(ret_4) {
@@ -343,3 +339,8 @@ func Handle(request *OutgoingRequest, options wit_types.Option[*RequestOptions])
 
 //go:wasmimport wasi:http/outgoing-handler@0.2.0 handle
 func wasm_import_handle(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

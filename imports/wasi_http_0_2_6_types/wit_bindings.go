@@ -996,7 +996,7 @@ func FieldsFromList(entries []wit_types.Tuple2[FieldName, FieldValue]) wit_types
 		*(*uint32)(unsafe.Add(unsafe.Add(list_2, i_3*16), 8)) = uint32(int32(uintptr(list_6)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_2, i_3*16), 12)) = uint32(int32(len(elem_4.F1)))
 	}
-	ret_7 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_7 := resultArea_(8)
 	wasm_import_static_fields_from_list(int32(uintptr(list_2)), int32(len(entries)), int32(uintptr(ret_7)))
 	var variant_8 wit_types.Result[*Fields, HeaderError]
 	switch *(*uint8)(ret_7) {
@@ -1030,7 +1030,7 @@ func (self *Fields) Get(name FieldName) []FieldValue {
 	defer pinner_.Unpin()
 	str_10 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_10)
-	ret_11 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_11 := resultArea_(8)
 	wasm_import_method_fields_get(self.Handle(), int32(uintptr(str_10)), int32(len(name)), int32(uintptr(ret_11)))
 	base_12 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_11))))
 	list_13 := make([]FieldValue, uint32(*(*uint32)(unsafe.Add(ret_11, 4))))
@@ -1068,7 +1068,7 @@ func (self *Fields) Set(name FieldName, value []FieldValue) wit_types.Result[wit
 		*(*uint32)(unsafe.Add(list_18, i_19*8)) = uint32(int32(uintptr(list_21)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_18, i_19*8), 4)) = uint32(int32(len(elem_20)))
 	}
-	ret_22 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_22 := resultArea_(2)
 	wasm_import_method_fields_set(self.Handle(), int32(uintptr(str_17)), int32(len(name)), int32(uintptr(list_18)), int32(len(value)), int32(uintptr(ret_22)))
 	var variant_23 wit_types.Result[wit_types.Unit, HeaderError]
 	switch *(*uint8)(ret_22) {
@@ -1102,7 +1102,7 @@ func (self *Fields) Delete(name FieldName) wit_types.Result[wit_types.Unit, Head
 	defer pinner_.Unpin()
 	str_25 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_25)
-	ret_26 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_26 := resultArea_(2)
 	wasm_import_method_fields_delete(self.Handle(), int32(uintptr(str_25)), int32(len(name)), int32(uintptr(ret_26)))
 	var variant_27 wit_types.Result[wit_types.Unit, HeaderError]
 	switch *(*uint8)(ret_26) {
@@ -1138,7 +1138,7 @@ func (self *Fields) Append(name FieldName, value FieldValue) wit_types.Result[wi
 	pinner_.Pin(str_29)
 	list_30 := unsafe.Pointer(unsafe.SliceData(value))
 	pinner_.Pin(list_30)
-	ret_31 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_31 := resultArea_(2)
 	wasm_import_method_fields_append(self.Handle(), int32(uintptr(str_29)), int32(len(name)), int32(uintptr(list_30)), int32(len(value)), int32(uintptr(ret_31)))
 	var variant_32 wit_types.Result[wit_types.Unit, HeaderError]
 	switch *(*uint8)(ret_31) {
@@ -1168,9 +1168,7 @@ func wasm_import_method_fields_append(arg0 int32, arg1 int32, arg2 int32, arg3 i
 
 // Returns all name/value pairs in order, names repeated as needed.
 func (self *Fields) Entries() []wit_types.Tuple2[FieldName, FieldValue] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_34 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_34 := resultArea_(8)
 	wasm_import_method_fields_entries(self.Handle(), int32(uintptr(ret_34)))
 	base_35 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_34))))
 	list_36 := make([]wit_types.Tuple2[FieldName, FieldValue], uint32(*(*uint32)(unsafe.Add(ret_34, 4))))
@@ -1195,9 +1193,7 @@ func (self *Fields) Clone() *Fields {
 func wasm_import_method_fields_clone(arg0 int32) int32
 
 func (self *IncomingRequest) Method() Method {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_41 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_41 := resultArea_(12)
 	wasm_import_method_incoming_request_method(self.Handle(), int32(uintptr(ret_41)))
 	var variant_42 Method
 	switch *(*uint8)(ret_41) {
@@ -1232,9 +1228,7 @@ func wasm_import_method_incoming_request_method(arg0 int32, arg1 int32)
 
 // The request target's path and query string.
 func (self *IncomingRequest) PathWithQuery() wit_types.Option[string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_43 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_43 := resultArea_(12)
 	wasm_import_method_incoming_request_path_with_query(self.Handle(), int32(uintptr(ret_43)))
 	var variant_44 wit_types.Option[string]
 	switch *(*uint8)(ret_43) {
@@ -1252,9 +1246,7 @@ func (self *IncomingRequest) PathWithQuery() wit_types.Option[string] {
 func wasm_import_method_incoming_request_path_with_query(arg0 int32, arg1 int32)
 
 func (self *IncomingRequest) Scheme() wit_types.Option[Scheme] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_45 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_45 := resultArea_(16)
 	wasm_import_method_incoming_request_scheme(self.Handle(), int32(uintptr(ret_45)))
 	var variant_46 wit_types.Option[Scheme]
 	switch *(*uint8)(ret_45) {
@@ -1284,9 +1276,7 @@ func wasm_import_method_incoming_request_scheme(arg0 int32, arg1 int32)
 
 // The host (and port) the request was addressed to.
 func (self *IncomingRequest) Authority() wit_types.Option[string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_48 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_48 := resultArea_(12)
 	wasm_import_method_incoming_request_authority(self.Handle(), int32(uintptr(ret_48)))
 	var variant_49 wit_types.Option[string]
 	switch *(*uint8)(ret_48) {
@@ -1313,9 +1303,7 @@ func wasm_import_method_incoming_request_headers(arg0 int32) int32
 
 // Takes the request body; this works only once.
 func (self *IncomingRequest) Consume() wit_types.Result[*IncomingBody, wit_types.Unit] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_51 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_51 := resultArea_(8)
 	wasm_import_method_incoming_request_consume(self.Handle(), int32(uintptr(ret_51)))
 	var variant_52 wit_types.Result[*IncomingBody, wit_types.Unit]
 	switch *(*uint8)(ret_51) {
@@ -1344,9 +1332,7 @@ func wasm_import_constructor_outgoing_request(arg0 int32) int32
 
 // Takes the body to write into; this works only once.
 func (self *OutgoingRequest) Body() wit_types.Result[*OutgoingBody, wit_types.Unit] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_54 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_54 := resultArea_(8)
 	wasm_import_method_outgoing_request_body(self.Handle(), int32(uintptr(ret_54)))
 	var variant_55 wit_types.Result[*OutgoingBody, wit_types.Unit]
 	switch *(*uint8)(ret_54) {
@@ -1364,9 +1350,7 @@ func (self *OutgoingRequest) Body() wit_types.Result[*OutgoingBody, wit_types.Un
 func wasm_import_method_outgoing_request_body(arg0 int32, arg1 int32)
 
 func (self *OutgoingRequest) Method() Method {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_56 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_56 := resultArea_(12)
 	wasm_import_method_outgoing_request_method(self.Handle(), int32(uintptr(ret_56)))
 	var variant_57 Method
 	switch *(*uint8)(ret_56) {
@@ -1449,9 +1433,7 @@ func (self *OutgoingRequest) SetMethod(method Method) wit_types.Result[wit_types
 func wasm_import_method_outgoing_request_set_method(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
 
 func (self *OutgoingRequest) PathWithQuery() wit_types.Option[string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_65 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_65 := resultArea_(12)
 	wasm_import_method_outgoing_request_path_with_query(self.Handle(), int32(uintptr(ret_65)))
 	var variant_66 wit_types.Option[string]
 	switch *(*uint8)(ret_65) {
@@ -1502,9 +1484,7 @@ func (self *OutgoingRequest) SetPathWithQuery(pathWithQuery wit_types.Option[str
 func wasm_import_method_outgoing_request_set_path_with_query(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
 
 func (self *OutgoingRequest) Scheme() wit_types.Option[Scheme] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_74 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_74 := resultArea_(16)
 	wasm_import_method_outgoing_request_scheme(self.Handle(), int32(uintptr(ret_74)))
 	var variant_75 wit_types.Option[Scheme]
 	switch *(*uint8)(ret_74) {
@@ -1582,9 +1562,7 @@ func (self *OutgoingRequest) SetScheme(scheme wit_types.Option[Scheme]) wit_type
 func wasm_import_method_outgoing_request_set_scheme(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32) int32
 
 func (self *OutgoingRequest) Authority() wit_types.Option[string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_89 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_89 := resultArea_(12)
 	wasm_import_method_outgoing_request_authority(self.Handle(), int32(uintptr(ret_89)))
 	var variant_90 wit_types.Option[string]
 	switch *(*uint8)(ret_89) {
@@ -1652,9 +1630,7 @@ func wasm_import_constructor_request_options() int32
 
 // How long to wait for the connection to be established.
 func (self *RequestOptions) ConnectTimeout() wit_types.Option[Duration] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_100 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_100 := resultArea_(16)
 	wasm_import_method_request_options_connect_timeout(self.Handle(), int32(uintptr(ret_100)))
 	var variant_101 wit_types.Option[Duration]
 	switch *(*uint8)(ret_100) {
@@ -1700,9 +1676,7 @@ func wasm_import_method_request_options_set_connect_timeout(arg0 int32, arg1 int
 
 // How long to wait for the first byte of the response.
 func (self *RequestOptions) FirstByteTimeout() wit_types.Option[Duration] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_107 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_107 := resultArea_(16)
 	wasm_import_method_request_options_first_byte_timeout(self.Handle(), int32(uintptr(ret_107)))
 	var variant_108 wit_types.Option[Duration]
 	switch *(*uint8)(ret_107) {
@@ -1748,9 +1722,7 @@ func wasm_import_method_request_options_set_first_byte_timeout(arg0 int32, arg1 
 
 // How long to wait between bytes of the response once it has started.
 func (self *RequestOptions) BetweenBytesTimeout() wit_types.Option[Duration] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_114 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_114 := resultArea_(16)
 	wasm_import_method_request_options_between_bytes_timeout(self.Handle(), int32(uintptr(ret_114)))
 	var variant_115 wit_types.Option[Duration]
 	switch *(*uint8)(ret_114) {
@@ -2264,9 +2236,7 @@ func wasm_import_method_incoming_response_headers(arg0 int32) int32
 
 // Takes the response body; this works only once.
 func (self *IncomingResponse) Consume() wit_types.Result[*IncomingBody, wit_types.Unit] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_243 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_243 := resultArea_(8)
 	wasm_import_method_incoming_response_consume(self.Handle(), int32(uintptr(ret_243)))
 	var variant_244 wit_types.Result[*IncomingBody, wit_types.Unit]
 	switch *(*uint8)(ret_243) {
@@ -2285,9 +2255,7 @@ func wasm_import_method_incoming_response_consume(arg0 int32, arg1 int32)
 
 // Returns the body's byte stream; this works only once.
 func (self *IncomingBody) Stream() wit_types.Result[*InputStream, wit_types.Unit] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_245 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_245 := resultArea_(8)
 	wasm_import_method_incoming_body_stream(self.Handle(), int32(uintptr(ret_245)))
 	var variant_246 wit_types.Result[*InputStream, wit_types.Unit]
 	switch *(*uint8)(ret_245) {
@@ -2325,9 +2293,7 @@ func wasm_import_method_future_trailers_subscribe(arg0 int32) int32
 // Returns the result once ready (`none` before that); the outer result is
 // an error if the value was already taken.
 func (self *FutureTrailers) Get() wit_types.Option[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_249 := wit_runtime.Allocate(pinner_, 56, 8)
+	ret_249 := resultArea_(56)
 	wasm_import_method_future_trailers_get(self.Handle(), int32(uintptr(ret_249)))
 	var variant_250 wit_types.Option[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]]
 	switch *(*uint8)(ret_249) {
@@ -2708,9 +2674,7 @@ func wasm_import_method_outgoing_response_headers(arg0 int32) int32
 
 // Takes the body to write into; this works only once.
 func (self *OutgoingResponse) Body() wit_types.Result[*OutgoingBody, wit_types.Unit] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_294 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_294 := resultArea_(8)
 	wasm_import_method_outgoing_response_body(self.Handle(), int32(uintptr(ret_294)))
 	var variant_295 wit_types.Result[*OutgoingBody, wit_types.Unit]
 	switch *(*uint8)(ret_294) {
@@ -2729,9 +2693,7 @@ func wasm_import_method_outgoing_response_body(arg0 int32, arg1 int32)
 
 // Returns the stream to write body bytes into; this works only once.
 func (self *OutgoingBody) Write() wit_types.Result[*OutputStream, wit_types.Unit] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_296 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_296 := resultArea_(8)
 	wasm_import_method_outgoing_body_write(self.Handle(), int32(uintptr(ret_296)))
 	var variant_297 wit_types.Result[*OutputStream, wit_types.Unit]
 	switch *(*uint8)(ret_296) {
@@ -2750,8 +2712,6 @@ func wasm_import_method_outgoing_body_write(arg0 int32, arg1 int32)
 
 // Marks the body complete and optionally sends trailers.
 func OutgoingBodyFinish(this *OutgoingBody, trailers wit_types.Option[*Trailers]) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_298 int32
 	var v_299 int32
 	switch trailers.Tag() {
@@ -2762,7 +2722,7 @@ func OutgoingBodyFinish(this *OutgoingBody, trailers wit_types.Option[*Trailers]
 		payload_300 := trailers.Some()
 		v_299 = payload_300.TakeHandle()
 	}
-	ret_301 := wit_runtime.Allocate(pinner_, 40, 8)
+	ret_301 := resultArea_(40)
 	wasm_import_static_outgoing_body_finish(this.TakeHandle(), v_298, v_299, int32(uintptr(ret_301)))
 	var variant_302 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_301) {
@@ -3084,9 +3044,7 @@ func wasm_import_method_future_incoming_response_subscribe(arg0 int32) int32
 // Returns the response once ready (`none` before that); the outer result is
 // an error if it was already taken.
 func (self *FutureIncomingResponse) Get() wit_types.Option[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_339 := wit_runtime.Allocate(pinner_, 56, 8)
+	ret_339 := resultArea_(56)
 	wasm_import_method_future_incoming_response_get(self.Handle(), int32(uintptr(ret_339)))
 	var variant_340 wit_types.Option[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]]
 	switch *(*uint8)(ret_339) {
@@ -3417,9 +3375,7 @@ func wasm_import_method_future_incoming_response_get(arg0 int32, arg1 int32)
 // Extracts an HTTP error code from a stream error, when the failure came
 // from an HTTP body.
 func HttpErrorCode(err *IoError) wit_types.Option[ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_378 := wit_runtime.Allocate(pinner_, 40, 8)
+	ret_378 := resultArea_(40)
 	wasm_import_http_error_code(err.Handle(), int32(uintptr(ret_378)))
 	var variant_379 wit_types.Option[ErrorCode]
 	switch *(*uint8)(ret_378) {
@@ -3728,3 +3684,8 @@ func HttpErrorCode(err *IoError) wit_types.Option[ErrorCode] {
 
 //go:wasmimport wasi:http/types@0.2.6 http-error-code
 func wasm_import_http_error_code(arg0 int32, arg1 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -6,9 +6,7 @@ package wasi_http_0_3_0_rc_2026_03_15_client
 import (
 	"github.com/spin-go/sdk/imports/wasi_http_0_3_0_rc_2026_03_15_types"
 	wit_async "go.bytecodealliance.org/pkg/wit/async"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
-	"runtime"
 	"unsafe"
 )
 
@@ -20,9 +18,7 @@ type ErrorCode = wasi_http_0_3_0_rc_2026_03_15_types.ErrorCode
 
 // Sends a request and returns the response once its headers have arrived.
 func Send(request *Request) wit_types.Result[*Response, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 40, 8)
+	ret_1 := resultArea_(40)
 	wit_async.SubtaskWait(uint32(wasm_import_async_send(request.TakeHandle(), int32(uintptr(ret_1)))))
 	var variant_2 wit_types.Result[*Response, ErrorCode]
 	switch *(*uint8)(ret_1) {
@@ -331,3 +327,8 @@ func Send(request *Request) wit_types.Result[*Response, ErrorCode] {
 
 //go:wasmimport wasi:http/client@0.3.0-rc-2026-03-15 [async-lower]send
 func wasm_import_async_send(arg0 int32, arg1 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -2094,7 +2094,7 @@ func FieldsFromList(entries []wit_types.Tuple2[FieldName, FieldValue]) wit_types
 		*(*uint32)(unsafe.Add(unsafe.Add(list_171, i_172*16), 8)) = uint32(int32(uintptr(list_175)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_171, i_172*16), 12)) = uint32(int32(len(elem_173.F1)))
 	}
-	ret_176 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_176 := resultArea_(20)
 	wasm_import_static_fields_from_list(int32(uintptr(list_171)), int32(len(entries)), int32(uintptr(ret_176)))
 	var variant_177 wit_types.Result[*Fields, HeaderError]
 	switch *(*uint8)(ret_176) {
@@ -2141,7 +2141,7 @@ func (self *Fields) Get(name FieldName) []FieldValue {
 	defer pinner_.Unpin()
 	str_180 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_180)
-	ret_181 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_181 := resultArea_(8)
 	wasm_import_method_fields_get(self.Handle(), int32(uintptr(str_180)), int32(len(name)), int32(uintptr(ret_181)))
 	base_182 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_181))))
 	list_183 := make([]FieldValue, uint32(*(*uint32)(unsafe.Add(ret_181, 4))))
@@ -2179,7 +2179,7 @@ func (self *Fields) Set(name FieldName, value []FieldValue) wit_types.Result[wit
 		*(*uint32)(unsafe.Add(list_188, i_189*8)) = uint32(int32(uintptr(list_191)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_188, i_189*8), 4)) = uint32(int32(len(elem_190)))
 	}
-	ret_192 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_192 := resultArea_(20)
 	wasm_import_method_fields_set(self.Handle(), int32(uintptr(str_187)), int32(len(name)), int32(uintptr(list_188)), int32(len(value)), int32(uintptr(ret_192)))
 	var variant_193 wit_types.Result[wit_types.Unit, HeaderError]
 	switch *(*uint8)(ret_192) {
@@ -2226,7 +2226,7 @@ func (self *Fields) Delete(name FieldName) wit_types.Result[wit_types.Unit, Head
 	defer pinner_.Unpin()
 	str_196 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_196)
-	ret_197 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_197 := resultArea_(20)
 	wasm_import_method_fields_delete(self.Handle(), int32(uintptr(str_196)), int32(len(name)), int32(uintptr(ret_197)))
 	var variant_198 wit_types.Result[wit_types.Unit, HeaderError]
 	switch *(*uint8)(ret_197) {
@@ -2273,7 +2273,7 @@ func (self *Fields) GetAndDelete(name FieldName) wit_types.Result[[]FieldValue, 
 	defer pinner_.Unpin()
 	str_201 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_201)
-	ret_202 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_202 := resultArea_(20)
 	wasm_import_method_fields_get_and_delete(self.Handle(), int32(uintptr(str_201)), int32(len(name)), int32(uintptr(ret_202)))
 	var variant_203 wit_types.Result[[]FieldValue, HeaderError]
 	switch *(*uint8)(ret_202) {
@@ -2327,7 +2327,7 @@ func (self *Fields) Append(name FieldName, value FieldValue) wit_types.Result[wi
 	pinner_.Pin(str_209)
 	list_210 := unsafe.Pointer(unsafe.SliceData(value))
 	pinner_.Pin(list_210)
-	ret_211 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_211 := resultArea_(20)
 	wasm_import_method_fields_append(self.Handle(), int32(uintptr(str_209)), int32(len(name)), int32(uintptr(list_210)), int32(len(value)), int32(uintptr(ret_211)))
 	var variant_212 wit_types.Result[wit_types.Unit, HeaderError]
 	switch *(*uint8)(ret_211) {
@@ -2370,9 +2370,7 @@ func wasm_import_method_fields_append(arg0 int32, arg1 int32, arg2 int32, arg3 i
 
 // Returns all name/value pairs in order, names repeated as needed.
 func (self *Fields) CopyAll() []wit_types.Tuple2[FieldName, FieldValue] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_215 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_215 := resultArea_(8)
 	wasm_import_method_fields_copy_all(self.Handle(), int32(uintptr(ret_215)))
 	base_216 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_215))))
 	list_217 := make([]wit_types.Tuple2[FieldName, FieldValue], uint32(*(*uint32)(unsafe.Add(ret_215, 4))))
@@ -2399,8 +2397,6 @@ func wasm_import_method_fields_clone(arg0 int32) int32
 // Builds a request from headers, an optional body stream, and a future for
 // trailers. The returned future tells the sender how the receiver fared with the body.
 func RequestNew(headers *Headers, contents wit_types.Option[*wit_types.StreamReader[uint8]], trailers *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]], options wit_types.Option[*RequestOptions]) (*Request, *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_222 int32
 	var v_223 int32
 	switch contents.Tag() {
@@ -2421,7 +2417,7 @@ func RequestNew(headers *Headers, contents wit_types.Option[*wit_types.StreamRea
 		payload_227 := options.Some()
 		v_226 = payload_227.TakeHandle()
 	}
-	ret_228 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_228 := resultArea_(8)
 	wasm_import_static_request_new(headers.TakeHandle(), v_222, v_223, trailers.TakeHandle(), v_225, v_226, int32(uintptr(ret_228)))
 	field_229 := RequestFromHandle(*(*int32)(ret_228))
 	field_230 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_228, 4)))
@@ -2433,9 +2429,7 @@ func RequestNew(headers *Headers, contents wit_types.Option[*wit_types.StreamRea
 func wasm_import_static_request_new(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32)
 
 func (self *Request) GetMethod() Method {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_232 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_232 := resultArea_(12)
 	wasm_import_method_request_get_method(self.Handle(), int32(uintptr(ret_232)))
 	var variant_233 Method
 	switch *(*uint8)(ret_232) {
@@ -2519,9 +2513,7 @@ func wasm_import_method_request_set_method(arg0 int32, arg1 int32, arg2 int32, a
 
 // The request target's path and query string.
 func (self *Request) GetPathWithQuery() wit_types.Option[string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_241 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_241 := resultArea_(12)
 	wasm_import_method_request_get_path_with_query(self.Handle(), int32(uintptr(ret_241)))
 	var variant_242 wit_types.Option[string]
 	switch *(*uint8)(ret_241) {
@@ -2572,9 +2564,7 @@ func (self *Request) SetPathWithQuery(pathWithQuery wit_types.Option[string]) wi
 func wasm_import_method_request_set_path_with_query(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
 
 func (self *Request) GetScheme() wit_types.Option[Scheme] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_250 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_250 := resultArea_(16)
 	wasm_import_method_request_get_scheme(self.Handle(), int32(uintptr(ret_250)))
 	var variant_251 wit_types.Option[Scheme]
 	switch *(*uint8)(ret_250) {
@@ -2653,9 +2643,7 @@ func wasm_import_method_request_set_scheme(arg0 int32, arg1 int32, arg2 int32, a
 
 // The host (and port) the request is addressed to.
 func (self *Request) GetAuthority() wit_types.Option[string] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_265 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_265 := resultArea_(12)
 	wasm_import_method_request_get_authority(self.Handle(), int32(uintptr(ret_265)))
 	var variant_266 wit_types.Option[string]
 	switch *(*uint8)(ret_265) {
@@ -2707,9 +2695,7 @@ func wasm_import_method_request_set_authority(arg0 int32, arg1 int32, arg2 int32
 
 // The per-request options, if any were attached.
 func (self *Request) GetOptions() wit_types.Option[*RequestOptions] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_274 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_274 := resultArea_(8)
 	wasm_import_method_request_get_options(self.Handle(), int32(uintptr(ret_274)))
 	var variant_275 wit_types.Option[*RequestOptions]
 	switch *(*uint8)(ret_274) {
@@ -2737,9 +2723,7 @@ func wasm_import_method_request_get_headers(arg0 int32) int32
 // Takes the request apart to read its body and trailers; `res` lets the
 // reader tell the sender whether the body was processed successfully.
 func RequestConsumeBody(this *Request, res *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_277 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_277 := resultArea_(8)
 	wasm_import_static_request_consume_body(this.TakeHandle(), res.TakeHandle(), int32(uintptr(ret_277)))
 	field_278 := LiftStreamU8(*(*int32)(ret_277))
 	field_279 := LiftFutureResultOptionFieldsErrorCode(*(*int32)(unsafe.Add(ret_277, 4)))
@@ -2760,9 +2744,7 @@ func wasm_import_constructor_request_options() int32
 
 // How long to wait for the connection to be established.
 func (self *RequestOptions) GetConnectTimeout() wit_types.Option[Duration] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_282 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_282 := resultArea_(16)
 	wasm_import_method_request_options_get_connect_timeout(self.Handle(), int32(uintptr(ret_282)))
 	var variant_283 wit_types.Option[Duration]
 	switch *(*uint8)(ret_282) {
@@ -2780,8 +2762,6 @@ func (self *RequestOptions) GetConnectTimeout() wit_types.Option[Duration] {
 func wasm_import_method_request_options_get_connect_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetConnectTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, RequestOptionsError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_284 int32
 	var v_285 int64
 	switch duration.Tag() {
@@ -2792,7 +2772,7 @@ func (self *RequestOptions) SetConnectTimeout(duration wit_types.Option[Duration
 		payload_286 := duration.Some()
 		v_285 = int64(payload_286)
 	}
-	ret_287 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_287 := resultArea_(20)
 	wasm_import_method_request_options_set_connect_timeout(self.Handle(), v_284, v_285, int32(uintptr(ret_287)))
 	var variant_288 wit_types.Result[wit_types.Unit, RequestOptionsError]
 	switch *(*uint8)(ret_287) {
@@ -2831,9 +2811,7 @@ func wasm_import_method_request_options_set_connect_timeout(arg0 int32, arg1 int
 
 // How long to wait for the first byte of the response.
 func (self *RequestOptions) GetFirstByteTimeout() wit_types.Option[Duration] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_291 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_291 := resultArea_(16)
 	wasm_import_method_request_options_get_first_byte_timeout(self.Handle(), int32(uintptr(ret_291)))
 	var variant_292 wit_types.Option[Duration]
 	switch *(*uint8)(ret_291) {
@@ -2851,8 +2829,6 @@ func (self *RequestOptions) GetFirstByteTimeout() wit_types.Option[Duration] {
 func wasm_import_method_request_options_get_first_byte_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetFirstByteTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, RequestOptionsError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_293 int32
 	var v_294 int64
 	switch duration.Tag() {
@@ -2863,7 +2839,7 @@ func (self *RequestOptions) SetFirstByteTimeout(duration wit_types.Option[Durati
 		payload_295 := duration.Some()
 		v_294 = int64(payload_295)
 	}
-	ret_296 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_296 := resultArea_(20)
 	wasm_import_method_request_options_set_first_byte_timeout(self.Handle(), v_293, v_294, int32(uintptr(ret_296)))
 	var variant_297 wit_types.Result[wit_types.Unit, RequestOptionsError]
 	switch *(*uint8)(ret_296) {
@@ -2902,9 +2878,7 @@ func wasm_import_method_request_options_set_first_byte_timeout(arg0 int32, arg1 
 
 // How long to wait between bytes of the response once it has started.
 func (self *RequestOptions) GetBetweenBytesTimeout() wit_types.Option[Duration] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_300 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_300 := resultArea_(16)
 	wasm_import_method_request_options_get_between_bytes_timeout(self.Handle(), int32(uintptr(ret_300)))
 	var variant_301 wit_types.Option[Duration]
 	switch *(*uint8)(ret_300) {
@@ -2922,8 +2896,6 @@ func (self *RequestOptions) GetBetweenBytesTimeout() wit_types.Option[Duration] 
 func wasm_import_method_request_options_get_between_bytes_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetBetweenBytesTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, RequestOptionsError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_302 int32
 	var v_303 int64
 	switch duration.Tag() {
@@ -2934,7 +2906,7 @@ func (self *RequestOptions) SetBetweenBytesTimeout(duration wit_types.Option[Dur
 		payload_304 := duration.Some()
 		v_303 = int64(payload_304)
 	}
-	ret_305 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_305 := resultArea_(20)
 	wasm_import_method_request_options_set_between_bytes_timeout(self.Handle(), v_302, v_303, int32(uintptr(ret_305)))
 	var variant_306 wit_types.Result[wit_types.Unit, RequestOptionsError]
 	switch *(*uint8)(ret_305) {
@@ -2982,8 +2954,6 @@ func wasm_import_method_request_options_clone(arg0 int32) int32
 // Builds a response from headers, an optional body stream, and a future for
 // trailers. The returned future tells the sender how the receiver fared with the body.
 func ResponseNew(headers *Headers, contents wit_types.Option[*wit_types.StreamReader[uint8]], trailers *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]) (*Response, *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_310 int32
 	var v_311 int32
 	switch contents.Tag() {
@@ -2994,7 +2964,7 @@ func ResponseNew(headers *Headers, contents wit_types.Option[*wit_types.StreamRe
 		payload_312 := contents.Some()
 		v_311 = payload_312.TakeHandle()
 	}
-	ret_313 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_313 := resultArea_(8)
 	wasm_import_static_response_new(headers.TakeHandle(), v_310, v_311, trailers.TakeHandle(), int32(uintptr(ret_313)))
 	field_314 := ResponseFromHandle(*(*int32)(ret_313))
 	field_315 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_313, 4)))
@@ -3041,9 +3011,7 @@ func wasm_import_method_response_get_headers(arg0 int32) int32
 // Takes the response apart to read its body and trailers; `res` lets the
 // reader tell the sender whether the body was processed successfully.
 func ResponseConsumeBody(this *Response, res *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_321 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_321 := resultArea_(8)
 	wasm_import_static_response_consume_body(this.TakeHandle(), res.TakeHandle(), int32(uintptr(ret_321)))
 	field_322 := LiftStreamU8(*(*int32)(ret_321))
 	field_323 := LiftFutureResultOptionFieldsErrorCode(*(*int32)(unsafe.Add(ret_321, 4)))
@@ -3053,3 +3021,8 @@ func ResponseConsumeBody(this *Response, res *wit_types.FutureReader[wit_types.R
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [static]response.consume-body
 func wasm_import_static_response_consume_body(arg0 int32, arg1 int32, arg2 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

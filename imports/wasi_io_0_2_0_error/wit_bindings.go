@@ -58,12 +58,15 @@ func wasm_resource_drop_error(handle int32)
 // A human-readable description, for logs and debugging only; its format is
 // not stable and should not be parsed.
 func (self *Error) ToDebugString() string {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_1 := resultArea_(8)
 	wasm_import_method_error_to_debug_string(self.Handle(), int32(uintptr(ret_1)))
 	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_1))))), uint32(*(*uint32)(unsafe.Add(ret_1, 4))))
 }
 
 //go:wasmimport wasi:io/error@0.2.0 [method]error.to-debug-string
 func wasm_import_method_error_to_debug_string(arg0 int32, arg1 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

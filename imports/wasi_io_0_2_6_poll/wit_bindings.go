@@ -81,10 +81,15 @@ func Poll(in []*Pollable) []uint32 {
 	for i_3, elem_4 := range in {
 		*(*int32)(unsafe.Add(list_2, i_3*4)) = elem_4.Handle()
 	}
-	ret_5 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_5 := resultArea_(8)
 	wasm_import_poll(int32(uintptr(list_2)), int32(len(in)), int32(uintptr(ret_5)))
 	return unsafe.Slice((*uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_5))))), uint32(*(*uint32)(unsafe.Add(ret_5, 4))))
 }
 
 //go:wasmimport wasi:io/poll@0.2.6 poll
 func wasm_import_poll(arg0 int32, arg1 int32, arg2 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -140,9 +140,7 @@ func wasm_resource_drop_output_stream(handle int32)
 // Returns up to `len` bytes that are already available; the result may be
 // empty if nothing is ready yet.
 func (self *InputStream) Read(len_ uint64) wit_types.Result[[]uint8, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_1 := resultArea_(12)
 	wasm_import_method_input_stream_read(self.Handle(), int64(len_), int32(uintptr(ret_1)))
 	var variant_2 wit_types.Result[[]uint8, StreamError]
 	switch *(*uint8)(ret_1) {
@@ -170,9 +168,7 @@ func wasm_import_method_input_stream_read(arg0 int32, arg1 int64, arg2 int32)
 
 // Like `read`, but waits until at least one byte is available or the stream ends.
 func (self *InputStream) BlockingRead(len_ uint64) wit_types.Result[[]uint8, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_4 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_4 := resultArea_(12)
 	wasm_import_method_input_stream_blocking_read(self.Handle(), int64(len_), int32(uintptr(ret_4)))
 	var variant_5 wit_types.Result[[]uint8, StreamError]
 	switch *(*uint8)(ret_4) {
@@ -200,9 +196,7 @@ func wasm_import_method_input_stream_blocking_read(arg0 int32, arg1 int64, arg2 
 
 // Discards up to `len` available bytes and reports how many were skipped.
 func (self *InputStream) Skip(len_ uint64) wit_types.Result[uint64, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_7 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_7 := resultArea_(16)
 	wasm_import_method_input_stream_skip(self.Handle(), int64(len_), int32(uintptr(ret_7)))
 	var variant_8 wit_types.Result[uint64, StreamError]
 	switch *(*uint8)(ret_7) {
@@ -230,9 +224,7 @@ func wasm_import_method_input_stream_skip(arg0 int32, arg1 int64, arg2 int32)
 
 // Like `skip`, but waits for data to become available first.
 func (self *InputStream) BlockingSkip(len_ uint64) wit_types.Result[uint64, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_10 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_10 := resultArea_(16)
 	wasm_import_method_input_stream_blocking_skip(self.Handle(), int64(len_), int32(uintptr(ret_10)))
 	var variant_11 wit_types.Result[uint64, StreamError]
 	switch *(*uint8)(ret_10) {
@@ -269,9 +261,7 @@ func wasm_import_method_input_stream_subscribe(arg0 int32) int32
 
 // How many bytes may be written right now without blocking; zero means wait.
 func (self *OutputStream) CheckWrite() wit_types.Result[uint64, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_14 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_14 := resultArea_(16)
 	wasm_import_method_output_stream_check_write(self.Handle(), int32(uintptr(ret_14)))
 	var variant_15 wit_types.Result[uint64, StreamError]
 	switch *(*uint8)(ret_14) {
@@ -303,7 +293,7 @@ func (self *OutputStream) Write(contents []uint8) wit_types.Result[wit_types.Uni
 	defer pinner_.Unpin()
 	list_17 := unsafe.Pointer(unsafe.SliceData(contents))
 	pinner_.Pin(list_17)
-	ret_18 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_18 := resultArea_(12)
 	wasm_import_method_output_stream_write(self.Handle(), int32(uintptr(list_17)), int32(len(contents)), int32(uintptr(ret_18)))
 	var variant_19 wit_types.Result[wit_types.Unit, StreamError]
 	switch *(*uint8)(ret_18) {
@@ -336,7 +326,7 @@ func (self *OutputStream) BlockingWriteAndFlush(contents []uint8) wit_types.Resu
 	defer pinner_.Unpin()
 	list_21 := unsafe.Pointer(unsafe.SliceData(contents))
 	pinner_.Pin(list_21)
-	ret_22 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_22 := resultArea_(12)
 	wasm_import_method_output_stream_blocking_write_and_flush(self.Handle(), int32(uintptr(list_21)), int32(len(contents)), int32(uintptr(ret_22)))
 	var variant_23 wit_types.Result[wit_types.Unit, StreamError]
 	switch *(*uint8)(ret_22) {
@@ -364,9 +354,7 @@ func wasm_import_method_output_stream_blocking_write_and_flush(arg0 int32, arg1 
 
 // Starts pushing buffered output on; further writes wait until it completes.
 func (self *OutputStream) Flush() wit_types.Result[wit_types.Unit, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_25 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_25 := resultArea_(12)
 	wasm_import_method_output_stream_flush(self.Handle(), int32(uintptr(ret_25)))
 	var variant_26 wit_types.Result[wit_types.Unit, StreamError]
 	switch *(*uint8)(ret_25) {
@@ -394,9 +382,7 @@ func wasm_import_method_output_stream_flush(arg0 int32, arg1 int32)
 
 // Like `flush`, but waits until all buffered output has been handed on.
 func (self *OutputStream) BlockingFlush() wit_types.Result[wit_types.Unit, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_28 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_28 := resultArea_(12)
 	wasm_import_method_output_stream_blocking_flush(self.Handle(), int32(uintptr(ret_28)))
 	var variant_29 wit_types.Result[wit_types.Unit, StreamError]
 	switch *(*uint8)(ret_28) {
@@ -433,9 +419,7 @@ func wasm_import_method_output_stream_subscribe(arg0 int32) int32
 
 // Writes `len` zero bytes without having to build a buffer of them.
 func (self *OutputStream) WriteZeroes(len_ uint64) wit_types.Result[wit_types.Unit, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_32 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_32 := resultArea_(12)
 	wasm_import_method_output_stream_write_zeroes(self.Handle(), int64(len_), int32(uintptr(ret_32)))
 	var variant_33 wit_types.Result[wit_types.Unit, StreamError]
 	switch *(*uint8)(ret_32) {
@@ -463,9 +447,7 @@ func wasm_import_method_output_stream_write_zeroes(arg0 int32, arg1 int64, arg2 
 
 // Like `blocking-write-and-flush`, but writes `len` zero bytes.
 func (self *OutputStream) BlockingWriteZeroesAndFlush(len_ uint64) wit_types.Result[wit_types.Unit, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_35 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_35 := resultArea_(12)
 	wasm_import_method_output_stream_blocking_write_zeroes_and_flush(self.Handle(), int64(len_), int32(uintptr(ret_35)))
 	var variant_36 wit_types.Result[wit_types.Unit, StreamError]
 	switch *(*uint8)(ret_35) {
@@ -494,9 +476,7 @@ func wasm_import_method_output_stream_blocking_write_zeroes_and_flush(arg0 int32
 // Moves up to `len` bytes from an input stream to this stream without
 // copying them through the component.
 func (self *OutputStream) Splice(src *InputStream, len_ uint64) wit_types.Result[uint64, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_38 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_38 := resultArea_(16)
 	wasm_import_method_output_stream_splice(self.Handle(), src.Handle(), int64(len_), int32(uintptr(ret_38)))
 	var variant_39 wit_types.Result[uint64, StreamError]
 	switch *(*uint8)(ret_38) {
@@ -524,9 +504,7 @@ func wasm_import_method_output_stream_splice(arg0 int32, arg1 int32, arg2 int64,
 
 // Like `splice`, but waits for input and output to be ready.
 func (self *OutputStream) BlockingSplice(src *InputStream, len_ uint64) wit_types.Result[uint64, StreamError] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_41 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_41 := resultArea_(16)
 	wasm_import_method_output_stream_blocking_splice(self.Handle(), src.Handle(), int64(len_), int32(uintptr(ret_41)))
 	var variant_42 wit_types.Result[uint64, StreamError]
 	switch *(*uint8)(ret_41) {
@@ -551,3 +529,8 @@ func (self *OutputStream) BlockingSplice(src *InputStream, len_ uint64) wit_type
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.blocking-splice
 func wasm_import_method_output_stream_blocking_splice(arg0 int32, arg1 int32, arg2 int64, arg3 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -106,7 +106,7 @@ func CasNew(bucket *Bucket, key string) wit_types.Result[*Cas, Error] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wasm_import_static_cas_new(bucket.Handle(), int32(uintptr(str_1)), int32(len(key)), int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[*Cas, Error]
 	switch *(*uint8)(ret_2) {
@@ -136,9 +136,7 @@ func wasm_import_static_cas_new(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
 
 // The value seen when the snapshot was taken.
 func (self *Cas) Current() wit_types.Result[wit_types.Option[[]uint8], Error] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_5 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_5 := resultArea_(16)
 	wasm_import_method_cas_current(self.Handle(), int32(uintptr(ret_5)))
 	var variant_6 wit_types.Result[wit_types.Option[[]uint8], Error]
 	switch *(*uint8)(ret_5) {
@@ -182,7 +180,7 @@ func Increment(bucket *Bucket, key string, delta int64) wit_types.Result[int64, 
 	defer pinner_.Unpin()
 	str_9 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_9)
-	ret_10 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_10 := resultArea_(24)
 	wasm_import_increment(bucket.Handle(), int32(uintptr(str_9)), int32(len(key)), int64(delta), int32(uintptr(ret_10)))
 	var variant_11 wit_types.Result[int64, Error]
 	switch *(*uint8)(ret_10) {
@@ -216,7 +214,7 @@ func Swap(cas *Cas, value []uint8) wit_types.Result[wit_types.Unit, CasError] {
 	defer pinner_.Unpin()
 	list_13 := unsafe.Pointer(unsafe.SliceData(value))
 	pinner_.Pin(list_13)
-	ret_14 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_14 := resultArea_(20)
 	wasm_import_swap(cas.TakeHandle(), int32(uintptr(list_13)), int32(len(value)), int32(uintptr(ret_14)))
 	var variant_15 wit_types.Result[wit_types.Unit, CasError]
 	switch *(*uint8)(ret_14) {
@@ -252,3 +250,8 @@ func Swap(cas *Cas, value []uint8) wit_types.Result[wit_types.Unit, CasError] {
 
 //go:wasmimport wasi:keyvalue/atomics@0.2.0-draft2 swap
 func wasm_import_swap(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -26,7 +26,7 @@ func GetMany(bucket *Bucket, keys []string) wit_types.Result[[]wit_types.Tuple2[
 		*(*uint32)(unsafe.Add(list_1, i_2*8)) = uint32(int32(uintptr(str_4)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_1, i_2*8), 4)) = uint32(int32(len(elem_3)))
 	}
-	ret_5 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_5 := resultArea_(16)
 	wasm_import_get_many(bucket.Handle(), int32(uintptr(list_1)), int32(len(keys)), int32(uintptr(ret_5)))
 	var variant_6 wit_types.Result[[]wit_types.Tuple2[string, wit_types.Option[[]uint8]], Error]
 	switch *(*uint8)(ret_5) {
@@ -85,7 +85,7 @@ func SetMany(bucket *Bucket, keyValues []wit_types.Tuple2[string, []uint8]) wit_
 		*(*uint32)(unsafe.Add(unsafe.Add(list_14, i_15*16), 8)) = uint32(int32(uintptr(list_18)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_14, i_15*16), 12)) = uint32(int32(len(elem_16.F1)))
 	}
-	ret_19 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_19 := resultArea_(16)
 	wasm_import_set_many(bucket.Handle(), int32(uintptr(list_14)), int32(len(keyValues)), int32(uintptr(ret_19)))
 	var variant_20 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_19) {
@@ -124,7 +124,7 @@ func DeleteMany(bucket *Bucket, keys []string) wit_types.Result[wit_types.Unit, 
 		*(*uint32)(unsafe.Add(list_22, i_23*8)) = uint32(int32(uintptr(str_25)))
 		*(*uint32)(unsafe.Add(unsafe.Add(list_22, i_23*8), 4)) = uint32(int32(len(elem_24)))
 	}
-	ret_26 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_26 := resultArea_(16)
 	wasm_import_delete_many(bucket.Handle(), int32(uintptr(list_22)), int32(len(keys)), int32(uintptr(ret_26)))
 	var variant_27 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_26) {
@@ -151,3 +151,8 @@ func DeleteMany(bucket *Bucket, keys []string) wit_types.Result[wit_types.Unit, 
 
 //go:wasmimport wasi:keyvalue/batch@0.2.0-draft2 delete-many
 func wasm_import_delete_many(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

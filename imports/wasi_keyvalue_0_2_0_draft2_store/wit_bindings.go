@@ -97,7 +97,7 @@ func (self *Bucket) Get(key string) wit_types.Result[wit_types.Option[[]uint8], 
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_2 := resultArea_(16)
 	wasm_import_method_bucket_get(self.Handle(), int32(uintptr(str_1)), int32(len(key)), int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[wit_types.Option[[]uint8], Error]
 	switch *(*uint8)(ret_2) {
@@ -142,7 +142,7 @@ func (self *Bucket) Set(key string, value []uint8) wit_types.Result[wit_types.Un
 	pinner_.Pin(str_6)
 	list_7 := unsafe.Pointer(unsafe.SliceData(value))
 	pinner_.Pin(list_7)
-	ret_8 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_8 := resultArea_(16)
 	wasm_import_method_bucket_set(self.Handle(), int32(uintptr(str_6)), int32(len(key)), int32(uintptr(list_7)), int32(len(value)), int32(uintptr(ret_8)))
 	var variant_9 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_8) {
@@ -176,7 +176,7 @@ func (self *Bucket) Delete(key string) wit_types.Result[wit_types.Unit, Error] {
 	defer pinner_.Unpin()
 	str_11 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_11)
-	ret_12 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_12 := resultArea_(16)
 	wasm_import_method_bucket_delete(self.Handle(), int32(uintptr(str_11)), int32(len(key)), int32(uintptr(ret_12)))
 	var variant_13 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(ret_12) {
@@ -209,7 +209,7 @@ func (self *Bucket) Exists(key string) wit_types.Result[bool, Error] {
 	defer pinner_.Unpin()
 	str_15 := unsafe.Pointer(unsafe.StringData(key))
 	pinner_.Pin(str_15)
-	ret_16 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_16 := resultArea_(16)
 	wasm_import_method_bucket_exists(self.Handle(), int32(uintptr(str_15)), int32(len(key)), int32(uintptr(ret_16)))
 	var variant_17 wit_types.Result[bool, Error]
 	switch *(*uint8)(ret_16) {
@@ -255,7 +255,7 @@ func (self *Bucket) ListKeys(cursor wit_types.Option[string]) wit_types.Result[K
 		v_20 = int32(uintptr(str_23))
 		v_21 = int32(len(payload_22))
 	}
-	ret_24 := wit_runtime.Allocate(pinner_, 24, 4)
+	ret_24 := resultArea_(24)
 	wasm_import_method_bucket_list_keys(self.Handle(), v_19, v_20, v_21, int32(uintptr(ret_24)))
 	var variant_25 wit_types.Result[KeyResponse, Error]
 	switch *(*uint8)(ret_24) {
@@ -305,7 +305,7 @@ func Open(identifier string) wit_types.Result[*Bucket, Error] {
 	defer pinner_.Unpin()
 	str_33 := unsafe.Pointer(unsafe.StringData(identifier))
 	pinner_.Pin(str_33)
-	ret_34 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_34 := resultArea_(16)
 	wasm_import_open(int32(uintptr(str_33)), int32(len(identifier)), int32(uintptr(ret_34)))
 	var variant_35 wit_types.Result[*Bucket, Error]
 	switch *(*uint8)(ret_34) {
@@ -332,3 +332,8 @@ func Open(identifier string) wit_types.Result[*Bucket, Error] {
 
 //go:wasmimport wasi:keyvalue/store@0.2.0-draft2 open
 func wasm_import_open(arg0 int32, arg1 int32, arg2 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

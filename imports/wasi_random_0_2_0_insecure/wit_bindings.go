@@ -4,16 +4,12 @@
 package wasi_random_0_2_0_insecure
 
 import (
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
-	"runtime"
 	"unsafe"
 )
 
 // Returns the requested number of non-cryptographic random bytes.
 func GetInsecureRandomBytes(len_ uint64) []uint8 {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_1 := resultArea_(8)
 	wasm_import_get_insecure_random_bytes(int64(len_), int32(uintptr(ret_1)))
 	return unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_1))))), uint32(*(*uint32)(unsafe.Add(ret_1, 4))))
 }
@@ -28,3 +24,8 @@ func GetInsecureRandomU64() uint64 {
 
 //go:wasmimport wasi:random/insecure@0.2.0 get-insecure-random-u64
 func wasm_import_get_insecure_random_u64() int64
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -4,18 +4,14 @@
 package wasi_random_0_2_0_insecure_seed
 
 import (
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
-	"runtime"
 	"unsafe"
 )
 
 // Returns 128 bits of seed material that may be the same across calls;
 // never use it where unpredictability matters.
 func InsecureSeed() (uint64, uint64) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_1 := resultArea_(16)
 	wasm_import_insecure_seed(int32(uintptr(ret_1)))
 	field_2 := uint64(*(*uint64)(ret_1))
 	field_3 := uint64(*(*uint64)(unsafe.Add(ret_1, 8)))
@@ -25,3 +21,8 @@ func InsecureSeed() (uint64, uint64) {
 
 //go:wasmimport wasi:random/insecure-seed@0.2.0 insecure-seed
 func wasm_import_insecure_seed(arg0 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

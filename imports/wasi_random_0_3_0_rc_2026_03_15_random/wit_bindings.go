@@ -4,16 +4,12 @@
 package wasi_random_0_3_0_rc_2026_03_15_random
 
 import (
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
-	"runtime"
 	"unsafe"
 )
 
 // Returns at most `max-len` cryptographically secure random bytes.
 func GetRandomBytes(maxLen uint64) []uint8 {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_1 := resultArea_(8)
 	wasm_import_get_random_bytes(int64(maxLen), int32(uintptr(ret_1)))
 	return unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_1))))), uint32(*(*uint32)(unsafe.Add(ret_1, 4))))
 }
@@ -29,3 +25,8 @@ func GetRandomU64() uint64 {
 
 //go:wasmimport wasi:random/random@0.3.0-rc-2026-03-15 get-random-u64
 func wasm_import_get_random_u64() int64
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

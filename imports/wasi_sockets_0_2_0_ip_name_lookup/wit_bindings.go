@@ -68,9 +68,7 @@ func wasm_resource_drop_resolve_address_stream(handle int32)
 // Returns the next resolved address, or `none` once all have been returned;
 // fails with `would-block` while results are still pending.
 func (self *ResolveAddressStream) ResolveNextAddress() wit_types.Result[wit_types.Option[IpAddress], ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_1 := wit_runtime.Allocate(pinner_, 22, 2)
+	ret_1 := resultArea_(22)
 	wasm_import_method_resolve_address_stream_resolve_next_address(self.Handle(), int32(uintptr(ret_1)))
 	var variant_2 wit_types.Result[wit_types.Option[IpAddress], ErrorCode]
 	switch *(*uint8)(ret_1) {
@@ -180,7 +178,7 @@ func ResolveAddresses(network *Network, name string) wit_types.Result[*ResolveAd
 	defer pinner_.Unpin()
 	str_19 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_19)
-	ret_20 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_20 := resultArea_(8)
 	wasm_import_resolve_addresses(network.Handle(), int32(uintptr(str_19)), int32(len(name)), int32(uintptr(ret_20)))
 	var variant_21 wit_types.Result[*ResolveAddressStream, ErrorCode]
 	switch *(*uint8)(ret_20) {
@@ -243,3 +241,8 @@ func ResolveAddresses(network *Network, name string) wit_types.Result[*ResolveAd
 
 //go:wasmimport wasi:sockets/ip-name-lookup@0.2.0 resolve-addresses
 func wasm_import_resolve_addresses(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

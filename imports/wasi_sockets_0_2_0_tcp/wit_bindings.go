@@ -101,8 +101,6 @@ func wasm_resource_drop_tcp_socket(handle int32)
 
 // Begins assigning a local address and port to the socket.
 func (self *TcpSocket) StartBind(network *Network, localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_1 int32
 	var v_2 int32
 	var v_3 int32
@@ -139,7 +137,7 @@ func (self *TcpSocket) StartBind(network *Network, localAddress IpSocketAddress)
 		v_11 = int32(payload_14.Address.F7)
 		v_12 = int32(payload_14.ScopeId)
 	}
-	ret_15 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_15 := resultArea_(2)
 	wasm_import_method_tcp_socket_start_bind(self.Handle(), network.Handle(), v_1, v_2, v_3, v_4, v_5, v_6, v_7, v_8, v_9, v_10, v_11, v_12, int32(uintptr(ret_15)))
 	var variant_16 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_15) {
@@ -205,9 +203,7 @@ func wasm_import_method_tcp_socket_start_bind(arg0 int32, arg1 int32, arg2 int32
 
 // Completes a bind started with `start-bind`.
 func (self *TcpSocket) FinishBind() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_18 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_18 := resultArea_(2)
 	wasm_import_method_tcp_socket_finish_bind(self.Handle(), int32(uintptr(ret_18)))
 	var variant_19 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_18) {
@@ -273,8 +269,6 @@ func wasm_import_method_tcp_socket_finish_bind(arg0 int32, arg1 int32)
 
 // Begins connecting to a remote endpoint.
 func (self *TcpSocket) StartConnect(network *Network, remoteAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_21 int32
 	var v_22 int32
 	var v_23 int32
@@ -311,7 +305,7 @@ func (self *TcpSocket) StartConnect(network *Network, remoteAddress IpSocketAddr
 		v_31 = int32(payload_34.Address.F7)
 		v_32 = int32(payload_34.ScopeId)
 	}
-	ret_35 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_35 := resultArea_(2)
 	wasm_import_method_tcp_socket_start_connect(self.Handle(), network.Handle(), v_21, v_22, v_23, v_24, v_25, v_26, v_27, v_28, v_29, v_30, v_31, v_32, int32(uintptr(ret_35)))
 	var variant_36 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_35) {
@@ -377,9 +371,7 @@ func wasm_import_method_tcp_socket_start_connect(arg0 int32, arg1 int32, arg2 in
 
 // Completes the connection and hands back streams for reading and writing.
 func (self *TcpSocket) FinishConnect() wit_types.Result[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_38 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_38 := resultArea_(12)
 	wasm_import_method_tcp_socket_finish_connect(self.Handle(), int32(uintptr(ret_38)))
 	var variant_39 wit_types.Result[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode]
 	switch *(*uint8)(ret_38) {
@@ -447,9 +439,7 @@ func wasm_import_method_tcp_socket_finish_connect(arg0 int32, arg1 int32)
 
 // Begins turning the bound socket into one that accepts incoming connections.
 func (self *TcpSocket) StartListen() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_43 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_43 := resultArea_(2)
 	wasm_import_method_tcp_socket_start_listen(self.Handle(), int32(uintptr(ret_43)))
 	var variant_44 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_43) {
@@ -515,9 +505,7 @@ func wasm_import_method_tcp_socket_start_listen(arg0 int32, arg1 int32)
 
 // Completes the switch to listening started with `start-listen`.
 func (self *TcpSocket) FinishListen() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_46 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_46 := resultArea_(2)
 	wasm_import_method_tcp_socket_finish_listen(self.Handle(), int32(uintptr(ret_46)))
 	var variant_47 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_46) {
@@ -583,9 +571,7 @@ func wasm_import_method_tcp_socket_finish_listen(arg0 int32, arg1 int32)
 
 // Takes the next incoming connection, giving a new socket and its streams.
 func (self *TcpSocket) Accept() wit_types.Result[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_49 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_49 := resultArea_(16)
 	wasm_import_method_tcp_socket_accept(self.Handle(), int32(uintptr(ret_49)))
 	var variant_50 wit_types.Result[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode]
 	switch *(*uint8)(ret_49) {
@@ -654,9 +640,7 @@ func wasm_import_method_tcp_socket_accept(arg0 int32, arg1 int32)
 
 // The address and port the socket is bound to.
 func (self *TcpSocket) LocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_55 := wit_runtime.Allocate(pinner_, 36, 4)
+	ret_55 := resultArea_(36)
 	wasm_import_method_tcp_socket_local_address(self.Handle(), int32(uintptr(ret_55)))
 	var variant_56 wit_types.Result[IpSocketAddress, ErrorCode]
 	switch *(*uint8)(ret_55) {
@@ -749,9 +733,7 @@ func wasm_import_method_tcp_socket_local_address(arg0 int32, arg1 int32)
 
 // The address and port of the connected peer.
 func (self *TcpSocket) RemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_77 := wit_runtime.Allocate(pinner_, 36, 4)
+	ret_77 := resultArea_(36)
 	wasm_import_method_tcp_socket_remote_address(self.Handle(), int32(uintptr(ret_77)))
 	var variant_78 wit_types.Result[IpSocketAddress, ErrorCode]
 	switch *(*uint8)(ret_77) {
@@ -869,9 +851,7 @@ func wasm_import_method_tcp_socket_address_family(arg0 int32) int32
 
 // Sets how many not-yet-accepted connections may queue up.
 func (self *TcpSocket) SetListenBacklogSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_102 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_102 := resultArea_(2)
 	wasm_import_method_tcp_socket_set_listen_backlog_size(self.Handle(), int64(value), int32(uintptr(ret_102)))
 	var variant_103 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_102) {
@@ -937,9 +917,7 @@ func wasm_import_method_tcp_socket_set_listen_backlog_size(arg0 int32, arg1 int6
 
 // Whether TCP keep-alive probes are sent on idle connections.
 func (self *TcpSocket) KeepAliveEnabled() wit_types.Result[bool, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_105 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_105 := resultArea_(2)
 	wasm_import_method_tcp_socket_keep_alive_enabled(self.Handle(), int32(uintptr(ret_105)))
 	var variant_106 wit_types.Result[bool, ErrorCode]
 	switch *(*uint8)(ret_105) {
@@ -1004,13 +982,11 @@ func (self *TcpSocket) KeepAliveEnabled() wit_types.Result[bool, ErrorCode] {
 func wasm_import_method_tcp_socket_keep_alive_enabled(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetKeepAliveEnabled(value bool) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var flag_108 int32
 	if value {
 		flag_108 = 1
 	}
-	ret_109 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_109 := resultArea_(2)
 	wasm_import_method_tcp_socket_set_keep_alive_enabled(self.Handle(), flag_108, int32(uintptr(ret_109)))
 	var variant_110 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_109) {
@@ -1076,9 +1052,7 @@ func wasm_import_method_tcp_socket_set_keep_alive_enabled(arg0 int32, arg1 int32
 
 // How long a connection must be idle before keep-alive probes start.
 func (self *TcpSocket) KeepAliveIdleTime() wit_types.Result[Duration, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_112 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_112 := resultArea_(16)
 	wasm_import_method_tcp_socket_keep_alive_idle_time(self.Handle(), int32(uintptr(ret_112)))
 	var variant_113 wit_types.Result[Duration, ErrorCode]
 	switch *(*uint8)(ret_112) {
@@ -1143,9 +1117,7 @@ func (self *TcpSocket) KeepAliveIdleTime() wit_types.Result[Duration, ErrorCode]
 func wasm_import_method_tcp_socket_keep_alive_idle_time(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetKeepAliveIdleTime(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_115 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_115 := resultArea_(2)
 	wasm_import_method_tcp_socket_set_keep_alive_idle_time(self.Handle(), int64(value), int32(uintptr(ret_115)))
 	var variant_116 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_115) {
@@ -1211,9 +1183,7 @@ func wasm_import_method_tcp_socket_set_keep_alive_idle_time(arg0 int32, arg1 int
 
 // The time between keep-alive probes.
 func (self *TcpSocket) KeepAliveInterval() wit_types.Result[Duration, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_118 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_118 := resultArea_(16)
 	wasm_import_method_tcp_socket_keep_alive_interval(self.Handle(), int32(uintptr(ret_118)))
 	var variant_119 wit_types.Result[Duration, ErrorCode]
 	switch *(*uint8)(ret_118) {
@@ -1278,9 +1248,7 @@ func (self *TcpSocket) KeepAliveInterval() wit_types.Result[Duration, ErrorCode]
 func wasm_import_method_tcp_socket_keep_alive_interval(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetKeepAliveInterval(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_121 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_121 := resultArea_(2)
 	wasm_import_method_tcp_socket_set_keep_alive_interval(self.Handle(), int64(value), int32(uintptr(ret_121)))
 	var variant_122 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_121) {
@@ -1346,9 +1314,7 @@ func wasm_import_method_tcp_socket_set_keep_alive_interval(arg0 int32, arg1 int6
 
 // How many unanswered probes before the connection is considered dead.
 func (self *TcpSocket) KeepAliveCount() wit_types.Result[uint32, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_124 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_124 := resultArea_(8)
 	wasm_import_method_tcp_socket_keep_alive_count(self.Handle(), int32(uintptr(ret_124)))
 	var variant_125 wit_types.Result[uint32, ErrorCode]
 	switch *(*uint8)(ret_124) {
@@ -1413,9 +1379,7 @@ func (self *TcpSocket) KeepAliveCount() wit_types.Result[uint32, ErrorCode] {
 func wasm_import_method_tcp_socket_keep_alive_count(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetKeepAliveCount(value uint32) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_127 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_127 := resultArea_(2)
 	wasm_import_method_tcp_socket_set_keep_alive_count(self.Handle(), int32(value), int32(uintptr(ret_127)))
 	var variant_128 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_127) {
@@ -1481,9 +1445,7 @@ func wasm_import_method_tcp_socket_set_keep_alive_count(arg0 int32, arg1 int32, 
 
 // The IP time-to-live / hop limit for outgoing packets.
 func (self *TcpSocket) HopLimit() wit_types.Result[uint8, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_130 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_130 := resultArea_(2)
 	wasm_import_method_tcp_socket_hop_limit(self.Handle(), int32(uintptr(ret_130)))
 	var variant_131 wit_types.Result[uint8, ErrorCode]
 	switch *(*uint8)(ret_130) {
@@ -1548,9 +1510,7 @@ func (self *TcpSocket) HopLimit() wit_types.Result[uint8, ErrorCode] {
 func wasm_import_method_tcp_socket_hop_limit(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_133 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_133 := resultArea_(2)
 	wasm_import_method_tcp_socket_set_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_133)))
 	var variant_134 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_133) {
@@ -1616,9 +1576,7 @@ func wasm_import_method_tcp_socket_set_hop_limit(arg0 int32, arg1 int32, arg2 in
 
 // The size of the kernel's receive buffer for this socket.
 func (self *TcpSocket) ReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_136 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_136 := resultArea_(16)
 	wasm_import_method_tcp_socket_receive_buffer_size(self.Handle(), int32(uintptr(ret_136)))
 	var variant_137 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_136) {
@@ -1683,9 +1641,7 @@ func (self *TcpSocket) ReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
 func wasm_import_method_tcp_socket_receive_buffer_size(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_139 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_139 := resultArea_(2)
 	wasm_import_method_tcp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_139)))
 	var variant_140 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_139) {
@@ -1751,9 +1707,7 @@ func wasm_import_method_tcp_socket_set_receive_buffer_size(arg0 int32, arg1 int6
 
 // The size of the kernel's send buffer for this socket.
 func (self *TcpSocket) SendBufferSize() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_142 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_142 := resultArea_(16)
 	wasm_import_method_tcp_socket_send_buffer_size(self.Handle(), int32(uintptr(ret_142)))
 	var variant_143 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_142) {
@@ -1818,9 +1772,7 @@ func (self *TcpSocket) SendBufferSize() wit_types.Result[uint64, ErrorCode] {
 func wasm_import_method_tcp_socket_send_buffer_size(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_145 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_145 := resultArea_(2)
 	wasm_import_method_tcp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_145)))
 	var variant_146 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_145) {
@@ -1896,8 +1848,6 @@ func wasm_import_method_tcp_socket_subscribe(arg0 int32) int32
 
 // Stops sending, receiving or both, without closing the socket.
 func (self *TcpSocket) Shutdown(shutdownType ShutdownType) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_149 int32
 	switch shutdownType {
 	case 0:
@@ -1907,7 +1857,7 @@ func (self *TcpSocket) Shutdown(shutdownType ShutdownType) wit_types.Result[wit_
 	case 2:
 		v_149 = 2
 	}
-	ret_150 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_150 := resultArea_(2)
 	wasm_import_method_tcp_socket_shutdown(self.Handle(), v_149, int32(uintptr(ret_150)))
 	var variant_151 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_150) {
@@ -1970,3 +1920,8 @@ func (self *TcpSocket) Shutdown(shutdownType ShutdownType) wit_types.Result[wit_
 
 //go:wasmimport wasi:sockets/tcp@0.2.0 [method]tcp-socket.shutdown
 func wasm_import_method_tcp_socket_shutdown(arg0 int32, arg1 int32, arg2 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -6,9 +6,7 @@ package wasi_sockets_0_2_0_tcp_create_socket
 import (
 	"github.com/spin-go/sdk/imports/wasi_sockets_0_2_0_network"
 	"github.com/spin-go/sdk/imports/wasi_sockets_0_2_0_tcp"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
-	"runtime"
 	"unsafe"
 )
 
@@ -22,8 +20,6 @@ type TcpSocket = wasi_sockets_0_2_0_tcp.TcpSocket
 
 // Creates an unbound, unconnected TCP socket for the given address family.
 func CreateTcpSocket(addressFamily IpAddressFamily) wit_types.Result[*TcpSocket, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_1 int32
 	switch addressFamily {
 	case 0:
@@ -31,7 +27,7 @@ func CreateTcpSocket(addressFamily IpAddressFamily) wit_types.Result[*TcpSocket,
 	case 1:
 		v_1 = 1
 	}
-	ret_2 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_2 := resultArea_(8)
 	wasm_import_create_tcp_socket(v_1, int32(uintptr(ret_2)))
 	var variant_3 wit_types.Result[*TcpSocket, ErrorCode]
 	switch *(*uint8)(ret_2) {
@@ -94,3 +90,8 @@ func CreateTcpSocket(addressFamily IpAddressFamily) wit_types.Result[*TcpSocket,
 
 //go:wasmimport wasi:sockets/tcp-create-socket@0.2.0 create-tcp-socket
 func wasm_import_create_tcp_socket(arg0 int32, arg1 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

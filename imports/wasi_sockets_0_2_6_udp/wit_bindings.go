@@ -177,8 +177,6 @@ func wasm_resource_drop_outgoing_datagram_stream(handle int32)
 
 // Begins assigning a local address and port to the socket.
 func (self *UdpSocket) StartBind(network *Network, localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_1 int32
 	var v_2 int32
 	var v_3 int32
@@ -215,7 +213,7 @@ func (self *UdpSocket) StartBind(network *Network, localAddress IpSocketAddress)
 		v_11 = int32(payload_14.Address.F7)
 		v_12 = int32(payload_14.ScopeId)
 	}
-	ret_15 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_15 := resultArea_(2)
 	wasm_import_method_udp_socket_start_bind(self.Handle(), network.Handle(), v_1, v_2, v_3, v_4, v_5, v_6, v_7, v_8, v_9, v_10, v_11, v_12, int32(uintptr(ret_15)))
 	var variant_16 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_15) {
@@ -281,9 +279,7 @@ func wasm_import_method_udp_socket_start_bind(arg0 int32, arg1 int32, arg2 int32
 
 // Completes a bind started with `start-bind`.
 func (self *UdpSocket) FinishBind() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_18 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_18 := resultArea_(2)
 	wasm_import_method_udp_socket_finish_bind(self.Handle(), int32(uintptr(ret_18)))
 	var variant_19 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_18) {
@@ -350,8 +346,6 @@ func wasm_import_method_udp_socket_finish_bind(arg0 int32, arg1 int32)
 // Returns a fresh pair of datagram streams, optionally restricting traffic
 // to a single remote peer; previously returned streams stop working.
 func (self *UdpSocket) Stream(remoteAddress wit_types.Option[IpSocketAddress]) wit_types.Result[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_21 int32
 	var v_22 int32
 	var v_23 int32
@@ -420,7 +414,7 @@ func (self *UdpSocket) Stream(remoteAddress wit_types.Option[IpSocketAddress]) w
 		v_32 = v_45
 		v_33 = v_46
 	}
-	ret_49 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_49 := resultArea_(12)
 	wasm_import_method_udp_socket_stream(self.Handle(), v_21, v_22, v_23, v_24, v_25, v_26, v_27, v_28, v_29, v_30, v_31, v_32, v_33, int32(uintptr(ret_49)))
 	var variant_50 wit_types.Result[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode]
 	switch *(*uint8)(ret_49) {
@@ -488,9 +482,7 @@ func wasm_import_method_udp_socket_stream(arg0 int32, arg1 int32, arg2 int32, ar
 
 // The address and port the socket is bound to.
 func (self *UdpSocket) LocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_54 := wit_runtime.Allocate(pinner_, 36, 4)
+	ret_54 := resultArea_(36)
 	wasm_import_method_udp_socket_local_address(self.Handle(), int32(uintptr(ret_54)))
 	var variant_55 wit_types.Result[IpSocketAddress, ErrorCode]
 	switch *(*uint8)(ret_54) {
@@ -583,9 +575,7 @@ func wasm_import_method_udp_socket_local_address(arg0 int32, arg1 int32)
 
 // The fixed remote peer, if `stream` was given one.
 func (self *UdpSocket) RemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_76 := wit_runtime.Allocate(pinner_, 36, 4)
+	ret_76 := resultArea_(36)
 	wasm_import_method_udp_socket_remote_address(self.Handle(), int32(uintptr(ret_76)))
 	var variant_77 wit_types.Result[IpSocketAddress, ErrorCode]
 	switch *(*uint8)(ret_76) {
@@ -695,9 +685,7 @@ func wasm_import_method_udp_socket_address_family(arg0 int32) int32
 
 // The IP time-to-live / hop limit for outgoing unicast datagrams.
 func (self *UdpSocket) UnicastHopLimit() wit_types.Result[uint8, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_100 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_100 := resultArea_(2)
 	wasm_import_method_udp_socket_unicast_hop_limit(self.Handle(), int32(uintptr(ret_100)))
 	var variant_101 wit_types.Result[uint8, ErrorCode]
 	switch *(*uint8)(ret_100) {
@@ -762,9 +750,7 @@ func (self *UdpSocket) UnicastHopLimit() wit_types.Result[uint8, ErrorCode] {
 func wasm_import_method_udp_socket_unicast_hop_limit(arg0 int32, arg1 int32)
 
 func (self *UdpSocket) SetUnicastHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_103 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_103 := resultArea_(2)
 	wasm_import_method_udp_socket_set_unicast_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_103)))
 	var variant_104 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_103) {
@@ -830,9 +816,7 @@ func wasm_import_method_udp_socket_set_unicast_hop_limit(arg0 int32, arg1 int32,
 
 // The size of the kernel's receive buffer for this socket.
 func (self *UdpSocket) ReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_106 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_106 := resultArea_(16)
 	wasm_import_method_udp_socket_receive_buffer_size(self.Handle(), int32(uintptr(ret_106)))
 	var variant_107 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_106) {
@@ -897,9 +881,7 @@ func (self *UdpSocket) ReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
 func wasm_import_method_udp_socket_receive_buffer_size(arg0 int32, arg1 int32)
 
 func (self *UdpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_109 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_109 := resultArea_(2)
 	wasm_import_method_udp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_109)))
 	var variant_110 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_109) {
@@ -965,9 +947,7 @@ func wasm_import_method_udp_socket_set_receive_buffer_size(arg0 int32, arg1 int6
 
 // The size of the kernel's send buffer for this socket.
 func (self *UdpSocket) SendBufferSize() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_112 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_112 := resultArea_(16)
 	wasm_import_method_udp_socket_send_buffer_size(self.Handle(), int32(uintptr(ret_112)))
 	var variant_113 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_112) {
@@ -1032,9 +1012,7 @@ func (self *UdpSocket) SendBufferSize() wit_types.Result[uint64, ErrorCode] {
 func wasm_import_method_udp_socket_send_buffer_size(arg0 int32, arg1 int32)
 
 func (self *UdpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_115 := wit_runtime.Allocate(pinner_, 2, 1)
+	ret_115 := resultArea_(2)
 	wasm_import_method_udp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_115)))
 	var variant_116 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_115) {
@@ -1110,9 +1088,7 @@ func wasm_import_method_udp_socket_subscribe(arg0 int32) int32
 // Returns up to `max-results` datagrams that have already arrived; may
 // return none.
 func (self *IncomingDatagramStream) Receive(maxResults uint64) wit_types.Result[[]IncomingDatagram, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_119 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_119 := resultArea_(12)
 	wasm_import_method_incoming_datagram_stream_receive(self.Handle(), int64(maxResults), int32(uintptr(ret_119)))
 	var variant_120 wit_types.Result[[]IncomingDatagram, ErrorCode]
 	switch *(*uint8)(ret_119) {
@@ -1221,9 +1197,7 @@ func wasm_import_method_incoming_datagram_stream_subscribe(arg0 int32) int32
 
 // How many datagrams may be sent right now; zero means wait.
 func (self *OutgoingDatagramStream) CheckSend() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_147 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_147 := resultArea_(16)
 	wasm_import_method_outgoing_datagram_stream_check_send(self.Handle(), int32(uintptr(ret_147)))
 	var variant_148 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_147) {
@@ -1330,7 +1304,7 @@ func (self *OutgoingDatagramStream) Send(datagrams []OutgoingDatagram) wit_types
 			}
 		}
 	}
-	ret_157 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_157 := resultArea_(16)
 	wasm_import_method_outgoing_datagram_stream_send(self.Handle(), int32(uintptr(list_150)), int32(len(datagrams)), int32(uintptr(ret_157)))
 	var variant_158 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_157) {
@@ -1402,3 +1376,8 @@ func (self *OutgoingDatagramStream) Subscribe() *Pollable {
 
 //go:wasmimport wasi:sockets/udp@0.2.6 [method]outgoing-datagram-stream.subscribe
 func wasm_import_method_outgoing_datagram_stream_subscribe(arg0 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -6,7 +6,6 @@ package wasi_sockets_0_3_0_rc_2026_03_15_ip_name_lookup
 import (
 	"github.com/spin-go/sdk/imports/wasi_sockets_0_3_0_rc_2026_03_15_types"
 	wit_async "go.bytecodealliance.org/pkg/wit/async"
-	wit_runtime "go.bytecodealliance.org/pkg/wit/runtime"
 	wit_types "go.bytecodealliance.org/pkg/wit/types"
 	"runtime"
 	"unsafe"
@@ -67,7 +66,7 @@ func ResolveAddresses(name string) wit_types.Result[[]IpAddress, ErrorCode] {
 	defer pinner_.Unpin()
 	str_1 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_1)
-	ret_2 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_2 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_resolve_addresses(int32(uintptr(str_1)), int32(len(name)), int32(uintptr(ret_2)))))
 	var variant_3 wit_types.Result[[]IpAddress, ErrorCode]
 	switch *(*uint8)(ret_2) {
@@ -135,3 +134,8 @@ func ResolveAddresses(name string) wit_types.Result[[]IpAddress, ErrorCode] {
 
 //go:wasmimport wasi:sockets/ip-name-lookup@0.3.0-rc-2026-03-15 [async-lower]resolve-addresses
 func wasm_import_async_resolve_addresses(arg0 int32, arg1 int32, arg2 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

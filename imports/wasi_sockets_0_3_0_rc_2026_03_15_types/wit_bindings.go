@@ -544,8 +544,6 @@ func LiftFutureResultUnitErrorCode(handle int32) *wit_types.FutureReader[wit_typ
 
 // Creates an unbound, unconnected TCP socket for the given address family.
 func TcpSocketCreate(addressFamily IpAddressFamily) wit_types.Result[*TcpSocket, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_8 int32
 	switch addressFamily {
 	case 0:
@@ -553,7 +551,7 @@ func TcpSocketCreate(addressFamily IpAddressFamily) wit_types.Result[*TcpSocket,
 	case 1:
 		v_8 = 1
 	}
-	ret_9 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_9 := resultArea_(20)
 	wasm_import_static_tcp_socket_create(v_8, int32(uintptr(ret_9)))
 	var variant_10 wit_types.Result[*TcpSocket, ErrorCode]
 	switch *(*uint8)(ret_9) {
@@ -616,8 +614,6 @@ func wasm_import_static_tcp_socket_create(arg0 int32, arg1 int32)
 
 // Assigns a local address and port to the socket.
 func (self *TcpSocket) Bind(localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_13 int32
 	var v_14 int32
 	var v_15 int32
@@ -654,7 +650,7 @@ func (self *TcpSocket) Bind(localAddress IpSocketAddress) wit_types.Result[wit_t
 		v_23 = int32(payload_26.Address.F7)
 		v_24 = int32(payload_26.ScopeId)
 	}
-	ret_27 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_27 := resultArea_(20)
 	wasm_import_method_tcp_socket_bind(self.Handle(), v_13, v_14, v_15, v_16, v_17, v_18, v_19, v_20, v_21, v_22, v_23, v_24, int32(uintptr(ret_27)))
 	var variant_28 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_27) {
@@ -745,7 +741,7 @@ func (self *TcpSocket) Connect(remoteAddress IpSocketAddress) wit_types.Result[w
 		*(*uint16)(unsafe.Add(params_31, 30)) = uint16(payload_33.Address.F7)
 		*(*uint32)(unsafe.Add(params_31, 32)) = uint32(payload_33.ScopeId)
 	}
-	ret_34 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_34 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_tcp_socket_connect(int32(uintptr(params_31)), int32(uintptr(ret_34)))))
 	var variant_35 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_34) {
@@ -809,9 +805,7 @@ func wasm_import_async_method_tcp_socket_connect(arg0 int32, arg1 int32) int32
 // Starts accepting connections; each accepted client arrives on the
 // returned stream as a new connected socket.
 func (self *TcpSocket) Listen() wit_types.Result[*wit_types.StreamReader[*TcpSocket], ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_38 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_38 := resultArea_(20)
 	wasm_import_method_tcp_socket_listen(self.Handle(), int32(uintptr(ret_38)))
 	var variant_39 wit_types.Result[*wit_types.StreamReader[*TcpSocket], ErrorCode]
 	switch *(*uint8)(ret_38) {
@@ -885,9 +879,7 @@ func wasm_import_method_tcp_socket_send(arg0 int32, arg1 int32) int32
 // Gives the bytes arriving on the connection as a stream, plus a future
 // that reports how receiving ended.
 func (self *TcpSocket) Receive() (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_43 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_43 := resultArea_(8)
 	wasm_import_method_tcp_socket_receive(self.Handle(), int32(uintptr(ret_43)))
 	field_44 := LiftStreamU8(*(*int32)(ret_43))
 	field_45 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_43, 4)))
@@ -900,9 +892,7 @@ func wasm_import_method_tcp_socket_receive(arg0 int32, arg1 int32)
 
 // The address and port the socket is bound to.
 func (self *TcpSocket) GetLocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_47 := wit_runtime.Allocate(pinner_, 36, 4)
+	ret_47 := resultArea_(36)
 	wasm_import_method_tcp_socket_get_local_address(self.Handle(), int32(uintptr(ret_47)))
 	var variant_48 wit_types.Result[IpSocketAddress, ErrorCode]
 	switch *(*uint8)(ret_47) {
@@ -992,9 +982,7 @@ func wasm_import_method_tcp_socket_get_local_address(arg0 int32, arg1 int32)
 
 // The address and port of the connected peer.
 func (self *TcpSocket) GetRemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_70 := wit_runtime.Allocate(pinner_, 36, 4)
+	ret_70 := resultArea_(36)
 	wasm_import_method_tcp_socket_get_remote_address(self.Handle(), int32(uintptr(ret_70)))
 	var variant_71 wit_types.Result[IpSocketAddress, ErrorCode]
 	switch *(*uint8)(ret_70) {
@@ -1109,9 +1097,7 @@ func wasm_import_method_tcp_socket_get_address_family(arg0 int32) int32
 
 // Sets how many not-yet-accepted connections may queue up.
 func (self *TcpSocket) SetListenBacklogSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_96 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_96 := resultArea_(20)
 	wasm_import_method_tcp_socket_set_listen_backlog_size(self.Handle(), int64(value), int32(uintptr(ret_96)))
 	var variant_97 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_96) {
@@ -1174,9 +1160,7 @@ func wasm_import_method_tcp_socket_set_listen_backlog_size(arg0 int32, arg1 int6
 
 // Whether TCP keep-alive probes are sent on idle connections.
 func (self *TcpSocket) GetKeepAliveEnabled() wit_types.Result[bool, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_100 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_100 := resultArea_(20)
 	wasm_import_method_tcp_socket_get_keep_alive_enabled(self.Handle(), int32(uintptr(ret_100)))
 	var variant_101 wit_types.Result[bool, ErrorCode]
 	switch *(*uint8)(ret_100) {
@@ -1238,13 +1222,11 @@ func (self *TcpSocket) GetKeepAliveEnabled() wit_types.Result[bool, ErrorCode] {
 func wasm_import_method_tcp_socket_get_keep_alive_enabled(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetKeepAliveEnabled(value bool) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var flag_104 int32
 	if value {
 		flag_104 = 1
 	}
-	ret_105 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_105 := resultArea_(20)
 	wasm_import_method_tcp_socket_set_keep_alive_enabled(self.Handle(), flag_104, int32(uintptr(ret_105)))
 	var variant_106 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_105) {
@@ -1307,9 +1289,7 @@ func wasm_import_method_tcp_socket_set_keep_alive_enabled(arg0 int32, arg1 int32
 
 // How long a connection must be idle before keep-alive probes start.
 func (self *TcpSocket) GetKeepAliveIdleTime() wit_types.Result[Duration, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_109 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_109 := resultArea_(24)
 	wasm_import_method_tcp_socket_get_keep_alive_idle_time(self.Handle(), int32(uintptr(ret_109)))
 	var variant_110 wit_types.Result[Duration, ErrorCode]
 	switch *(*uint8)(ret_109) {
@@ -1371,9 +1351,7 @@ func (self *TcpSocket) GetKeepAliveIdleTime() wit_types.Result[Duration, ErrorCo
 func wasm_import_method_tcp_socket_get_keep_alive_idle_time(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetKeepAliveIdleTime(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_113 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_113 := resultArea_(20)
 	wasm_import_method_tcp_socket_set_keep_alive_idle_time(self.Handle(), int64(value), int32(uintptr(ret_113)))
 	var variant_114 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_113) {
@@ -1436,9 +1414,7 @@ func wasm_import_method_tcp_socket_set_keep_alive_idle_time(arg0 int32, arg1 int
 
 // The time between keep-alive probes.
 func (self *TcpSocket) GetKeepAliveInterval() wit_types.Result[Duration, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_117 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_117 := resultArea_(24)
 	wasm_import_method_tcp_socket_get_keep_alive_interval(self.Handle(), int32(uintptr(ret_117)))
 	var variant_118 wit_types.Result[Duration, ErrorCode]
 	switch *(*uint8)(ret_117) {
@@ -1500,9 +1476,7 @@ func (self *TcpSocket) GetKeepAliveInterval() wit_types.Result[Duration, ErrorCo
 func wasm_import_method_tcp_socket_get_keep_alive_interval(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetKeepAliveInterval(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_121 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_121 := resultArea_(20)
 	wasm_import_method_tcp_socket_set_keep_alive_interval(self.Handle(), int64(value), int32(uintptr(ret_121)))
 	var variant_122 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_121) {
@@ -1565,9 +1539,7 @@ func wasm_import_method_tcp_socket_set_keep_alive_interval(arg0 int32, arg1 int6
 
 // How many unanswered probes before the connection is considered dead.
 func (self *TcpSocket) GetKeepAliveCount() wit_types.Result[uint32, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_125 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_125 := resultArea_(20)
 	wasm_import_method_tcp_socket_get_keep_alive_count(self.Handle(), int32(uintptr(ret_125)))
 	var variant_126 wit_types.Result[uint32, ErrorCode]
 	switch *(*uint8)(ret_125) {
@@ -1629,9 +1601,7 @@ func (self *TcpSocket) GetKeepAliveCount() wit_types.Result[uint32, ErrorCode] {
 func wasm_import_method_tcp_socket_get_keep_alive_count(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetKeepAliveCount(value uint32) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_129 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_129 := resultArea_(20)
 	wasm_import_method_tcp_socket_set_keep_alive_count(self.Handle(), int32(value), int32(uintptr(ret_129)))
 	var variant_130 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_129) {
@@ -1694,9 +1664,7 @@ func wasm_import_method_tcp_socket_set_keep_alive_count(arg0 int32, arg1 int32, 
 
 // The IP time-to-live / hop limit for outgoing packets.
 func (self *TcpSocket) GetHopLimit() wit_types.Result[uint8, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_133 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_133 := resultArea_(20)
 	wasm_import_method_tcp_socket_get_hop_limit(self.Handle(), int32(uintptr(ret_133)))
 	var variant_134 wit_types.Result[uint8, ErrorCode]
 	switch *(*uint8)(ret_133) {
@@ -1758,9 +1726,7 @@ func (self *TcpSocket) GetHopLimit() wit_types.Result[uint8, ErrorCode] {
 func wasm_import_method_tcp_socket_get_hop_limit(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_137 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_137 := resultArea_(20)
 	wasm_import_method_tcp_socket_set_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_137)))
 	var variant_138 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_137) {
@@ -1823,9 +1789,7 @@ func wasm_import_method_tcp_socket_set_hop_limit(arg0 int32, arg1 int32, arg2 in
 
 // The size of the kernel's receive buffer for this socket.
 func (self *TcpSocket) GetReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_141 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_141 := resultArea_(24)
 	wasm_import_method_tcp_socket_get_receive_buffer_size(self.Handle(), int32(uintptr(ret_141)))
 	var variant_142 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_141) {
@@ -1887,9 +1851,7 @@ func (self *TcpSocket) GetReceiveBufferSize() wit_types.Result[uint64, ErrorCode
 func wasm_import_method_tcp_socket_get_receive_buffer_size(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_145 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_145 := resultArea_(20)
 	wasm_import_method_tcp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_145)))
 	var variant_146 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_145) {
@@ -1952,9 +1914,7 @@ func wasm_import_method_tcp_socket_set_receive_buffer_size(arg0 int32, arg1 int6
 
 // The size of the kernel's send buffer for this socket.
 func (self *TcpSocket) GetSendBufferSize() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_149 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_149 := resultArea_(24)
 	wasm_import_method_tcp_socket_get_send_buffer_size(self.Handle(), int32(uintptr(ret_149)))
 	var variant_150 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_149) {
@@ -2016,9 +1976,7 @@ func (self *TcpSocket) GetSendBufferSize() wit_types.Result[uint64, ErrorCode] {
 func wasm_import_method_tcp_socket_get_send_buffer_size(arg0 int32, arg1 int32)
 
 func (self *TcpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_153 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_153 := resultArea_(20)
 	wasm_import_method_tcp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_153)))
 	var variant_154 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_153) {
@@ -2081,8 +2039,6 @@ func wasm_import_method_tcp_socket_set_send_buffer_size(arg0 int32, arg1 int64, 
 
 // Creates an unbound UDP socket for the given address family.
 func UdpSocketCreate(addressFamily IpAddressFamily) wit_types.Result[*UdpSocket, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_157 int32
 	switch addressFamily {
 	case 0:
@@ -2090,7 +2046,7 @@ func UdpSocketCreate(addressFamily IpAddressFamily) wit_types.Result[*UdpSocket,
 	case 1:
 		v_157 = 1
 	}
-	ret_158 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_158 := resultArea_(20)
 	wasm_import_static_udp_socket_create(v_157, int32(uintptr(ret_158)))
 	var variant_159 wit_types.Result[*UdpSocket, ErrorCode]
 	switch *(*uint8)(ret_158) {
@@ -2153,8 +2109,6 @@ func wasm_import_static_udp_socket_create(arg0 int32, arg1 int32)
 
 // Assigns a local address and port to the socket.
 func (self *UdpSocket) Bind(localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_162 int32
 	var v_163 int32
 	var v_164 int32
@@ -2191,7 +2145,7 @@ func (self *UdpSocket) Bind(localAddress IpSocketAddress) wit_types.Result[wit_t
 		v_172 = int32(payload_175.Address.F7)
 		v_173 = int32(payload_175.ScopeId)
 	}
-	ret_176 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_176 := resultArea_(20)
 	wasm_import_method_udp_socket_bind(self.Handle(), v_162, v_163, v_164, v_165, v_166, v_167, v_168, v_169, v_170, v_171, v_172, v_173, int32(uintptr(ret_176)))
 	var variant_177 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_176) {
@@ -2255,8 +2209,6 @@ func wasm_import_method_udp_socket_bind(arg0 int32, arg1 int32, arg2 int32, arg3
 // Fixes the remote peer: datagrams then go only to it and are only
 // accepted from it.
 func (self *UdpSocket) Connect(remoteAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_180 int32
 	var v_181 int32
 	var v_182 int32
@@ -2293,7 +2245,7 @@ func (self *UdpSocket) Connect(remoteAddress IpSocketAddress) wit_types.Result[w
 		v_190 = int32(payload_193.Address.F7)
 		v_191 = int32(payload_193.ScopeId)
 	}
-	ret_194 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_194 := resultArea_(20)
 	wasm_import_method_udp_socket_connect(self.Handle(), v_180, v_181, v_182, v_183, v_184, v_185, v_186, v_187, v_188, v_189, v_190, v_191, int32(uintptr(ret_194)))
 	var variant_195 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_194) {
@@ -2356,9 +2308,7 @@ func wasm_import_method_udp_socket_connect(arg0 int32, arg1 int32, arg2 int32, a
 
 // Removes the fixed remote peer set by `connect`.
 func (self *UdpSocket) Disconnect() wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_198 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_198 := resultArea_(20)
 	wasm_import_method_udp_socket_disconnect(self.Handle(), int32(uintptr(ret_198)))
 	var variant_199 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_198) {
@@ -2460,7 +2410,7 @@ func (self *UdpSocket) Send(data []uint8, remoteAddress wit_types.Option[IpSocke
 			*(*uint32)(unsafe.Add(params_202, 44)) = uint32(payload_206.ScopeId)
 		}
 	}
-	ret_207 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_207 := resultArea_(20)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_udp_socket_send(int32(uintptr(params_202)), int32(uintptr(ret_207)))))
 	var variant_208 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_207) {
@@ -2523,9 +2473,7 @@ func wasm_import_async_method_udp_socket_send(arg0 int32, arg1 int32) int32
 
 // Waits for one datagram and returns it with the address it came from.
 func (self *UdpSocket) Receive() wit_types.Result[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_211 := wit_runtime.Allocate(pinner_, 44, 4)
+	ret_211 := resultArea_(44)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_udp_socket_receive(self.Handle(), int32(uintptr(ret_211)))))
 	var variant_212 wit_types.Result[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode]
 	switch *(*uint8)(ret_211) {
@@ -2617,9 +2565,7 @@ func wasm_import_async_method_udp_socket_receive(arg0 int32, arg1 int32) int32
 
 // The address and port the socket is bound to.
 func (self *UdpSocket) GetLocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_236 := wit_runtime.Allocate(pinner_, 36, 4)
+	ret_236 := resultArea_(36)
 	wasm_import_method_udp_socket_get_local_address(self.Handle(), int32(uintptr(ret_236)))
 	var variant_237 wit_types.Result[IpSocketAddress, ErrorCode]
 	switch *(*uint8)(ret_236) {
@@ -2709,9 +2655,7 @@ func wasm_import_method_udp_socket_get_local_address(arg0 int32, arg1 int32)
 
 // The fixed remote peer, if the socket is connected.
 func (self *UdpSocket) GetRemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_259 := wit_runtime.Allocate(pinner_, 36, 4)
+	ret_259 := resultArea_(36)
 	wasm_import_method_udp_socket_get_remote_address(self.Handle(), int32(uintptr(ret_259)))
 	var variant_260 wit_types.Result[IpSocketAddress, ErrorCode]
 	switch *(*uint8)(ret_259) {
@@ -2818,9 +2762,7 @@ func wasm_import_method_udp_socket_get_address_family(arg0 int32) int32
 
 // The IP time-to-live / hop limit for outgoing unicast datagrams.
 func (self *UdpSocket) GetUnicastHopLimit() wit_types.Result[uint8, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_284 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_284 := resultArea_(20)
 	wasm_import_method_udp_socket_get_unicast_hop_limit(self.Handle(), int32(uintptr(ret_284)))
 	var variant_285 wit_types.Result[uint8, ErrorCode]
 	switch *(*uint8)(ret_284) {
@@ -2882,9 +2824,7 @@ func (self *UdpSocket) GetUnicastHopLimit() wit_types.Result[uint8, ErrorCode] {
 func wasm_import_method_udp_socket_get_unicast_hop_limit(arg0 int32, arg1 int32)
 
 func (self *UdpSocket) SetUnicastHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_288 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_288 := resultArea_(20)
 	wasm_import_method_udp_socket_set_unicast_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_288)))
 	var variant_289 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_288) {
@@ -2947,9 +2887,7 @@ func wasm_import_method_udp_socket_set_unicast_hop_limit(arg0 int32, arg1 int32,
 
 // The size of the kernel's receive buffer for this socket.
 func (self *UdpSocket) GetReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_292 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_292 := resultArea_(24)
 	wasm_import_method_udp_socket_get_receive_buffer_size(self.Handle(), int32(uintptr(ret_292)))
 	var variant_293 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_292) {
@@ -3011,9 +2949,7 @@ func (self *UdpSocket) GetReceiveBufferSize() wit_types.Result[uint64, ErrorCode
 func wasm_import_method_udp_socket_get_receive_buffer_size(arg0 int32, arg1 int32)
 
 func (self *UdpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_296 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_296 := resultArea_(20)
 	wasm_import_method_udp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_296)))
 	var variant_297 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_296) {
@@ -3076,9 +3012,7 @@ func wasm_import_method_udp_socket_set_receive_buffer_size(arg0 int32, arg1 int6
 
 // The size of the kernel's send buffer for this socket.
 func (self *UdpSocket) GetSendBufferSize() wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_300 := wit_runtime.Allocate(pinner_, 24, 8)
+	ret_300 := resultArea_(24)
 	wasm_import_method_udp_socket_get_send_buffer_size(self.Handle(), int32(uintptr(ret_300)))
 	var variant_301 wit_types.Result[uint64, ErrorCode]
 	switch *(*uint8)(ret_300) {
@@ -3140,9 +3074,7 @@ func (self *UdpSocket) GetSendBufferSize() wit_types.Result[uint64, ErrorCode] {
 func wasm_import_method_udp_socket_get_send_buffer_size(arg0 int32, arg1 int32)
 
 func (self *UdpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_304 := wit_runtime.Allocate(pinner_, 20, 4)
+	ret_304 := resultArea_(20)
 	wasm_import_method_udp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_304)))
 	var variant_305 wit_types.Result[wit_types.Unit, ErrorCode]
 	switch *(*uint8)(ret_304) {
@@ -3202,3 +3134,8 @@ func (self *UdpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_type
 
 //go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.set-send-buffer-size
 func wasm_import_method_udp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -138,7 +138,8 @@ func (g *gen) finishImport(p *goPkg, f *wit.Function, e *emitter, sig abi.Signat
 	var ret string
 	if sig.RetPtr {
 		ret = e.tmp("ret")
-		e.line("%s := %s.Allocate(%s, %d, %d)", ret, p.use(pkgRuntime), e.pin(), abi.Size(f.Result), abi.Align(f.Result))
+		e.line("%s := resultArea_(%d)", ret, abi.Size(f.Result))
+		g.emitResultArea(p)
 		args = append(args, e.ptrInt(ret))
 	}
 	call := fmt.Sprintf("%s(%s)", core, strings.Join(args, ", "))
@@ -188,4 +189,28 @@ func (g *gen) finishImport(p *goPkg, f *wit.Function, e *emitter, sig abi.Signat
 		name = "[async-lower]" + name
 	}
 	p.printf("\n//go:wasmimport %s %s\nfunc %s(%s) %s\n", p.module, name, core, coreDecl(sig.Params), coreResult(sig.Results))
+}
+
+// emitResultArea writes, once per package, the allocator of the memory an
+// import writes its results to. Unlike wit/runtime.Allocate it does not
+// pin. Go's collector never moves a heap object, and the wrapper reads the
+// results through the pointer after the call (after the wait, for an async
+// import, where the host writes them while the goroutine is parked), so the
+// pointer is live, and the memory reachable, for as long as the host may
+// write to it: the same guarantee as for any local used after a blocking
+// receive. A Pinner per call cost an allocation (with a finalizer when the
+// P's cached pinner was in use), a pin and an unpin. The memory the host
+// allocates for strings and lists in the results (cabi_realloc) is still
+// pinned by wit/runtime until the lifted values reference it.
+func (g *gen) emitResultArea(p *goPkg) {
+	if p.helpers["resultArea_"] {
+		return
+	}
+	p.helpers["resultArea_"] = true
+	fmt.Fprintf(&p.aux, `
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) %[1]s.Pointer {
+	return %[1]s.Pointer(%[1]s.SliceData(make([]uint64, (size+7)/8)))
+}
+`, p.use("unsafe"))
 }

@@ -496,7 +496,7 @@ func Fetch(url string) wit_types.Result[[]uint8, string] {
 	defer pinner_.Unpin()
 	str_45 := unsafe.Pointer(unsafe.StringData(url))
 	pinner_.Pin(str_45)
-	ret_46 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_46 := resultArea_(12)
 	wit_async.SubtaskWait(uint32(wasm_import_async_fetch(int32(uintptr(str_45)), int32(len(url)), int32(uintptr(ret_46)))))
 	var variant_47 wit_types.Result[[]uint8, string]
 	switch *(*uint8)(ret_46) {
@@ -514,9 +514,7 @@ func Fetch(url string) wit_types.Result[[]uint8, string] {
 func wasm_import_async_fetch(arg0 int32, arg1 int32, arg2 int32) int32
 
 func Small(a uint32, b uint32, c uint32, d uint32) uint32 {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_48 := wit_runtime.Allocate(pinner_, 4, 4)
+	ret_48 := resultArea_(4)
 	wit_async.SubtaskWait(uint32(wasm_import_async_small(int32(a), int32(b), int32(c), int32(d), int32(uintptr(ret_48)))))
 	return uint32(*(*uint32)(ret_48))
 }
@@ -533,7 +531,7 @@ func Big(a uint32, b uint32, c uint32, d uint32, e uint32) Shape {
 	*(*uint32)(unsafe.Add(params_49, 8)) = uint32(c)
 	*(*uint32)(unsafe.Add(params_49, 12)) = uint32(d)
 	*(*uint32)(unsafe.Add(params_49, 16)) = uint32(e)
-	ret_50 := wit_runtime.Allocate(pinner_, 104, 8)
+	ret_50 := resultArea_(104)
 	wit_async.SubtaskWait(uint32(wasm_import_async_big(int32(uintptr(params_49)), int32(uintptr(ret_50)))))
 	var variant_51 Shape
 	switch *(*uint8)(ret_50) {
@@ -609,3 +607,8 @@ func Bare(s *wit_types.StreamReader[wit_types.Unit], f *wit_types.FutureReader[w
 
 //go:wasmimport test:kitchen/async-fns@1.0.0 bare
 func wasm_import_bare(arg0 int32, arg1 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -38,7 +38,7 @@ func EchoScalars(s Scalars) Scalars {
 	}
 	str_2 := unsafe.Pointer(unsafe.StringData(s.S))
 	pinner_.Pin(str_2)
-	ret_3 := wit_runtime.Allocate(pinner_, 64, 8)
+	ret_3 := resultArea_(64)
 	wasm_import_echo_scalars(flag_1, int32(s.S8), int32(s.U8), int32(s.S16), int32(s.U16), int32(s.S32), int32(s.U32), int64(s.S64), int64(s.U64), s.F32, s.F64, int32(s.C), int32(uintptr(str_2)), int32(len(s.S)), int32(uintptr(ret_3)))
 	field_4 := (*(*uint8)(ret_3) != 0)
 	field_5 := int8(*(*uint8)(unsafe.Add(ret_3, 1)))
@@ -100,7 +100,7 @@ func EchoNested(n Nested) Nested {
 	pinner_.Pin(str_23)
 	*(*uint32)(unsafe.Add(params_17, 84)) = uint32(int32(uintptr(str_23)))
 	*(*uint32)(unsafe.Add(params_17, 88)) = uint32(int32(len(n.Pair.F1)))
-	ret_24 := wit_runtime.Allocate(pinner_, 96, 8)
+	ret_24 := resultArea_(96)
 	wasm_import_echo_nested(int32(uintptr(params_17)), int32(uintptr(ret_24)))
 	field_26 := (*(*uint8)(ret_24) != 0)
 	field_27 := int8(*(*uint8)(unsafe.Add(ret_24, 1)))
@@ -203,7 +203,7 @@ func EchoShape(s Shape) Shape {
 		*(*uint32)(unsafe.Add(params_50, 92)) = uint32(int32(uintptr(str_62)))
 		*(*uint32)(unsafe.Add(params_50, 96)) = uint32(int32(len(payload_56.Pair.F1)))
 	}
-	ret_63 := wit_runtime.Allocate(pinner_, 104, 8)
+	ret_63 := resultArea_(104)
 	wasm_import_echo_shape(int32(uintptr(params_50)), int32(uintptr(ret_63)))
 	var variant_64 Shape
 	switch *(*uint8)(ret_63) {
@@ -258,8 +258,6 @@ func EchoShape(s Shape) Shape {
 func wasm_import_echo_shape(arg0 int32, arg1 int32)
 
 func EchoEnumFlags(c Color, s Small, w Wide) (Color, Small, Wide) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
 	var v_92 int32
 	switch c {
 	case 0:
@@ -269,7 +267,7 @@ func EchoEnumFlags(c Color, s Small, w Wide) (Color, Small, Wide) {
 	case 2:
 		v_92 = 2
 	}
-	ret_93 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_93 := resultArea_(8)
 	wasm_import_echo_enum_flags(v_92, int32(s), int32(w), int32(uintptr(ret_93)))
 	var variant_95 Color
 	switch *(*uint8)(ret_93) {
@@ -341,7 +339,7 @@ func EchoOptions(a wit_types.Option[uint8], b wit_types.Option[string], c wit_ty
 		v_108 = v_111
 		v_109 = v_112
 	}
-	ret_114 := wit_runtime.Allocate(pinner_, 16, 4)
+	ret_114 := resultArea_(16)
 	wasm_import_echo_options(v_99, v_100, v_102, v_103, v_104, v_107, v_108, v_109, int32(uintptr(ret_114)))
 	var variant_115 wit_types.Option[wit_types.Tuple2[uint8, string]]
 	switch *(*uint8)(ret_114) {
@@ -465,7 +463,7 @@ func EchoResults(a wit_types.Result[wit_types.Unit, wit_types.Unit], b wit_types
 			*(*uint32)(unsafe.Add(params_118, 128)) = uint32(int32(len(payload_130.Pair.F1)))
 		}
 	}
-	ret_137 := wit_runtime.Allocate(pinner_, 112, 8)
+	ret_137 := resultArea_(112)
 	wasm_import_echo_results(int32(uintptr(params_118)), int32(uintptr(ret_137)))
 	var variant_138 wit_types.Result[[]string, Shape]
 	switch *(*uint8)(ret_137) {
@@ -621,7 +619,7 @@ func EchoLists(a Bytes, b []float32, c []Shape, d [][]string, e []bool) [][]stri
 	}
 	list_194 := unsafe.Pointer(unsafe.SliceData(e))
 	pinner_.Pin(list_194)
-	ret_195 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_195 := resultArea_(8)
 	wasm_import_echo_lists(int32(uintptr(list_170)), int32(len(a)), int32(uintptr(list_171)), int32(len(b)), int32(uintptr(list_172)), int32(len(c)), int32(uintptr(list_187)), int32(len(d)), int32(uintptr(list_194)), int32(len(e)), int32(uintptr(ret_195)))
 	base_196 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_195))))
 	list_197 := make([][]string, uint32(*(*uint32)(unsafe.Add(ret_195, 4))))
@@ -652,7 +650,7 @@ func EchoMap(m Lookup) Lookup {
 		*(*uint32)(unsafe.Add(unsafe.Add(map_202, i_203*12), 8)) = uint32(value_205)
 		i_203++
 	}
-	ret_207 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_207 := resultArea_(8)
 	wasm_import_echo_map(int32(uintptr(map_202)), int32(len(m)), int32(uintptr(ret_207)))
 	base_208 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_207))))
 	map_209 := make(map[string]uint32, uint32(*(*uint32)(unsafe.Add(ret_207, 4))))
@@ -711,9 +709,7 @@ func PeekCounter(c *Counter) uint32 {
 func wasm_import_peek_counter(arg0 int32) int32
 
 func CharAndFloats(c rune, f float32, d float64) (rune, float32, float64) {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_216 := wit_runtime.Allocate(pinner_, 16, 8)
+	ret_216 := resultArea_(16)
 	wasm_import_char_and_floats(int32(c), f, d, int32(uintptr(ret_216)))
 	field_217 := rune(*(*uint32)(ret_216))
 	field_218 := *(*float32)(unsafe.Add(ret_216, 4))
@@ -739,6 +735,11 @@ func Errors(e ErrorContext) ErrorContext {
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 errors
 func wasm_import_errors(arg0 int32) int32
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
 
 // ErrorContext is a WIT error-context: a handle to a host-side error description.
 type ErrorContext struct{ Handle int32 }

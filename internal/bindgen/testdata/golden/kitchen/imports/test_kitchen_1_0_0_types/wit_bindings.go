@@ -237,9 +237,7 @@ func (self *Counter) Get() uint32 {
 func wasm_import_method_counter_get(arg0 int32) int32
 
 func (self *Counter) Add(n uint32) uint32 {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	ret_3 := wit_runtime.Allocate(pinner_, 4, 4)
+	ret_3 := resultArea_(4)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_counter_add(self.Handle(), int32(n), int32(uintptr(ret_3)))))
 	return uint32(*(*uint32)(ret_3))
 }
@@ -260,7 +258,7 @@ func CounterOpen(name string) wit_types.Result[*Counter, string] {
 	defer pinner_.Unpin()
 	str_5 := unsafe.Pointer(unsafe.StringData(name))
 	pinner_.Pin(str_5)
-	ret_6 := wit_runtime.Allocate(pinner_, 12, 4)
+	ret_6 := resultArea_(12)
 	wasm_import_static_counter_open(int32(uintptr(str_5)), int32(len(name)), int32(uintptr(ret_6)))
 	var variant_7 wit_types.Result[*Counter, string]
 	switch *(*uint8)(ret_6) {
@@ -276,3 +274,8 @@ func CounterOpen(name string) wit_types.Result[*Counter, string] {
 
 //go:wasmimport test:kitchen/types@1.0.0 [static]counter.open
 func wasm_import_static_counter_open(arg0 int32, arg1 int32, arg2 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}

@@ -133,7 +133,7 @@ func G(stringValue string, list []uint8) (uint32, uint32) {
 	pinner_.Pin(str_3)
 	list_4 := unsafe.Pointer(unsafe.SliceData(list))
 	pinner_.Pin(list_4)
-	ret_5 := wit_runtime.Allocate(pinner_, 8, 4)
+	ret_5 := resultArea_(8)
 	wasm_import_g(int32(uintptr(str_3)), int32(len(stringValue)), int32(uintptr(list_4)), int32(len(list)), int32(uintptr(ret_5)))
 	field_6 := uint32(*(*uint32)(ret_5))
 	field_7 := uint32(*(*uint32)(unsafe.Add(ret_5, 4)))
@@ -143,3 +143,8 @@ func G(stringValue string, list []uint8) (uint32, uint32) {
 
 //go:wasmimport test:names/keywords g
 func wasm_import_g(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32)
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
