@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -434,6 +435,22 @@ func TestInstanceFailure(t *testing.T) {
 		assert.Contains(t, body, "component exited with an error status", "os.Exit(3) reaches wasi:cli/exit as err")
 		resp, body = srv.Get(t, "/instance")
 		require.Equal(t, 200, resp.StatusCode, "the host serves on after an os.Exit: %s", body)
+
+		// An error code is an answer, not a failure: spinhttp cannot make
+		// an *http.Request of a URL with a bad escape and says so.
+		req, err := http.NewRequest("GET", srv.URL+"/", nil)
+		require.NoError(t, err)
+		req.URL.Opaque = "/%zz" // sent as it is
+		resp, err = http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		bad, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, 500, resp.StatusCode)
+		assert.Contains(t, string(bad), "bad request URL")
+		if !wasi02(opts) {
+			_, next := srv.Get(t, "/instance")
+			assert.Equal(t, fmt.Sprint(atoi(t, body)+1), next, "the instance that answered with an error code serves on")
+		}
 		if wasi02(opts) {
 			// One request per instance: nothing else is in flight on it.
 			resp, _ = srv.Get(t, "/crash")
@@ -478,4 +495,11 @@ func TestInstanceFailure(t *testing.T) {
 		_, body = srv.Get(t, "/instance")
 		assert.Equal(t, "1", body, "a fresh instance serves the next request")
 	})
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	require.NoError(t, err, "not a number: %q", s)
+	return n
 }

@@ -244,7 +244,9 @@ export async function handle03(take, req, res, url, extraHeaders, component) {
   try {
     await Promise.race([serving, lease.failed]);
   } catch (err) {
-    lease.release(false, err); // a trapped instance serves nothing more
+    // An error code (jco throws it with a payload) is an answer: the
+    // instance is fine. A trap or an exit leaves it unusable.
+    lease.release(isErrorCode(err), err);
     throw err;
   }
   lease.release(true);
@@ -294,10 +296,17 @@ export function clientAddr(req) {
   return `${a.includes(':') && !a.startsWith('::ffff:') ? `[${a}]` : a.replace(/^::ffff:/, '')}:${req.socket.remotePort}`;
 }
 
+// isErrorCode tells a handler's error-code result, which jco throws as an
+// error with a payload, from a trap or an exit.
+function isErrorCode(err) {
+  return err != null && typeof err === 'object' && Object.hasOwn(err, 'payload');
+}
+
 // fail answers a request whose component failed: a 500 if nothing was sent
 // yet; otherwise the connection is cut, so that the client sees a broken
 // response rather than an error message appended to the body.
 export function fail(res, err) {
+  if (isErrorCode(err)) err = new Error(`the component answered with error code ${JSON.stringify(err.payload)}`);
   console.error('spin-go host: request failed:', err);
   if (res.headersSent) {
     res.destroy(err);
@@ -323,10 +332,6 @@ async function serve03(component, host, port, reuse) {
     }
   });
   await new Promise((resolve) => server.listen(port, host, resolve));
-}
-
-async function serve02(component, host, port) {
-  await listen02(component, host, port);
 }
 
 // listen02 serves a WASI 0.2 component with the preview2 shim's server, one
@@ -422,7 +427,7 @@ async function main() {
     if (/export wasi:http\/handler@0\.3/.test(component.wit)) {
       await serve03(component, host, Number(port), reuseFlags(args));
     } else if (/export wasi:http\/incoming-handler@0\.2/.test(component.wit)) {
-      await serve02(component, host, Number(port));
+      await listen02(component, host, Number(port));
     } else {
       throw new Error('the component exports no wasi:http handler');
     }
