@@ -402,6 +402,12 @@ func logf(format string, args ...any) {
 	os.Stderr.WriteString(msg)
 }
 
+// mayHaveBody reports whether a request can carry a body worth telling the
+// host about: anything but a GET or HEAD, or one with a Content-Length.
+func mayHaveBody(method string, h http.Header) bool {
+	return method != http.MethodGet && method != http.MethodHead || contentLength(h) > 0
+}
+
 // contentLength is the Content-Length header's value, or -1 (unknown) when
 // it is missing or not a non-negative decimal number.
 func contentLength(h http.Header) int64 {

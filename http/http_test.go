@@ -107,3 +107,25 @@ func TestHeaderBuilder(t *testing.T) {
 	assert.Equal(t, []string{"1", "2"}, b.h["X-Multi"], "an append to one header leaves the others alone")
 	assert.Equal(t, []string{"http://localhost/"}, b.h["Spin-Full-Url"])
 }
+
+func TestMayHaveBody(t *testing.T) {
+	for _, c := range []struct {
+		method, length string
+		want           bool
+	}{
+		{"GET", "", false},
+		{"HEAD", "", false},
+		{"GET", "0", false},
+		{"GET", "12", true},
+		{"POST", "", true},
+		{"POST", "0", true},
+		{"DELETE", "", true},
+		{"PURGE", "", true},
+	} {
+		h := http.Header{}
+		if c.length != "" {
+			h.Set("Content-Length", c.length)
+		}
+		assert.Equal(t, c.want, mayHaveBody(c.method, h), "%s with Content-Length %q", c.method, c.length)
+	}
+}

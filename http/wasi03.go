@@ -91,7 +91,7 @@ func incoming03(req *types.Request) (incoming, error) {
 		header:    header03(req.GetHeaders()),
 		scheme:    func() string { return scheme03(req.GetScheme()) },
 	}
-	body := &requestBody{req: req}
+	body := &requestBody{req: req, dropUnread: mayHaveBody(in.method, in.header)}
 	in.body = body
 	in.trailers = body.readTrailers
 	return in, nil
@@ -115,10 +115,15 @@ func scheme03(s witypes.Option[types.Scheme]) string {
 // handlers of GET requests never read it: they save the consume-body call,
 // its stream and two futures, host calls on every request.
 type requestBody struct {
-	req      *types.Request // until consumed
-	body     *bodyReader
-	trailers *witypes.FutureReader[witypes.Result[witypes.Option[*types.Trailers], types.ErrorCode]]
-	closed   bool
+	req  *types.Request // until consumed
+	body *bodyReader
+	// dropUnread: Close drops a request whose body was never read, so that
+	// the host can discard the body at once. A GET or HEAD without a
+	// Content-Length has none to discard; its request is left to the
+	// handle's GC cleanup, which saves a host call on most requests.
+	dropUnread bool
+	trailers   *witypes.FutureReader[witypes.Result[witypes.Option[*types.Trailers], types.ErrorCode]]
+	closed     bool
 }
 
 func (b *requestBody) Read(p []byte) (int, error) {
@@ -139,10 +144,10 @@ func (b *requestBody) Close() error {
 	if b.body != nil {
 		return b.body.Close()
 	}
-	if b.req != nil {
+	if b.req != nil && b.dropUnread {
 		b.req.Drop()
-		b.req = nil
 	}
+	b.req = nil
 	return nil
 }
 
