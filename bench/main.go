@@ -166,15 +166,16 @@ func main() {
 			hosts := make([]*host, len(group))
 			rps := make([][]float64, len(group))
 			lat := make([][]float64, len(group))
-			// A 1 MB echo costs as much as tens of hellos. (A fresh
-			// instance per request costs as much as ten, but it needs the
-			// whole warm-up: V8 tiers up code that runs once per instance,
-			// such as package initialisers, only after many instances, and
-			// with a tenth of it the spinhttp hello measured 82% of the raw
-			// one instead of about 90%.)
+			// A 1 MB echo costs as much as tens of hellos, and a fresh
+			// instance per request as much as ten: those groups warm their
+			// hosts with less. (For the fresh-instance ratio a tenth and the
+			// whole warm-up gave the same figure: 82% and 84%.)
 			warmups, n := *warmup, *requests
-			if group[0].body > 0 {
+			switch {
+			case group[0].body > 0:
 				warmups, n = warmups/20, max(n/4, 1)
+			case group[0].hostArgs != nil:
+				warmups /= 10
 			}
 			for i := 0; i < *runs; i++ {
 				for k, c := range group {

@@ -434,6 +434,18 @@ func methodName(tag uint8, other func() string) string {
 	return other()
 }
 
+// schemeName names a WASI scheme from its case (http, https, other, in
+// WIT order, the same in WASI 0.2 and 0.3) and the other case's text.
+func schemeName(tag uint8, other func() string) string {
+	switch tag {
+	case 0:
+		return "http"
+	case 1:
+		return "https"
+	}
+	return strings.ToLower(other())
+}
+
 // methodCase returns the WASI case index of a Go method, or -1 for `other`.
 func methodCase(m string) int {
 	if m == "" {

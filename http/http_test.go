@@ -18,6 +18,9 @@ func TestMethods(t *testing.T) {
 	}
 	assert.Equal(t, "PURGE", methodName(9, func() string { return "PURGE" }))
 	assert.Equal(t, -1, methodCase("PURGE"))
+	assert.Equal(t, "http", schemeName(0, nil))
+	assert.Equal(t, "https", schemeName(1, nil))
+	assert.Equal(t, "ftp", schemeName(2, func() string { return "FTP" }))
 	assert.Equal(t, 0, methodCase(""), "an empty method is GET, as in net/http")
 }
 

@@ -62,14 +62,7 @@ func scheme02(s witypes.Option[types.Scheme]) string {
 	if s.IsNone() {
 		return ""
 	}
-	switch sc := s.Some(); sc.Tag() {
-	case types.SchemeHTTP:
-		return "http"
-	case types.SchemeHTTPS:
-		return "https"
-	default:
-		return strings.ToLower(sc.Other())
-	}
+	return schemeName(s.Some().Tag(), s.Some().Other)
 }
 
 // bodyStream02 reads an incoming body and returns a function that yields

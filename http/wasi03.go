@@ -101,14 +101,7 @@ func scheme03(s witypes.Option[types.Scheme]) string {
 	if s.IsNone() {
 		return ""
 	}
-	switch sc := s.Some(); sc.Tag() {
-	case types.SchemeHTTP:
-		return "http"
-	case types.SchemeHTTPS:
-		return "https"
-	default:
-		return strings.ToLower(sc.Other())
-	}
+	return schemeName(s.Some().Tag(), s.Some().Other)
 }
 
 // requestBody asks the host for the request body on the first Read. Most
