@@ -226,7 +226,7 @@ func TestStdTests(t *testing.T) {
 		t.Logf("go test %s:\n%s", strings.Join(args, " "), out)
 	}
 	run("crypto/hpke", "crypto/ecdsa", "crypto/ecdh", "crypto/x509", "encoding/asn1", "mime", "compress/flate", "compress/gzip", "net/netip", "crypto/ed25519", "crypto/internal/fips140/edwards25519")
-	run("-run", "Protocol|LookupPort|Services", "net")
+	run("-run", "Protocol|LookupPort|Services|RFC6724", "net")
 	run("-run", "^$", "crypto/internal/fips140/...")
 	// The vendored HPACK has no tests here: net/http's HTTP/2 tests use
 	// it (net/http itself is unpatched in this overlay).
