@@ -453,6 +453,12 @@ func (self *Store) GetKeys() (*wit_types.StreamReader[string], *wit_types.Future
 func wasm_import_async_method_store_get_keys(arg0 int32, arg1 int32) int32
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
+// It must not be inlined: inlined, escape analysis would see that the
+// memory does not escape the caller and put it on the goroutine stack,
+// which moves when Go code the host calls back into (cabi_realloc) grows
+// it, and the host's results would land in the old copy.
+//
+//go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
 }

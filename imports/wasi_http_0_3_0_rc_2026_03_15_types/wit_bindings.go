@@ -3023,6 +3023,12 @@ func ResponseConsumeBody(this *Response, res *wit_types.FutureReader[wit_types.R
 func wasm_import_static_response_consume_body(arg0 int32, arg1 int32, arg2 int32)
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
+// It must not be inlined: inlined, escape analysis would see that the
+// memory does not escape the caller and put it on the goroutine stack,
+// which moves when Go code the host calls back into (cabi_realloc) grows
+// it, and the host's results would land in the old copy.
+//
+//go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
 }

@@ -3136,6 +3136,12 @@ func (self *UdpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_type
 func wasm_import_method_udp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
+// It must not be inlined: inlined, escape analysis would see that the
+// memory does not escape the caller and put it on the goroutine stack,
+// which moves when Go code the host calls back into (cabi_realloc) grows
+// it, and the host's results would land in the old copy.
+//
+//go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
 }

@@ -201,7 +201,8 @@ func (g *gen) finishImport(p *goPkg, f *wit.Function, e *emitter, sig abi.Signat
 // receive. A Pinner per call cost an allocation (with a finalizer when the
 // P's cached pinner was in use), a pin and an unpin. The memory the host
 // allocates for strings and lists in the results (cabi_realloc) is still
-// pinned by wit/runtime until the lifted values reference it.
+// pinned by wit/runtime until the lifted values reference it. The area
+// must be on the heap (see resultArea_).
 func (g *gen) emitResultArea(p *goPkg) {
 	if p.helpers["resultArea_"] {
 		return
@@ -209,6 +210,12 @@ func (g *gen) emitResultArea(p *goPkg) {
 	p.helpers["resultArea_"] = true
 	fmt.Fprintf(&p.aux, `
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
+// It must not be inlined: inlined, escape analysis would see that the
+// memory does not escape the caller and put it on the goroutine stack,
+// which moves when Go code the host calls back into (cabi_realloc) grows
+// it, and the host's results would land in the old copy.
+//
+//go:noinline
 func resultArea_(size uintptr) %[1]s.Pointer {
 	return %[1]s.Pointer(%[1]s.SliceData(make([]uint64, (size+7)/8)))
 }
