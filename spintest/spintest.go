@@ -72,13 +72,13 @@ func (s *Server) Stop() {
 // Output returns what the host and the component printed so far.
 func (s *Server) Output() string { return s.out.String() }
 
-// WaitOutput waits up to 10 seconds for the host's output to contain want,
+// WaitOutput waits up to within for the host's output to contain want,
 // and fails the test (showing the output) if it does not. What a component
 // prints reaches the test through a pipe, so it can arrive after the
 // response that followed it.
-func (s *Server) WaitOutput(t testing.TB, want string) {
+func (s *Server) WaitOutput(t testing.TB, want string, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(within)
 	for !strings.Contains(s.Output(), want) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the host's output does not contain %q:\n%s", want, s.Output())

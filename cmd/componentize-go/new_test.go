@@ -125,11 +125,7 @@ func TestTemplateRedisGo(t *testing.T) {
 	dir := newApp(t, "redis-go", "listener", "--value", "redis-address="+srv.URL, "--value", "redis-channel=greetings")
 	app := spintest.Up(t, dir, spintest.UpOptions{})
 	assert.Equal(t, "1", publish(t, srv, "greetings", "hello from redis-cli"), "the application is subscribed")
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(app.Output(), "Received: hello from redis-cli\n") {
-		require.True(t, time.Now().Before(deadline), "the message was not printed; host output:\n%s", app.Output())
-		time.Sleep(100 * time.Millisecond)
-	}
+	app.WaitOutput(t, "Received: hello from redis-cli\n", 30*time.Second)
 	assert.Equal(t, "0", publish(t, srv, "messages", "x"), "nothing listens on other channels")
 }
 

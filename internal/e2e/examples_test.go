@@ -133,11 +133,7 @@ func TestExampleRedis(t *testing.T) {
 	out, err := exec.Command("redis-cli", "-p", strconv.Itoa(redis.Port()), "get", "mykey").CombinedOutput()
 	require.NoError(t, err)
 	assert.Equal(t, "myvalue\n", string(out))
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(srv.Output(), "listener received: hello redis") {
-		require.True(t, time.Now().Before(deadline), "the listener did not get the message:\n%s", srv.Output())
-		time.Sleep(100 * time.Millisecond)
-	}
+	srv.WaitOutput(t, "listener received: hello redis", 15*time.Second)
 }
 
 func TestExampleRouter(t *testing.T) {

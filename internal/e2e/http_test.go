@@ -240,7 +240,7 @@ func testResponses(t *testing.T, opts spintest.UpOptions) {
 	resp, body = srv.Get(t, "/panic")
 	assert.Equal(t, 500, resp.StatusCode)
 	assert.Equal(t, "Internal Server Error\n", body)
-	srv.WaitOutput(t, "handler panicked serving GET")
+	srv.WaitOutput(t, "handler panicked serving GET", 10*time.Second)
 	code, _ := inspect(t, srv, "/after-panic")
 	assert.Equal(t, 200, code, "the next request still works")
 

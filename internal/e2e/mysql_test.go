@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -109,7 +110,7 @@ func testMySQLPets(t *testing.T, opts spintest.UpOptions) {
 	_, body = srv.Get(t, "/denied")
 	assert.Equal(t, "mysql: open mysql://spin:xxxxx@127.0.0.1:1/spin: connection failed: address mysql://127.0.0.1:1 is not permitted: add it to the component's allowed_outbound_hosts\nis connection-failed: true", body)
 	assert.NotContains(t, body, "secret", "the password is redacted")
-	srv.WaitOutput(t, "connection to mysql://127.0.0.1:1 denied")
+	srv.WaitOutput(t, "connection to mysql://127.0.0.1:1 denied", 10*time.Second)
 
 	// A server that goes away: connections fail with the client's reason
 	// (and the host survives the lost connections), then work again once

@@ -76,7 +76,7 @@ pg: reading rows of "SELECT 'empty'::int4range": value conversion failed: column
 	assert.Equal(t, "rover=1 err=<nil>", body, "sql.Open with the registered driver name")
 	_, body = srv.Get(t, "/denied")
 	assert.Equal(t, "pg: connecting to postgres://spin:xxxxx@127.0.0.1:1/spin: connection failed: address postgres://127.0.0.1:1 is not permitted: add it to the component's allowed_outbound_hosts connection-failed=true", body)
-	srv.WaitOutput(t, "connection to postgres://127.0.0.1:1 denied")
+	srv.WaitOutput(t, "connection to postgres://127.0.0.1:1 denied", 10*time.Second)
 
 	const n = 3000
 	code, body = post(t, srv, fmt.Sprintf("/bulk?n=%d", n))
@@ -240,7 +240,7 @@ as text: string "2020-03-02" <nil>
 	assert.Equal(t, "rover=1 err=<nil>", body, "sql.Open with the registered driver name")
 	_, body = srv.Get(t, "/denied")
 	assert.Equal(t, "pg: connecting to postgres://spin:xxxxx@127.0.0.1:1/spin: connection failed: address postgres://127.0.0.1:1 is not permitted: add it to the component's allowed_outbound_hosts connection-failed=true", body)
-	srv.WaitOutput(t, "connection to postgres://127.0.0.1:1 denied")
+	srv.WaitOutput(t, "connection to postgres://127.0.0.1:1 denied", 10*time.Second)
 
 	const n = 500
 	code, body = post(t, srv, fmt.Sprintf("/bulk?n=%d", n))

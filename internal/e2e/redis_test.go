@@ -101,15 +101,15 @@ func TestRedisDemo(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode, body)
 	assert.Equal(t, "mykey value was: myvalue", body)
 	waitList(t, srv, "received", []string{"hello from spin"}, app)
-	app.WaitOutput(t, `redislistener received "hello from spin"`)
+	app.WaitOutput(t, `redislistener received "hello from spin"`, 10*time.Second)
 
 	for _, m := range []string{"fail", "panic", "after"} {
 		resp, body = app.Get(t, "/publish?channel=messages&message="+m)
 		require.Equal(t, 200, resp.StatusCode, body)
 	}
 	waitList(t, srv, "received", []string{"hello from spin", "after"}, app)
-	app.WaitOutput(t, "handling a message on messages failed: told to fail")
-	app.WaitOutput(t, "handler panicked: told to panic")
+	app.WaitOutput(t, "handling a message on messages failed: told to fail", 10*time.Second)
+	app.WaitOutput(t, "handler panicked: told to panic", 10*time.Second)
 
 	// The HTTP component's own Redis handler (both worlds in one).
 	resp, body = app.Get(t, "/publish?channel=audit&message=audited")
