@@ -104,20 +104,7 @@ func StoreOpen(label string) wit_types.Result[*Store, Error] {
 	case 0:
 		variant_3 = wit_types.Ok[*Store, Error](StoreFromHandle(*(*int32)(unsafe.Add(ret_2, 4))))
 	case 1:
-		var variant_4 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = MakeErrorStoreTableFull()
-		case 1:
-			variant_4 = MakeErrorNoSuchStore()
-		case 2:
-			variant_4 = MakeErrorAccessDenied()
-		case 3:
-			variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[*Store, Error](variant_4)
+		variant_3 = wit_types.Err[*Store, Error](wasm_load_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<store, error>")
 	}
@@ -149,20 +136,7 @@ func (self *Store) Get(key string) wit_types.Result[wit_types.Option[[]uint8], E
 		}
 		variant_7 = wit_types.Ok[wit_types.Option[[]uint8], Error](variant_8)
 	case 1:
-		var variant_9 Error
-		switch *(*uint8)(unsafe.Add(ret_6, 4)) {
-		case 0:
-			variant_9 = MakeErrorStoreTableFull()
-		case 1:
-			variant_9 = MakeErrorNoSuchStore()
-		case 2:
-			variant_9 = MakeErrorAccessDenied()
-		case 3:
-			variant_9 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_6, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_6, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_7 = wit_types.Err[wit_types.Option[[]uint8], Error](variant_9)
+		variant_7 = wit_types.Err[wit_types.Option[[]uint8], Error](wasm_load_Error(unsafe.Add(ret_6, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<list<u8>>, error>")
 	}
@@ -176,35 +150,22 @@ func wasm_import_method_store_get(arg0 int32, arg1 int32, arg2 int32, arg3 int32
 func (self *Store) Set(key string, value []uint8) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_10 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_10)
-	list_11 := unsafe.Pointer(unsafe.SliceData(value))
-	pinner_.Pin(list_11)
-	ret_12 := resultArea_(16)
-	wasm_import_method_store_set(self.Handle(), int32(uintptr(str_10)), int32(len(key)), int32(uintptr(list_11)), int32(len(value)), int32(uintptr(ret_12)))
-	var variant_13 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_12) {
+	str_9 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_9)
+	list_10 := unsafe.Pointer(unsafe.SliceData(value))
+	pinner_.Pin(list_10)
+	ret_11 := resultArea_(16)
+	wasm_import_method_store_set(self.Handle(), int32(uintptr(str_9)), int32(len(key)), int32(uintptr(list_10)), int32(len(value)), int32(uintptr(ret_11)))
+	var variant_12 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_11) {
 	case 0:
-		variant_13 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_12 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_14 Error
-		switch *(*uint8)(unsafe.Add(ret_12, 4)) {
-		case 0:
-			variant_14 = MakeErrorStoreTableFull()
-		case 1:
-			variant_14 = MakeErrorNoSuchStore()
-		case 2:
-			variant_14 = MakeErrorAccessDenied()
-		case 3:
-			variant_14 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_12, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_12, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_13 = wit_types.Err[wit_types.Unit, Error](variant_14)
+		variant_12 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_11, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_13
+	return variant_12
 }
 
 //go:wasmimport fermyon:spin/key-value@2.0.0 [method]store.set
@@ -214,33 +175,20 @@ func wasm_import_method_store_set(arg0 int32, arg1 int32, arg2 int32, arg3 int32
 func (self *Store) Delete(key string) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_15 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_15)
-	ret_16 := resultArea_(16)
-	wasm_import_method_store_delete(self.Handle(), int32(uintptr(str_15)), int32(len(key)), int32(uintptr(ret_16)))
-	var variant_17 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_16) {
+	str_13 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_13)
+	ret_14 := resultArea_(16)
+	wasm_import_method_store_delete(self.Handle(), int32(uintptr(str_13)), int32(len(key)), int32(uintptr(ret_14)))
+	var variant_15 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_14) {
 	case 0:
-		variant_17 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_15 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_18 Error
-		switch *(*uint8)(unsafe.Add(ret_16, 4)) {
-		case 0:
-			variant_18 = MakeErrorStoreTableFull()
-		case 1:
-			variant_18 = MakeErrorNoSuchStore()
-		case 2:
-			variant_18 = MakeErrorAccessDenied()
-		case 3:
-			variant_18 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_16, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_16, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_17 = wit_types.Err[wit_types.Unit, Error](variant_18)
+		variant_15 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_14, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_17
+	return variant_15
 }
 
 //go:wasmimport fermyon:spin/key-value@2.0.0 [method]store.delete
@@ -249,33 +197,20 @@ func wasm_import_method_store_delete(arg0 int32, arg1 int32, arg2 int32, arg3 in
 func (self *Store) Exists(key string) wit_types.Result[bool, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_19 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_19)
-	ret_20 := resultArea_(16)
-	wasm_import_method_store_exists(self.Handle(), int32(uintptr(str_19)), int32(len(key)), int32(uintptr(ret_20)))
-	var variant_21 wit_types.Result[bool, Error]
-	switch *(*uint8)(ret_20) {
+	str_16 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_16)
+	ret_17 := resultArea_(16)
+	wasm_import_method_store_exists(self.Handle(), int32(uintptr(str_16)), int32(len(key)), int32(uintptr(ret_17)))
+	var variant_18 wit_types.Result[bool, Error]
+	switch *(*uint8)(ret_17) {
 	case 0:
-		variant_21 = wit_types.Ok[bool, Error]((*(*uint8)(unsafe.Add(ret_20, 4)) != 0))
+		variant_18 = wit_types.Ok[bool, Error]((*(*uint8)(unsafe.Add(ret_17, 4)) != 0))
 	case 1:
-		var variant_22 Error
-		switch *(*uint8)(unsafe.Add(ret_20, 4)) {
-		case 0:
-			variant_22 = MakeErrorStoreTableFull()
-		case 1:
-			variant_22 = MakeErrorNoSuchStore()
-		case 2:
-			variant_22 = MakeErrorAccessDenied()
-		case 3:
-			variant_22 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_20, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_20, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_21 = wit_types.Err[bool, Error](variant_22)
+		variant_18 = wit_types.Err[bool, Error](wasm_load_Error(unsafe.Add(ret_17, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<bool, error>")
 	}
-	return variant_21
+	return variant_18
 }
 
 //go:wasmimport fermyon:spin/key-value@2.0.0 [method]store.exists
@@ -283,36 +218,23 @@ func wasm_import_method_store_exists(arg0 int32, arg1 int32, arg2 int32, arg3 in
 
 // Returns every key in the store.
 func (self *Store) GetKeys() wit_types.Result[[]string, Error] {
-	ret_23 := resultArea_(16)
-	wasm_import_method_store_get_keys(self.Handle(), int32(uintptr(ret_23)))
-	var variant_24 wit_types.Result[[]string, Error]
-	switch *(*uint8)(ret_23) {
+	ret_19 := resultArea_(16)
+	wasm_import_method_store_get_keys(self.Handle(), int32(uintptr(ret_19)))
+	var variant_20 wit_types.Result[[]string, Error]
+	switch *(*uint8)(ret_19) {
 	case 0:
-		base_25 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_23, 4)))))
-		list_26 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_23, 8))))
-		for i_27 := range list_26 {
-			list_26[i_27] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_25, i_27*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_25, i_27*8), 4))))
+		base_21 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_19, 4)))))
+		list_22 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_19, 8))))
+		for i_23 := range list_22 {
+			list_22[i_23] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_21, i_23*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_21, i_23*8), 4))))
 		}
-		variant_24 = wit_types.Ok[[]string, Error](list_26)
+		variant_20 = wit_types.Ok[[]string, Error](list_22)
 	case 1:
-		var variant_28 Error
-		switch *(*uint8)(unsafe.Add(ret_23, 4)) {
-		case 0:
-			variant_28 = MakeErrorStoreTableFull()
-		case 1:
-			variant_28 = MakeErrorNoSuchStore()
-		case 2:
-			variant_28 = MakeErrorAccessDenied()
-		case 3:
-			variant_28 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_23, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_23, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_24 = wit_types.Err[[]string, Error](variant_28)
+		variant_20 = wit_types.Err[[]string, Error](wasm_load_Error(unsafe.Add(ret_19, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<string>, error>")
 	}
-	return variant_24
+	return variant_20
 }
 
 //go:wasmimport fermyon:spin/key-value@2.0.0 [method]store.get-keys
@@ -327,4 +249,22 @@ func wasm_import_method_store_get_keys(arg0 int32, arg1 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_4 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = MakeErrorStoreTableFull()
+	case 1:
+		variant_4 = MakeErrorNoSuchStore()
+	case 2:
+		variant_4 = MakeErrorAccessDenied()
+	case 3:
+		variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_4
 }

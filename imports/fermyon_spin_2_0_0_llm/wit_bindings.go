@@ -127,18 +127,7 @@ func Infer(model InferencingModel, prompt string, params wit_types.Option[Infere
 		field_14 := InferencingUsage{PromptTokenCount: field_15, GeneratedTokenCount: field_16}
 		variant_12 = wit_types.Ok[InferencingResult, Error](InferencingResult{Text: field_13, Usage: field_14})
 	case 1:
-		var variant_17 Error
-		switch *(*uint8)(unsafe.Add(ret_11, 4)) {
-		case 0:
-			variant_17 = MakeErrorModelNotSupported()
-		case 1:
-			variant_17 = MakeErrorRuntimeError(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_11, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_11, 12)))))
-		case 2:
-			variant_17 = MakeErrorInvalidInput(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_11, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_11, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_12 = wit_types.Err[InferencingResult, Error](variant_17)
+		variant_12 = wit_types.Err[InferencingResult, Error](wasm_load_Error(unsafe.Add(ret_11, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<inferencing-result, error>")
 	}
@@ -177,18 +166,7 @@ func GenerateEmbeddings(model EmbeddingModel, text []string) wit_types.Result[Em
 		field_29 := EmbeddingsUsage{PromptTokenCount: field_30}
 		variant_24 = wit_types.Ok[EmbeddingsResult, Error](EmbeddingsResult{Embeddings: field_25, Usage: field_29})
 	case 1:
-		var variant_31 Error
-		switch *(*uint8)(unsafe.Add(ret_23, 4)) {
-		case 0:
-			variant_31 = MakeErrorModelNotSupported()
-		case 1:
-			variant_31 = MakeErrorRuntimeError(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_23, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_23, 12)))))
-		case 2:
-			variant_31 = MakeErrorInvalidInput(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_23, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_23, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_24 = wit_types.Err[EmbeddingsResult, Error](variant_31)
+		variant_24 = wit_types.Err[EmbeddingsResult, Error](wasm_load_Error(unsafe.Add(ret_23, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<embeddings-result, error>")
 	}
@@ -207,4 +185,20 @@ func wasm_import_generate_embeddings(arg0 int32, arg1 int32, arg2 int32, arg3 in
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_17 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_17 = MakeErrorModelNotSupported()
+	case 1:
+		variant_17 = MakeErrorRuntimeError(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 2:
+		variant_17 = MakeErrorInvalidInput(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_17
 }

@@ -141,20 +141,7 @@ func ConnectionOpen(address string, username string, password string, keepAliveI
 	case 0:
 		variant_5 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_4, 4))))
 	case 1:
-		var variant_6 Error
-		switch *(*uint8)(unsafe.Add(ret_4, 4)) {
-		case 0:
-			variant_6 = MakeErrorInvalidAddress()
-		case 1:
-			variant_6 = MakeErrorTooManyConnections()
-		case 2:
-			variant_6 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 12)))))
-		case 3:
-			variant_6 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_5 = wit_types.Err[*Connection, Error](variant_6)
+		variant_5 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_4, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
@@ -172,40 +159,19 @@ func (self *Connection) Publish(topic string, payload Payload, qos Qos) wit_type
 	pinner_.Pin(str_7)
 	list_8 := unsafe.Pointer(unsafe.SliceData(payload))
 	pinner_.Pin(list_8)
-	var v_9 int32
-	switch qos {
+	v_10 := wasm_lower_Qos(qos)
+	ret_11 := resultArea_(16)
+	wasm_import_method_connection_publish(self.Handle(), int32(uintptr(str_7)), int32(len(topic)), int32(uintptr(list_8)), int32(len(payload)), v_10, int32(uintptr(ret_11)))
+	var variant_12 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_11) {
 	case 0:
-		v_9 = 0
+		variant_12 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		v_9 = 1
-	case 2:
-		v_9 = 2
-	}
-	ret_10 := resultArea_(16)
-	wasm_import_method_connection_publish(self.Handle(), int32(uintptr(str_7)), int32(len(topic)), int32(uintptr(list_8)), int32(len(payload)), v_9, int32(uintptr(ret_10)))
-	var variant_11 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_10) {
-	case 0:
-		variant_11 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
-	case 1:
-		var variant_12 Error
-		switch *(*uint8)(unsafe.Add(ret_10, 4)) {
-		case 0:
-			variant_12 = MakeErrorInvalidAddress()
-		case 1:
-			variant_12 = MakeErrorTooManyConnections()
-		case 2:
-			variant_12 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_10, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_10, 12)))))
-		case 3:
-			variant_12 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_10, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_10, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_11 = wit_types.Err[wit_types.Unit, Error](variant_12)
+		variant_12 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_11, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_11
+	return variant_12
 }
 
 //go:wasmimport fermyon:spin/mqtt@2.0.0 [method]connection.publish
@@ -220,4 +186,36 @@ func wasm_import_method_connection_publish(arg0 int32, arg1 int32, arg2 int32, a
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_6 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_6 = MakeErrorInvalidAddress()
+	case 1:
+		variant_6 = MakeErrorTooManyConnections()
+	case 2:
+		variant_6 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 3:
+		variant_6 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_6
+}
+
+// wasm_lower_Qos returns the core values of a value of type qos.
+func wasm_lower_Qos(value Qos) int32 {
+	var v_9 int32
+	switch value {
+	case 0:
+		v_9 = 0
+	case 1:
+		v_9 = 1
+	case 2:
+		v_9 = 2
+	}
+	return v_9
 }

@@ -75,22 +75,7 @@ func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	case 0:
 		variant_3 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_2, 4))))
 	case 1:
-		var variant_4 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 1:
-			variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 2:
-			variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorQueryFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 3:
-			variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 4:
-			variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[*Connection, Error](variant_4)
+		variant_3 = wit_types.Err[*Connection, Error](wasm_load_fermyon_spin_2_0_0_rdbms_types_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
@@ -108,72 +93,7 @@ func (self *Connection) Query(statement string, params []ParameterValue) wit_typ
 	pinner_.Pin(str_5)
 	list_6 := wit_runtime.Allocate(pinner_, uintptr(len(params))*16, 8)
 	for i_7, elem_8 := range params {
-		switch elem_8.Tag() {
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueBoolean:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 0
-			payload_9 := elem_8.Boolean()
-			if payload_9 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = 0
-			}
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt8:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 1
-			payload_10 := elem_8.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint8(payload_10)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt16:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 2
-			payload_11 := elem_8.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint16(payload_11)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt32:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 3
-			payload_12 := elem_8.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint32(payload_12)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt64:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 4
-			payload_13 := elem_8.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint64(payload_13)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint8:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 5
-			payload_14 := elem_8.Uint8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint8(payload_14)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint16:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 6
-			payload_15 := elem_8.Uint16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint16(payload_15)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint32:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 7
-			payload_16 := elem_8.Uint32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint32(payload_16)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint64:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 8
-			payload_17 := elem_8.Uint64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint64(payload_17)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueFloating32:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 9
-			payload_18 := elem_8.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = payload_18
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueFloating64:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 10
-			payload_19 := elem_8.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = payload_19
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueStr:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 11
-			payload_20 := elem_8.Str()
-			str_21 := unsafe.Pointer(unsafe.StringData(payload_20))
-			pinner_.Pin(str_21)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint32(int32(uintptr(str_21)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 12)) = uint32(int32(len(payload_20)))
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueBinary:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 12
-			payload_22 := elem_8.Binary()
-			list_23 := unsafe.Pointer(unsafe.SliceData(payload_22))
-			pinner_.Pin(list_23)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint32(int32(uintptr(list_23)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 12)) = uint32(int32(len(payload_22)))
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueDbNull:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 13
-		}
+		wasm_store_fermyon_spin_2_0_0_rdbms_types_ParameterValue(pinner_, elem_8, unsafe.Add(list_6, i_7*16))
 	}
 	ret_24 := resultArea_(20)
 	wasm_import_method_connection_query(self.Handle(), int32(uintptr(str_5)), int32(len(statement)), int32(uintptr(list_6)), int32(len(params)), int32(uintptr(ret_24)))
@@ -184,40 +104,7 @@ func (self *Connection) Query(statement string, params []ParameterValue) wit_typ
 		list_28 := make([]fermyon_spin_2_0_0_rdbms_types.Column, uint32(*(*uint32)(unsafe.Add(ret_24, 8))))
 		for i_29 := range list_28 {
 			field_30 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_27, i_29*12)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_27, i_29*12), 4))))
-			var variant_32 fermyon_spin_2_0_0_rdbms_types.DbDataType
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_27, i_29*12), 8)) {
-			case 0:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(0)
-			case 1:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(1)
-			case 2:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(2)
-			case 3:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(3)
-			case 4:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(4)
-			case 5:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(5)
-			case 6:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(6)
-			case 7:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(7)
-			case 8:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(8)
-			case 9:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(9)
-			case 10:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(10)
-			case 11:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(11)
-			case 12:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(12)
-			case 13:
-				variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(13)
-			default:
-				panic("bindgen: invalid discriminant for db-data-type")
-			}
-			field_31 := variant_32
+			field_31 := wasm_load_fermyon_spin_2_0_0_rdbms_types_DbDataType(unsafe.Add(unsafe.Add(base_27, i_29*12), 8))
 			list_28[i_29] = fermyon_spin_2_0_0_rdbms_types.Column{Name: field_30, DataType: field_31}
 		}
 		field_26 := list_28
@@ -227,64 +114,14 @@ func (self *Connection) Query(statement string, params []ParameterValue) wit_typ
 			base_37 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_34, i_36*8)))))
 			list_38 := make([]fermyon_spin_2_0_0_rdbms_types.DbValue, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_34, i_36*8), 4))))
 			for i_39 := range list_38 {
-				var variant_40 fermyon_spin_2_0_0_rdbms_types.DbValue
-				switch *(*uint8)(unsafe.Add(base_37, i_39*16)) {
-				case 0:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueBoolean((*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8)) != 0))
-				case 1:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueInt8(int8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8))))
-				case 2:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueInt16(int16(*(*uint16)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8))))
-				case 3:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueInt32(int32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8))))
-				case 4:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueInt64(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8))))
-				case 5:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUint8(uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8))))
-				case 6:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUint16(uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8))))
-				case 7:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUint32(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8))))
-				case 8:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUint64(uint64(*(*uint64)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8))))
-				case 9:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueFloating32(*(*float32)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8)))
-				case 10:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueFloating64(*(*float64)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8)))
-				case 11:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueStr(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*16), 12)))))
-				case 12:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*16), 12)))))
-				case 13:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueDbNull()
-				case 14:
-					variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUnsupported()
-				default:
-					panic("bindgen: invalid discriminant for db-value")
-				}
-				list_38[i_39] = variant_40
+				list_38[i_39] = wasm_load_fermyon_spin_2_0_0_rdbms_types_DbValue(unsafe.Add(base_37, i_39*16))
 			}
 			list_35[i_36] = list_38
 		}
 		field_33 := list_35
 		variant_25 = wit_types.Ok[RowSet, Error](fermyon_spin_2_0_0_rdbms_types.RowSet{Columns: field_26, Rows: field_33})
 	case 1:
-		var variant_41 Error
-		switch *(*uint8)(unsafe.Add(ret_24, 4)) {
-		case 0:
-			variant_41 = fermyon_spin_2_0_0_rdbms_types.MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		case 1:
-			variant_41 = fermyon_spin_2_0_0_rdbms_types.MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		case 2:
-			variant_41 = fermyon_spin_2_0_0_rdbms_types.MakeErrorQueryFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		case 3:
-			variant_41 = fermyon_spin_2_0_0_rdbms_types.MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		case 4:
-			variant_41 = fermyon_spin_2_0_0_rdbms_types.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_25 = wit_types.Err[RowSet, Error](variant_41)
+		variant_25 = wit_types.Err[RowSet, Error](wasm_load_fermyon_spin_2_0_0_rdbms_types_Error(unsafe.Add(ret_24, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<row-set, error>")
 	}
@@ -298,104 +135,24 @@ func wasm_import_method_connection_query(arg0 int32, arg1 int32, arg2 int32, arg
 func (self *Connection) Execute(statement string, params []ParameterValue) wit_types.Result[uint64, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_42 := unsafe.Pointer(unsafe.StringData(statement))
-	pinner_.Pin(str_42)
-	list_43 := wit_runtime.Allocate(pinner_, uintptr(len(params))*16, 8)
-	for i_44, elem_45 := range params {
-		switch elem_45.Tag() {
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueBoolean:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 0
-			payload_46 := elem_45.Boolean()
-			if payload_46 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = 0
-			}
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt8:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 1
-			payload_47 := elem_45.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint8(payload_47)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt16:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 2
-			payload_48 := elem_45.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint16(payload_48)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt32:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 3
-			payload_49 := elem_45.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint32(payload_49)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt64:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 4
-			payload_50 := elem_45.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint64(payload_50)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint8:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 5
-			payload_51 := elem_45.Uint8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint8(payload_51)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint16:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 6
-			payload_52 := elem_45.Uint16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint16(payload_52)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint32:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 7
-			payload_53 := elem_45.Uint32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint32(payload_53)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint64:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 8
-			payload_54 := elem_45.Uint64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint64(payload_54)
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueFloating32:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 9
-			payload_55 := elem_45.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = payload_55
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueFloating64:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 10
-			payload_56 := elem_45.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = payload_56
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueStr:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 11
-			payload_57 := elem_45.Str()
-			str_58 := unsafe.Pointer(unsafe.StringData(payload_57))
-			pinner_.Pin(str_58)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint32(int32(uintptr(str_58)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_43, i_44*16), 12)) = uint32(int32(len(payload_57)))
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueBinary:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 12
-			payload_59 := elem_45.Binary()
-			list_60 := unsafe.Pointer(unsafe.SliceData(payload_59))
-			pinner_.Pin(list_60)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_43, i_44*16), 8)) = uint32(int32(uintptr(list_60)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_43, i_44*16), 12)) = uint32(int32(len(payload_59)))
-		case fermyon_spin_2_0_0_rdbms_types.ParameterValueDbNull:
-			*(*uint8)(unsafe.Add(list_43, i_44*16)) = 13
-		}
+	str_41 := unsafe.Pointer(unsafe.StringData(statement))
+	pinner_.Pin(str_41)
+	list_42 := wit_runtime.Allocate(pinner_, uintptr(len(params))*16, 8)
+	for i_43, elem_44 := range params {
+		wasm_store_fermyon_spin_2_0_0_rdbms_types_ParameterValue(pinner_, elem_44, unsafe.Add(list_42, i_43*16))
 	}
-	ret_61 := resultArea_(24)
-	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_42)), int32(len(statement)), int32(uintptr(list_43)), int32(len(params)), int32(uintptr(ret_61)))
-	var variant_62 wit_types.Result[uint64, Error]
-	switch *(*uint8)(ret_61) {
+	ret_45 := resultArea_(24)
+	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_41)), int32(len(statement)), int32(uintptr(list_42)), int32(len(params)), int32(uintptr(ret_45)))
+	var variant_46 wit_types.Result[uint64, Error]
+	switch *(*uint8)(ret_45) {
 	case 0:
-		variant_62 = wit_types.Ok[uint64, Error](uint64(*(*uint64)(unsafe.Add(ret_61, 8))))
+		variant_46 = wit_types.Ok[uint64, Error](uint64(*(*uint64)(unsafe.Add(ret_45, 8))))
 	case 1:
-		var variant_63 Error
-		switch *(*uint8)(unsafe.Add(ret_61, 8)) {
-		case 0:
-			variant_63 = fermyon_spin_2_0_0_rdbms_types.MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_61, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_61, 16)))))
-		case 1:
-			variant_63 = fermyon_spin_2_0_0_rdbms_types.MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_61, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_61, 16)))))
-		case 2:
-			variant_63 = fermyon_spin_2_0_0_rdbms_types.MakeErrorQueryFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_61, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_61, 16)))))
-		case 3:
-			variant_63 = fermyon_spin_2_0_0_rdbms_types.MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_61, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_61, 16)))))
-		case 4:
-			variant_63 = fermyon_spin_2_0_0_rdbms_types.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_61, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_61, 16)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_62 = wit_types.Err[uint64, Error](variant_63)
+		variant_46 = wit_types.Err[uint64, Error](wasm_load_fermyon_spin_2_0_0_rdbms_types_Error(unsafe.Add(ret_45, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, error>")
 	}
-	return variant_62
+	return variant_46
 }
 
 //go:wasmimport fermyon:spin/postgres@2.0.0 [method]connection.execute
@@ -410,4 +167,172 @@ func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, a
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_fermyon_spin_2_0_0_rdbms_types_Error reads a value of type error from linear memory at src.
+func wasm_load_fermyon_spin_2_0_0_rdbms_types_Error(src unsafe.Pointer) fermyon_spin_2_0_0_rdbms_types.Error {
+	var variant_4 fermyon_spin_2_0_0_rdbms_types.Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 1:
+		variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 2:
+		variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorQueryFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 3:
+		variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 4:
+		variant_4 = fermyon_spin_2_0_0_rdbms_types.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_4
+}
+
+// wasm_store_fermyon_spin_2_0_0_rdbms_types_ParameterValue writes a value of type parameter-value to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_fermyon_spin_2_0_0_rdbms_types_ParameterValue(pinner *runtime.Pinner, value fermyon_spin_2_0_0_rdbms_types.ParameterValue, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueBoolean:
+		*(*uint8)(dst) = 0
+		payload_9 := value.Boolean()
+		if payload_9 {
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+		} else {
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		}
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt8:
+		*(*uint8)(dst) = 1
+		payload_10 := value.Int8()
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_10)
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt16:
+		*(*uint8)(dst) = 2
+		payload_11 := value.Int16()
+		*(*uint16)(unsafe.Add(dst, 8)) = uint16(payload_11)
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt32:
+		*(*uint8)(dst) = 3
+		payload_12 := value.Int32()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_12)
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueInt64:
+		*(*uint8)(dst) = 4
+		payload_13 := value.Int64()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_13)
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint8:
+		*(*uint8)(dst) = 5
+		payload_14 := value.Uint8()
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_14)
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint16:
+		*(*uint8)(dst) = 6
+		payload_15 := value.Uint16()
+		*(*uint16)(unsafe.Add(dst, 8)) = uint16(payload_15)
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint32:
+		*(*uint8)(dst) = 7
+		payload_16 := value.Uint32()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_16)
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueUint64:
+		*(*uint8)(dst) = 8
+		payload_17 := value.Uint64()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_17)
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueFloating32:
+		*(*uint8)(dst) = 9
+		payload_18 := value.Floating32()
+		*(*float32)(unsafe.Add(dst, 8)) = payload_18
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueFloating64:
+		*(*uint8)(dst) = 10
+		payload_19 := value.Floating64()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_19
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueStr:
+		*(*uint8)(dst) = 11
+		payload_20 := value.Str()
+		str_21 := unsafe.Pointer(unsafe.StringData(payload_20))
+		pinner.Pin(str_21)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_21)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_20)))
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueBinary:
+		*(*uint8)(dst) = 12
+		payload_22 := value.Binary()
+		list_23 := unsafe.Pointer(unsafe.SliceData(payload_22))
+		pinner.Pin(list_23)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_23)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_22)))
+	case fermyon_spin_2_0_0_rdbms_types.ParameterValueDbNull:
+		*(*uint8)(dst) = 13
+	}
+}
+
+// wasm_load_fermyon_spin_2_0_0_rdbms_types_DbDataType reads a value of type db-data-type from linear memory at src.
+func wasm_load_fermyon_spin_2_0_0_rdbms_types_DbDataType(src unsafe.Pointer) fermyon_spin_2_0_0_rdbms_types.DbDataType {
+	var variant_32 fermyon_spin_2_0_0_rdbms_types.DbDataType
+	switch *(*uint8)(src) {
+	case 0:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(0)
+	case 1:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(1)
+	case 2:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(2)
+	case 3:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(3)
+	case 4:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(4)
+	case 5:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(5)
+	case 6:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(6)
+	case 7:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(7)
+	case 8:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(8)
+	case 9:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(9)
+	case 10:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(10)
+	case 11:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(11)
+	case 12:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(12)
+	case 13:
+		variant_32 = fermyon_spin_2_0_0_rdbms_types.DbDataType(13)
+	default:
+		panic("bindgen: invalid discriminant for db-data-type")
+	}
+	return variant_32
+}
+
+// wasm_load_fermyon_spin_2_0_0_rdbms_types_DbValue reads a value of type db-value from linear memory at src.
+func wasm_load_fermyon_spin_2_0_0_rdbms_types_DbValue(src unsafe.Pointer) fermyon_spin_2_0_0_rdbms_types.DbValue {
+	var variant_40 fermyon_spin_2_0_0_rdbms_types.DbValue
+	switch *(*uint8)(src) {
+	case 0:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueBoolean((*(*uint8)(unsafe.Add(src, 8)) != 0))
+	case 1:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueInt8(int8(*(*uint8)(unsafe.Add(src, 8))))
+	case 2:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueInt16(int16(*(*uint16)(unsafe.Add(src, 8))))
+	case 3:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueInt32(int32(*(*uint32)(unsafe.Add(src, 8))))
+	case 4:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueInt64(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 5:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUint8(uint8(*(*uint8)(unsafe.Add(src, 8))))
+	case 6:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUint16(uint16(*(*uint16)(unsafe.Add(src, 8))))
+	case 7:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUint32(uint32(*(*uint32)(unsafe.Add(src, 8))))
+	case 8:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUint64(uint64(*(*uint64)(unsafe.Add(src, 8))))
+	case 9:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueFloating32(*(*float32)(unsafe.Add(src, 8)))
+	case 10:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueFloating64(*(*float64)(unsafe.Add(src, 8)))
+	case 11:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueStr(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 12:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 13:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueDbNull()
+	case 14:
+		variant_40 = fermyon_spin_2_0_0_rdbms_types.MakeDbValueUnsupported()
+	default:
+		panic("bindgen: invalid discriminant for db-value")
+	}
+	return variant_40
 }

@@ -196,20 +196,7 @@ func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	case 0:
 		variant_3 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_2, 4))))
 	case 1:
-		var variant_4 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = MakeErrorInvalidAddress()
-		case 1:
-			variant_4 = MakeErrorTooManyConnections()
-		case 2:
-			variant_4 = MakeErrorTypeError()
-		case 3:
-			variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[*Connection, Error](variant_4)
+		variant_3 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
@@ -234,20 +221,7 @@ func (self *Connection) Publish(channel string, payload Payload) wit_types.Resul
 	case 0:
 		variant_8 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_9 Error
-		switch *(*uint8)(unsafe.Add(ret_7, 4)) {
-		case 0:
-			variant_9 = MakeErrorInvalidAddress()
-		case 1:
-			variant_9 = MakeErrorTooManyConnections()
-		case 2:
-			variant_9 = MakeErrorTypeError()
-		case 3:
-			variant_9 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_7, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_7, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_8 = wit_types.Err[wit_types.Unit, Error](variant_9)
+		variant_8 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_7, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
@@ -261,42 +235,29 @@ func wasm_import_method_connection_publish(arg0 int32, arg1 int32, arg2 int32, a
 func (self *Connection) Get(key string) wit_types.Result[wit_types.Option[Payload], Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_10 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_10)
-	ret_11 := resultArea_(16)
-	wasm_import_method_connection_get(self.Handle(), int32(uintptr(str_10)), int32(len(key)), int32(uintptr(ret_11)))
-	var variant_12 wit_types.Result[wit_types.Option[Payload], Error]
-	switch *(*uint8)(ret_11) {
+	str_9 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_9)
+	ret_10 := resultArea_(16)
+	wasm_import_method_connection_get(self.Handle(), int32(uintptr(str_9)), int32(len(key)), int32(uintptr(ret_10)))
+	var variant_11 wit_types.Result[wit_types.Option[Payload], Error]
+	switch *(*uint8)(ret_10) {
 	case 0:
-		var variant_13 wit_types.Option[Payload]
-		switch *(*uint8)(unsafe.Add(ret_11, 4)) {
+		var variant_12 wit_types.Option[Payload]
+		switch *(*uint8)(unsafe.Add(ret_10, 4)) {
 		case 0:
-			variant_13 = wit_types.None[Payload]()
+			variant_12 = wit_types.None[Payload]()
 		case 1:
-			variant_13 = wit_types.Some[Payload](unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_11, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_11, 12)))))
+			variant_12 = wit_types.Some[Payload](unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_10, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_10, 12)))))
 		default:
 			panic("bindgen: invalid discriminant for option<payload>")
 		}
-		variant_12 = wit_types.Ok[wit_types.Option[Payload], Error](variant_13)
+		variant_11 = wit_types.Ok[wit_types.Option[Payload], Error](variant_12)
 	case 1:
-		var variant_14 Error
-		switch *(*uint8)(unsafe.Add(ret_11, 4)) {
-		case 0:
-			variant_14 = MakeErrorInvalidAddress()
-		case 1:
-			variant_14 = MakeErrorTooManyConnections()
-		case 2:
-			variant_14 = MakeErrorTypeError()
-		case 3:
-			variant_14 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_11, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_11, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_12 = wit_types.Err[wit_types.Option[Payload], Error](variant_14)
+		variant_11 = wit_types.Err[wit_types.Option[Payload], Error](wasm_load_Error(unsafe.Add(ret_10, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<payload>, error>")
 	}
-	return variant_12
+	return variant_11
 }
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.get
@@ -306,35 +267,22 @@ func wasm_import_method_connection_get(arg0 int32, arg1 int32, arg2 int32, arg3 
 func (self *Connection) Set(key string, value Payload) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_15 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_15)
-	list_16 := unsafe.Pointer(unsafe.SliceData(value))
-	pinner_.Pin(list_16)
-	ret_17 := resultArea_(16)
-	wasm_import_method_connection_set(self.Handle(), int32(uintptr(str_15)), int32(len(key)), int32(uintptr(list_16)), int32(len(value)), int32(uintptr(ret_17)))
-	var variant_18 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_17) {
+	str_13 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_13)
+	list_14 := unsafe.Pointer(unsafe.SliceData(value))
+	pinner_.Pin(list_14)
+	ret_15 := resultArea_(16)
+	wasm_import_method_connection_set(self.Handle(), int32(uintptr(str_13)), int32(len(key)), int32(uintptr(list_14)), int32(len(value)), int32(uintptr(ret_15)))
+	var variant_16 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_15) {
 	case 0:
-		variant_18 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_16 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_19 Error
-		switch *(*uint8)(unsafe.Add(ret_17, 4)) {
-		case 0:
-			variant_19 = MakeErrorInvalidAddress()
-		case 1:
-			variant_19 = MakeErrorTooManyConnections()
-		case 2:
-			variant_19 = MakeErrorTypeError()
-		case 3:
-			variant_19 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_17, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_17, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_18 = wit_types.Err[wit_types.Unit, Error](variant_19)
+		variant_16 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_15, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_18
+	return variant_16
 }
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.set
@@ -344,33 +292,20 @@ func wasm_import_method_connection_set(arg0 int32, arg1 int32, arg2 int32, arg3 
 func (self *Connection) Incr(key string) wit_types.Result[int64, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_20 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_20)
-	ret_21 := resultArea_(24)
-	wasm_import_method_connection_incr(self.Handle(), int32(uintptr(str_20)), int32(len(key)), int32(uintptr(ret_21)))
-	var variant_22 wit_types.Result[int64, Error]
-	switch *(*uint8)(ret_21) {
+	str_17 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_17)
+	ret_18 := resultArea_(24)
+	wasm_import_method_connection_incr(self.Handle(), int32(uintptr(str_17)), int32(len(key)), int32(uintptr(ret_18)))
+	var variant_19 wit_types.Result[int64, Error]
+	switch *(*uint8)(ret_18) {
 	case 0:
-		variant_22 = wit_types.Ok[int64, Error](int64(*(*uint64)(unsafe.Add(ret_21, 8))))
+		variant_19 = wit_types.Ok[int64, Error](int64(*(*uint64)(unsafe.Add(ret_18, 8))))
 	case 1:
-		var variant_23 Error
-		switch *(*uint8)(unsafe.Add(ret_21, 8)) {
-		case 0:
-			variant_23 = MakeErrorInvalidAddress()
-		case 1:
-			variant_23 = MakeErrorTooManyConnections()
-		case 2:
-			variant_23 = MakeErrorTypeError()
-		case 3:
-			variant_23 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_21, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_21, 16)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_22 = wit_types.Err[int64, Error](variant_23)
+		variant_19 = wit_types.Err[int64, Error](wasm_load_Error(unsafe.Add(ret_18, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<s64, error>")
 	}
-	return variant_22
+	return variant_19
 }
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.incr
@@ -380,38 +315,25 @@ func wasm_import_method_connection_incr(arg0 int32, arg1 int32, arg2 int32, arg3
 func (self *Connection) Del(keys []string) wit_types.Result[uint32, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_24 := wit_runtime.Allocate(pinner_, uintptr(len(keys))*8, 4)
-	for i_25, elem_26 := range keys {
-		str_27 := unsafe.Pointer(unsafe.StringData(elem_26))
-		pinner_.Pin(str_27)
-		*(*uint32)(unsafe.Add(list_24, i_25*8)) = uint32(int32(uintptr(str_27)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_24, i_25*8), 4)) = uint32(int32(len(elem_26)))
+	list_20 := wit_runtime.Allocate(pinner_, uintptr(len(keys))*8, 4)
+	for i_21, elem_22 := range keys {
+		str_23 := unsafe.Pointer(unsafe.StringData(elem_22))
+		pinner_.Pin(str_23)
+		*(*uint32)(unsafe.Add(list_20, i_21*8)) = uint32(int32(uintptr(str_23)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_20, i_21*8), 4)) = uint32(int32(len(elem_22)))
 	}
-	ret_28 := resultArea_(16)
-	wasm_import_method_connection_del(self.Handle(), int32(uintptr(list_24)), int32(len(keys)), int32(uintptr(ret_28)))
-	var variant_29 wit_types.Result[uint32, Error]
-	switch *(*uint8)(ret_28) {
+	ret_24 := resultArea_(16)
+	wasm_import_method_connection_del(self.Handle(), int32(uintptr(list_20)), int32(len(keys)), int32(uintptr(ret_24)))
+	var variant_25 wit_types.Result[uint32, Error]
+	switch *(*uint8)(ret_24) {
 	case 0:
-		variant_29 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_28, 4))))
+		variant_25 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_24, 4))))
 	case 1:
-		var variant_30 Error
-		switch *(*uint8)(unsafe.Add(ret_28, 4)) {
-		case 0:
-			variant_30 = MakeErrorInvalidAddress()
-		case 1:
-			variant_30 = MakeErrorTooManyConnections()
-		case 2:
-			variant_30 = MakeErrorTypeError()
-		case 3:
-			variant_30 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_28, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_28, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_29 = wit_types.Err[uint32, Error](variant_30)
+		variant_25 = wit_types.Err[uint32, Error](wasm_load_Error(unsafe.Add(ret_24, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<u32, error>")
 	}
-	return variant_29
+	return variant_25
 }
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.del
@@ -421,40 +343,27 @@ func wasm_import_method_connection_del(arg0 int32, arg1 int32, arg2 int32, arg3 
 func (self *Connection) Sadd(key string, values []string) wit_types.Result[uint32, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_31 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_31)
-	list_32 := wit_runtime.Allocate(pinner_, uintptr(len(values))*8, 4)
-	for i_33, elem_34 := range values {
-		str_35 := unsafe.Pointer(unsafe.StringData(elem_34))
-		pinner_.Pin(str_35)
-		*(*uint32)(unsafe.Add(list_32, i_33*8)) = uint32(int32(uintptr(str_35)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_32, i_33*8), 4)) = uint32(int32(len(elem_34)))
+	str_26 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_26)
+	list_27 := wit_runtime.Allocate(pinner_, uintptr(len(values))*8, 4)
+	for i_28, elem_29 := range values {
+		str_30 := unsafe.Pointer(unsafe.StringData(elem_29))
+		pinner_.Pin(str_30)
+		*(*uint32)(unsafe.Add(list_27, i_28*8)) = uint32(int32(uintptr(str_30)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_27, i_28*8), 4)) = uint32(int32(len(elem_29)))
 	}
-	ret_36 := resultArea_(16)
-	wasm_import_method_connection_sadd(self.Handle(), int32(uintptr(str_31)), int32(len(key)), int32(uintptr(list_32)), int32(len(values)), int32(uintptr(ret_36)))
-	var variant_37 wit_types.Result[uint32, Error]
-	switch *(*uint8)(ret_36) {
+	ret_31 := resultArea_(16)
+	wasm_import_method_connection_sadd(self.Handle(), int32(uintptr(str_26)), int32(len(key)), int32(uintptr(list_27)), int32(len(values)), int32(uintptr(ret_31)))
+	var variant_32 wit_types.Result[uint32, Error]
+	switch *(*uint8)(ret_31) {
 	case 0:
-		variant_37 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_36, 4))))
+		variant_32 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_31, 4))))
 	case 1:
-		var variant_38 Error
-		switch *(*uint8)(unsafe.Add(ret_36, 4)) {
-		case 0:
-			variant_38 = MakeErrorInvalidAddress()
-		case 1:
-			variant_38 = MakeErrorTooManyConnections()
-		case 2:
-			variant_38 = MakeErrorTypeError()
-		case 3:
-			variant_38 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_36, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_36, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_37 = wit_types.Err[uint32, Error](variant_38)
+		variant_32 = wit_types.Err[uint32, Error](wasm_load_Error(unsafe.Add(ret_31, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<u32, error>")
 	}
-	return variant_37
+	return variant_32
 }
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.sadd
@@ -464,38 +373,25 @@ func wasm_import_method_connection_sadd(arg0 int32, arg1 int32, arg2 int32, arg3
 func (self *Connection) Smembers(key string) wit_types.Result[[]string, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_39 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_39)
-	ret_40 := resultArea_(16)
-	wasm_import_method_connection_smembers(self.Handle(), int32(uintptr(str_39)), int32(len(key)), int32(uintptr(ret_40)))
-	var variant_41 wit_types.Result[[]string, Error]
-	switch *(*uint8)(ret_40) {
+	str_33 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_33)
+	ret_34 := resultArea_(16)
+	wasm_import_method_connection_smembers(self.Handle(), int32(uintptr(str_33)), int32(len(key)), int32(uintptr(ret_34)))
+	var variant_35 wit_types.Result[[]string, Error]
+	switch *(*uint8)(ret_34) {
 	case 0:
-		base_42 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_40, 4)))))
-		list_43 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_40, 8))))
-		for i_44 := range list_43 {
-			list_43[i_44] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_42, i_44*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_42, i_44*8), 4))))
+		base_36 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_34, 4)))))
+		list_37 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_34, 8))))
+		for i_38 := range list_37 {
+			list_37[i_38] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_36, i_38*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_36, i_38*8), 4))))
 		}
-		variant_41 = wit_types.Ok[[]string, Error](list_43)
+		variant_35 = wit_types.Ok[[]string, Error](list_37)
 	case 1:
-		var variant_45 Error
-		switch *(*uint8)(unsafe.Add(ret_40, 4)) {
-		case 0:
-			variant_45 = MakeErrorInvalidAddress()
-		case 1:
-			variant_45 = MakeErrorTooManyConnections()
-		case 2:
-			variant_45 = MakeErrorTypeError()
-		case 3:
-			variant_45 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_40, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_40, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_41 = wit_types.Err[[]string, Error](variant_45)
+		variant_35 = wit_types.Err[[]string, Error](wasm_load_Error(unsafe.Add(ret_34, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<string>, error>")
 	}
-	return variant_41
+	return variant_35
 }
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.smembers
@@ -505,40 +401,27 @@ func wasm_import_method_connection_smembers(arg0 int32, arg1 int32, arg2 int32, 
 func (self *Connection) Srem(key string, values []string) wit_types.Result[uint32, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_46 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_46)
-	list_47 := wit_runtime.Allocate(pinner_, uintptr(len(values))*8, 4)
-	for i_48, elem_49 := range values {
-		str_50 := unsafe.Pointer(unsafe.StringData(elem_49))
-		pinner_.Pin(str_50)
-		*(*uint32)(unsafe.Add(list_47, i_48*8)) = uint32(int32(uintptr(str_50)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_47, i_48*8), 4)) = uint32(int32(len(elem_49)))
+	str_39 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_39)
+	list_40 := wit_runtime.Allocate(pinner_, uintptr(len(values))*8, 4)
+	for i_41, elem_42 := range values {
+		str_43 := unsafe.Pointer(unsafe.StringData(elem_42))
+		pinner_.Pin(str_43)
+		*(*uint32)(unsafe.Add(list_40, i_41*8)) = uint32(int32(uintptr(str_43)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_40, i_41*8), 4)) = uint32(int32(len(elem_42)))
 	}
-	ret_51 := resultArea_(16)
-	wasm_import_method_connection_srem(self.Handle(), int32(uintptr(str_46)), int32(len(key)), int32(uintptr(list_47)), int32(len(values)), int32(uintptr(ret_51)))
-	var variant_52 wit_types.Result[uint32, Error]
-	switch *(*uint8)(ret_51) {
+	ret_44 := resultArea_(16)
+	wasm_import_method_connection_srem(self.Handle(), int32(uintptr(str_39)), int32(len(key)), int32(uintptr(list_40)), int32(len(values)), int32(uintptr(ret_44)))
+	var variant_45 wit_types.Result[uint32, Error]
+	switch *(*uint8)(ret_44) {
 	case 0:
-		variant_52 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_51, 4))))
+		variant_45 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_44, 4))))
 	case 1:
-		var variant_53 Error
-		switch *(*uint8)(unsafe.Add(ret_51, 4)) {
-		case 0:
-			variant_53 = MakeErrorInvalidAddress()
-		case 1:
-			variant_53 = MakeErrorTooManyConnections()
-		case 2:
-			variant_53 = MakeErrorTypeError()
-		case 3:
-			variant_53 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_51, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_51, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_52 = wit_types.Err[uint32, Error](variant_53)
+		variant_45 = wit_types.Err[uint32, Error](wasm_load_Error(unsafe.Add(ret_44, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<u32, error>")
 	}
-	return variant_52
+	return variant_45
 }
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.srem
@@ -548,67 +431,29 @@ func wasm_import_method_connection_srem(arg0 int32, arg1 int32, arg2 int32, arg3
 func (self *Connection) Execute(command string, arguments []RedisParameter) wit_types.Result[[]RedisResult, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_54 := unsafe.Pointer(unsafe.StringData(command))
-	pinner_.Pin(str_54)
-	list_55 := wit_runtime.Allocate(pinner_, uintptr(len(arguments))*16, 8)
-	for i_56, elem_57 := range arguments {
-		switch elem_57.Tag() {
-		case RedisParameterInt64:
-			*(*uint8)(unsafe.Add(list_55, i_56*16)) = 0
-			payload_58 := elem_57.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_55, i_56*16), 8)) = uint64(payload_58)
-		case RedisParameterBinary:
-			*(*uint8)(unsafe.Add(list_55, i_56*16)) = 1
-			payload_59 := elem_57.Binary()
-			list_60 := unsafe.Pointer(unsafe.SliceData(payload_59))
-			pinner_.Pin(list_60)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_55, i_56*16), 8)) = uint32(int32(uintptr(list_60)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_55, i_56*16), 12)) = uint32(int32(len(payload_59)))
-		}
+	str_46 := unsafe.Pointer(unsafe.StringData(command))
+	pinner_.Pin(str_46)
+	list_47 := wit_runtime.Allocate(pinner_, uintptr(len(arguments))*16, 8)
+	for i_48, elem_49 := range arguments {
+		wasm_store_RedisParameter(pinner_, elem_49, unsafe.Add(list_47, i_48*16))
 	}
-	ret_61 := resultArea_(16)
-	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_54)), int32(len(command)), int32(uintptr(list_55)), int32(len(arguments)), int32(uintptr(ret_61)))
-	var variant_62 wit_types.Result[[]RedisResult, Error]
-	switch *(*uint8)(ret_61) {
+	ret_53 := resultArea_(16)
+	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_46)), int32(len(command)), int32(uintptr(list_47)), int32(len(arguments)), int32(uintptr(ret_53)))
+	var variant_54 wit_types.Result[[]RedisResult, Error]
+	switch *(*uint8)(ret_53) {
 	case 0:
-		base_63 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_61, 4)))))
-		list_64 := make([]RedisResult, uint32(*(*uint32)(unsafe.Add(ret_61, 8))))
-		for i_65 := range list_64 {
-			var variant_66 RedisResult
-			switch *(*uint8)(unsafe.Add(base_63, i_65*16)) {
-			case 0:
-				variant_66 = MakeRedisResultNil()
-			case 1:
-				variant_66 = MakeRedisResultStatus(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_63, i_65*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_63, i_65*16), 12)))))
-			case 2:
-				variant_66 = MakeRedisResultInt64(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_63, i_65*16), 8))))
-			case 3:
-				variant_66 = MakeRedisResultBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_63, i_65*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_63, i_65*16), 12)))))
-			default:
-				panic("bindgen: invalid discriminant for redis-result")
-			}
-			list_64[i_65] = variant_66
+		base_55 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_53, 4)))))
+		list_56 := make([]RedisResult, uint32(*(*uint32)(unsafe.Add(ret_53, 8))))
+		for i_57 := range list_56 {
+			list_56[i_57] = wasm_load_RedisResult(unsafe.Add(base_55, i_57*16))
 		}
-		variant_62 = wit_types.Ok[[]RedisResult, Error](list_64)
+		variant_54 = wit_types.Ok[[]RedisResult, Error](list_56)
 	case 1:
-		var variant_67 Error
-		switch *(*uint8)(unsafe.Add(ret_61, 4)) {
-		case 0:
-			variant_67 = MakeErrorInvalidAddress()
-		case 1:
-			variant_67 = MakeErrorTooManyConnections()
-		case 2:
-			variant_67 = MakeErrorTypeError()
-		case 3:
-			variant_67 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_61, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_61, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_62 = wit_types.Err[[]RedisResult, Error](variant_67)
+		variant_54 = wit_types.Err[[]RedisResult, Error](wasm_load_Error(unsafe.Add(ret_53, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<redis-result>, error>")
 	}
-	return variant_62
+	return variant_54
 }
 
 //go:wasmimport fermyon:spin/redis@2.0.0 [method]connection.execute
@@ -623,4 +468,57 @@ func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, a
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_4 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = MakeErrorInvalidAddress()
+	case 1:
+		variant_4 = MakeErrorTooManyConnections()
+	case 2:
+		variant_4 = MakeErrorTypeError()
+	case 3:
+		variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_4
+}
+
+// wasm_store_RedisParameter writes a value of type redis-parameter to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_RedisParameter(pinner *runtime.Pinner, value RedisParameter, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case RedisParameterInt64:
+		*(*uint8)(dst) = 0
+		payload_50 := value.Int64()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_50)
+	case RedisParameterBinary:
+		*(*uint8)(dst) = 1
+		payload_51 := value.Binary()
+		list_52 := unsafe.Pointer(unsafe.SliceData(payload_51))
+		pinner.Pin(list_52)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_52)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_51)))
+	}
+}
+
+// wasm_load_RedisResult reads a value of type redis-result from linear memory at src.
+func wasm_load_RedisResult(src unsafe.Pointer) RedisResult {
+	var variant_58 RedisResult
+	switch *(*uint8)(src) {
+	case 0:
+		variant_58 = MakeRedisResultNil()
+	case 1:
+		variant_58 = MakeRedisResultStatus(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 2:
+		variant_58 = MakeRedisResultInt64(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 3:
+		variant_58 = MakeRedisResultBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	default:
+		panic("bindgen: invalid discriminant for redis-result")
+	}
+	return variant_58
 }

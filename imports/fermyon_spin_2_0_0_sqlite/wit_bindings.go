@@ -175,22 +175,7 @@ func ConnectionOpen(database string) wit_types.Result[*Connection, Error] {
 	case 0:
 		variant_3 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_2, 4))))
 	case 1:
-		var variant_4 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = MakeErrorNoSuchDatabase()
-		case 1:
-			variant_4 = MakeErrorAccessDenied()
-		case 2:
-			variant_4 = MakeErrorInvalidConnection()
-		case 3:
-			variant_4 = MakeErrorDatabaseFull()
-		case 4:
-			variant_4 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[*Connection, Error](variant_4)
+		variant_3 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
@@ -208,32 +193,7 @@ func (self *Connection) Execute(statement string, parameters []Value) wit_types.
 	pinner_.Pin(str_5)
 	list_6 := wit_runtime.Allocate(pinner_, uintptr(len(parameters))*16, 8)
 	for i_7, elem_8 := range parameters {
-		switch elem_8.Tag() {
-		case ValueInteger:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 0
-			payload_9 := elem_8.Integer()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint64(payload_9)
-		case ValueReal:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 1
-			payload_10 := elem_8.Real()
-			*(*float64)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = payload_10
-		case ValueText:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 2
-			payload_11 := elem_8.Text()
-			str_12 := unsafe.Pointer(unsafe.StringData(payload_11))
-			pinner_.Pin(str_12)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint32(int32(uintptr(str_12)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 12)) = uint32(int32(len(payload_11)))
-		case ValueBlob:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 3
-			payload_13 := elem_8.Blob()
-			list_14 := unsafe.Pointer(unsafe.SliceData(payload_13))
-			pinner_.Pin(list_14)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint32(int32(uintptr(list_14)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 12)) = uint32(int32(len(payload_13)))
-		case ValueNull:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 4
-		}
+		wasm_store_Value(pinner_, elem_8, unsafe.Add(list_6, i_7*16))
 	}
 	ret_15 := resultArea_(20)
 	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_5)), int32(len(statement)), int32(uintptr(list_6)), int32(len(parameters)), int32(uintptr(ret_15)))
@@ -252,22 +212,7 @@ func (self *Connection) Execute(statement string, parameters []Value) wit_types.
 			base_26 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_22, i_24*8)))))
 			list_27 := make([]Value, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_22, i_24*8), 4))))
 			for i_28 := range list_27 {
-				var variant_29 Value
-				switch *(*uint8)(unsafe.Add(base_26, i_28*16)) {
-				case 0:
-					variant_29 = MakeValueInteger(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_26, i_28*16), 8))))
-				case 1:
-					variant_29 = MakeValueReal(*(*float64)(unsafe.Add(unsafe.Add(base_26, i_28*16), 8)))
-				case 2:
-					variant_29 = MakeValueText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_26, i_28*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_26, i_28*16), 12)))))
-				case 3:
-					variant_29 = MakeValueBlob(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_26, i_28*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_26, i_28*16), 12)))))
-				case 4:
-					variant_29 = MakeValueNull()
-				default:
-					panic("bindgen: invalid discriminant for value")
-				}
-				list_27[i_28] = variant_29
+				list_27[i_28] = wasm_load_Value(unsafe.Add(base_26, i_28*16))
 			}
 			field_25 := list_27
 			list_23[i_24] = RowResult{Values: field_25}
@@ -275,22 +220,7 @@ func (self *Connection) Execute(statement string, parameters []Value) wit_types.
 		field_21 := list_23
 		variant_16 = wit_types.Ok[QueryResult, Error](QueryResult{Columns: field_17, Rows: field_21})
 	case 1:
-		var variant_30 Error
-		switch *(*uint8)(unsafe.Add(ret_15, 4)) {
-		case 0:
-			variant_30 = MakeErrorNoSuchDatabase()
-		case 1:
-			variant_30 = MakeErrorAccessDenied()
-		case 2:
-			variant_30 = MakeErrorInvalidConnection()
-		case 3:
-			variant_30 = MakeErrorDatabaseFull()
-		case 4:
-			variant_30 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_15, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_15, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_16 = wit_types.Err[QueryResult, Error](variant_30)
+		variant_16 = wit_types.Err[QueryResult, Error](wasm_load_Error(unsafe.Add(ret_15, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<query-result, error>")
 	}
@@ -309,4 +239,74 @@ func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, a
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_4 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = MakeErrorNoSuchDatabase()
+	case 1:
+		variant_4 = MakeErrorAccessDenied()
+	case 2:
+		variant_4 = MakeErrorInvalidConnection()
+	case 3:
+		variant_4 = MakeErrorDatabaseFull()
+	case 4:
+		variant_4 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_4
+}
+
+// wasm_store_Value writes a value of type value to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_Value(pinner *runtime.Pinner, value Value, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ValueInteger:
+		*(*uint8)(dst) = 0
+		payload_9 := value.Integer()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_9)
+	case ValueReal:
+		*(*uint8)(dst) = 1
+		payload_10 := value.Real()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_10
+	case ValueText:
+		*(*uint8)(dst) = 2
+		payload_11 := value.Text()
+		str_12 := unsafe.Pointer(unsafe.StringData(payload_11))
+		pinner.Pin(str_12)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_12)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_11)))
+	case ValueBlob:
+		*(*uint8)(dst) = 3
+		payload_13 := value.Blob()
+		list_14 := unsafe.Pointer(unsafe.SliceData(payload_13))
+		pinner.Pin(list_14)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_14)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_13)))
+	case ValueNull:
+		*(*uint8)(dst) = 4
+	}
+}
+
+// wasm_load_Value reads a value of type value from linear memory at src.
+func wasm_load_Value(src unsafe.Pointer) Value {
+	var variant_29 Value
+	switch *(*uint8)(src) {
+	case 0:
+		variant_29 = MakeValueInteger(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 1:
+		variant_29 = MakeValueReal(*(*float64)(unsafe.Add(src, 8)))
+	case 2:
+		variant_29 = MakeValueText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 3:
+		variant_29 = MakeValueBlob(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 4:
+		variant_29 = MakeValueNull()
+	default:
+		panic("bindgen: invalid discriminant for value")
+	}
+	return variant_29
 }

@@ -173,20 +173,7 @@ func wasm_future_1_lift(src unsafe.Pointer) wit_types.Result[wit_types.Unit, Err
 	case 0:
 		variant_2 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_3 Error
-		switch *(*uint8)(unsafe.Add(src, 4)) {
-		case 0:
-			variant_3 = MakeErrorStoreTableFull()
-		case 1:
-			variant_3 = MakeErrorNoSuchStore()
-		case 2:
-			variant_3 = MakeErrorAccessDenied()
-		case 3:
-			variant_3 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_2 = wit_types.Err[wit_types.Unit, Error](variant_3)
+		variant_2 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(src, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
@@ -200,21 +187,7 @@ func wasm_future_1_lower(pinner *runtime.Pinner, value wit_types.Result[wit_type
 	case wit_types.ResultErr:
 		*(*uint8)(dst) = 1
 		payload_4 := value.Err()
-		switch payload_4.Tag() {
-		case ErrorStoreTableFull:
-			*(*uint8)(unsafe.Add(dst, 4)) = 0
-		case ErrorNoSuchStore:
-			*(*uint8)(unsafe.Add(dst, 4)) = 1
-		case ErrorAccessDenied:
-			*(*uint8)(unsafe.Add(dst, 4)) = 2
-		case ErrorOther:
-			*(*uint8)(unsafe.Add(dst, 4)) = 3
-			payload_5 := payload_4.Other()
-			str_6 := unsafe.Pointer(unsafe.StringData(payload_5))
-			pinner.Pin(str_6)
-			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_6)))
-			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_5)))
-		}
+		wasm_store_Error(pinner, payload_4, unsafe.Add(dst, 4))
 	}
 	return func() {}
 }
@@ -255,20 +228,7 @@ func StoreOpen(label string) wit_types.Result[*Store, Error] {
 	case 0:
 		variant_9 = wit_types.Ok[*Store, Error](StoreFromHandle(*(*int32)(unsafe.Add(ret_8, 4))))
 	case 1:
-		var variant_10 Error
-		switch *(*uint8)(unsafe.Add(ret_8, 4)) {
-		case 0:
-			variant_10 = MakeErrorStoreTableFull()
-		case 1:
-			variant_10 = MakeErrorNoSuchStore()
-		case 2:
-			variant_10 = MakeErrorAccessDenied()
-		case 3:
-			variant_10 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_8, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_8, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_9 = wit_types.Err[*Store, Error](variant_10)
+		variant_9 = wit_types.Err[*Store, Error](wasm_load_Error(unsafe.Add(ret_8, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<store, error>")
 	}
@@ -282,42 +242,29 @@ func wasm_import_async_static_store_open(arg0 int32, arg1 int32, arg2 int32) int
 func (self *Store) Get(key string) wit_types.Result[wit_types.Option[[]uint8], Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_11 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_11)
-	ret_12 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_get(self.Handle(), int32(uintptr(str_11)), int32(len(key)), int32(uintptr(ret_12)))))
-	var variant_13 wit_types.Result[wit_types.Option[[]uint8], Error]
-	switch *(*uint8)(ret_12) {
+	str_10 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_10)
+	ret_11 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_get(self.Handle(), int32(uintptr(str_10)), int32(len(key)), int32(uintptr(ret_11)))))
+	var variant_12 wit_types.Result[wit_types.Option[[]uint8], Error]
+	switch *(*uint8)(ret_11) {
 	case 0:
-		var variant_14 wit_types.Option[[]uint8]
-		switch *(*uint8)(unsafe.Add(ret_12, 4)) {
+		var variant_13 wit_types.Option[[]uint8]
+		switch *(*uint8)(unsafe.Add(ret_11, 4)) {
 		case 0:
-			variant_14 = wit_types.None[[]uint8]()
+			variant_13 = wit_types.None[[]uint8]()
 		case 1:
-			variant_14 = wit_types.Some[[]uint8](unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_12, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_12, 12)))))
+			variant_13 = wit_types.Some[[]uint8](unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_11, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_11, 12)))))
 		default:
 			panic("bindgen: invalid discriminant for option<list<u8>>")
 		}
-		variant_13 = wit_types.Ok[wit_types.Option[[]uint8], Error](variant_14)
+		variant_12 = wit_types.Ok[wit_types.Option[[]uint8], Error](variant_13)
 	case 1:
-		var variant_15 Error
-		switch *(*uint8)(unsafe.Add(ret_12, 4)) {
-		case 0:
-			variant_15 = MakeErrorStoreTableFull()
-		case 1:
-			variant_15 = MakeErrorNoSuchStore()
-		case 2:
-			variant_15 = MakeErrorAccessDenied()
-		case 3:
-			variant_15 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_12, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_12, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_13 = wit_types.Err[wit_types.Option[[]uint8], Error](variant_15)
+		variant_12 = wit_types.Err[wit_types.Option[[]uint8], Error](wasm_load_Error(unsafe.Add(ret_11, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<list<u8>>, error>")
 	}
-	return variant_13
+	return variant_12
 }
 
 //go:wasmimport spin:key-value/key-value@3.0.0 [async-lower][method]store.get
@@ -327,41 +274,28 @@ func wasm_import_async_method_store_get(arg0 int32, arg1 int32, arg2 int32, arg3
 func (self *Store) Set(key string, value []uint8) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_16 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_16) = self.Handle()
-	str_17 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_17)
-	*(*uint32)(unsafe.Add(params_16, 4)) = uint32(int32(uintptr(str_17)))
-	*(*uint32)(unsafe.Add(params_16, 8)) = uint32(int32(len(key)))
-	list_18 := unsafe.Pointer(unsafe.SliceData(value))
-	pinner_.Pin(list_18)
-	*(*uint32)(unsafe.Add(params_16, 12)) = uint32(int32(uintptr(list_18)))
-	*(*uint32)(unsafe.Add(params_16, 16)) = uint32(int32(len(value)))
-	ret_19 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_set(int32(uintptr(params_16)), int32(uintptr(ret_19)))))
-	var variant_20 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_19) {
+	params_14 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_14) = self.Handle()
+	str_15 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_15)
+	*(*uint32)(unsafe.Add(params_14, 4)) = uint32(int32(uintptr(str_15)))
+	*(*uint32)(unsafe.Add(params_14, 8)) = uint32(int32(len(key)))
+	list_16 := unsafe.Pointer(unsafe.SliceData(value))
+	pinner_.Pin(list_16)
+	*(*uint32)(unsafe.Add(params_14, 12)) = uint32(int32(uintptr(list_16)))
+	*(*uint32)(unsafe.Add(params_14, 16)) = uint32(int32(len(value)))
+	ret_17 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_set(int32(uintptr(params_14)), int32(uintptr(ret_17)))))
+	var variant_18 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_17) {
 	case 0:
-		variant_20 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_18 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_21 Error
-		switch *(*uint8)(unsafe.Add(ret_19, 4)) {
-		case 0:
-			variant_21 = MakeErrorStoreTableFull()
-		case 1:
-			variant_21 = MakeErrorNoSuchStore()
-		case 2:
-			variant_21 = MakeErrorAccessDenied()
-		case 3:
-			variant_21 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_19, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_19, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_20 = wit_types.Err[wit_types.Unit, Error](variant_21)
+		variant_18 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_17, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_20
+	return variant_18
 }
 
 //go:wasmimport spin:key-value/key-value@3.0.0 [async-lower][method]store.set
@@ -371,33 +305,20 @@ func wasm_import_async_method_store_set(arg0 int32, arg1 int32) int32
 func (self *Store) Delete(key string) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_22 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_22)
-	ret_23 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_delete(self.Handle(), int32(uintptr(str_22)), int32(len(key)), int32(uintptr(ret_23)))))
-	var variant_24 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_23) {
+	str_19 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_19)
+	ret_20 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_delete(self.Handle(), int32(uintptr(str_19)), int32(len(key)), int32(uintptr(ret_20)))))
+	var variant_21 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_20) {
 	case 0:
-		variant_24 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_21 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_25 Error
-		switch *(*uint8)(unsafe.Add(ret_23, 4)) {
-		case 0:
-			variant_25 = MakeErrorStoreTableFull()
-		case 1:
-			variant_25 = MakeErrorNoSuchStore()
-		case 2:
-			variant_25 = MakeErrorAccessDenied()
-		case 3:
-			variant_25 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_23, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_23, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_24 = wit_types.Err[wit_types.Unit, Error](variant_25)
+		variant_21 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_20, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_24
+	return variant_21
 }
 
 //go:wasmimport spin:key-value/key-value@3.0.0 [async-lower][method]store.delete
@@ -406,33 +327,20 @@ func wasm_import_async_method_store_delete(arg0 int32, arg1 int32, arg2 int32, a
 func (self *Store) Exists(key string) wit_types.Result[bool, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_26 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_26)
-	ret_27 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_exists(self.Handle(), int32(uintptr(str_26)), int32(len(key)), int32(uintptr(ret_27)))))
-	var variant_28 wit_types.Result[bool, Error]
-	switch *(*uint8)(ret_27) {
+	str_22 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_22)
+	ret_23 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_exists(self.Handle(), int32(uintptr(str_22)), int32(len(key)), int32(uintptr(ret_23)))))
+	var variant_24 wit_types.Result[bool, Error]
+	switch *(*uint8)(ret_23) {
 	case 0:
-		variant_28 = wit_types.Ok[bool, Error]((*(*uint8)(unsafe.Add(ret_27, 4)) != 0))
+		variant_24 = wit_types.Ok[bool, Error]((*(*uint8)(unsafe.Add(ret_23, 4)) != 0))
 	case 1:
-		var variant_29 Error
-		switch *(*uint8)(unsafe.Add(ret_27, 4)) {
-		case 0:
-			variant_29 = MakeErrorStoreTableFull()
-		case 1:
-			variant_29 = MakeErrorNoSuchStore()
-		case 2:
-			variant_29 = MakeErrorAccessDenied()
-		case 3:
-			variant_29 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_27, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_27, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_28 = wit_types.Err[bool, Error](variant_29)
+		variant_24 = wit_types.Err[bool, Error](wasm_load_Error(unsafe.Add(ret_23, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<bool, error>")
 	}
-	return variant_28
+	return variant_24
 }
 
 //go:wasmimport spin:key-value/key-value@3.0.0 [async-lower][method]store.exists
@@ -441,16 +349,53 @@ func wasm_import_async_method_store_exists(arg0 int32, arg1 int32, arg2 int32, a
 // Streams every key in the store; the future reports whether the listing
 // finished cleanly.
 func (self *Store) GetKeys() (*wit_types.StreamReader[string], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]) {
-	ret_30 := resultArea_(8)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_get_keys(self.Handle(), int32(uintptr(ret_30)))))
-	field_31 := LiftStreamString(*(*int32)(ret_30))
-	field_32 := LiftFutureResultUnitError(*(*int32)(unsafe.Add(ret_30, 4)))
-	tuple_33 := wit_types.Tuple2[*wit_types.StreamReader[string], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]]{F0: field_31, F1: field_32}
-	return tuple_33.F0, tuple_33.F1
+	ret_25 := resultArea_(8)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_store_get_keys(self.Handle(), int32(uintptr(ret_25)))))
+	field_26 := LiftStreamString(*(*int32)(ret_25))
+	field_27 := LiftFutureResultUnitError(*(*int32)(unsafe.Add(ret_25, 4)))
+	tuple_28 := wit_types.Tuple2[*wit_types.StreamReader[string], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]]{F0: field_26, F1: field_27}
+	return tuple_28.F0, tuple_28.F1
 }
 
 //go:wasmimport spin:key-value/key-value@3.0.0 [async-lower][method]store.get-keys
 func wasm_import_async_method_store_get_keys(arg0 int32, arg1 int32) int32
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_3 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_3 = MakeErrorStoreTableFull()
+	case 1:
+		variant_3 = MakeErrorNoSuchStore()
+	case 2:
+		variant_3 = MakeErrorAccessDenied()
+	case 3:
+		variant_3 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_3
+}
+
+// wasm_store_Error writes a value of type error to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_Error(pinner *runtime.Pinner, value Error, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ErrorStoreTableFull:
+		*(*uint8)(dst) = 0
+	case ErrorNoSuchStore:
+		*(*uint8)(dst) = 1
+	case ErrorAccessDenied:
+		*(*uint8)(dst) = 2
+	case ErrorOther:
+		*(*uint8)(dst) = 3
+		payload_5 := value.Other()
+		str_6 := unsafe.Pointer(unsafe.StringData(payload_5))
+		pinner.Pin(str_6)
+		*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(uintptr(str_6)))
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(len(payload_5)))
+	}
+}
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the

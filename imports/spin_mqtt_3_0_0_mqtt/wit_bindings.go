@@ -150,20 +150,7 @@ func ConnectionOpen(address string, username string, password string, keepAliveI
 	case 0:
 		variant_6 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_5, 4))))
 	case 1:
-		var variant_7 Error
-		switch *(*uint8)(unsafe.Add(ret_5, 4)) {
-		case 0:
-			variant_7 = MakeErrorInvalidAddress()
-		case 1:
-			variant_7 = MakeErrorTooManyConnections()
-		case 2:
-			variant_7 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_5, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_5, 12)))))
-		case 3:
-			variant_7 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_5, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_5, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_6 = wit_types.Err[*Connection, Error](variant_7)
+		variant_6 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_5, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
@@ -187,14 +174,7 @@ func (self *Connection) Publish(topic string, payload Payload, qos Qos) wit_type
 	pinner_.Pin(list_10)
 	*(*uint32)(unsafe.Add(params_8, 12)) = uint32(int32(uintptr(list_10)))
 	*(*uint32)(unsafe.Add(params_8, 16)) = uint32(int32(len(payload)))
-	switch qos {
-	case 0:
-		*(*uint8)(unsafe.Add(params_8, 20)) = 0
-	case 1:
-		*(*uint8)(unsafe.Add(params_8, 20)) = 1
-	case 2:
-		*(*uint8)(unsafe.Add(params_8, 20)) = 2
-	}
+	wasm_store_Qos(qos, unsafe.Add(params_8, 20))
 	ret_11 := resultArea_(16)
 	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_publish(int32(uintptr(params_8)), int32(uintptr(ret_11)))))
 	var variant_12 wit_types.Result[wit_types.Unit, Error]
@@ -202,20 +182,7 @@ func (self *Connection) Publish(topic string, payload Payload, qos Qos) wit_type
 	case 0:
 		variant_12 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_13 Error
-		switch *(*uint8)(unsafe.Add(ret_11, 4)) {
-		case 0:
-			variant_13 = MakeErrorInvalidAddress()
-		case 1:
-			variant_13 = MakeErrorTooManyConnections()
-		case 2:
-			variant_13 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_11, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_11, 12)))))
-		case 3:
-			variant_13 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_11, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_11, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_12 = wit_types.Err[wit_types.Unit, Error](variant_13)
+		variant_12 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_11, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
@@ -234,4 +201,34 @@ func wasm_import_async_method_connection_publish(arg0 int32, arg1 int32) int32
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_7 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_7 = MakeErrorInvalidAddress()
+	case 1:
+		variant_7 = MakeErrorTooManyConnections()
+	case 2:
+		variant_7 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 3:
+		variant_7 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_7
+}
+
+// wasm_store_Qos writes a value of type qos to linear memory at dst.
+func wasm_store_Qos(value Qos, dst unsafe.Pointer) {
+	switch value {
+	case 0:
+		*(*uint8)(dst) = 0
+	case 1:
+		*(*uint8)(dst) = 1
+	case 2:
+		*(*uint8)(dst) = 2
+	}
 }

@@ -573,22 +573,7 @@ func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	case 0:
 		variant_3 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_2, 4))))
 	case 1:
-		var variant_4 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 1:
-			variant_4 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 2:
-			variant_4 = MakeErrorQueryFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 3:
-			variant_4 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 4:
-			variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[*Connection, Error](variant_4)
+		variant_3 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
@@ -606,83 +591,7 @@ func (self *Connection) Query(statement string, params []ParameterValue) wit_typ
 	pinner_.Pin(str_5)
 	list_6 := wit_runtime.Allocate(pinner_, uintptr(len(params))*24, 8)
 	for i_7, elem_8 := range params {
-		switch elem_8.Tag() {
-		case ParameterValueBoolean:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 0
-			payload_9 := elem_8.Boolean()
-			if payload_9 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = 0
-			}
-		case ParameterValueInt8:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 1
-			payload_10 := elem_8.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint8(payload_10)
-		case ParameterValueInt16:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 2
-			payload_11 := elem_8.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint16(payload_11)
-		case ParameterValueInt32:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 3
-			payload_12 := elem_8.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint32(payload_12)
-		case ParameterValueInt64:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 4
-			payload_13 := elem_8.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint64(payload_13)
-		case ParameterValueFloating32:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 5
-			payload_14 := elem_8.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = payload_14
-		case ParameterValueFloating64:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 6
-			payload_15 := elem_8.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = payload_15
-		case ParameterValueStr:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 7
-			payload_16 := elem_8.Str()
-			str_17 := unsafe.Pointer(unsafe.StringData(payload_16))
-			pinner_.Pin(str_17)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint32(int32(uintptr(str_17)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 12)) = uint32(int32(len(payload_16)))
-		case ParameterValueBinary:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 8
-			payload_18 := elem_8.Binary()
-			list_19 := unsafe.Pointer(unsafe.SliceData(payload_18))
-			pinner_.Pin(list_19)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint32(int32(uintptr(list_19)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 12)) = uint32(int32(len(payload_18)))
-		case ParameterValueDate:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 9
-			payload_20 := elem_8.Date()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint32(payload_20.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 12)) = uint8(payload_20.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 13)) = uint8(payload_20.F2)
-		case ParameterValueTime:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 10
-			payload_21 := elem_8.Time()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint8(payload_21.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 9)) = uint8(payload_21.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 10)) = uint8(payload_21.F2)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 12)) = uint32(payload_21.F3)
-		case ParameterValueDatetime:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 11
-			payload_22 := elem_8.Datetime()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint32(payload_22.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 12)) = uint8(payload_22.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 13)) = uint8(payload_22.F2)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 14)) = uint8(payload_22.F3)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 15)) = uint8(payload_22.F4)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_6, i_7*24), 16)) = uint8(payload_22.F5)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*24), 20)) = uint32(payload_22.F6)
-		case ParameterValueTimestamp:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 12
-			payload_23 := elem_8.Timestamp()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_6, i_7*24), 8)) = uint64(payload_23)
-		case ParameterValueDbNull:
-			*(*uint8)(unsafe.Add(list_6, i_7*24)) = 13
-		}
+		wasm_store_ParameterValue(pinner_, elem_8, unsafe.Add(list_6, i_7*24))
 	}
 	ret_24 := resultArea_(20)
 	wasm_import_method_connection_query(self.Handle(), int32(uintptr(str_5)), int32(len(statement)), int32(uintptr(list_6)), int32(len(params)), int32(uintptr(ret_24)))
@@ -693,40 +602,7 @@ func (self *Connection) Query(statement string, params []ParameterValue) wit_typ
 		list_28 := make([]Column, uint32(*(*uint32)(unsafe.Add(ret_24, 8))))
 		for i_29 := range list_28 {
 			field_30 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_27, i_29*12)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_27, i_29*12), 4))))
-			var variant_32 DbDataType
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_27, i_29*12), 8)) {
-			case 0:
-				variant_32 = DbDataType(0)
-			case 1:
-				variant_32 = DbDataType(1)
-			case 2:
-				variant_32 = DbDataType(2)
-			case 3:
-				variant_32 = DbDataType(3)
-			case 4:
-				variant_32 = DbDataType(4)
-			case 5:
-				variant_32 = DbDataType(5)
-			case 6:
-				variant_32 = DbDataType(6)
-			case 7:
-				variant_32 = DbDataType(7)
-			case 8:
-				variant_32 = DbDataType(8)
-			case 9:
-				variant_32 = DbDataType(9)
-			case 10:
-				variant_32 = DbDataType(10)
-			case 11:
-				variant_32 = DbDataType(11)
-			case 12:
-				variant_32 = DbDataType(12)
-			case 13:
-				variant_32 = DbDataType(13)
-			default:
-				panic("bindgen: invalid discriminant for db-data-type")
-			}
-			field_31 := variant_32
+			field_31 := wasm_load_DbDataType(unsafe.Add(unsafe.Add(base_27, i_29*12), 8))
 			list_28[i_29] = Column{Name: field_30, DataType: field_31}
 		}
 		field_26 := list_28
@@ -736,78 +612,14 @@ func (self *Connection) Query(statement string, params []ParameterValue) wit_typ
 			base_37 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_34, i_36*8)))))
 			list_38 := make([]DbValue, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_34, i_36*8), 4))))
 			for i_39 := range list_38 {
-				var variant_40 DbValue
-				switch *(*uint8)(unsafe.Add(base_37, i_39*24)) {
-				case 0:
-					variant_40 = MakeDbValueBoolean((*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8)) != 0))
-				case 1:
-					variant_40 = MakeDbValueInt8(int8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8))))
-				case 2:
-					variant_40 = MakeDbValueInt16(int16(*(*uint16)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8))))
-				case 3:
-					variant_40 = MakeDbValueInt32(int32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8))))
-				case 4:
-					variant_40 = MakeDbValueInt64(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8))))
-				case 5:
-					variant_40 = MakeDbValueFloating32(*(*float32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8)))
-				case 6:
-					variant_40 = MakeDbValueFloating64(*(*float64)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8)))
-				case 7:
-					variant_40 = MakeDbValueStr(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 12)))))
-				case 8:
-					variant_40 = MakeDbValueBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 12)))))
-				case 9:
-					field_41 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8)))
-					field_42 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 12)))
-					field_43 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 13)))
-					variant_40 = MakeDbValueDate(wit_types.Tuple3[int32, uint8, uint8]{F0: field_41, F1: field_42, F2: field_43})
-				case 10:
-					field_44 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8)))
-					field_45 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 9)))
-					field_46 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 10)))
-					field_47 := uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 12)))
-					variant_40 = MakeDbValueTime(wit_types.Tuple4[uint8, uint8, uint8, uint32]{F0: field_44, F1: field_45, F2: field_46, F3: field_47})
-				case 11:
-					field_48 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8)))
-					field_49 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 12)))
-					field_50 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 13)))
-					field_51 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 14)))
-					field_52 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 15)))
-					field_53 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_37, i_39*24), 16)))
-					field_54 := uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*24), 20)))
-					variant_40 = MakeDbValueDatetime(wit_types.Tuple7[int32, uint8, uint8, uint8, uint8, uint8, uint32]{F0: field_48, F1: field_49, F2: field_50, F3: field_51, F4: field_52, F5: field_53, F6: field_54})
-				case 12:
-					variant_40 = MakeDbValueTimestamp(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_37, i_39*24), 8))))
-				case 13:
-					variant_40 = MakeDbValueDbNull()
-				case 14:
-					variant_40 = MakeDbValueUnsupported()
-				default:
-					panic("bindgen: invalid discriminant for db-value")
-				}
-				list_38[i_39] = variant_40
+				list_38[i_39] = wasm_load_DbValue(unsafe.Add(base_37, i_39*24))
 			}
 			list_35[i_36] = list_38
 		}
 		field_33 := list_35
 		variant_25 = wit_types.Ok[RowSet, Error](RowSet{Columns: field_26, Rows: field_33})
 	case 1:
-		var variant_55 Error
-		switch *(*uint8)(unsafe.Add(ret_24, 4)) {
-		case 0:
-			variant_55 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		case 1:
-			variant_55 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		case 2:
-			variant_55 = MakeErrorQueryFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		case 3:
-			variant_55 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		case 4:
-			variant_55 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_25 = wit_types.Err[RowSet, Error](variant_55)
+		variant_25 = wit_types.Err[RowSet, Error](wasm_load_Error(unsafe.Add(ret_24, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<row-set, error>")
 	}
@@ -821,115 +633,24 @@ func wasm_import_method_connection_query(arg0 int32, arg1 int32, arg2 int32, arg
 func (self *Connection) Execute(statement string, params []ParameterValue) wit_types.Result[uint64, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_56 := unsafe.Pointer(unsafe.StringData(statement))
-	pinner_.Pin(str_56)
-	list_57 := wit_runtime.Allocate(pinner_, uintptr(len(params))*24, 8)
-	for i_58, elem_59 := range params {
-		switch elem_59.Tag() {
-		case ParameterValueBoolean:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 0
-			payload_60 := elem_59.Boolean()
-			if payload_60 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = 0
-			}
-		case ParameterValueInt8:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 1
-			payload_61 := elem_59.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint8(payload_61)
-		case ParameterValueInt16:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 2
-			payload_62 := elem_59.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint16(payload_62)
-		case ParameterValueInt32:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 3
-			payload_63 := elem_59.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint32(payload_63)
-		case ParameterValueInt64:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 4
-			payload_64 := elem_59.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint64(payload_64)
-		case ParameterValueFloating32:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 5
-			payload_65 := elem_59.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = payload_65
-		case ParameterValueFloating64:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 6
-			payload_66 := elem_59.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = payload_66
-		case ParameterValueStr:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 7
-			payload_67 := elem_59.Str()
-			str_68 := unsafe.Pointer(unsafe.StringData(payload_67))
-			pinner_.Pin(str_68)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint32(int32(uintptr(str_68)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 12)) = uint32(int32(len(payload_67)))
-		case ParameterValueBinary:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 8
-			payload_69 := elem_59.Binary()
-			list_70 := unsafe.Pointer(unsafe.SliceData(payload_69))
-			pinner_.Pin(list_70)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint32(int32(uintptr(list_70)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 12)) = uint32(int32(len(payload_69)))
-		case ParameterValueDate:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 9
-			payload_71 := elem_59.Date()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint32(payload_71.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 12)) = uint8(payload_71.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 13)) = uint8(payload_71.F2)
-		case ParameterValueTime:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 10
-			payload_72 := elem_59.Time()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint8(payload_72.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 9)) = uint8(payload_72.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 10)) = uint8(payload_72.F2)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 12)) = uint32(payload_72.F3)
-		case ParameterValueDatetime:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 11
-			payload_73 := elem_59.Datetime()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint32(payload_73.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 12)) = uint8(payload_73.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 13)) = uint8(payload_73.F2)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 14)) = uint8(payload_73.F3)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 15)) = uint8(payload_73.F4)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_57, i_58*24), 16)) = uint8(payload_73.F5)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_57, i_58*24), 20)) = uint32(payload_73.F6)
-		case ParameterValueTimestamp:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 12
-			payload_74 := elem_59.Timestamp()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_57, i_58*24), 8)) = uint64(payload_74)
-		case ParameterValueDbNull:
-			*(*uint8)(unsafe.Add(list_57, i_58*24)) = 13
-		}
+	str_55 := unsafe.Pointer(unsafe.StringData(statement))
+	pinner_.Pin(str_55)
+	list_56 := wit_runtime.Allocate(pinner_, uintptr(len(params))*24, 8)
+	for i_57, elem_58 := range params {
+		wasm_store_ParameterValue(pinner_, elem_58, unsafe.Add(list_56, i_57*24))
 	}
-	ret_75 := resultArea_(24)
-	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_56)), int32(len(statement)), int32(uintptr(list_57)), int32(len(params)), int32(uintptr(ret_75)))
-	var variant_76 wit_types.Result[uint64, Error]
-	switch *(*uint8)(ret_75) {
+	ret_59 := resultArea_(24)
+	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_55)), int32(len(statement)), int32(uintptr(list_56)), int32(len(params)), int32(uintptr(ret_59)))
+	var variant_60 wit_types.Result[uint64, Error]
+	switch *(*uint8)(ret_59) {
 	case 0:
-		variant_76 = wit_types.Ok[uint64, Error](uint64(*(*uint64)(unsafe.Add(ret_75, 8))))
+		variant_60 = wit_types.Ok[uint64, Error](uint64(*(*uint64)(unsafe.Add(ret_59, 8))))
 	case 1:
-		var variant_77 Error
-		switch *(*uint8)(unsafe.Add(ret_75, 8)) {
-		case 0:
-			variant_77 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_75, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_75, 16)))))
-		case 1:
-			variant_77 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_75, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_75, 16)))))
-		case 2:
-			variant_77 = MakeErrorQueryFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_75, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_75, 16)))))
-		case 3:
-			variant_77 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_75, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_75, 16)))))
-		case 4:
-			variant_77 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_75, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_75, 16)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_76 = wit_types.Err[uint64, Error](variant_77)
+		variant_60 = wit_types.Err[uint64, Error](wasm_load_Error(unsafe.Add(ret_59, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, error>")
 	}
-	return variant_76
+	return variant_60
 }
 
 //go:wasmimport spin:postgres/postgres@3.0.0 [method]connection.execute
@@ -944,4 +665,197 @@ func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, a
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_4 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 1:
+		variant_4 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 2:
+		variant_4 = MakeErrorQueryFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 3:
+		variant_4 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 4:
+		variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_4
+}
+
+// wasm_store_ParameterValue writes a value of type parameter-value to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_ParameterValue(pinner *runtime.Pinner, value ParameterValue, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ParameterValueBoolean:
+		*(*uint8)(dst) = 0
+		payload_9 := value.Boolean()
+		if payload_9 {
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+		} else {
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		}
+	case ParameterValueInt8:
+		*(*uint8)(dst) = 1
+		payload_10 := value.Int8()
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_10)
+	case ParameterValueInt16:
+		*(*uint8)(dst) = 2
+		payload_11 := value.Int16()
+		*(*uint16)(unsafe.Add(dst, 8)) = uint16(payload_11)
+	case ParameterValueInt32:
+		*(*uint8)(dst) = 3
+		payload_12 := value.Int32()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_12)
+	case ParameterValueInt64:
+		*(*uint8)(dst) = 4
+		payload_13 := value.Int64()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_13)
+	case ParameterValueFloating32:
+		*(*uint8)(dst) = 5
+		payload_14 := value.Floating32()
+		*(*float32)(unsafe.Add(dst, 8)) = payload_14
+	case ParameterValueFloating64:
+		*(*uint8)(dst) = 6
+		payload_15 := value.Floating64()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_15
+	case ParameterValueStr:
+		*(*uint8)(dst) = 7
+		payload_16 := value.Str()
+		str_17 := unsafe.Pointer(unsafe.StringData(payload_16))
+		pinner.Pin(str_17)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_17)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_16)))
+	case ParameterValueBinary:
+		*(*uint8)(dst) = 8
+		payload_18 := value.Binary()
+		list_19 := unsafe.Pointer(unsafe.SliceData(payload_18))
+		pinner.Pin(list_19)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_19)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_18)))
+	case ParameterValueDate:
+		*(*uint8)(dst) = 9
+		payload_20 := value.Date()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_20.F0)
+		*(*uint8)(unsafe.Add(dst, 12)) = uint8(payload_20.F1)
+		*(*uint8)(unsafe.Add(dst, 13)) = uint8(payload_20.F2)
+	case ParameterValueTime:
+		*(*uint8)(dst) = 10
+		payload_21 := value.Time()
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_21.F0)
+		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_21.F1)
+		*(*uint8)(unsafe.Add(dst, 10)) = uint8(payload_21.F2)
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_21.F3)
+	case ParameterValueDatetime:
+		*(*uint8)(dst) = 11
+		payload_22 := value.Datetime()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_22.F0)
+		*(*uint8)(unsafe.Add(dst, 12)) = uint8(payload_22.F1)
+		*(*uint8)(unsafe.Add(dst, 13)) = uint8(payload_22.F2)
+		*(*uint8)(unsafe.Add(dst, 14)) = uint8(payload_22.F3)
+		*(*uint8)(unsafe.Add(dst, 15)) = uint8(payload_22.F4)
+		*(*uint8)(unsafe.Add(dst, 16)) = uint8(payload_22.F5)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_22.F6)
+	case ParameterValueTimestamp:
+		*(*uint8)(dst) = 12
+		payload_23 := value.Timestamp()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_23)
+	case ParameterValueDbNull:
+		*(*uint8)(dst) = 13
+	}
+}
+
+// wasm_load_DbDataType reads a value of type db-data-type from linear memory at src.
+func wasm_load_DbDataType(src unsafe.Pointer) DbDataType {
+	var variant_32 DbDataType
+	switch *(*uint8)(src) {
+	case 0:
+		variant_32 = DbDataType(0)
+	case 1:
+		variant_32 = DbDataType(1)
+	case 2:
+		variant_32 = DbDataType(2)
+	case 3:
+		variant_32 = DbDataType(3)
+	case 4:
+		variant_32 = DbDataType(4)
+	case 5:
+		variant_32 = DbDataType(5)
+	case 6:
+		variant_32 = DbDataType(6)
+	case 7:
+		variant_32 = DbDataType(7)
+	case 8:
+		variant_32 = DbDataType(8)
+	case 9:
+		variant_32 = DbDataType(9)
+	case 10:
+		variant_32 = DbDataType(10)
+	case 11:
+		variant_32 = DbDataType(11)
+	case 12:
+		variant_32 = DbDataType(12)
+	case 13:
+		variant_32 = DbDataType(13)
+	default:
+		panic("bindgen: invalid discriminant for db-data-type")
+	}
+	return variant_32
+}
+
+// wasm_load_DbValue reads a value of type db-value from linear memory at src.
+func wasm_load_DbValue(src unsafe.Pointer) DbValue {
+	var variant_40 DbValue
+	switch *(*uint8)(src) {
+	case 0:
+		variant_40 = MakeDbValueBoolean((*(*uint8)(unsafe.Add(src, 8)) != 0))
+	case 1:
+		variant_40 = MakeDbValueInt8(int8(*(*uint8)(unsafe.Add(src, 8))))
+	case 2:
+		variant_40 = MakeDbValueInt16(int16(*(*uint16)(unsafe.Add(src, 8))))
+	case 3:
+		variant_40 = MakeDbValueInt32(int32(*(*uint32)(unsafe.Add(src, 8))))
+	case 4:
+		variant_40 = MakeDbValueInt64(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 5:
+		variant_40 = MakeDbValueFloating32(*(*float32)(unsafe.Add(src, 8)))
+	case 6:
+		variant_40 = MakeDbValueFloating64(*(*float64)(unsafe.Add(src, 8)))
+	case 7:
+		variant_40 = MakeDbValueStr(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 8:
+		variant_40 = MakeDbValueBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 9:
+		field_41 := int32(*(*uint32)(unsafe.Add(src, 8)))
+		field_42 := uint8(*(*uint8)(unsafe.Add(src, 12)))
+		field_43 := uint8(*(*uint8)(unsafe.Add(src, 13)))
+		variant_40 = MakeDbValueDate(wit_types.Tuple3[int32, uint8, uint8]{F0: field_41, F1: field_42, F2: field_43})
+	case 10:
+		field_44 := uint8(*(*uint8)(unsafe.Add(src, 8)))
+		field_45 := uint8(*(*uint8)(unsafe.Add(src, 9)))
+		field_46 := uint8(*(*uint8)(unsafe.Add(src, 10)))
+		field_47 := uint32(*(*uint32)(unsafe.Add(src, 12)))
+		variant_40 = MakeDbValueTime(wit_types.Tuple4[uint8, uint8, uint8, uint32]{F0: field_44, F1: field_45, F2: field_46, F3: field_47})
+	case 11:
+		field_48 := int32(*(*uint32)(unsafe.Add(src, 8)))
+		field_49 := uint8(*(*uint8)(unsafe.Add(src, 12)))
+		field_50 := uint8(*(*uint8)(unsafe.Add(src, 13)))
+		field_51 := uint8(*(*uint8)(unsafe.Add(src, 14)))
+		field_52 := uint8(*(*uint8)(unsafe.Add(src, 15)))
+		field_53 := uint8(*(*uint8)(unsafe.Add(src, 16)))
+		field_54 := uint32(*(*uint32)(unsafe.Add(src, 20)))
+		variant_40 = MakeDbValueDatetime(wit_types.Tuple7[int32, uint8, uint8, uint8, uint8, uint8, uint32]{F0: field_48, F1: field_49, F2: field_50, F3: field_51, F4: field_52, F5: field_53, F6: field_54})
+	case 12:
+		variant_40 = MakeDbValueTimestamp(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 13:
+		variant_40 = MakeDbValueDbNull()
+	case 14:
+		variant_40 = MakeDbValueUnsupported()
+	default:
+		panic("bindgen: invalid discriminant for db-value")
+	}
+	return variant_40
 }

@@ -1044,552 +1044,17 @@ func wasm_stream_0_lift(src unsafe.Pointer) Row {
 	base_1 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(src))))
 	list_2 := make([]DbValue, uint32(*(*uint32)(unsafe.Add(src, 4))))
 	for i_3 := range list_2 {
-		var variant_4 DbValue
-		switch *(*uint8)(unsafe.Add(base_1, i_3*56)) {
-		case 0:
-			variant_4 = MakeDbValueBoolean((*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)) != 0))
-		case 1:
-			variant_4 = MakeDbValueInt8(int8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8))))
-		case 2:
-			variant_4 = MakeDbValueInt16(int16(*(*uint16)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8))))
-		case 3:
-			variant_4 = MakeDbValueInt32(int32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8))))
-		case 4:
-			variant_4 = MakeDbValueInt64(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8))))
-		case 5:
-			variant_4 = MakeDbValueFloating32(*(*float32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))
-		case 6:
-			variant_4 = MakeDbValueFloating64(*(*float64)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))
-		case 7:
-			variant_4 = MakeDbValueStr(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))))
-		case 8:
-			variant_4 = MakeDbValueBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))))
-		case 9:
-			field_5 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))
-			field_6 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))
-			field_7 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 13)))
-			variant_4 = MakeDbValueDate(wit_types.Tuple3[int32, uint8, uint8]{F0: field_5, F1: field_6, F2: field_7})
-		case 10:
-			field_8 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))
-			field_9 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 9)))
-			field_10 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 10)))
-			field_11 := uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))
-			variant_4 = MakeDbValueTime(wit_types.Tuple4[uint8, uint8, uint8, uint32]{F0: field_8, F1: field_9, F2: field_10, F3: field_11})
-		case 11:
-			field_12 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))
-			field_13 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))
-			field_14 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 13)))
-			field_15 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 14)))
-			field_16 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 15)))
-			field_17 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 16)))
-			field_18 := uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 20)))
-			variant_4 = MakeDbValueDatetime(wit_types.Tuple7[int32, uint8, uint8, uint8, uint8, uint8, uint32]{F0: field_12, F1: field_13, F2: field_14, F3: field_15, F4: field_16, F5: field_17, F6: field_18})
-		case 12:
-			variant_4 = MakeDbValueTimestamp(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8))))
-		case 13:
-			variant_4 = MakeDbValueUuid(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))))
-		case 14:
-			variant_4 = MakeDbValueJsonb(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))))
-		case 15:
-			variant_4 = MakeDbValueDecimal(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))))
-		case 16:
-			var variant_20 wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)) {
-			case 0:
-				variant_20 = wit_types.None[wit_types.Tuple2[int32, RangeBoundKind]]()
-			case 1:
-				field_21 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))
-				var variant_23 RangeBoundKind
-				switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 16)) {
-				case 0:
-					variant_23 = RangeBoundKind(0)
-				case 1:
-					variant_23 = RangeBoundKind(1)
-				default:
-					panic("bindgen: invalid discriminant for range-bound-kind")
-				}
-				field_22 := variant_23
-				variant_20 = wit_types.Some[wit_types.Tuple2[int32, RangeBoundKind]](wit_types.Tuple2[int32, RangeBoundKind]{F0: field_21, F1: field_22})
-			default:
-				panic("bindgen: invalid discriminant for option<tuple<s32, range-bound-kind>>")
-			}
-			field_19 := variant_20
-			var variant_25 wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 20)) {
-			case 0:
-				variant_25 = wit_types.None[wit_types.Tuple2[int32, RangeBoundKind]]()
-			case 1:
-				field_26 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 24)))
-				var variant_28 RangeBoundKind
-				switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 28)) {
-				case 0:
-					variant_28 = RangeBoundKind(0)
-				case 1:
-					variant_28 = RangeBoundKind(1)
-				default:
-					panic("bindgen: invalid discriminant for range-bound-kind")
-				}
-				field_27 := variant_28
-				variant_25 = wit_types.Some[wit_types.Tuple2[int32, RangeBoundKind]](wit_types.Tuple2[int32, RangeBoundKind]{F0: field_26, F1: field_27})
-			default:
-				panic("bindgen: invalid discriminant for option<tuple<s32, range-bound-kind>>")
-			}
-			field_24 := variant_25
-			variant_4 = MakeDbValueRangeInt32(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]]{F0: field_19, F1: field_24})
-		case 17:
-			var variant_30 wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)) {
-			case 0:
-				variant_30 = wit_types.None[wit_types.Tuple2[int64, RangeBoundKind]]()
-			case 1:
-				field_31 := int64(*(*uint64)(unsafe.Add(unsafe.Add(base_1, i_3*56), 16)))
-				var variant_33 RangeBoundKind
-				switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 24)) {
-				case 0:
-					variant_33 = RangeBoundKind(0)
-				case 1:
-					variant_33 = RangeBoundKind(1)
-				default:
-					panic("bindgen: invalid discriminant for range-bound-kind")
-				}
-				field_32 := variant_33
-				variant_30 = wit_types.Some[wit_types.Tuple2[int64, RangeBoundKind]](wit_types.Tuple2[int64, RangeBoundKind]{F0: field_31, F1: field_32})
-			default:
-				panic("bindgen: invalid discriminant for option<tuple<s64, range-bound-kind>>")
-			}
-			field_29 := variant_30
-			var variant_35 wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 32)) {
-			case 0:
-				variant_35 = wit_types.None[wit_types.Tuple2[int64, RangeBoundKind]]()
-			case 1:
-				field_36 := int64(*(*uint64)(unsafe.Add(unsafe.Add(base_1, i_3*56), 40)))
-				var variant_38 RangeBoundKind
-				switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 48)) {
-				case 0:
-					variant_38 = RangeBoundKind(0)
-				case 1:
-					variant_38 = RangeBoundKind(1)
-				default:
-					panic("bindgen: invalid discriminant for range-bound-kind")
-				}
-				field_37 := variant_38
-				variant_35 = wit_types.Some[wit_types.Tuple2[int64, RangeBoundKind]](wit_types.Tuple2[int64, RangeBoundKind]{F0: field_36, F1: field_37})
-			default:
-				panic("bindgen: invalid discriminant for option<tuple<s64, range-bound-kind>>")
-			}
-			field_34 := variant_35
-			variant_4 = MakeDbValueRangeInt64(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]]{F0: field_29, F1: field_34})
-		case 18:
-			var variant_40 wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)) {
-			case 0:
-				variant_40 = wit_types.None[wit_types.Tuple2[string, RangeBoundKind]]()
-			case 1:
-				field_41 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 16))))
-				var variant_43 RangeBoundKind
-				switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 20)) {
-				case 0:
-					variant_43 = RangeBoundKind(0)
-				case 1:
-					variant_43 = RangeBoundKind(1)
-				default:
-					panic("bindgen: invalid discriminant for range-bound-kind")
-				}
-				field_42 := variant_43
-				variant_40 = wit_types.Some[wit_types.Tuple2[string, RangeBoundKind]](wit_types.Tuple2[string, RangeBoundKind]{F0: field_41, F1: field_42})
-			default:
-				panic("bindgen: invalid discriminant for option<tuple<string, range-bound-kind>>")
-			}
-			field_39 := variant_40
-			var variant_45 wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 24)) {
-			case 0:
-				variant_45 = wit_types.None[wit_types.Tuple2[string, RangeBoundKind]]()
-			case 1:
-				field_46 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 28)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 32))))
-				var variant_48 RangeBoundKind
-				switch *(*uint8)(unsafe.Add(unsafe.Add(base_1, i_3*56), 36)) {
-				case 0:
-					variant_48 = RangeBoundKind(0)
-				case 1:
-					variant_48 = RangeBoundKind(1)
-				default:
-					panic("bindgen: invalid discriminant for range-bound-kind")
-				}
-				field_47 := variant_48
-				variant_45 = wit_types.Some[wit_types.Tuple2[string, RangeBoundKind]](wit_types.Tuple2[string, RangeBoundKind]{F0: field_46, F1: field_47})
-			default:
-				panic("bindgen: invalid discriminant for option<tuple<string, range-bound-kind>>")
-			}
-			field_44 := variant_45
-			variant_4 = MakeDbValueRangeDecimal(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]]{F0: field_39, F1: field_44})
-		case 19:
-			base_49 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))
-			list_50 := make([]wit_types.Option[int32], uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12))))
-			for i_51 := range list_50 {
-				var variant_52 wit_types.Option[int32]
-				switch *(*uint8)(unsafe.Add(base_49, i_51*8)) {
-				case 0:
-					variant_52 = wit_types.None[int32]()
-				case 1:
-					variant_52 = wit_types.Some[int32](int32(*(*uint32)(unsafe.Add(unsafe.Add(base_49, i_51*8), 4))))
-				default:
-					panic("bindgen: invalid discriminant for option<s32>")
-				}
-				list_50[i_51] = variant_52
-			}
-			variant_4 = MakeDbValueArrayInt32(list_50)
-		case 20:
-			base_53 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))
-			list_54 := make([]wit_types.Option[int64], uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12))))
-			for i_55 := range list_54 {
-				var variant_56 wit_types.Option[int64]
-				switch *(*uint8)(unsafe.Add(base_53, i_55*16)) {
-				case 0:
-					variant_56 = wit_types.None[int64]()
-				case 1:
-					variant_56 = wit_types.Some[int64](int64(*(*uint64)(unsafe.Add(unsafe.Add(base_53, i_55*16), 8))))
-				default:
-					panic("bindgen: invalid discriminant for option<s64>")
-				}
-				list_54[i_55] = variant_56
-			}
-			variant_4 = MakeDbValueArrayInt64(list_54)
-		case 21:
-			base_57 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))
-			list_58 := make([]wit_types.Option[string], uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12))))
-			for i_59 := range list_58 {
-				var variant_60 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(base_57, i_59*12)) {
-				case 0:
-					variant_60 = wit_types.None[string]()
-				case 1:
-					variant_60 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_57, i_59*12), 4)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_57, i_59*12), 8)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				list_58[i_59] = variant_60
-			}
-			variant_4 = MakeDbValueArrayDecimal(list_58)
-		case 22:
-			base_61 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))
-			list_62 := make([]wit_types.Option[string], uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12))))
-			for i_63 := range list_62 {
-				var variant_64 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(base_61, i_63*12)) {
-				case 0:
-					variant_64 = wit_types.None[string]()
-				case 1:
-					variant_64 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_61, i_63*12), 4)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_61, i_63*12), 8)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				list_62[i_63] = variant_64
-			}
-			variant_4 = MakeDbValueArrayStr(list_62)
-		case 23:
-			field_65 := int64(*(*uint64)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))
-			field_66 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 16)))
-			field_67 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 20)))
-			variant_4 = MakeDbValueInterval(Interval{Micros: field_65, Days: field_66, Months: field_67})
-		case 24:
-			variant_4 = MakeDbValueDbNull()
-		case 25:
-			variant_4 = MakeDbValueUnsupported(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_1, i_3*56), 12)))))
-		default:
-			panic("bindgen: invalid discriminant for db-value")
-		}
-		list_2[i_3] = variant_4
+		list_2[i_3] = wasm_load_DbValue(unsafe.Add(base_1, i_3*56))
 	}
 	return list_2
 }
 
 func wasm_stream_0_lower(pinner *runtime.Pinner, value Row, dst unsafe.Pointer) func() {
-	list_68 := wit_runtime.Allocate(pinner, uintptr(len(value))*56, 8)
-	for i_69, elem_70 := range value {
-		switch elem_70.Tag() {
-		case DbValueBoolean:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 0
-			payload_71 := elem_70.Boolean()
-			if payload_71 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = 0
-			}
-		case DbValueInt8:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 1
-			payload_72 := elem_70.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint8(payload_72)
-		case DbValueInt16:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 2
-			payload_73 := elem_70.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint16(payload_73)
-		case DbValueInt32:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 3
-			payload_74 := elem_70.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(payload_74)
-		case DbValueInt64:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 4
-			payload_75 := elem_70.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint64(payload_75)
-		case DbValueFloating32:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 5
-			payload_76 := elem_70.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = payload_76
-		case DbValueFloating64:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 6
-			payload_77 := elem_70.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = payload_77
-		case DbValueStr:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 7
-			payload_78 := elem_70.Str()
-			str_79 := unsafe.Pointer(unsafe.StringData(payload_78))
-			pinner.Pin(str_79)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(str_79)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_78)))
-		case DbValueBinary:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 8
-			payload_80 := elem_70.Binary()
-			list_81 := unsafe.Pointer(unsafe.SliceData(payload_80))
-			pinner.Pin(list_81)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(list_81)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_80)))
-		case DbValueDate:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 9
-			payload_82 := elem_70.Date()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(payload_82.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint8(payload_82.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 13)) = uint8(payload_82.F2)
-		case DbValueTime:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 10
-			payload_83 := elem_70.Time()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint8(payload_83.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 9)) = uint8(payload_83.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 10)) = uint8(payload_83.F2)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(payload_83.F3)
-		case DbValueDatetime:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 11
-			payload_84 := elem_70.Datetime()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(payload_84.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint8(payload_84.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 13)) = uint8(payload_84.F2)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 14)) = uint8(payload_84.F3)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 15)) = uint8(payload_84.F4)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 16)) = uint8(payload_84.F5)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 20)) = uint32(payload_84.F6)
-		case DbValueTimestamp:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 12
-			payload_85 := elem_70.Timestamp()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint64(payload_85)
-		case DbValueUuid:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 13
-			payload_86 := elem_70.Uuid()
-			str_87 := unsafe.Pointer(unsafe.StringData(payload_86))
-			pinner.Pin(str_87)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(str_87)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_86)))
-		case DbValueJsonb:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 14
-			payload_88 := elem_70.Jsonb()
-			list_89 := unsafe.Pointer(unsafe.SliceData(payload_88))
-			pinner.Pin(list_89)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(list_89)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_88)))
-		case DbValueDecimal:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 15
-			payload_90 := elem_70.Decimal()
-			str_91 := unsafe.Pointer(unsafe.StringData(payload_90))
-			pinner.Pin(str_91)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(str_91)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_90)))
-		case DbValueRangeInt32:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 16
-			payload_92 := elem_70.RangeInt32()
-			switch payload_92.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = 1
-				payload_93 := payload_92.F0.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(payload_93.F0)
-				switch payload_93.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 16)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 16)) = 1
-				}
-			}
-			switch payload_92.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 20)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 20)) = 1
-				payload_94 := payload_92.F1.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 24)) = uint32(payload_94.F0)
-				switch payload_94.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 28)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 28)) = 1
-				}
-			}
-		case DbValueRangeInt64:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 17
-			payload_95 := elem_70.RangeInt64()
-			switch payload_95.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = 1
-				payload_96 := payload_95.F0.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_68, i_69*56), 16)) = uint64(payload_96.F0)
-				switch payload_96.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 24)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 24)) = 1
-				}
-			}
-			switch payload_95.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 32)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 32)) = 1
-				payload_97 := payload_95.F1.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_68, i_69*56), 40)) = uint64(payload_97.F0)
-				switch payload_97.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 48)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 48)) = 1
-				}
-			}
-		case DbValueRangeDecimal:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 18
-			payload_98 := elem_70.RangeDecimal()
-			switch payload_98.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = 1
-				payload_99 := payload_98.F0.Some()
-				str_100 := unsafe.Pointer(unsafe.StringData(payload_99.F0))
-				pinner.Pin(str_100)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(uintptr(str_100)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 16)) = uint32(int32(len(payload_99.F0)))
-				switch payload_99.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 20)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 20)) = 1
-				}
-			}
-			switch payload_98.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 24)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 24)) = 1
-				payload_101 := payload_98.F1.Some()
-				str_102 := unsafe.Pointer(unsafe.StringData(payload_101.F0))
-				pinner.Pin(str_102)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 28)) = uint32(int32(uintptr(str_102)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 32)) = uint32(int32(len(payload_101.F0)))
-				switch payload_101.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 36)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_68, i_69*56), 36)) = 1
-				}
-			}
-		case DbValueArrayInt32:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 19
-			payload_103 := elem_70.ArrayInt32()
-			list_104 := wit_runtime.Allocate(pinner, uintptr(len(payload_103))*8, 4)
-			for i_105, elem_106 := range payload_103 {
-				switch elem_106.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_104, i_105*8)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_104, i_105*8)) = 1
-					payload_107 := elem_106.Some()
-					*(*uint32)(unsafe.Add(unsafe.Add(list_104, i_105*8), 4)) = uint32(payload_107)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(list_104)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_103)))
-		case DbValueArrayInt64:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 20
-			payload_108 := elem_70.ArrayInt64()
-			list_109 := wit_runtime.Allocate(pinner, uintptr(len(payload_108))*16, 8)
-			for i_110, elem_111 := range payload_108 {
-				switch elem_111.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_109, i_110*16)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_109, i_110*16)) = 1
-					payload_112 := elem_111.Some()
-					*(*uint64)(unsafe.Add(unsafe.Add(list_109, i_110*16), 8)) = uint64(payload_112)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(list_109)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_108)))
-		case DbValueArrayDecimal:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 21
-			payload_113 := elem_70.ArrayDecimal()
-			list_114 := wit_runtime.Allocate(pinner, uintptr(len(payload_113))*12, 4)
-			for i_115, elem_116 := range payload_113 {
-				switch elem_116.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_114, i_115*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_114, i_115*12)) = 1
-					payload_117 := elem_116.Some()
-					str_118 := unsafe.Pointer(unsafe.StringData(payload_117))
-					pinner.Pin(str_118)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_114, i_115*12), 4)) = uint32(int32(uintptr(str_118)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_114, i_115*12), 8)) = uint32(int32(len(payload_117)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(list_114)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_113)))
-		case DbValueArrayStr:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 22
-			payload_119 := elem_70.ArrayStr()
-			list_120 := wit_runtime.Allocate(pinner, uintptr(len(payload_119))*12, 4)
-			for i_121, elem_122 := range payload_119 {
-				switch elem_122.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_120, i_121*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_120, i_121*12)) = 1
-					payload_123 := elem_122.Some()
-					str_124 := unsafe.Pointer(unsafe.StringData(payload_123))
-					pinner.Pin(str_124)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_120, i_121*12), 4)) = uint32(int32(uintptr(str_124)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_120, i_121*12), 8)) = uint32(int32(len(payload_123)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(list_120)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_119)))
-		case DbValueInterval:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 23
-			payload_125 := elem_70.Interval()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint64(payload_125.Micros)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 16)) = uint32(payload_125.Days)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 20)) = uint32(payload_125.Months)
-		case DbValueDbNull:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 24
-		case DbValueUnsupported:
-			*(*uint8)(unsafe.Add(list_68, i_69*56)) = 25
-			payload_126 := elem_70.Unsupported()
-			list_127 := unsafe.Pointer(unsafe.SliceData(payload_126))
-			pinner.Pin(list_127)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 8)) = uint32(int32(uintptr(list_127)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_68, i_69*56), 12)) = uint32(int32(len(payload_126)))
-		}
+	list_63 := wit_runtime.Allocate(pinner, uintptr(len(value))*56, 8)
+	for i_64, elem_65 := range value {
+		wasm_store_DbValue(pinner, elem_65, unsafe.Add(list_63, i_64*56))
 	}
-	*(*uint32)(dst) = uint32(int32(uintptr(list_68)))
+	*(*uint32)(dst) = uint32(int32(uintptr(list_63)))
 	*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(len(value)))
 	return func() {}
 }
@@ -1638,62 +1103,16 @@ func wasm_future_1_drop_readable(handle int32)
 func wasm_future_1_drop_writable(handle int32)
 
 func wasm_future_1_lift(src unsafe.Pointer) wit_types.Result[wit_types.Unit, Error] {
-	var variant_128 wit_types.Result[wit_types.Unit, Error]
+	var variant_123 wit_types.Result[wit_types.Unit, Error]
 	switch *(*uint8)(src) {
 	case 0:
-		variant_128 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_123 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_129 Error
-		switch *(*uint8)(unsafe.Add(src, 4)) {
-		case 0:
-			variant_129 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
-		case 1:
-			variant_129 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
-		case 2:
-			var variant_130 QueryError
-			switch *(*uint8)(unsafe.Add(src, 8)) {
-			case 0:
-				variant_130 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
-			case 1:
-				field_131 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16))))
-				field_132 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24))))
-				field_133 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 28)))))), uint32(*(*uint32)(unsafe.Add(src, 32))))
-				field_134 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 36)))))), uint32(*(*uint32)(unsafe.Add(src, 40))))
-				var variant_136 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(src, 44)) {
-				case 0:
-					variant_136 = wit_types.None[string]()
-				case 1:
-					variant_136 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 48)))))), uint32(*(*uint32)(unsafe.Add(src, 52)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_135 := variant_136
-				base_138 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 56)))))
-				list_139 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(src, 60))))
-				for i_140 := range list_139 {
-					field_141 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_138, i_140*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_138, i_140*16), 4))))
-					field_142 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_138, i_140*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_138, i_140*16), 12))))
-					list_139[i_140] = wit_types.Tuple2[string, string]{F0: field_141, F1: field_142}
-				}
-				field_137 := list_139
-				variant_130 = MakeQueryErrorDbError(DbError{AsText: field_131, Severity: field_132, Code: field_133, Message: field_134, Detail: field_135, Extras: field_137})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_129 = MakeErrorQueryFailed(variant_130)
-		case 3:
-			variant_129 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
-		case 4:
-			variant_129 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_128 = wit_types.Err[wit_types.Unit, Error](variant_129)
+		variant_123 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(src, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_128
+	return variant_123
 }
 
 func wasm_future_1_lower(pinner *runtime.Pinner, value wit_types.Result[wit_types.Unit, Error], dst unsafe.Pointer) func() {
@@ -1702,92 +1121,8 @@ func wasm_future_1_lower(pinner *runtime.Pinner, value wit_types.Result[wit_type
 		*(*uint8)(dst) = 0
 	case wit_types.ResultErr:
 		*(*uint8)(dst) = 1
-		payload_143 := value.Err()
-		switch payload_143.Tag() {
-		case ErrorConnectionFailed:
-			*(*uint8)(unsafe.Add(dst, 4)) = 0
-			payload_144 := payload_143.ConnectionFailed()
-			str_145 := unsafe.Pointer(unsafe.StringData(payload_144))
-			pinner.Pin(str_145)
-			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_145)))
-			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_144)))
-		case ErrorBadParameter:
-			*(*uint8)(unsafe.Add(dst, 4)) = 1
-			payload_146 := payload_143.BadParameter()
-			str_147 := unsafe.Pointer(unsafe.StringData(payload_146))
-			pinner.Pin(str_147)
-			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_147)))
-			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_146)))
-		case ErrorQueryFailed:
-			*(*uint8)(unsafe.Add(dst, 4)) = 2
-			payload_148 := payload_143.QueryFailed()
-			switch payload_148.Tag() {
-			case QueryErrorText:
-				*(*uint8)(unsafe.Add(dst, 8)) = 0
-				payload_149 := payload_148.Text()
-				str_150 := unsafe.Pointer(unsafe.StringData(payload_149))
-				pinner.Pin(str_150)
-				*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_150)))
-				*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_149)))
-			case QueryErrorDbError:
-				*(*uint8)(unsafe.Add(dst, 8)) = 1
-				payload_151 := payload_148.DbError()
-				str_152 := unsafe.Pointer(unsafe.StringData(payload_151.AsText))
-				pinner.Pin(str_152)
-				*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_152)))
-				*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_151.AsText)))
-				str_153 := unsafe.Pointer(unsafe.StringData(payload_151.Severity))
-				pinner.Pin(str_153)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_153)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_151.Severity)))
-				str_154 := unsafe.Pointer(unsafe.StringData(payload_151.Code))
-				pinner.Pin(str_154)
-				*(*uint32)(unsafe.Add(dst, 28)) = uint32(int32(uintptr(str_154)))
-				*(*uint32)(unsafe.Add(dst, 32)) = uint32(int32(len(payload_151.Code)))
-				str_155 := unsafe.Pointer(unsafe.StringData(payload_151.Message))
-				pinner.Pin(str_155)
-				*(*uint32)(unsafe.Add(dst, 36)) = uint32(int32(uintptr(str_155)))
-				*(*uint32)(unsafe.Add(dst, 40)) = uint32(int32(len(payload_151.Message)))
-				switch payload_151.Detail.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(dst, 44)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(dst, 44)) = 1
-					payload_156 := payload_151.Detail.Some()
-					str_157 := unsafe.Pointer(unsafe.StringData(payload_156))
-					pinner.Pin(str_157)
-					*(*uint32)(unsafe.Add(dst, 48)) = uint32(int32(uintptr(str_157)))
-					*(*uint32)(unsafe.Add(dst, 52)) = uint32(int32(len(payload_156)))
-				}
-				list_158 := wit_runtime.Allocate(pinner, uintptr(len(payload_151.Extras))*16, 4)
-				for i_159, elem_160 := range payload_151.Extras {
-					str_161 := unsafe.Pointer(unsafe.StringData(elem_160.F0))
-					pinner.Pin(str_161)
-					*(*uint32)(unsafe.Add(list_158, i_159*16)) = uint32(int32(uintptr(str_161)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_158, i_159*16), 4)) = uint32(int32(len(elem_160.F0)))
-					str_162 := unsafe.Pointer(unsafe.StringData(elem_160.F1))
-					pinner.Pin(str_162)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_158, i_159*16), 8)) = uint32(int32(uintptr(str_162)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_158, i_159*16), 12)) = uint32(int32(len(elem_160.F1)))
-				}
-				*(*uint32)(unsafe.Add(dst, 56)) = uint32(int32(uintptr(list_158)))
-				*(*uint32)(unsafe.Add(dst, 60)) = uint32(int32(len(payload_151.Extras)))
-			}
-		case ErrorValueConversionFailed:
-			*(*uint8)(unsafe.Add(dst, 4)) = 3
-			payload_163 := payload_143.ValueConversionFailed()
-			str_164 := unsafe.Pointer(unsafe.StringData(payload_163))
-			pinner.Pin(str_164)
-			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_164)))
-			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_163)))
-		case ErrorOther:
-			*(*uint8)(unsafe.Add(dst, 4)) = 4
-			payload_165 := payload_143.Other()
-			str_166 := unsafe.Pointer(unsafe.StringData(payload_165))
-			pinner.Pin(str_166)
-			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_166)))
-			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_165)))
-		}
+		payload_138 := value.Err()
+		wasm_store_Error(pinner, payload_138, unsafe.Add(dst, 4))
 	}
 	return func() {}
 }
@@ -1818,10 +1153,10 @@ func LiftFutureResultUnitError(handle int32) *wit_types.FutureReader[wit_types.R
 func MakeConnectionBuilder(address string) *ConnectionBuilder {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_167 := unsafe.Pointer(unsafe.StringData(address))
-	pinner_.Pin(str_167)
-	result_168 := wasm_import_constructor_connection_builder(int32(uintptr(str_167)), int32(len(address)))
-	return ConnectionBuilderFromHandle(result_168)
+	str_162 := unsafe.Pointer(unsafe.StringData(address))
+	pinner_.Pin(str_162)
+	result_163 := wasm_import_constructor_connection_builder(int32(uintptr(str_162)), int32(len(address)))
+	return ConnectionBuilderFromHandle(result_163)
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [constructor]connection-builder
@@ -1831,66 +1166,20 @@ func wasm_import_constructor_connection_builder(arg0 int32, arg1 int32) int32
 func (self *ConnectionBuilder) SetCaRoot(certificate string) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_169 := unsafe.Pointer(unsafe.StringData(certificate))
-	pinner_.Pin(str_169)
-	ret_170 := resultArea_(64)
-	wasm_import_method_connection_builder_set_ca_root(self.Handle(), int32(uintptr(str_169)), int32(len(certificate)), int32(uintptr(ret_170)))
-	var variant_171 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_170) {
+	str_164 := unsafe.Pointer(unsafe.StringData(certificate))
+	pinner_.Pin(str_164)
+	ret_165 := resultArea_(64)
+	wasm_import_method_connection_builder_set_ca_root(self.Handle(), int32(uintptr(str_164)), int32(len(certificate)), int32(uintptr(ret_165)))
+	var variant_166 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_165) {
 	case 0:
-		variant_171 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_166 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_172 Error
-		switch *(*uint8)(unsafe.Add(ret_170, 4)) {
-		case 0:
-			variant_172 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 12)))))
-		case 1:
-			variant_172 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 12)))))
-		case 2:
-			var variant_173 QueryError
-			switch *(*uint8)(unsafe.Add(ret_170, 8)) {
-			case 0:
-				variant_173 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 16)))))
-			case 1:
-				field_174 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 16))))
-				field_175 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 24))))
-				field_176 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 28)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 32))))
-				field_177 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 40))))
-				var variant_179 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_170, 44)) {
-				case 0:
-					variant_179 = wit_types.None[string]()
-				case 1:
-					variant_179 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 48)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 52)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_178 := variant_179
-				base_181 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 56)))))
-				list_182 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_170, 60))))
-				for i_183 := range list_182 {
-					field_184 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_181, i_183*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_181, i_183*16), 4))))
-					field_185 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_181, i_183*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_181, i_183*16), 12))))
-					list_182[i_183] = wit_types.Tuple2[string, string]{F0: field_184, F1: field_185}
-				}
-				field_180 := list_182
-				variant_173 = MakeQueryErrorDbError(DbError{AsText: field_174, Severity: field_175, Code: field_176, Message: field_177, Detail: field_178, Extras: field_180})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_172 = MakeErrorQueryFailed(variant_173)
-		case 3:
-			variant_172 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 12)))))
-		case 4:
-			variant_172 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_170, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_170, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_171 = wit_types.Err[wit_types.Unit, Error](variant_172)
+		variant_166 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_165, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_171
+	return variant_166
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [method]connection-builder.set-ca-root
@@ -1898,64 +1187,18 @@ func wasm_import_method_connection_builder_set_ca_root(arg0 int32, arg1 int32, a
 
 // Opens the connection with the options set so far.
 func (self *ConnectionBuilder) Build() wit_types.Result[*Connection, Error] {
-	ret_186 := resultArea_(64)
-	wasm_import_method_connection_builder_build(self.Handle(), int32(uintptr(ret_186)))
-	var variant_187 wit_types.Result[*Connection, Error]
-	switch *(*uint8)(ret_186) {
+	ret_167 := resultArea_(64)
+	wasm_import_method_connection_builder_build(self.Handle(), int32(uintptr(ret_167)))
+	var variant_168 wit_types.Result[*Connection, Error]
+	switch *(*uint8)(ret_167) {
 	case 0:
-		variant_187 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_186, 4))))
+		variant_168 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_167, 4))))
 	case 1:
-		var variant_188 Error
-		switch *(*uint8)(unsafe.Add(ret_186, 4)) {
-		case 0:
-			variant_188 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 12)))))
-		case 1:
-			variant_188 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 12)))))
-		case 2:
-			var variant_189 QueryError
-			switch *(*uint8)(unsafe.Add(ret_186, 8)) {
-			case 0:
-				variant_189 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 16)))))
-			case 1:
-				field_190 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 16))))
-				field_191 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 24))))
-				field_192 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 28)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 32))))
-				field_193 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 40))))
-				var variant_195 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_186, 44)) {
-				case 0:
-					variant_195 = wit_types.None[string]()
-				case 1:
-					variant_195 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 48)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 52)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_194 := variant_195
-				base_197 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 56)))))
-				list_198 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_186, 60))))
-				for i_199 := range list_198 {
-					field_200 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_197, i_199*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_197, i_199*16), 4))))
-					field_201 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_197, i_199*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_197, i_199*16), 12))))
-					list_198[i_199] = wit_types.Tuple2[string, string]{F0: field_200, F1: field_201}
-				}
-				field_196 := list_198
-				variant_189 = MakeQueryErrorDbError(DbError{AsText: field_190, Severity: field_191, Code: field_192, Message: field_193, Detail: field_194, Extras: field_196})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_188 = MakeErrorQueryFailed(variant_189)
-		case 3:
-			variant_188 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 12)))))
-		case 4:
-			variant_188 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_186, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_186, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_187 = wit_types.Err[*Connection, Error](variant_188)
+		variant_168 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_167, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
-	return variant_187
+	return variant_168
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [method]connection-builder.build
@@ -1963,64 +1206,18 @@ func wasm_import_method_connection_builder_build(arg0 int32, arg1 int32)
 
 // Async counterpart of `build`.
 func (self *ConnectionBuilder) BuildAsync() wit_types.Result[*Connection, Error] {
-	ret_202 := resultArea_(64)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_builder_build_async(self.Handle(), int32(uintptr(ret_202)))))
-	var variant_203 wit_types.Result[*Connection, Error]
-	switch *(*uint8)(ret_202) {
+	ret_169 := resultArea_(64)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_builder_build_async(self.Handle(), int32(uintptr(ret_169)))))
+	var variant_170 wit_types.Result[*Connection, Error]
+	switch *(*uint8)(ret_169) {
 	case 0:
-		variant_203 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_202, 4))))
+		variant_170 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_169, 4))))
 	case 1:
-		var variant_204 Error
-		switch *(*uint8)(unsafe.Add(ret_202, 4)) {
-		case 0:
-			variant_204 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 12)))))
-		case 1:
-			variant_204 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 12)))))
-		case 2:
-			var variant_205 QueryError
-			switch *(*uint8)(unsafe.Add(ret_202, 8)) {
-			case 0:
-				variant_205 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 16)))))
-			case 1:
-				field_206 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 16))))
-				field_207 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 24))))
-				field_208 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 28)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 32))))
-				field_209 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 40))))
-				var variant_211 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_202, 44)) {
-				case 0:
-					variant_211 = wit_types.None[string]()
-				case 1:
-					variant_211 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 48)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 52)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_210 := variant_211
-				base_213 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 56)))))
-				list_214 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_202, 60))))
-				for i_215 := range list_214 {
-					field_216 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_213, i_215*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_213, i_215*16), 4))))
-					field_217 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_213, i_215*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_213, i_215*16), 12))))
-					list_214[i_215] = wit_types.Tuple2[string, string]{F0: field_216, F1: field_217}
-				}
-				field_212 := list_214
-				variant_205 = MakeQueryErrorDbError(DbError{AsText: field_206, Severity: field_207, Code: field_208, Message: field_209, Detail: field_210, Extras: field_212})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_204 = MakeErrorQueryFailed(variant_205)
-		case 3:
-			variant_204 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 12)))))
-		case 4:
-			variant_204 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_203 = wit_types.Err[*Connection, Error](variant_204)
+		variant_170 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_169, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
-	return variant_203
+	return variant_170
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [async-lower][method]connection-builder.build-async
@@ -2030,66 +1227,20 @@ func wasm_import_async_method_connection_builder_build_async(arg0 int32, arg1 in
 func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_218 := unsafe.Pointer(unsafe.StringData(address))
-	pinner_.Pin(str_218)
-	ret_219 := resultArea_(64)
-	wasm_import_static_connection_open(int32(uintptr(str_218)), int32(len(address)), int32(uintptr(ret_219)))
-	var variant_220 wit_types.Result[*Connection, Error]
-	switch *(*uint8)(ret_219) {
+	str_171 := unsafe.Pointer(unsafe.StringData(address))
+	pinner_.Pin(str_171)
+	ret_172 := resultArea_(64)
+	wasm_import_static_connection_open(int32(uintptr(str_171)), int32(len(address)), int32(uintptr(ret_172)))
+	var variant_173 wit_types.Result[*Connection, Error]
+	switch *(*uint8)(ret_172) {
 	case 0:
-		variant_220 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_219, 4))))
+		variant_173 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_172, 4))))
 	case 1:
-		var variant_221 Error
-		switch *(*uint8)(unsafe.Add(ret_219, 4)) {
-		case 0:
-			variant_221 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 12)))))
-		case 1:
-			variant_221 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 12)))))
-		case 2:
-			var variant_222 QueryError
-			switch *(*uint8)(unsafe.Add(ret_219, 8)) {
-			case 0:
-				variant_222 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 16)))))
-			case 1:
-				field_223 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 16))))
-				field_224 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 24))))
-				field_225 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 28)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 32))))
-				field_226 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 40))))
-				var variant_228 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_219, 44)) {
-				case 0:
-					variant_228 = wit_types.None[string]()
-				case 1:
-					variant_228 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 48)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 52)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_227 := variant_228
-				base_230 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 56)))))
-				list_231 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_219, 60))))
-				for i_232 := range list_231 {
-					field_233 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_230, i_232*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_230, i_232*16), 4))))
-					field_234 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_230, i_232*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_230, i_232*16), 12))))
-					list_231[i_232] = wit_types.Tuple2[string, string]{F0: field_233, F1: field_234}
-				}
-				field_229 := list_231
-				variant_222 = MakeQueryErrorDbError(DbError{AsText: field_223, Severity: field_224, Code: field_225, Message: field_226, Detail: field_227, Extras: field_229})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_221 = MakeErrorQueryFailed(variant_222)
-		case 3:
-			variant_221 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 12)))))
-		case 4:
-			variant_221 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_219, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_219, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_220 = wit_types.Err[*Connection, Error](variant_221)
+		variant_173 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_172, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
-	return variant_220
+	return variant_173
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [static]connection.open
@@ -2099,66 +1250,20 @@ func wasm_import_static_connection_open(arg0 int32, arg1 int32, arg2 int32)
 func ConnectionOpenAsync(address string) wit_types.Result[*Connection, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_235 := unsafe.Pointer(unsafe.StringData(address))
-	pinner_.Pin(str_235)
-	ret_236 := resultArea_(64)
-	wit_async.SubtaskWait(uint32(wasm_import_async_static_connection_open_async(int32(uintptr(str_235)), int32(len(address)), int32(uintptr(ret_236)))))
-	var variant_237 wit_types.Result[*Connection, Error]
-	switch *(*uint8)(ret_236) {
+	str_174 := unsafe.Pointer(unsafe.StringData(address))
+	pinner_.Pin(str_174)
+	ret_175 := resultArea_(64)
+	wit_async.SubtaskWait(uint32(wasm_import_async_static_connection_open_async(int32(uintptr(str_174)), int32(len(address)), int32(uintptr(ret_175)))))
+	var variant_176 wit_types.Result[*Connection, Error]
+	switch *(*uint8)(ret_175) {
 	case 0:
-		variant_237 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_236, 4))))
+		variant_176 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_175, 4))))
 	case 1:
-		var variant_238 Error
-		switch *(*uint8)(unsafe.Add(ret_236, 4)) {
-		case 0:
-			variant_238 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 12)))))
-		case 1:
-			variant_238 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 12)))))
-		case 2:
-			var variant_239 QueryError
-			switch *(*uint8)(unsafe.Add(ret_236, 8)) {
-			case 0:
-				variant_239 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 16)))))
-			case 1:
-				field_240 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 16))))
-				field_241 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 24))))
-				field_242 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 28)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 32))))
-				field_243 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 40))))
-				var variant_245 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_236, 44)) {
-				case 0:
-					variant_245 = wit_types.None[string]()
-				case 1:
-					variant_245 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 48)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 52)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_244 := variant_245
-				base_247 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 56)))))
-				list_248 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_236, 60))))
-				for i_249 := range list_248 {
-					field_250 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_247, i_249*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_247, i_249*16), 4))))
-					field_251 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_247, i_249*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_247, i_249*16), 12))))
-					list_248[i_249] = wit_types.Tuple2[string, string]{F0: field_250, F1: field_251}
-				}
-				field_246 := list_248
-				variant_239 = MakeQueryErrorDbError(DbError{AsText: field_240, Severity: field_241, Code: field_242, Message: field_243, Detail: field_244, Extras: field_246})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_238 = MakeErrorQueryFailed(variant_239)
-		case 3:
-			variant_238 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 12)))))
-		case 4:
-			variant_238 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_237 = wit_types.Err[*Connection, Error](variant_238)
+		variant_176 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_175, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
-	return variant_237
+	return variant_176
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [async-lower][static]connection.open-async
@@ -2168,672 +1273,43 @@ func wasm_import_async_static_connection_open_async(arg0 int32, arg1 int32, arg2
 func (self *Connection) Query(statement string, params []ParameterValue) wit_types.Result[RowSet, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_252 := unsafe.Pointer(unsafe.StringData(statement))
-	pinner_.Pin(str_252)
-	list_253 := wit_runtime.Allocate(pinner_, uintptr(len(params))*56, 8)
-	for i_254, elem_255 := range params {
-		switch elem_255.Tag() {
-		case ParameterValueBoolean:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 0
-			payload_256 := elem_255.Boolean()
-			if payload_256 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = 0
-			}
-		case ParameterValueInt8:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 1
-			payload_257 := elem_255.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint8(payload_257)
-		case ParameterValueInt16:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 2
-			payload_258 := elem_255.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint16(payload_258)
-		case ParameterValueInt32:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 3
-			payload_259 := elem_255.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(payload_259)
-		case ParameterValueInt64:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 4
-			payload_260 := elem_255.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint64(payload_260)
-		case ParameterValueFloating32:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 5
-			payload_261 := elem_255.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = payload_261
-		case ParameterValueFloating64:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 6
-			payload_262 := elem_255.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = payload_262
-		case ParameterValueStr:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 7
-			payload_263 := elem_255.Str()
-			str_264 := unsafe.Pointer(unsafe.StringData(payload_263))
-			pinner_.Pin(str_264)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(str_264)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_263)))
-		case ParameterValueBinary:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 8
-			payload_265 := elem_255.Binary()
-			list_266 := unsafe.Pointer(unsafe.SliceData(payload_265))
-			pinner_.Pin(list_266)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(list_266)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_265)))
-		case ParameterValueDate:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 9
-			payload_267 := elem_255.Date()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(payload_267.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint8(payload_267.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 13)) = uint8(payload_267.F2)
-		case ParameterValueTime:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 10
-			payload_268 := elem_255.Time()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint8(payload_268.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 9)) = uint8(payload_268.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 10)) = uint8(payload_268.F2)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(payload_268.F3)
-		case ParameterValueDatetime:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 11
-			payload_269 := elem_255.Datetime()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(payload_269.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint8(payload_269.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 13)) = uint8(payload_269.F2)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 14)) = uint8(payload_269.F3)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 15)) = uint8(payload_269.F4)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 16)) = uint8(payload_269.F5)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 20)) = uint32(payload_269.F6)
-		case ParameterValueTimestamp:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 12
-			payload_270 := elem_255.Timestamp()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint64(payload_270)
-		case ParameterValueUuid:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 13
-			payload_271 := elem_255.Uuid()
-			str_272 := unsafe.Pointer(unsafe.StringData(payload_271))
-			pinner_.Pin(str_272)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(str_272)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_271)))
-		case ParameterValueJsonb:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 14
-			payload_273 := elem_255.Jsonb()
-			list_274 := unsafe.Pointer(unsafe.SliceData(payload_273))
-			pinner_.Pin(list_274)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(list_274)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_273)))
-		case ParameterValueDecimal:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 15
-			payload_275 := elem_255.Decimal()
-			str_276 := unsafe.Pointer(unsafe.StringData(payload_275))
-			pinner_.Pin(str_276)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(str_276)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_275)))
-		case ParameterValueRangeInt32:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 16
-			payload_277 := elem_255.RangeInt32()
-			switch payload_277.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = 1
-				payload_278 := payload_277.F0.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(payload_278.F0)
-				switch payload_278.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 16)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 16)) = 1
-				}
-			}
-			switch payload_277.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 20)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 20)) = 1
-				payload_279 := payload_277.F1.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 24)) = uint32(payload_279.F0)
-				switch payload_279.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 28)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 28)) = 1
-				}
-			}
-		case ParameterValueRangeInt64:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 17
-			payload_280 := elem_255.RangeInt64()
-			switch payload_280.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = 1
-				payload_281 := payload_280.F0.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_253, i_254*56), 16)) = uint64(payload_281.F0)
-				switch payload_281.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 24)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 24)) = 1
-				}
-			}
-			switch payload_280.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 32)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 32)) = 1
-				payload_282 := payload_280.F1.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_253, i_254*56), 40)) = uint64(payload_282.F0)
-				switch payload_282.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 48)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 48)) = 1
-				}
-			}
-		case ParameterValueRangeDecimal:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 18
-			payload_283 := elem_255.RangeDecimal()
-			switch payload_283.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = 1
-				payload_284 := payload_283.F0.Some()
-				str_285 := unsafe.Pointer(unsafe.StringData(payload_284.F0))
-				pinner_.Pin(str_285)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(uintptr(str_285)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 16)) = uint32(int32(len(payload_284.F0)))
-				switch payload_284.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 20)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 20)) = 1
-				}
-			}
-			switch payload_283.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 24)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 24)) = 1
-				payload_286 := payload_283.F1.Some()
-				str_287 := unsafe.Pointer(unsafe.StringData(payload_286.F0))
-				pinner_.Pin(str_287)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 28)) = uint32(int32(uintptr(str_287)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 32)) = uint32(int32(len(payload_286.F0)))
-				switch payload_286.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 36)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_253, i_254*56), 36)) = 1
-				}
-			}
-		case ParameterValueArrayInt32:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 19
-			payload_288 := elem_255.ArrayInt32()
-			list_289 := wit_runtime.Allocate(pinner_, uintptr(len(payload_288))*8, 4)
-			for i_290, elem_291 := range payload_288 {
-				switch elem_291.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_289, i_290*8)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_289, i_290*8)) = 1
-					payload_292 := elem_291.Some()
-					*(*uint32)(unsafe.Add(unsafe.Add(list_289, i_290*8), 4)) = uint32(payload_292)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(list_289)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_288)))
-		case ParameterValueArrayInt64:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 20
-			payload_293 := elem_255.ArrayInt64()
-			list_294 := wit_runtime.Allocate(pinner_, uintptr(len(payload_293))*16, 8)
-			for i_295, elem_296 := range payload_293 {
-				switch elem_296.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_294, i_295*16)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_294, i_295*16)) = 1
-					payload_297 := elem_296.Some()
-					*(*uint64)(unsafe.Add(unsafe.Add(list_294, i_295*16), 8)) = uint64(payload_297)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(list_294)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_293)))
-		case ParameterValueArrayDecimal:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 21
-			payload_298 := elem_255.ArrayDecimal()
-			list_299 := wit_runtime.Allocate(pinner_, uintptr(len(payload_298))*12, 4)
-			for i_300, elem_301 := range payload_298 {
-				switch elem_301.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_299, i_300*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_299, i_300*12)) = 1
-					payload_302 := elem_301.Some()
-					str_303 := unsafe.Pointer(unsafe.StringData(payload_302))
-					pinner_.Pin(str_303)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_299, i_300*12), 4)) = uint32(int32(uintptr(str_303)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_299, i_300*12), 8)) = uint32(int32(len(payload_302)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(list_299)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_298)))
-		case ParameterValueArrayStr:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 22
-			payload_304 := elem_255.ArrayStr()
-			list_305 := wit_runtime.Allocate(pinner_, uintptr(len(payload_304))*12, 4)
-			for i_306, elem_307 := range payload_304 {
-				switch elem_307.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_305, i_306*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_305, i_306*12)) = 1
-					payload_308 := elem_307.Some()
-					str_309 := unsafe.Pointer(unsafe.StringData(payload_308))
-					pinner_.Pin(str_309)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_305, i_306*12), 4)) = uint32(int32(uintptr(str_309)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_305, i_306*12), 8)) = uint32(int32(len(payload_308)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint32(int32(uintptr(list_305)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 12)) = uint32(int32(len(payload_304)))
-		case ParameterValueInterval:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 23
-			payload_310 := elem_255.Interval()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_253, i_254*56), 8)) = uint64(payload_310.Micros)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 16)) = uint32(payload_310.Days)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_253, i_254*56), 20)) = uint32(payload_310.Months)
-		case ParameterValueDbNull:
-			*(*uint8)(unsafe.Add(list_253, i_254*56)) = 24
-		}
+	str_177 := unsafe.Pointer(unsafe.StringData(statement))
+	pinner_.Pin(str_177)
+	list_178 := wit_runtime.Allocate(pinner_, uintptr(len(params))*56, 8)
+	for i_179, elem_180 := range params {
+		wasm_store_ParameterValue(pinner_, elem_180, unsafe.Add(list_178, i_179*56))
 	}
-	ret_311 := resultArea_(64)
-	wasm_import_method_connection_query(self.Handle(), int32(uintptr(str_252)), int32(len(statement)), int32(uintptr(list_253)), int32(len(params)), int32(uintptr(ret_311)))
-	var variant_312 wit_types.Result[RowSet, Error]
-	switch *(*uint8)(ret_311) {
+	ret_236 := resultArea_(64)
+	wasm_import_method_connection_query(self.Handle(), int32(uintptr(str_177)), int32(len(statement)), int32(uintptr(list_178)), int32(len(params)), int32(uintptr(ret_236)))
+	var variant_237 wit_types.Result[RowSet, Error]
+	switch *(*uint8)(ret_236) {
 	case 0:
-		base_314 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 4)))))
-		list_315 := make([]Column, uint32(*(*uint32)(unsafe.Add(ret_311, 8))))
-		for i_316 := range list_315 {
-			field_317 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_314, i_316*20)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_314, i_316*20), 4))))
-			var variant_319 DbDataType
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_314, i_316*20), 8)) {
-			case 0:
-				variant_319 = MakeDbDataTypeBoolean()
-			case 1:
-				variant_319 = MakeDbDataTypeInt8()
-			case 2:
-				variant_319 = MakeDbDataTypeInt16()
-			case 3:
-				variant_319 = MakeDbDataTypeInt32()
-			case 4:
-				variant_319 = MakeDbDataTypeInt64()
-			case 5:
-				variant_319 = MakeDbDataTypeFloating32()
-			case 6:
-				variant_319 = MakeDbDataTypeFloating64()
-			case 7:
-				variant_319 = MakeDbDataTypeStr()
-			case 8:
-				variant_319 = MakeDbDataTypeBinary()
-			case 9:
-				variant_319 = MakeDbDataTypeDate()
-			case 10:
-				variant_319 = MakeDbDataTypeTime()
-			case 11:
-				variant_319 = MakeDbDataTypeDatetime()
-			case 12:
-				variant_319 = MakeDbDataTypeTimestamp()
-			case 13:
-				variant_319 = MakeDbDataTypeUuid()
-			case 14:
-				variant_319 = MakeDbDataTypeJsonb()
-			case 15:
-				variant_319 = MakeDbDataTypeDecimal()
-			case 16:
-				variant_319 = MakeDbDataTypeRangeInt32()
-			case 17:
-				variant_319 = MakeDbDataTypeRangeInt64()
-			case 18:
-				variant_319 = MakeDbDataTypeRangeDecimal()
-			case 19:
-				variant_319 = MakeDbDataTypeArrayInt32()
-			case 20:
-				variant_319 = MakeDbDataTypeArrayInt64()
-			case 21:
-				variant_319 = MakeDbDataTypeArrayDecimal()
-			case 22:
-				variant_319 = MakeDbDataTypeArrayStr()
-			case 23:
-				variant_319 = MakeDbDataTypeInterval()
-			case 24:
-				variant_319 = MakeDbDataTypeOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_314, i_316*20), 12)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_314, i_316*20), 16)))))
-			default:
-				panic("bindgen: invalid discriminant for db-data-type")
-			}
-			field_318 := variant_319
-			list_315[i_316] = Column{Name: field_317, DataType: field_318}
+		base_239 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 4)))))
+		list_240 := make([]Column, uint32(*(*uint32)(unsafe.Add(ret_236, 8))))
+		for i_241 := range list_240 {
+			field_242 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_239, i_241*20)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_239, i_241*20), 4))))
+			field_243 := wasm_load_DbDataType(unsafe.Add(unsafe.Add(base_239, i_241*20), 8))
+			list_240[i_241] = Column{Name: field_242, DataType: field_243}
 		}
-		field_313 := list_315
-		base_321 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 12)))))
-		list_322 := make([]Row, uint32(*(*uint32)(unsafe.Add(ret_311, 16))))
-		for i_323 := range list_322 {
-			base_324 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_321, i_323*8)))))
-			list_325 := make([]DbValue, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_321, i_323*8), 4))))
-			for i_326 := range list_325 {
-				var variant_327 DbValue
-				switch *(*uint8)(unsafe.Add(base_324, i_326*56)) {
-				case 0:
-					variant_327 = MakeDbValueBoolean((*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)) != 0))
-				case 1:
-					variant_327 = MakeDbValueInt8(int8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8))))
-				case 2:
-					variant_327 = MakeDbValueInt16(int16(*(*uint16)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8))))
-				case 3:
-					variant_327 = MakeDbValueInt32(int32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8))))
-				case 4:
-					variant_327 = MakeDbValueInt64(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8))))
-				case 5:
-					variant_327 = MakeDbValueFloating32(*(*float32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))
-				case 6:
-					variant_327 = MakeDbValueFloating64(*(*float64)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))
-				case 7:
-					variant_327 = MakeDbValueStr(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))))
-				case 8:
-					variant_327 = MakeDbValueBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))))
-				case 9:
-					field_328 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))
-					field_329 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))
-					field_330 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 13)))
-					variant_327 = MakeDbValueDate(wit_types.Tuple3[int32, uint8, uint8]{F0: field_328, F1: field_329, F2: field_330})
-				case 10:
-					field_331 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))
-					field_332 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 9)))
-					field_333 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 10)))
-					field_334 := uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))
-					variant_327 = MakeDbValueTime(wit_types.Tuple4[uint8, uint8, uint8, uint32]{F0: field_331, F1: field_332, F2: field_333, F3: field_334})
-				case 11:
-					field_335 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))
-					field_336 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))
-					field_337 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 13)))
-					field_338 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 14)))
-					field_339 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 15)))
-					field_340 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 16)))
-					field_341 := uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 20)))
-					variant_327 = MakeDbValueDatetime(wit_types.Tuple7[int32, uint8, uint8, uint8, uint8, uint8, uint32]{F0: field_335, F1: field_336, F2: field_337, F3: field_338, F4: field_339, F5: field_340, F6: field_341})
-				case 12:
-					variant_327 = MakeDbValueTimestamp(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8))))
-				case 13:
-					variant_327 = MakeDbValueUuid(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))))
-				case 14:
-					variant_327 = MakeDbValueJsonb(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))))
-				case 15:
-					variant_327 = MakeDbValueDecimal(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))))
-				case 16:
-					var variant_343 wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]
-					switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)) {
-					case 0:
-						variant_343 = wit_types.None[wit_types.Tuple2[int32, RangeBoundKind]]()
-					case 1:
-						field_344 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))
-						var variant_346 RangeBoundKind
-						switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 16)) {
-						case 0:
-							variant_346 = RangeBoundKind(0)
-						case 1:
-							variant_346 = RangeBoundKind(1)
-						default:
-							panic("bindgen: invalid discriminant for range-bound-kind")
-						}
-						field_345 := variant_346
-						variant_343 = wit_types.Some[wit_types.Tuple2[int32, RangeBoundKind]](wit_types.Tuple2[int32, RangeBoundKind]{F0: field_344, F1: field_345})
-					default:
-						panic("bindgen: invalid discriminant for option<tuple<s32, range-bound-kind>>")
-					}
-					field_342 := variant_343
-					var variant_348 wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]
-					switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 20)) {
-					case 0:
-						variant_348 = wit_types.None[wit_types.Tuple2[int32, RangeBoundKind]]()
-					case 1:
-						field_349 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 24)))
-						var variant_351 RangeBoundKind
-						switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 28)) {
-						case 0:
-							variant_351 = RangeBoundKind(0)
-						case 1:
-							variant_351 = RangeBoundKind(1)
-						default:
-							panic("bindgen: invalid discriminant for range-bound-kind")
-						}
-						field_350 := variant_351
-						variant_348 = wit_types.Some[wit_types.Tuple2[int32, RangeBoundKind]](wit_types.Tuple2[int32, RangeBoundKind]{F0: field_349, F1: field_350})
-					default:
-						panic("bindgen: invalid discriminant for option<tuple<s32, range-bound-kind>>")
-					}
-					field_347 := variant_348
-					variant_327 = MakeDbValueRangeInt32(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]]{F0: field_342, F1: field_347})
-				case 17:
-					var variant_353 wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]
-					switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)) {
-					case 0:
-						variant_353 = wit_types.None[wit_types.Tuple2[int64, RangeBoundKind]]()
-					case 1:
-						field_354 := int64(*(*uint64)(unsafe.Add(unsafe.Add(base_324, i_326*56), 16)))
-						var variant_356 RangeBoundKind
-						switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 24)) {
-						case 0:
-							variant_356 = RangeBoundKind(0)
-						case 1:
-							variant_356 = RangeBoundKind(1)
-						default:
-							panic("bindgen: invalid discriminant for range-bound-kind")
-						}
-						field_355 := variant_356
-						variant_353 = wit_types.Some[wit_types.Tuple2[int64, RangeBoundKind]](wit_types.Tuple2[int64, RangeBoundKind]{F0: field_354, F1: field_355})
-					default:
-						panic("bindgen: invalid discriminant for option<tuple<s64, range-bound-kind>>")
-					}
-					field_352 := variant_353
-					var variant_358 wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]
-					switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 32)) {
-					case 0:
-						variant_358 = wit_types.None[wit_types.Tuple2[int64, RangeBoundKind]]()
-					case 1:
-						field_359 := int64(*(*uint64)(unsafe.Add(unsafe.Add(base_324, i_326*56), 40)))
-						var variant_361 RangeBoundKind
-						switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 48)) {
-						case 0:
-							variant_361 = RangeBoundKind(0)
-						case 1:
-							variant_361 = RangeBoundKind(1)
-						default:
-							panic("bindgen: invalid discriminant for range-bound-kind")
-						}
-						field_360 := variant_361
-						variant_358 = wit_types.Some[wit_types.Tuple2[int64, RangeBoundKind]](wit_types.Tuple2[int64, RangeBoundKind]{F0: field_359, F1: field_360})
-					default:
-						panic("bindgen: invalid discriminant for option<tuple<s64, range-bound-kind>>")
-					}
-					field_357 := variant_358
-					variant_327 = MakeDbValueRangeInt64(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]]{F0: field_352, F1: field_357})
-				case 18:
-					var variant_363 wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]
-					switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)) {
-					case 0:
-						variant_363 = wit_types.None[wit_types.Tuple2[string, RangeBoundKind]]()
-					case 1:
-						field_364 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 16))))
-						var variant_366 RangeBoundKind
-						switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 20)) {
-						case 0:
-							variant_366 = RangeBoundKind(0)
-						case 1:
-							variant_366 = RangeBoundKind(1)
-						default:
-							panic("bindgen: invalid discriminant for range-bound-kind")
-						}
-						field_365 := variant_366
-						variant_363 = wit_types.Some[wit_types.Tuple2[string, RangeBoundKind]](wit_types.Tuple2[string, RangeBoundKind]{F0: field_364, F1: field_365})
-					default:
-						panic("bindgen: invalid discriminant for option<tuple<string, range-bound-kind>>")
-					}
-					field_362 := variant_363
-					var variant_368 wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]
-					switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 24)) {
-					case 0:
-						variant_368 = wit_types.None[wit_types.Tuple2[string, RangeBoundKind]]()
-					case 1:
-						field_369 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 28)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 32))))
-						var variant_371 RangeBoundKind
-						switch *(*uint8)(unsafe.Add(unsafe.Add(base_324, i_326*56), 36)) {
-						case 0:
-							variant_371 = RangeBoundKind(0)
-						case 1:
-							variant_371 = RangeBoundKind(1)
-						default:
-							panic("bindgen: invalid discriminant for range-bound-kind")
-						}
-						field_370 := variant_371
-						variant_368 = wit_types.Some[wit_types.Tuple2[string, RangeBoundKind]](wit_types.Tuple2[string, RangeBoundKind]{F0: field_369, F1: field_370})
-					default:
-						panic("bindgen: invalid discriminant for option<tuple<string, range-bound-kind>>")
-					}
-					field_367 := variant_368
-					variant_327 = MakeDbValueRangeDecimal(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]]{F0: field_362, F1: field_367})
-				case 19:
-					base_372 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))
-					list_373 := make([]wit_types.Option[int32], uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12))))
-					for i_374 := range list_373 {
-						var variant_375 wit_types.Option[int32]
-						switch *(*uint8)(unsafe.Add(base_372, i_374*8)) {
-						case 0:
-							variant_375 = wit_types.None[int32]()
-						case 1:
-							variant_375 = wit_types.Some[int32](int32(*(*uint32)(unsafe.Add(unsafe.Add(base_372, i_374*8), 4))))
-						default:
-							panic("bindgen: invalid discriminant for option<s32>")
-						}
-						list_373[i_374] = variant_375
-					}
-					variant_327 = MakeDbValueArrayInt32(list_373)
-				case 20:
-					base_376 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))
-					list_377 := make([]wit_types.Option[int64], uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12))))
-					for i_378 := range list_377 {
-						var variant_379 wit_types.Option[int64]
-						switch *(*uint8)(unsafe.Add(base_376, i_378*16)) {
-						case 0:
-							variant_379 = wit_types.None[int64]()
-						case 1:
-							variant_379 = wit_types.Some[int64](int64(*(*uint64)(unsafe.Add(unsafe.Add(base_376, i_378*16), 8))))
-						default:
-							panic("bindgen: invalid discriminant for option<s64>")
-						}
-						list_377[i_378] = variant_379
-					}
-					variant_327 = MakeDbValueArrayInt64(list_377)
-				case 21:
-					base_380 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))
-					list_381 := make([]wit_types.Option[string], uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12))))
-					for i_382 := range list_381 {
-						var variant_383 wit_types.Option[string]
-						switch *(*uint8)(unsafe.Add(base_380, i_382*12)) {
-						case 0:
-							variant_383 = wit_types.None[string]()
-						case 1:
-							variant_383 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_380, i_382*12), 4)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_380, i_382*12), 8)))))
-						default:
-							panic("bindgen: invalid discriminant for option<string>")
-						}
-						list_381[i_382] = variant_383
-					}
-					variant_327 = MakeDbValueArrayDecimal(list_381)
-				case 22:
-					base_384 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))
-					list_385 := make([]wit_types.Option[string], uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12))))
-					for i_386 := range list_385 {
-						var variant_387 wit_types.Option[string]
-						switch *(*uint8)(unsafe.Add(base_384, i_386*12)) {
-						case 0:
-							variant_387 = wit_types.None[string]()
-						case 1:
-							variant_387 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_384, i_386*12), 4)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_384, i_386*12), 8)))))
-						default:
-							panic("bindgen: invalid discriminant for option<string>")
-						}
-						list_385[i_386] = variant_387
-					}
-					variant_327 = MakeDbValueArrayStr(list_385)
-				case 23:
-					field_388 := int64(*(*uint64)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))
-					field_389 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 16)))
-					field_390 := int32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 20)))
-					variant_327 = MakeDbValueInterval(Interval{Micros: field_388, Days: field_389, Months: field_390})
-				case 24:
-					variant_327 = MakeDbValueDbNull()
-				case 25:
-					variant_327 = MakeDbValueUnsupported(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_324, i_326*56), 12)))))
-				default:
-					panic("bindgen: invalid discriminant for db-value")
-				}
-				list_325[i_326] = variant_327
+		field_238 := list_240
+		base_246 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 12)))))
+		list_247 := make([]Row, uint32(*(*uint32)(unsafe.Add(ret_236, 16))))
+		for i_248 := range list_247 {
+			base_249 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_246, i_248*8)))))
+			list_250 := make([]DbValue, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_246, i_248*8), 4))))
+			for i_251 := range list_250 {
+				list_250[i_251] = wasm_load_DbValue(unsafe.Add(base_249, i_251*56))
 			}
-			list_322[i_323] = list_325
+			list_247[i_248] = list_250
 		}
-		field_320 := list_322
-		variant_312 = wit_types.Ok[RowSet, Error](RowSet{Columns: field_313, Rows: field_320})
+		field_245 := list_247
+		variant_237 = wit_types.Ok[RowSet, Error](RowSet{Columns: field_238, Rows: field_245})
 	case 1:
-		var variant_391 Error
-		switch *(*uint8)(unsafe.Add(ret_311, 4)) {
-		case 0:
-			variant_391 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 12)))))
-		case 1:
-			variant_391 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 12)))))
-		case 2:
-			var variant_392 QueryError
-			switch *(*uint8)(unsafe.Add(ret_311, 8)) {
-			case 0:
-				variant_392 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 16)))))
-			case 1:
-				field_393 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 16))))
-				field_394 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 24))))
-				field_395 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 28)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 32))))
-				field_396 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 40))))
-				var variant_398 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_311, 44)) {
-				case 0:
-					variant_398 = wit_types.None[string]()
-				case 1:
-					variant_398 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 48)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 52)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_397 := variant_398
-				base_400 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 56)))))
-				list_401 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_311, 60))))
-				for i_402 := range list_401 {
-					field_403 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_400, i_402*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_400, i_402*16), 4))))
-					field_404 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_400, i_402*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_400, i_402*16), 12))))
-					list_401[i_402] = wit_types.Tuple2[string, string]{F0: field_403, F1: field_404}
-				}
-				field_399 := list_401
-				variant_392 = MakeQueryErrorDbError(DbError{AsText: field_393, Severity: field_394, Code: field_395, Message: field_396, Detail: field_397, Extras: field_399})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_391 = MakeErrorQueryFailed(variant_392)
-		case 3:
-			variant_391 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 12)))))
-		case 4:
-			variant_391 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_311, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_311, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_312 = wit_types.Err[RowSet, Error](variant_391)
+		variant_237 = wit_types.Err[RowSet, Error](wasm_load_Error(unsafe.Add(ret_236, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<row-set, error>")
 	}
-	return variant_312
+	return variant_237
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [method]connection.query
@@ -2844,413 +1320,40 @@ func wasm_import_method_connection_query(arg0 int32, arg1 int32, arg2 int32, arg
 func (self *Connection) QueryAsync(statement string, params []ParameterValue) wit_types.Result[wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_405 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_405) = self.Handle()
-	str_406 := unsafe.Pointer(unsafe.StringData(statement))
-	pinner_.Pin(str_406)
-	*(*uint32)(unsafe.Add(params_405, 4)) = uint32(int32(uintptr(str_406)))
-	*(*uint32)(unsafe.Add(params_405, 8)) = uint32(int32(len(statement)))
-	list_407 := wit_runtime.Allocate(pinner_, uintptr(len(params))*56, 8)
-	for i_408, elem_409 := range params {
-		switch elem_409.Tag() {
-		case ParameterValueBoolean:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 0
-			payload_410 := elem_409.Boolean()
-			if payload_410 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = 0
-			}
-		case ParameterValueInt8:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 1
-			payload_411 := elem_409.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint8(payload_411)
-		case ParameterValueInt16:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 2
-			payload_412 := elem_409.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint16(payload_412)
-		case ParameterValueInt32:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 3
-			payload_413 := elem_409.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(payload_413)
-		case ParameterValueInt64:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 4
-			payload_414 := elem_409.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint64(payload_414)
-		case ParameterValueFloating32:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 5
-			payload_415 := elem_409.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = payload_415
-		case ParameterValueFloating64:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 6
-			payload_416 := elem_409.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = payload_416
-		case ParameterValueStr:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 7
-			payload_417 := elem_409.Str()
-			str_418 := unsafe.Pointer(unsafe.StringData(payload_417))
-			pinner_.Pin(str_418)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(str_418)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_417)))
-		case ParameterValueBinary:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 8
-			payload_419 := elem_409.Binary()
-			list_420 := unsafe.Pointer(unsafe.SliceData(payload_419))
-			pinner_.Pin(list_420)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(list_420)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_419)))
-		case ParameterValueDate:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 9
-			payload_421 := elem_409.Date()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(payload_421.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint8(payload_421.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 13)) = uint8(payload_421.F2)
-		case ParameterValueTime:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 10
-			payload_422 := elem_409.Time()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint8(payload_422.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 9)) = uint8(payload_422.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 10)) = uint8(payload_422.F2)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(payload_422.F3)
-		case ParameterValueDatetime:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 11
-			payload_423 := elem_409.Datetime()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(payload_423.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint8(payload_423.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 13)) = uint8(payload_423.F2)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 14)) = uint8(payload_423.F3)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 15)) = uint8(payload_423.F4)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 16)) = uint8(payload_423.F5)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 20)) = uint32(payload_423.F6)
-		case ParameterValueTimestamp:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 12
-			payload_424 := elem_409.Timestamp()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint64(payload_424)
-		case ParameterValueUuid:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 13
-			payload_425 := elem_409.Uuid()
-			str_426 := unsafe.Pointer(unsafe.StringData(payload_425))
-			pinner_.Pin(str_426)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(str_426)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_425)))
-		case ParameterValueJsonb:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 14
-			payload_427 := elem_409.Jsonb()
-			list_428 := unsafe.Pointer(unsafe.SliceData(payload_427))
-			pinner_.Pin(list_428)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(list_428)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_427)))
-		case ParameterValueDecimal:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 15
-			payload_429 := elem_409.Decimal()
-			str_430 := unsafe.Pointer(unsafe.StringData(payload_429))
-			pinner_.Pin(str_430)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(str_430)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_429)))
-		case ParameterValueRangeInt32:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 16
-			payload_431 := elem_409.RangeInt32()
-			switch payload_431.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = 1
-				payload_432 := payload_431.F0.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(payload_432.F0)
-				switch payload_432.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 16)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 16)) = 1
-				}
-			}
-			switch payload_431.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 20)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 20)) = 1
-				payload_433 := payload_431.F1.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 24)) = uint32(payload_433.F0)
-				switch payload_433.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 28)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 28)) = 1
-				}
-			}
-		case ParameterValueRangeInt64:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 17
-			payload_434 := elem_409.RangeInt64()
-			switch payload_434.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = 1
-				payload_435 := payload_434.F0.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_407, i_408*56), 16)) = uint64(payload_435.F0)
-				switch payload_435.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 24)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 24)) = 1
-				}
-			}
-			switch payload_434.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 32)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 32)) = 1
-				payload_436 := payload_434.F1.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_407, i_408*56), 40)) = uint64(payload_436.F0)
-				switch payload_436.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 48)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 48)) = 1
-				}
-			}
-		case ParameterValueRangeDecimal:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 18
-			payload_437 := elem_409.RangeDecimal()
-			switch payload_437.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = 1
-				payload_438 := payload_437.F0.Some()
-				str_439 := unsafe.Pointer(unsafe.StringData(payload_438.F0))
-				pinner_.Pin(str_439)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(uintptr(str_439)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 16)) = uint32(int32(len(payload_438.F0)))
-				switch payload_438.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 20)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 20)) = 1
-				}
-			}
-			switch payload_437.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 24)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 24)) = 1
-				payload_440 := payload_437.F1.Some()
-				str_441 := unsafe.Pointer(unsafe.StringData(payload_440.F0))
-				pinner_.Pin(str_441)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 28)) = uint32(int32(uintptr(str_441)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 32)) = uint32(int32(len(payload_440.F0)))
-				switch payload_440.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 36)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_407, i_408*56), 36)) = 1
-				}
-			}
-		case ParameterValueArrayInt32:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 19
-			payload_442 := elem_409.ArrayInt32()
-			list_443 := wit_runtime.Allocate(pinner_, uintptr(len(payload_442))*8, 4)
-			for i_444, elem_445 := range payload_442 {
-				switch elem_445.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_443, i_444*8)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_443, i_444*8)) = 1
-					payload_446 := elem_445.Some()
-					*(*uint32)(unsafe.Add(unsafe.Add(list_443, i_444*8), 4)) = uint32(payload_446)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(list_443)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_442)))
-		case ParameterValueArrayInt64:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 20
-			payload_447 := elem_409.ArrayInt64()
-			list_448 := wit_runtime.Allocate(pinner_, uintptr(len(payload_447))*16, 8)
-			for i_449, elem_450 := range payload_447 {
-				switch elem_450.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_448, i_449*16)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_448, i_449*16)) = 1
-					payload_451 := elem_450.Some()
-					*(*uint64)(unsafe.Add(unsafe.Add(list_448, i_449*16), 8)) = uint64(payload_451)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(list_448)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_447)))
-		case ParameterValueArrayDecimal:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 21
-			payload_452 := elem_409.ArrayDecimal()
-			list_453 := wit_runtime.Allocate(pinner_, uintptr(len(payload_452))*12, 4)
-			for i_454, elem_455 := range payload_452 {
-				switch elem_455.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_453, i_454*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_453, i_454*12)) = 1
-					payload_456 := elem_455.Some()
-					str_457 := unsafe.Pointer(unsafe.StringData(payload_456))
-					pinner_.Pin(str_457)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_453, i_454*12), 4)) = uint32(int32(uintptr(str_457)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_453, i_454*12), 8)) = uint32(int32(len(payload_456)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(list_453)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_452)))
-		case ParameterValueArrayStr:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 22
-			payload_458 := elem_409.ArrayStr()
-			list_459 := wit_runtime.Allocate(pinner_, uintptr(len(payload_458))*12, 4)
-			for i_460, elem_461 := range payload_458 {
-				switch elem_461.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_459, i_460*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_459, i_460*12)) = 1
-					payload_462 := elem_461.Some()
-					str_463 := unsafe.Pointer(unsafe.StringData(payload_462))
-					pinner_.Pin(str_463)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_459, i_460*12), 4)) = uint32(int32(uintptr(str_463)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_459, i_460*12), 8)) = uint32(int32(len(payload_462)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint32(int32(uintptr(list_459)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 12)) = uint32(int32(len(payload_458)))
-		case ParameterValueInterval:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 23
-			payload_464 := elem_409.Interval()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_407, i_408*56), 8)) = uint64(payload_464.Micros)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 16)) = uint32(payload_464.Days)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_407, i_408*56), 20)) = uint32(payload_464.Months)
-		case ParameterValueDbNull:
-			*(*uint8)(unsafe.Add(list_407, i_408*56)) = 24
-		}
+	params_252 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_252) = self.Handle()
+	str_253 := unsafe.Pointer(unsafe.StringData(statement))
+	pinner_.Pin(str_253)
+	*(*uint32)(unsafe.Add(params_252, 4)) = uint32(int32(uintptr(str_253)))
+	*(*uint32)(unsafe.Add(params_252, 8)) = uint32(int32(len(statement)))
+	list_254 := wit_runtime.Allocate(pinner_, uintptr(len(params))*56, 8)
+	for i_255, elem_256 := range params {
+		wasm_store_ParameterValue(pinner_, elem_256, unsafe.Add(list_254, i_255*56))
 	}
-	*(*uint32)(unsafe.Add(params_405, 12)) = uint32(int32(uintptr(list_407)))
-	*(*uint32)(unsafe.Add(params_405, 16)) = uint32(int32(len(params)))
-	ret_465 := resultArea_(64)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_query_async(int32(uintptr(params_405)), int32(uintptr(ret_465)))))
-	var variant_466 wit_types.Result[wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error]
-	switch *(*uint8)(ret_465) {
+	*(*uint32)(unsafe.Add(params_252, 12)) = uint32(int32(uintptr(list_254)))
+	*(*uint32)(unsafe.Add(params_252, 16)) = uint32(int32(len(params)))
+	ret_257 := resultArea_(64)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_query_async(int32(uintptr(params_252)), int32(uintptr(ret_257)))))
+	var variant_258 wit_types.Result[wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error]
+	switch *(*uint8)(ret_257) {
 	case 0:
-		base_468 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 4)))))
-		list_469 := make([]Column, uint32(*(*uint32)(unsafe.Add(ret_465, 8))))
-		for i_470 := range list_469 {
-			field_471 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_468, i_470*20)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_468, i_470*20), 4))))
-			var variant_473 DbDataType
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_468, i_470*20), 8)) {
-			case 0:
-				variant_473 = MakeDbDataTypeBoolean()
-			case 1:
-				variant_473 = MakeDbDataTypeInt8()
-			case 2:
-				variant_473 = MakeDbDataTypeInt16()
-			case 3:
-				variant_473 = MakeDbDataTypeInt32()
-			case 4:
-				variant_473 = MakeDbDataTypeInt64()
-			case 5:
-				variant_473 = MakeDbDataTypeFloating32()
-			case 6:
-				variant_473 = MakeDbDataTypeFloating64()
-			case 7:
-				variant_473 = MakeDbDataTypeStr()
-			case 8:
-				variant_473 = MakeDbDataTypeBinary()
-			case 9:
-				variant_473 = MakeDbDataTypeDate()
-			case 10:
-				variant_473 = MakeDbDataTypeTime()
-			case 11:
-				variant_473 = MakeDbDataTypeDatetime()
-			case 12:
-				variant_473 = MakeDbDataTypeTimestamp()
-			case 13:
-				variant_473 = MakeDbDataTypeUuid()
-			case 14:
-				variant_473 = MakeDbDataTypeJsonb()
-			case 15:
-				variant_473 = MakeDbDataTypeDecimal()
-			case 16:
-				variant_473 = MakeDbDataTypeRangeInt32()
-			case 17:
-				variant_473 = MakeDbDataTypeRangeInt64()
-			case 18:
-				variant_473 = MakeDbDataTypeRangeDecimal()
-			case 19:
-				variant_473 = MakeDbDataTypeArrayInt32()
-			case 20:
-				variant_473 = MakeDbDataTypeArrayInt64()
-			case 21:
-				variant_473 = MakeDbDataTypeArrayDecimal()
-			case 22:
-				variant_473 = MakeDbDataTypeArrayStr()
-			case 23:
-				variant_473 = MakeDbDataTypeInterval()
-			case 24:
-				variant_473 = MakeDbDataTypeOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_468, i_470*20), 12)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_468, i_470*20), 16)))))
-			default:
-				panic("bindgen: invalid discriminant for db-data-type")
-			}
-			field_472 := variant_473
-			list_469[i_470] = Column{Name: field_471, DataType: field_472}
+		base_260 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_257, 4)))))
+		list_261 := make([]Column, uint32(*(*uint32)(unsafe.Add(ret_257, 8))))
+		for i_262 := range list_261 {
+			field_263 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_260, i_262*20)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_260, i_262*20), 4))))
+			field_264 := wasm_load_DbDataType(unsafe.Add(unsafe.Add(base_260, i_262*20), 8))
+			list_261[i_262] = Column{Name: field_263, DataType: field_264}
 		}
-		field_467 := list_469
-		field_474 := LiftStreamRow(*(*int32)(unsafe.Add(ret_465, 12)))
-		field_475 := LiftFutureResultUnitError(*(*int32)(unsafe.Add(ret_465, 16)))
-		variant_466 = wit_types.Ok[wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error](wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]]{F0: field_467, F1: field_474, F2: field_475})
+		field_259 := list_261
+		field_265 := LiftStreamRow(*(*int32)(unsafe.Add(ret_257, 12)))
+		field_266 := LiftFutureResultUnitError(*(*int32)(unsafe.Add(ret_257, 16)))
+		variant_258 = wit_types.Ok[wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error](wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]]{F0: field_259, F1: field_265, F2: field_266})
 	case 1:
-		var variant_476 Error
-		switch *(*uint8)(unsafe.Add(ret_465, 4)) {
-		case 0:
-			variant_476 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 12)))))
-		case 1:
-			variant_476 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 12)))))
-		case 2:
-			var variant_477 QueryError
-			switch *(*uint8)(unsafe.Add(ret_465, 8)) {
-			case 0:
-				variant_477 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 16)))))
-			case 1:
-				field_478 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 16))))
-				field_479 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 24))))
-				field_480 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 28)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 32))))
-				field_481 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 40))))
-				var variant_483 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_465, 44)) {
-				case 0:
-					variant_483 = wit_types.None[string]()
-				case 1:
-					variant_483 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 48)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 52)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_482 := variant_483
-				base_485 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 56)))))
-				list_486 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_465, 60))))
-				for i_487 := range list_486 {
-					field_488 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_485, i_487*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_485, i_487*16), 4))))
-					field_489 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_485, i_487*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_485, i_487*16), 12))))
-					list_486[i_487] = wit_types.Tuple2[string, string]{F0: field_488, F1: field_489}
-				}
-				field_484 := list_486
-				variant_477 = MakeQueryErrorDbError(DbError{AsText: field_478, Severity: field_479, Code: field_480, Message: field_481, Detail: field_482, Extras: field_484})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_476 = MakeErrorQueryFailed(variant_477)
-		case 3:
-			variant_476 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 12)))))
-		case 4:
-			variant_476 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_465, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_465, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_466 = wit_types.Err[wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error](variant_476)
+		variant_258 = wit_types.Err[wit_types.Tuple3[[]Column, *wit_types.StreamReader[Row], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error](wasm_load_Error(unsafe.Add(ret_257, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<tuple<list<column>, stream<row>, future<result<_, error>>>, error>")
 	}
-	return variant_466
+	return variant_258
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [async-lower][method]connection.query-async
@@ -3260,342 +1363,24 @@ func wasm_import_async_method_connection_query_async(arg0 int32, arg1 int32) int
 func (self *Connection) Execute(statement string, params []ParameterValue) wit_types.Result[uint64, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_490 := unsafe.Pointer(unsafe.StringData(statement))
-	pinner_.Pin(str_490)
-	list_491 := wit_runtime.Allocate(pinner_, uintptr(len(params))*56, 8)
-	for i_492, elem_493 := range params {
-		switch elem_493.Tag() {
-		case ParameterValueBoolean:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 0
-			payload_494 := elem_493.Boolean()
-			if payload_494 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = 0
-			}
-		case ParameterValueInt8:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 1
-			payload_495 := elem_493.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint8(payload_495)
-		case ParameterValueInt16:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 2
-			payload_496 := elem_493.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint16(payload_496)
-		case ParameterValueInt32:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 3
-			payload_497 := elem_493.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(payload_497)
-		case ParameterValueInt64:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 4
-			payload_498 := elem_493.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint64(payload_498)
-		case ParameterValueFloating32:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 5
-			payload_499 := elem_493.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = payload_499
-		case ParameterValueFloating64:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 6
-			payload_500 := elem_493.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = payload_500
-		case ParameterValueStr:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 7
-			payload_501 := elem_493.Str()
-			str_502 := unsafe.Pointer(unsafe.StringData(payload_501))
-			pinner_.Pin(str_502)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(str_502)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_501)))
-		case ParameterValueBinary:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 8
-			payload_503 := elem_493.Binary()
-			list_504 := unsafe.Pointer(unsafe.SliceData(payload_503))
-			pinner_.Pin(list_504)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(list_504)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_503)))
-		case ParameterValueDate:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 9
-			payload_505 := elem_493.Date()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(payload_505.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint8(payload_505.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 13)) = uint8(payload_505.F2)
-		case ParameterValueTime:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 10
-			payload_506 := elem_493.Time()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint8(payload_506.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 9)) = uint8(payload_506.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 10)) = uint8(payload_506.F2)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(payload_506.F3)
-		case ParameterValueDatetime:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 11
-			payload_507 := elem_493.Datetime()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(payload_507.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint8(payload_507.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 13)) = uint8(payload_507.F2)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 14)) = uint8(payload_507.F3)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 15)) = uint8(payload_507.F4)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 16)) = uint8(payload_507.F5)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 20)) = uint32(payload_507.F6)
-		case ParameterValueTimestamp:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 12
-			payload_508 := elem_493.Timestamp()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint64(payload_508)
-		case ParameterValueUuid:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 13
-			payload_509 := elem_493.Uuid()
-			str_510 := unsafe.Pointer(unsafe.StringData(payload_509))
-			pinner_.Pin(str_510)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(str_510)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_509)))
-		case ParameterValueJsonb:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 14
-			payload_511 := elem_493.Jsonb()
-			list_512 := unsafe.Pointer(unsafe.SliceData(payload_511))
-			pinner_.Pin(list_512)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(list_512)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_511)))
-		case ParameterValueDecimal:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 15
-			payload_513 := elem_493.Decimal()
-			str_514 := unsafe.Pointer(unsafe.StringData(payload_513))
-			pinner_.Pin(str_514)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(str_514)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_513)))
-		case ParameterValueRangeInt32:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 16
-			payload_515 := elem_493.RangeInt32()
-			switch payload_515.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = 1
-				payload_516 := payload_515.F0.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(payload_516.F0)
-				switch payload_516.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 16)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 16)) = 1
-				}
-			}
-			switch payload_515.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 20)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 20)) = 1
-				payload_517 := payload_515.F1.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 24)) = uint32(payload_517.F0)
-				switch payload_517.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 28)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 28)) = 1
-				}
-			}
-		case ParameterValueRangeInt64:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 17
-			payload_518 := elem_493.RangeInt64()
-			switch payload_518.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = 1
-				payload_519 := payload_518.F0.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_491, i_492*56), 16)) = uint64(payload_519.F0)
-				switch payload_519.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 24)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 24)) = 1
-				}
-			}
-			switch payload_518.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 32)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 32)) = 1
-				payload_520 := payload_518.F1.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_491, i_492*56), 40)) = uint64(payload_520.F0)
-				switch payload_520.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 48)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 48)) = 1
-				}
-			}
-		case ParameterValueRangeDecimal:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 18
-			payload_521 := elem_493.RangeDecimal()
-			switch payload_521.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = 1
-				payload_522 := payload_521.F0.Some()
-				str_523 := unsafe.Pointer(unsafe.StringData(payload_522.F0))
-				pinner_.Pin(str_523)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(uintptr(str_523)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 16)) = uint32(int32(len(payload_522.F0)))
-				switch payload_522.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 20)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 20)) = 1
-				}
-			}
-			switch payload_521.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 24)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 24)) = 1
-				payload_524 := payload_521.F1.Some()
-				str_525 := unsafe.Pointer(unsafe.StringData(payload_524.F0))
-				pinner_.Pin(str_525)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 28)) = uint32(int32(uintptr(str_525)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 32)) = uint32(int32(len(payload_524.F0)))
-				switch payload_524.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 36)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_491, i_492*56), 36)) = 1
-				}
-			}
-		case ParameterValueArrayInt32:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 19
-			payload_526 := elem_493.ArrayInt32()
-			list_527 := wit_runtime.Allocate(pinner_, uintptr(len(payload_526))*8, 4)
-			for i_528, elem_529 := range payload_526 {
-				switch elem_529.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_527, i_528*8)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_527, i_528*8)) = 1
-					payload_530 := elem_529.Some()
-					*(*uint32)(unsafe.Add(unsafe.Add(list_527, i_528*8), 4)) = uint32(payload_530)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(list_527)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_526)))
-		case ParameterValueArrayInt64:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 20
-			payload_531 := elem_493.ArrayInt64()
-			list_532 := wit_runtime.Allocate(pinner_, uintptr(len(payload_531))*16, 8)
-			for i_533, elem_534 := range payload_531 {
-				switch elem_534.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_532, i_533*16)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_532, i_533*16)) = 1
-					payload_535 := elem_534.Some()
-					*(*uint64)(unsafe.Add(unsafe.Add(list_532, i_533*16), 8)) = uint64(payload_535)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(list_532)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_531)))
-		case ParameterValueArrayDecimal:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 21
-			payload_536 := elem_493.ArrayDecimal()
-			list_537 := wit_runtime.Allocate(pinner_, uintptr(len(payload_536))*12, 4)
-			for i_538, elem_539 := range payload_536 {
-				switch elem_539.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_537, i_538*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_537, i_538*12)) = 1
-					payload_540 := elem_539.Some()
-					str_541 := unsafe.Pointer(unsafe.StringData(payload_540))
-					pinner_.Pin(str_541)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_537, i_538*12), 4)) = uint32(int32(uintptr(str_541)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_537, i_538*12), 8)) = uint32(int32(len(payload_540)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(list_537)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_536)))
-		case ParameterValueArrayStr:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 22
-			payload_542 := elem_493.ArrayStr()
-			list_543 := wit_runtime.Allocate(pinner_, uintptr(len(payload_542))*12, 4)
-			for i_544, elem_545 := range payload_542 {
-				switch elem_545.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_543, i_544*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_543, i_544*12)) = 1
-					payload_546 := elem_545.Some()
-					str_547 := unsafe.Pointer(unsafe.StringData(payload_546))
-					pinner_.Pin(str_547)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_543, i_544*12), 4)) = uint32(int32(uintptr(str_547)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_543, i_544*12), 8)) = uint32(int32(len(payload_546)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint32(int32(uintptr(list_543)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 12)) = uint32(int32(len(payload_542)))
-		case ParameterValueInterval:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 23
-			payload_548 := elem_493.Interval()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_491, i_492*56), 8)) = uint64(payload_548.Micros)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 16)) = uint32(payload_548.Days)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_491, i_492*56), 20)) = uint32(payload_548.Months)
-		case ParameterValueDbNull:
-			*(*uint8)(unsafe.Add(list_491, i_492*56)) = 24
-		}
+	str_267 := unsafe.Pointer(unsafe.StringData(statement))
+	pinner_.Pin(str_267)
+	list_268 := wit_runtime.Allocate(pinner_, uintptr(len(params))*56, 8)
+	for i_269, elem_270 := range params {
+		wasm_store_ParameterValue(pinner_, elem_270, unsafe.Add(list_268, i_269*56))
 	}
-	ret_549 := resultArea_(72)
-	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_490)), int32(len(statement)), int32(uintptr(list_491)), int32(len(params)), int32(uintptr(ret_549)))
-	var variant_550 wit_types.Result[uint64, Error]
-	switch *(*uint8)(ret_549) {
+	ret_271 := resultArea_(72)
+	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_267)), int32(len(statement)), int32(uintptr(list_268)), int32(len(params)), int32(uintptr(ret_271)))
+	var variant_272 wit_types.Result[uint64, Error]
+	switch *(*uint8)(ret_271) {
 	case 0:
-		variant_550 = wit_types.Ok[uint64, Error](uint64(*(*uint64)(unsafe.Add(ret_549, 8))))
+		variant_272 = wit_types.Ok[uint64, Error](uint64(*(*uint64)(unsafe.Add(ret_271, 8))))
 	case 1:
-		var variant_551 Error
-		switch *(*uint8)(unsafe.Add(ret_549, 8)) {
-		case 0:
-			variant_551 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 16)))))
-		case 1:
-			variant_551 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 16)))))
-		case 2:
-			var variant_552 QueryError
-			switch *(*uint8)(unsafe.Add(ret_549, 12)) {
-			case 0:
-				variant_552 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 20)))))
-			case 1:
-				field_553 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 20))))
-				field_554 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 28))))
-				field_555 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 32)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 36))))
-				field_556 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 40)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 44))))
-				var variant_558 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_549, 48)) {
-				case 0:
-					variant_558 = wit_types.None[string]()
-				case 1:
-					variant_558 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 52)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 56)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_557 := variant_558
-				base_560 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 60)))))
-				list_561 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_549, 64))))
-				for i_562 := range list_561 {
-					field_563 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_560, i_562*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_560, i_562*16), 4))))
-					field_564 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_560, i_562*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_560, i_562*16), 12))))
-					list_561[i_562] = wit_types.Tuple2[string, string]{F0: field_563, F1: field_564}
-				}
-				field_559 := list_561
-				variant_552 = MakeQueryErrorDbError(DbError{AsText: field_553, Severity: field_554, Code: field_555, Message: field_556, Detail: field_557, Extras: field_559})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_551 = MakeErrorQueryFailed(variant_552)
-		case 3:
-			variant_551 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 16)))))
-		case 4:
-			variant_551 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_549, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_549, 16)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_550 = wit_types.Err[uint64, Error](variant_551)
+		variant_272 = wit_types.Err[uint64, Error](wasm_load_Error(unsafe.Add(ret_271, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, error>")
 	}
-	return variant_550
+	return variant_272
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [method]connection.execute
@@ -3605,352 +1390,669 @@ func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, a
 func (self *Connection) ExecuteAsync(statement string, params []ParameterValue) wit_types.Result[uint64, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_565 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_565) = self.Handle()
-	str_566 := unsafe.Pointer(unsafe.StringData(statement))
-	pinner_.Pin(str_566)
-	*(*uint32)(unsafe.Add(params_565, 4)) = uint32(int32(uintptr(str_566)))
-	*(*uint32)(unsafe.Add(params_565, 8)) = uint32(int32(len(statement)))
-	list_567 := wit_runtime.Allocate(pinner_, uintptr(len(params))*56, 8)
-	for i_568, elem_569 := range params {
-		switch elem_569.Tag() {
-		case ParameterValueBoolean:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 0
-			payload_570 := elem_569.Boolean()
-			if payload_570 {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = 0
-			}
-		case ParameterValueInt8:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 1
-			payload_571 := elem_569.Int8()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint8(payload_571)
-		case ParameterValueInt16:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 2
-			payload_572 := elem_569.Int16()
-			*(*uint16)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint16(payload_572)
-		case ParameterValueInt32:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 3
-			payload_573 := elem_569.Int32()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(payload_573)
-		case ParameterValueInt64:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 4
-			payload_574 := elem_569.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint64(payload_574)
-		case ParameterValueFloating32:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 5
-			payload_575 := elem_569.Floating32()
-			*(*float32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = payload_575
-		case ParameterValueFloating64:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 6
-			payload_576 := elem_569.Floating64()
-			*(*float64)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = payload_576
-		case ParameterValueStr:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 7
-			payload_577 := elem_569.Str()
-			str_578 := unsafe.Pointer(unsafe.StringData(payload_577))
-			pinner_.Pin(str_578)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(str_578)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_577)))
-		case ParameterValueBinary:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 8
-			payload_579 := elem_569.Binary()
-			list_580 := unsafe.Pointer(unsafe.SliceData(payload_579))
-			pinner_.Pin(list_580)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(list_580)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_579)))
-		case ParameterValueDate:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 9
-			payload_581 := elem_569.Date()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(payload_581.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint8(payload_581.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 13)) = uint8(payload_581.F2)
-		case ParameterValueTime:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 10
-			payload_582 := elem_569.Time()
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint8(payload_582.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 9)) = uint8(payload_582.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 10)) = uint8(payload_582.F2)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(payload_582.F3)
-		case ParameterValueDatetime:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 11
-			payload_583 := elem_569.Datetime()
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(payload_583.F0)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint8(payload_583.F1)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 13)) = uint8(payload_583.F2)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 14)) = uint8(payload_583.F3)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 15)) = uint8(payload_583.F4)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 16)) = uint8(payload_583.F5)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 20)) = uint32(payload_583.F6)
-		case ParameterValueTimestamp:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 12
-			payload_584 := elem_569.Timestamp()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint64(payload_584)
-		case ParameterValueUuid:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 13
-			payload_585 := elem_569.Uuid()
-			str_586 := unsafe.Pointer(unsafe.StringData(payload_585))
-			pinner_.Pin(str_586)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(str_586)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_585)))
-		case ParameterValueJsonb:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 14
-			payload_587 := elem_569.Jsonb()
-			list_588 := unsafe.Pointer(unsafe.SliceData(payload_587))
-			pinner_.Pin(list_588)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(list_588)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_587)))
-		case ParameterValueDecimal:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 15
-			payload_589 := elem_569.Decimal()
-			str_590 := unsafe.Pointer(unsafe.StringData(payload_589))
-			pinner_.Pin(str_590)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(str_590)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_589)))
-		case ParameterValueRangeInt32:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 16
-			payload_591 := elem_569.RangeInt32()
-			switch payload_591.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = 1
-				payload_592 := payload_591.F0.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(payload_592.F0)
-				switch payload_592.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 16)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 16)) = 1
-				}
-			}
-			switch payload_591.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 20)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 20)) = 1
-				payload_593 := payload_591.F1.Some()
-				*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 24)) = uint32(payload_593.F0)
-				switch payload_593.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 28)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 28)) = 1
-				}
-			}
-		case ParameterValueRangeInt64:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 17
-			payload_594 := elem_569.RangeInt64()
-			switch payload_594.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = 1
-				payload_595 := payload_594.F0.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_567, i_568*56), 16)) = uint64(payload_595.F0)
-				switch payload_595.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 24)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 24)) = 1
-				}
-			}
-			switch payload_594.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 32)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 32)) = 1
-				payload_596 := payload_594.F1.Some()
-				*(*uint64)(unsafe.Add(unsafe.Add(list_567, i_568*56), 40)) = uint64(payload_596.F0)
-				switch payload_596.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 48)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 48)) = 1
-				}
-			}
-		case ParameterValueRangeDecimal:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 18
-			payload_597 := elem_569.RangeDecimal()
-			switch payload_597.F0.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = 1
-				payload_598 := payload_597.F0.Some()
-				str_599 := unsafe.Pointer(unsafe.StringData(payload_598.F0))
-				pinner_.Pin(str_599)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(uintptr(str_599)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 16)) = uint32(int32(len(payload_598.F0)))
-				switch payload_598.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 20)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 20)) = 1
-				}
-			}
-			switch payload_597.F1.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 24)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 24)) = 1
-				payload_600 := payload_597.F1.Some()
-				str_601 := unsafe.Pointer(unsafe.StringData(payload_600.F0))
-				pinner_.Pin(str_601)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 28)) = uint32(int32(uintptr(str_601)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 32)) = uint32(int32(len(payload_600.F0)))
-				switch payload_600.F1 {
-				case 0:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 36)) = 0
-				case 1:
-					*(*uint8)(unsafe.Add(unsafe.Add(list_567, i_568*56), 36)) = 1
-				}
-			}
-		case ParameterValueArrayInt32:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 19
-			payload_602 := elem_569.ArrayInt32()
-			list_603 := wit_runtime.Allocate(pinner_, uintptr(len(payload_602))*8, 4)
-			for i_604, elem_605 := range payload_602 {
-				switch elem_605.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_603, i_604*8)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_603, i_604*8)) = 1
-					payload_606 := elem_605.Some()
-					*(*uint32)(unsafe.Add(unsafe.Add(list_603, i_604*8), 4)) = uint32(payload_606)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(list_603)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_602)))
-		case ParameterValueArrayInt64:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 20
-			payload_607 := elem_569.ArrayInt64()
-			list_608 := wit_runtime.Allocate(pinner_, uintptr(len(payload_607))*16, 8)
-			for i_609, elem_610 := range payload_607 {
-				switch elem_610.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_608, i_609*16)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_608, i_609*16)) = 1
-					payload_611 := elem_610.Some()
-					*(*uint64)(unsafe.Add(unsafe.Add(list_608, i_609*16), 8)) = uint64(payload_611)
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(list_608)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_607)))
-		case ParameterValueArrayDecimal:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 21
-			payload_612 := elem_569.ArrayDecimal()
-			list_613 := wit_runtime.Allocate(pinner_, uintptr(len(payload_612))*12, 4)
-			for i_614, elem_615 := range payload_612 {
-				switch elem_615.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_613, i_614*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_613, i_614*12)) = 1
-					payload_616 := elem_615.Some()
-					str_617 := unsafe.Pointer(unsafe.StringData(payload_616))
-					pinner_.Pin(str_617)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_613, i_614*12), 4)) = uint32(int32(uintptr(str_617)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_613, i_614*12), 8)) = uint32(int32(len(payload_616)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(list_613)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_612)))
-		case ParameterValueArrayStr:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 22
-			payload_618 := elem_569.ArrayStr()
-			list_619 := wit_runtime.Allocate(pinner_, uintptr(len(payload_618))*12, 4)
-			for i_620, elem_621 := range payload_618 {
-				switch elem_621.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(list_619, i_620*12)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(list_619, i_620*12)) = 1
-					payload_622 := elem_621.Some()
-					str_623 := unsafe.Pointer(unsafe.StringData(payload_622))
-					pinner_.Pin(str_623)
-					*(*uint32)(unsafe.Add(unsafe.Add(list_619, i_620*12), 4)) = uint32(int32(uintptr(str_623)))
-					*(*uint32)(unsafe.Add(unsafe.Add(list_619, i_620*12), 8)) = uint32(int32(len(payload_622)))
-				}
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint32(int32(uintptr(list_619)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 12)) = uint32(int32(len(payload_618)))
-		case ParameterValueInterval:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 23
-			payload_624 := elem_569.Interval()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_567, i_568*56), 8)) = uint64(payload_624.Micros)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 16)) = uint32(payload_624.Days)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_567, i_568*56), 20)) = uint32(payload_624.Months)
-		case ParameterValueDbNull:
-			*(*uint8)(unsafe.Add(list_567, i_568*56)) = 24
-		}
+	params_273 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_273) = self.Handle()
+	str_274 := unsafe.Pointer(unsafe.StringData(statement))
+	pinner_.Pin(str_274)
+	*(*uint32)(unsafe.Add(params_273, 4)) = uint32(int32(uintptr(str_274)))
+	*(*uint32)(unsafe.Add(params_273, 8)) = uint32(int32(len(statement)))
+	list_275 := wit_runtime.Allocate(pinner_, uintptr(len(params))*56, 8)
+	for i_276, elem_277 := range params {
+		wasm_store_ParameterValue(pinner_, elem_277, unsafe.Add(list_275, i_276*56))
 	}
-	*(*uint32)(unsafe.Add(params_565, 12)) = uint32(int32(uintptr(list_567)))
-	*(*uint32)(unsafe.Add(params_565, 16)) = uint32(int32(len(params)))
-	ret_625 := resultArea_(72)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute_async(int32(uintptr(params_565)), int32(uintptr(ret_625)))))
-	var variant_626 wit_types.Result[uint64, Error]
-	switch *(*uint8)(ret_625) {
+	*(*uint32)(unsafe.Add(params_273, 12)) = uint32(int32(uintptr(list_275)))
+	*(*uint32)(unsafe.Add(params_273, 16)) = uint32(int32(len(params)))
+	ret_278 := resultArea_(72)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute_async(int32(uintptr(params_273)), int32(uintptr(ret_278)))))
+	var variant_279 wit_types.Result[uint64, Error]
+	switch *(*uint8)(ret_278) {
 	case 0:
-		variant_626 = wit_types.Ok[uint64, Error](uint64(*(*uint64)(unsafe.Add(ret_625, 8))))
+		variant_279 = wit_types.Ok[uint64, Error](uint64(*(*uint64)(unsafe.Add(ret_278, 8))))
 	case 1:
-		var variant_627 Error
-		switch *(*uint8)(unsafe.Add(ret_625, 8)) {
-		case 0:
-			variant_627 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 16)))))
-		case 1:
-			variant_627 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 16)))))
-		case 2:
-			var variant_628 QueryError
-			switch *(*uint8)(unsafe.Add(ret_625, 12)) {
-			case 0:
-				variant_628 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 20)))))
-			case 1:
-				field_629 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 20))))
-				field_630 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 28))))
-				field_631 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 32)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 36))))
-				field_632 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 40)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 44))))
-				var variant_634 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_625, 48)) {
-				case 0:
-					variant_634 = wit_types.None[string]()
-				case 1:
-					variant_634 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 52)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 56)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_633 := variant_634
-				base_636 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 60)))))
-				list_637 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(ret_625, 64))))
-				for i_638 := range list_637 {
-					field_639 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_636, i_638*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_636, i_638*16), 4))))
-					field_640 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_636, i_638*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_636, i_638*16), 12))))
-					list_637[i_638] = wit_types.Tuple2[string, string]{F0: field_639, F1: field_640}
-				}
-				field_635 := list_637
-				variant_628 = MakeQueryErrorDbError(DbError{AsText: field_629, Severity: field_630, Code: field_631, Message: field_632, Detail: field_633, Extras: field_635})
-			default:
-				panic("bindgen: invalid discriminant for query-error")
-			}
-			variant_627 = MakeErrorQueryFailed(variant_628)
-		case 3:
-			variant_627 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 16)))))
-		case 4:
-			variant_627 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_625, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_625, 16)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_626 = wit_types.Err[uint64, Error](variant_627)
+		variant_279 = wit_types.Err[uint64, Error](wasm_load_Error(unsafe.Add(ret_278, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, error>")
 	}
-	return variant_626
+	return variant_279
 }
 
 //go:wasmimport spin:postgres/postgres@4.2.0 [async-lower][method]connection.execute-async
 func wasm_import_async_method_connection_execute_async(arg0 int32, arg1 int32) int32
+
+// wasm_load_RangeBoundKind reads a value of type range-bound-kind from linear memory at src.
+func wasm_load_RangeBoundKind(src unsafe.Pointer) RangeBoundKind {
+	var variant_23 RangeBoundKind
+	switch *(*uint8)(src) {
+	case 0:
+		variant_23 = RangeBoundKind(0)
+	case 1:
+		variant_23 = RangeBoundKind(1)
+	default:
+		panic("bindgen: invalid discriminant for range-bound-kind")
+	}
+	return variant_23
+}
+
+// wasm_load_DbValue reads a value of type db-value from linear memory at src.
+func wasm_load_DbValue(src unsafe.Pointer) DbValue {
+	var variant_4 DbValue
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = MakeDbValueBoolean((*(*uint8)(unsafe.Add(src, 8)) != 0))
+	case 1:
+		variant_4 = MakeDbValueInt8(int8(*(*uint8)(unsafe.Add(src, 8))))
+	case 2:
+		variant_4 = MakeDbValueInt16(int16(*(*uint16)(unsafe.Add(src, 8))))
+	case 3:
+		variant_4 = MakeDbValueInt32(int32(*(*uint32)(unsafe.Add(src, 8))))
+	case 4:
+		variant_4 = MakeDbValueInt64(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 5:
+		variant_4 = MakeDbValueFloating32(*(*float32)(unsafe.Add(src, 8)))
+	case 6:
+		variant_4 = MakeDbValueFloating64(*(*float64)(unsafe.Add(src, 8)))
+	case 7:
+		variant_4 = MakeDbValueStr(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 8:
+		variant_4 = MakeDbValueBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 9:
+		field_5 := int32(*(*uint32)(unsafe.Add(src, 8)))
+		field_6 := uint8(*(*uint8)(unsafe.Add(src, 12)))
+		field_7 := uint8(*(*uint8)(unsafe.Add(src, 13)))
+		variant_4 = MakeDbValueDate(wit_types.Tuple3[int32, uint8, uint8]{F0: field_5, F1: field_6, F2: field_7})
+	case 10:
+		field_8 := uint8(*(*uint8)(unsafe.Add(src, 8)))
+		field_9 := uint8(*(*uint8)(unsafe.Add(src, 9)))
+		field_10 := uint8(*(*uint8)(unsafe.Add(src, 10)))
+		field_11 := uint32(*(*uint32)(unsafe.Add(src, 12)))
+		variant_4 = MakeDbValueTime(wit_types.Tuple4[uint8, uint8, uint8, uint32]{F0: field_8, F1: field_9, F2: field_10, F3: field_11})
+	case 11:
+		field_12 := int32(*(*uint32)(unsafe.Add(src, 8)))
+		field_13 := uint8(*(*uint8)(unsafe.Add(src, 12)))
+		field_14 := uint8(*(*uint8)(unsafe.Add(src, 13)))
+		field_15 := uint8(*(*uint8)(unsafe.Add(src, 14)))
+		field_16 := uint8(*(*uint8)(unsafe.Add(src, 15)))
+		field_17 := uint8(*(*uint8)(unsafe.Add(src, 16)))
+		field_18 := uint32(*(*uint32)(unsafe.Add(src, 20)))
+		variant_4 = MakeDbValueDatetime(wit_types.Tuple7[int32, uint8, uint8, uint8, uint8, uint8, uint32]{F0: field_12, F1: field_13, F2: field_14, F3: field_15, F4: field_16, F5: field_17, F6: field_18})
+	case 12:
+		variant_4 = MakeDbValueTimestamp(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 13:
+		variant_4 = MakeDbValueUuid(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 14:
+		variant_4 = MakeDbValueJsonb(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 15:
+		variant_4 = MakeDbValueDecimal(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 16:
+		var variant_20 wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_20 = wit_types.None[wit_types.Tuple2[int32, RangeBoundKind]]()
+		case 1:
+			field_21 := int32(*(*uint32)(unsafe.Add(src, 12)))
+			field_22 := wasm_load_RangeBoundKind(unsafe.Add(src, 16))
+			variant_20 = wit_types.Some[wit_types.Tuple2[int32, RangeBoundKind]](wit_types.Tuple2[int32, RangeBoundKind]{F0: field_21, F1: field_22})
+		default:
+			panic("bindgen: invalid discriminant for option<tuple<s32, range-bound-kind>>")
+		}
+		field_19 := variant_20
+		var variant_25 wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_25 = wit_types.None[wit_types.Tuple2[int32, RangeBoundKind]]()
+		case 1:
+			field_26 := int32(*(*uint32)(unsafe.Add(src, 24)))
+			field_27 := wasm_load_RangeBoundKind(unsafe.Add(src, 28))
+			variant_25 = wit_types.Some[wit_types.Tuple2[int32, RangeBoundKind]](wit_types.Tuple2[int32, RangeBoundKind]{F0: field_26, F1: field_27})
+		default:
+			panic("bindgen: invalid discriminant for option<tuple<s32, range-bound-kind>>")
+		}
+		field_24 := variant_25
+		variant_4 = MakeDbValueRangeInt32(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[int32, RangeBoundKind]]]{F0: field_19, F1: field_24})
+	case 17:
+		var variant_29 wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_29 = wit_types.None[wit_types.Tuple2[int64, RangeBoundKind]]()
+		case 1:
+			field_30 := int64(*(*uint64)(unsafe.Add(src, 16)))
+			field_31 := wasm_load_RangeBoundKind(unsafe.Add(src, 24))
+			variant_29 = wit_types.Some[wit_types.Tuple2[int64, RangeBoundKind]](wit_types.Tuple2[int64, RangeBoundKind]{F0: field_30, F1: field_31})
+		default:
+			panic("bindgen: invalid discriminant for option<tuple<s64, range-bound-kind>>")
+		}
+		field_28 := variant_29
+		var variant_33 wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]
+		switch *(*uint8)(unsafe.Add(src, 32)) {
+		case 0:
+			variant_33 = wit_types.None[wit_types.Tuple2[int64, RangeBoundKind]]()
+		case 1:
+			field_34 := int64(*(*uint64)(unsafe.Add(src, 40)))
+			field_35 := wasm_load_RangeBoundKind(unsafe.Add(src, 48))
+			variant_33 = wit_types.Some[wit_types.Tuple2[int64, RangeBoundKind]](wit_types.Tuple2[int64, RangeBoundKind]{F0: field_34, F1: field_35})
+		default:
+			panic("bindgen: invalid discriminant for option<tuple<s64, range-bound-kind>>")
+		}
+		field_32 := variant_33
+		variant_4 = MakeDbValueRangeInt64(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[int64, RangeBoundKind]]]{F0: field_28, F1: field_32})
+	case 18:
+		var variant_37 wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_37 = wit_types.None[wit_types.Tuple2[string, RangeBoundKind]]()
+		case 1:
+			field_38 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16))))
+			field_39 := wasm_load_RangeBoundKind(unsafe.Add(src, 20))
+			variant_37 = wit_types.Some[wit_types.Tuple2[string, RangeBoundKind]](wit_types.Tuple2[string, RangeBoundKind]{F0: field_38, F1: field_39})
+		default:
+			panic("bindgen: invalid discriminant for option<tuple<string, range-bound-kind>>")
+		}
+		field_36 := variant_37
+		var variant_41 wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]
+		switch *(*uint8)(unsafe.Add(src, 24)) {
+		case 0:
+			variant_41 = wit_types.None[wit_types.Tuple2[string, RangeBoundKind]]()
+		case 1:
+			field_42 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 28)))))), uint32(*(*uint32)(unsafe.Add(src, 32))))
+			field_43 := wasm_load_RangeBoundKind(unsafe.Add(src, 36))
+			variant_41 = wit_types.Some[wit_types.Tuple2[string, RangeBoundKind]](wit_types.Tuple2[string, RangeBoundKind]{F0: field_42, F1: field_43})
+		default:
+			panic("bindgen: invalid discriminant for option<tuple<string, range-bound-kind>>")
+		}
+		field_40 := variant_41
+		variant_4 = MakeDbValueRangeDecimal(wit_types.Tuple2[wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]], wit_types.Option[wit_types.Tuple2[string, RangeBoundKind]]]{F0: field_36, F1: field_40})
+	case 19:
+		base_44 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))
+		list_45 := make([]wit_types.Option[int32], uint32(*(*uint32)(unsafe.Add(src, 12))))
+		for i_46 := range list_45 {
+			var variant_47 wit_types.Option[int32]
+			switch *(*uint8)(unsafe.Add(base_44, i_46*8)) {
+			case 0:
+				variant_47 = wit_types.None[int32]()
+			case 1:
+				variant_47 = wit_types.Some[int32](int32(*(*uint32)(unsafe.Add(unsafe.Add(base_44, i_46*8), 4))))
+			default:
+				panic("bindgen: invalid discriminant for option<s32>")
+			}
+			list_45[i_46] = variant_47
+		}
+		variant_4 = MakeDbValueArrayInt32(list_45)
+	case 20:
+		base_48 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))
+		list_49 := make([]wit_types.Option[int64], uint32(*(*uint32)(unsafe.Add(src, 12))))
+		for i_50 := range list_49 {
+			var variant_51 wit_types.Option[int64]
+			switch *(*uint8)(unsafe.Add(base_48, i_50*16)) {
+			case 0:
+				variant_51 = wit_types.None[int64]()
+			case 1:
+				variant_51 = wit_types.Some[int64](int64(*(*uint64)(unsafe.Add(unsafe.Add(base_48, i_50*16), 8))))
+			default:
+				panic("bindgen: invalid discriminant for option<s64>")
+			}
+			list_49[i_50] = variant_51
+		}
+		variant_4 = MakeDbValueArrayInt64(list_49)
+	case 21:
+		base_52 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))
+		list_53 := make([]wit_types.Option[string], uint32(*(*uint32)(unsafe.Add(src, 12))))
+		for i_54 := range list_53 {
+			var variant_55 wit_types.Option[string]
+			switch *(*uint8)(unsafe.Add(base_52, i_54*12)) {
+			case 0:
+				variant_55 = wit_types.None[string]()
+			case 1:
+				variant_55 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_52, i_54*12), 4)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_52, i_54*12), 8)))))
+			default:
+				panic("bindgen: invalid discriminant for option<string>")
+			}
+			list_53[i_54] = variant_55
+		}
+		variant_4 = MakeDbValueArrayDecimal(list_53)
+	case 22:
+		base_56 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))
+		list_57 := make([]wit_types.Option[string], uint32(*(*uint32)(unsafe.Add(src, 12))))
+		for i_58 := range list_57 {
+			var variant_59 wit_types.Option[string]
+			switch *(*uint8)(unsafe.Add(base_56, i_58*12)) {
+			case 0:
+				variant_59 = wit_types.None[string]()
+			case 1:
+				variant_59 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_56, i_58*12), 4)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_56, i_58*12), 8)))))
+			default:
+				panic("bindgen: invalid discriminant for option<string>")
+			}
+			list_57[i_58] = variant_59
+		}
+		variant_4 = MakeDbValueArrayStr(list_57)
+	case 23:
+		field_60 := int64(*(*uint64)(unsafe.Add(src, 8)))
+		field_61 := int32(*(*uint32)(unsafe.Add(src, 16)))
+		field_62 := int32(*(*uint32)(unsafe.Add(src, 20)))
+		variant_4 = MakeDbValueInterval(Interval{Micros: field_60, Days: field_61, Months: field_62})
+	case 24:
+		variant_4 = MakeDbValueDbNull()
+	case 25:
+		variant_4 = MakeDbValueUnsupported(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	default:
+		panic("bindgen: invalid discriminant for db-value")
+	}
+	return variant_4
+}
+
+// wasm_store_RangeBoundKind writes a value of type range-bound-kind to linear memory at dst.
+func wasm_store_RangeBoundKind(value RangeBoundKind, dst unsafe.Pointer) {
+	switch value {
+	case 0:
+		*(*uint8)(dst) = 0
+	case 1:
+		*(*uint8)(dst) = 1
+	}
+}
+
+// wasm_store_DbValue writes a value of type db-value to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_DbValue(pinner *runtime.Pinner, value DbValue, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case DbValueBoolean:
+		*(*uint8)(dst) = 0
+		payload_66 := value.Boolean()
+		if payload_66 {
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+		} else {
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		}
+	case DbValueInt8:
+		*(*uint8)(dst) = 1
+		payload_67 := value.Int8()
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_67)
+	case DbValueInt16:
+		*(*uint8)(dst) = 2
+		payload_68 := value.Int16()
+		*(*uint16)(unsafe.Add(dst, 8)) = uint16(payload_68)
+	case DbValueInt32:
+		*(*uint8)(dst) = 3
+		payload_69 := value.Int32()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_69)
+	case DbValueInt64:
+		*(*uint8)(dst) = 4
+		payload_70 := value.Int64()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_70)
+	case DbValueFloating32:
+		*(*uint8)(dst) = 5
+		payload_71 := value.Floating32()
+		*(*float32)(unsafe.Add(dst, 8)) = payload_71
+	case DbValueFloating64:
+		*(*uint8)(dst) = 6
+		payload_72 := value.Floating64()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_72
+	case DbValueStr:
+		*(*uint8)(dst) = 7
+		payload_73 := value.Str()
+		str_74 := unsafe.Pointer(unsafe.StringData(payload_73))
+		pinner.Pin(str_74)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_74)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_73)))
+	case DbValueBinary:
+		*(*uint8)(dst) = 8
+		payload_75 := value.Binary()
+		list_76 := unsafe.Pointer(unsafe.SliceData(payload_75))
+		pinner.Pin(list_76)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_76)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_75)))
+	case DbValueDate:
+		*(*uint8)(dst) = 9
+		payload_77 := value.Date()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_77.F0)
+		*(*uint8)(unsafe.Add(dst, 12)) = uint8(payload_77.F1)
+		*(*uint8)(unsafe.Add(dst, 13)) = uint8(payload_77.F2)
+	case DbValueTime:
+		*(*uint8)(dst) = 10
+		payload_78 := value.Time()
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_78.F0)
+		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_78.F1)
+		*(*uint8)(unsafe.Add(dst, 10)) = uint8(payload_78.F2)
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_78.F3)
+	case DbValueDatetime:
+		*(*uint8)(dst) = 11
+		payload_79 := value.Datetime()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_79.F0)
+		*(*uint8)(unsafe.Add(dst, 12)) = uint8(payload_79.F1)
+		*(*uint8)(unsafe.Add(dst, 13)) = uint8(payload_79.F2)
+		*(*uint8)(unsafe.Add(dst, 14)) = uint8(payload_79.F3)
+		*(*uint8)(unsafe.Add(dst, 15)) = uint8(payload_79.F4)
+		*(*uint8)(unsafe.Add(dst, 16)) = uint8(payload_79.F5)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_79.F6)
+	case DbValueTimestamp:
+		*(*uint8)(dst) = 12
+		payload_80 := value.Timestamp()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_80)
+	case DbValueUuid:
+		*(*uint8)(dst) = 13
+		payload_81 := value.Uuid()
+		str_82 := unsafe.Pointer(unsafe.StringData(payload_81))
+		pinner.Pin(str_82)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_82)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_81)))
+	case DbValueJsonb:
+		*(*uint8)(dst) = 14
+		payload_83 := value.Jsonb()
+		list_84 := unsafe.Pointer(unsafe.SliceData(payload_83))
+		pinner.Pin(list_84)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_84)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_83)))
+	case DbValueDecimal:
+		*(*uint8)(dst) = 15
+		payload_85 := value.Decimal()
+		str_86 := unsafe.Pointer(unsafe.StringData(payload_85))
+		pinner.Pin(str_86)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_86)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_85)))
+	case DbValueRangeInt32:
+		*(*uint8)(dst) = 16
+		payload_87 := value.RangeInt32()
+		switch payload_87.F0.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_88 := payload_87.F0.Some()
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_88.F0)
+			wasm_store_RangeBoundKind(payload_88.F1, unsafe.Add(dst, 16))
+		}
+		switch payload_87.F1.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 20)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 20)) = 1
+			payload_89 := payload_87.F1.Some()
+			*(*uint32)(unsafe.Add(dst, 24)) = uint32(payload_89.F0)
+			wasm_store_RangeBoundKind(payload_89.F1, unsafe.Add(dst, 28))
+		}
+	case DbValueRangeInt64:
+		*(*uint8)(dst) = 17
+		payload_90 := value.RangeInt64()
+		switch payload_90.F0.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_91 := payload_90.F0.Some()
+			*(*uint64)(unsafe.Add(dst, 16)) = uint64(payload_91.F0)
+			wasm_store_RangeBoundKind(payload_91.F1, unsafe.Add(dst, 24))
+		}
+		switch payload_90.F1.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 32)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 32)) = 1
+			payload_92 := payload_90.F1.Some()
+			*(*uint64)(unsafe.Add(dst, 40)) = uint64(payload_92.F0)
+			wasm_store_RangeBoundKind(payload_92.F1, unsafe.Add(dst, 48))
+		}
+	case DbValueRangeDecimal:
+		*(*uint8)(dst) = 18
+		payload_93 := value.RangeDecimal()
+		switch payload_93.F0.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_94 := payload_93.F0.Some()
+			str_95 := unsafe.Pointer(unsafe.StringData(payload_94.F0))
+			pinner.Pin(str_95)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_95)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_94.F0)))
+			wasm_store_RangeBoundKind(payload_94.F1, unsafe.Add(dst, 20))
+		}
+		switch payload_93.F1.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 24)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 24)) = 1
+			payload_96 := payload_93.F1.Some()
+			str_97 := unsafe.Pointer(unsafe.StringData(payload_96.F0))
+			pinner.Pin(str_97)
+			*(*uint32)(unsafe.Add(dst, 28)) = uint32(int32(uintptr(str_97)))
+			*(*uint32)(unsafe.Add(dst, 32)) = uint32(int32(len(payload_96.F0)))
+			wasm_store_RangeBoundKind(payload_96.F1, unsafe.Add(dst, 36))
+		}
+	case DbValueArrayInt32:
+		*(*uint8)(dst) = 19
+		payload_98 := value.ArrayInt32()
+		list_99 := wit_runtime.Allocate(pinner, uintptr(len(payload_98))*8, 4)
+		for i_100, elem_101 := range payload_98 {
+			switch elem_101.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(list_99, i_100*8)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(list_99, i_100*8)) = 1
+				payload_102 := elem_101.Some()
+				*(*uint32)(unsafe.Add(unsafe.Add(list_99, i_100*8), 4)) = uint32(payload_102)
+			}
+		}
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_99)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_98)))
+	case DbValueArrayInt64:
+		*(*uint8)(dst) = 20
+		payload_103 := value.ArrayInt64()
+		list_104 := wit_runtime.Allocate(pinner, uintptr(len(payload_103))*16, 8)
+		for i_105, elem_106 := range payload_103 {
+			switch elem_106.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(list_104, i_105*16)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(list_104, i_105*16)) = 1
+				payload_107 := elem_106.Some()
+				*(*uint64)(unsafe.Add(unsafe.Add(list_104, i_105*16), 8)) = uint64(payload_107)
+			}
+		}
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_104)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_103)))
+	case DbValueArrayDecimal:
+		*(*uint8)(dst) = 21
+		payload_108 := value.ArrayDecimal()
+		list_109 := wit_runtime.Allocate(pinner, uintptr(len(payload_108))*12, 4)
+		for i_110, elem_111 := range payload_108 {
+			switch elem_111.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(list_109, i_110*12)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(list_109, i_110*12)) = 1
+				payload_112 := elem_111.Some()
+				str_113 := unsafe.Pointer(unsafe.StringData(payload_112))
+				pinner.Pin(str_113)
+				*(*uint32)(unsafe.Add(unsafe.Add(list_109, i_110*12), 4)) = uint32(int32(uintptr(str_113)))
+				*(*uint32)(unsafe.Add(unsafe.Add(list_109, i_110*12), 8)) = uint32(int32(len(payload_112)))
+			}
+		}
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_109)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_108)))
+	case DbValueArrayStr:
+		*(*uint8)(dst) = 22
+		payload_114 := value.ArrayStr()
+		list_115 := wit_runtime.Allocate(pinner, uintptr(len(payload_114))*12, 4)
+		for i_116, elem_117 := range payload_114 {
+			switch elem_117.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(list_115, i_116*12)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(list_115, i_116*12)) = 1
+				payload_118 := elem_117.Some()
+				str_119 := unsafe.Pointer(unsafe.StringData(payload_118))
+				pinner.Pin(str_119)
+				*(*uint32)(unsafe.Add(unsafe.Add(list_115, i_116*12), 4)) = uint32(int32(uintptr(str_119)))
+				*(*uint32)(unsafe.Add(unsafe.Add(list_115, i_116*12), 8)) = uint32(int32(len(payload_118)))
+			}
+		}
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_115)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_114)))
+	case DbValueInterval:
+		*(*uint8)(dst) = 23
+		payload_120 := value.Interval()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_120.Micros)
+		*(*uint32)(unsafe.Add(dst, 16)) = uint32(payload_120.Days)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_120.Months)
+	case DbValueDbNull:
+		*(*uint8)(dst) = 24
+	case DbValueUnsupported:
+		*(*uint8)(dst) = 25
+		payload_121 := value.Unsupported()
+		list_122 := unsafe.Pointer(unsafe.SliceData(payload_121))
+		pinner.Pin(list_122)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_122)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_121)))
+	}
+}
+
+// wasm_load_QueryError reads a value of type query-error from linear memory at src.
+func wasm_load_QueryError(src unsafe.Pointer) QueryError {
+	var variant_125 QueryError
+	switch *(*uint8)(src) {
+	case 0:
+		variant_125 = MakeQueryErrorText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 1:
+		field_126 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8))))
+		field_127 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16))))
+		field_128 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24))))
+		field_129 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 28)))))), uint32(*(*uint32)(unsafe.Add(src, 32))))
+		var variant_131 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 36)) {
+		case 0:
+			variant_131 = wit_types.None[string]()
+		case 1:
+			variant_131 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 40)))))), uint32(*(*uint32)(unsafe.Add(src, 44)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_130 := variant_131
+		base_133 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 48)))))
+		list_134 := make([]wit_types.Tuple2[string, string], uint32(*(*uint32)(unsafe.Add(src, 52))))
+		for i_135 := range list_134 {
+			field_136 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_133, i_135*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_133, i_135*16), 4))))
+			field_137 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_133, i_135*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_133, i_135*16), 12))))
+			list_134[i_135] = wit_types.Tuple2[string, string]{F0: field_136, F1: field_137}
+		}
+		field_132 := list_134
+		variant_125 = MakeQueryErrorDbError(DbError{AsText: field_126, Severity: field_127, Code: field_128, Message: field_129, Detail: field_130, Extras: field_132})
+	default:
+		panic("bindgen: invalid discriminant for query-error")
+	}
+	return variant_125
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_124 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_124 = MakeErrorConnectionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 1:
+		variant_124 = MakeErrorBadParameter(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 2:
+		variant_124 = MakeErrorQueryFailed(wasm_load_QueryError(unsafe.Add(src, 4)))
+	case 3:
+		variant_124 = MakeErrorValueConversionFailed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 4:
+		variant_124 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_124
+}
+
+// wasm_store_QueryError writes a value of type query-error to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_QueryError(pinner *runtime.Pinner, value QueryError, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case QueryErrorText:
+		*(*uint8)(dst) = 0
+		payload_144 := value.Text()
+		str_145 := unsafe.Pointer(unsafe.StringData(payload_144))
+		pinner.Pin(str_145)
+		*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(uintptr(str_145)))
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(len(payload_144)))
+	case QueryErrorDbError:
+		*(*uint8)(dst) = 1
+		payload_146 := value.DbError()
+		str_147 := unsafe.Pointer(unsafe.StringData(payload_146.AsText))
+		pinner.Pin(str_147)
+		*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(uintptr(str_147)))
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(len(payload_146.AsText)))
+		str_148 := unsafe.Pointer(unsafe.StringData(payload_146.Severity))
+		pinner.Pin(str_148)
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_148)))
+		*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_146.Severity)))
+		str_149 := unsafe.Pointer(unsafe.StringData(payload_146.Code))
+		pinner.Pin(str_149)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_149)))
+		*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_146.Code)))
+		str_150 := unsafe.Pointer(unsafe.StringData(payload_146.Message))
+		pinner.Pin(str_150)
+		*(*uint32)(unsafe.Add(dst, 28)) = uint32(int32(uintptr(str_150)))
+		*(*uint32)(unsafe.Add(dst, 32)) = uint32(int32(len(payload_146.Message)))
+		switch payload_146.Detail.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 36)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 36)) = 1
+			payload_151 := payload_146.Detail.Some()
+			str_152 := unsafe.Pointer(unsafe.StringData(payload_151))
+			pinner.Pin(str_152)
+			*(*uint32)(unsafe.Add(dst, 40)) = uint32(int32(uintptr(str_152)))
+			*(*uint32)(unsafe.Add(dst, 44)) = uint32(int32(len(payload_151)))
+		}
+		list_153 := wit_runtime.Allocate(pinner, uintptr(len(payload_146.Extras))*16, 4)
+		for i_154, elem_155 := range payload_146.Extras {
+			str_156 := unsafe.Pointer(unsafe.StringData(elem_155.F0))
+			pinner.Pin(str_156)
+			*(*uint32)(unsafe.Add(list_153, i_154*16)) = uint32(int32(uintptr(str_156)))
+			*(*uint32)(unsafe.Add(unsafe.Add(list_153, i_154*16), 4)) = uint32(int32(len(elem_155.F0)))
+			str_157 := unsafe.Pointer(unsafe.StringData(elem_155.F1))
+			pinner.Pin(str_157)
+			*(*uint32)(unsafe.Add(unsafe.Add(list_153, i_154*16), 8)) = uint32(int32(uintptr(str_157)))
+			*(*uint32)(unsafe.Add(unsafe.Add(list_153, i_154*16), 12)) = uint32(int32(len(elem_155.F1)))
+		}
+		*(*uint32)(unsafe.Add(dst, 48)) = uint32(int32(uintptr(list_153)))
+		*(*uint32)(unsafe.Add(dst, 52)) = uint32(int32(len(payload_146.Extras)))
+	}
+}
+
+// wasm_store_Error writes a value of type error to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_Error(pinner *runtime.Pinner, value Error, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ErrorConnectionFailed:
+		*(*uint8)(dst) = 0
+		payload_139 := value.ConnectionFailed()
+		str_140 := unsafe.Pointer(unsafe.StringData(payload_139))
+		pinner.Pin(str_140)
+		*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(uintptr(str_140)))
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(len(payload_139)))
+	case ErrorBadParameter:
+		*(*uint8)(dst) = 1
+		payload_141 := value.BadParameter()
+		str_142 := unsafe.Pointer(unsafe.StringData(payload_141))
+		pinner.Pin(str_142)
+		*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(uintptr(str_142)))
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(len(payload_141)))
+	case ErrorQueryFailed:
+		*(*uint8)(dst) = 2
+		payload_143 := value.QueryFailed()
+		wasm_store_QueryError(pinner, payload_143, unsafe.Add(dst, 4))
+	case ErrorValueConversionFailed:
+		*(*uint8)(dst) = 3
+		payload_158 := value.ValueConversionFailed()
+		str_159 := unsafe.Pointer(unsafe.StringData(payload_158))
+		pinner.Pin(str_159)
+		*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(uintptr(str_159)))
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(len(payload_158)))
+	case ErrorOther:
+		*(*uint8)(dst) = 4
+		payload_160 := value.Other()
+		str_161 := unsafe.Pointer(unsafe.StringData(payload_160))
+		pinner.Pin(str_161)
+		*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(uintptr(str_161)))
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(len(payload_160)))
+	}
+}
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the
@@ -3961,4 +2063,311 @@ func wasm_import_async_method_connection_execute_async(arg0 int32, arg1 int32) i
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_store_ParameterValue writes a value of type parameter-value to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_ParameterValue(pinner *runtime.Pinner, value ParameterValue, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ParameterValueBoolean:
+		*(*uint8)(dst) = 0
+		payload_181 := value.Boolean()
+		if payload_181 {
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+		} else {
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		}
+	case ParameterValueInt8:
+		*(*uint8)(dst) = 1
+		payload_182 := value.Int8()
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_182)
+	case ParameterValueInt16:
+		*(*uint8)(dst) = 2
+		payload_183 := value.Int16()
+		*(*uint16)(unsafe.Add(dst, 8)) = uint16(payload_183)
+	case ParameterValueInt32:
+		*(*uint8)(dst) = 3
+		payload_184 := value.Int32()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_184)
+	case ParameterValueInt64:
+		*(*uint8)(dst) = 4
+		payload_185 := value.Int64()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_185)
+	case ParameterValueFloating32:
+		*(*uint8)(dst) = 5
+		payload_186 := value.Floating32()
+		*(*float32)(unsafe.Add(dst, 8)) = payload_186
+	case ParameterValueFloating64:
+		*(*uint8)(dst) = 6
+		payload_187 := value.Floating64()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_187
+	case ParameterValueStr:
+		*(*uint8)(dst) = 7
+		payload_188 := value.Str()
+		str_189 := unsafe.Pointer(unsafe.StringData(payload_188))
+		pinner.Pin(str_189)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_189)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_188)))
+	case ParameterValueBinary:
+		*(*uint8)(dst) = 8
+		payload_190 := value.Binary()
+		list_191 := unsafe.Pointer(unsafe.SliceData(payload_190))
+		pinner.Pin(list_191)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_191)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_190)))
+	case ParameterValueDate:
+		*(*uint8)(dst) = 9
+		payload_192 := value.Date()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_192.F0)
+		*(*uint8)(unsafe.Add(dst, 12)) = uint8(payload_192.F1)
+		*(*uint8)(unsafe.Add(dst, 13)) = uint8(payload_192.F2)
+	case ParameterValueTime:
+		*(*uint8)(dst) = 10
+		payload_193 := value.Time()
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_193.F0)
+		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_193.F1)
+		*(*uint8)(unsafe.Add(dst, 10)) = uint8(payload_193.F2)
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_193.F3)
+	case ParameterValueDatetime:
+		*(*uint8)(dst) = 11
+		payload_194 := value.Datetime()
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_194.F0)
+		*(*uint8)(unsafe.Add(dst, 12)) = uint8(payload_194.F1)
+		*(*uint8)(unsafe.Add(dst, 13)) = uint8(payload_194.F2)
+		*(*uint8)(unsafe.Add(dst, 14)) = uint8(payload_194.F3)
+		*(*uint8)(unsafe.Add(dst, 15)) = uint8(payload_194.F4)
+		*(*uint8)(unsafe.Add(dst, 16)) = uint8(payload_194.F5)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_194.F6)
+	case ParameterValueTimestamp:
+		*(*uint8)(dst) = 12
+		payload_195 := value.Timestamp()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_195)
+	case ParameterValueUuid:
+		*(*uint8)(dst) = 13
+		payload_196 := value.Uuid()
+		str_197 := unsafe.Pointer(unsafe.StringData(payload_196))
+		pinner.Pin(str_197)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_197)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_196)))
+	case ParameterValueJsonb:
+		*(*uint8)(dst) = 14
+		payload_198 := value.Jsonb()
+		list_199 := unsafe.Pointer(unsafe.SliceData(payload_198))
+		pinner.Pin(list_199)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_199)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_198)))
+	case ParameterValueDecimal:
+		*(*uint8)(dst) = 15
+		payload_200 := value.Decimal()
+		str_201 := unsafe.Pointer(unsafe.StringData(payload_200))
+		pinner.Pin(str_201)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_201)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_200)))
+	case ParameterValueRangeInt32:
+		*(*uint8)(dst) = 16
+		payload_202 := value.RangeInt32()
+		switch payload_202.F0.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_203 := payload_202.F0.Some()
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_203.F0)
+			wasm_store_RangeBoundKind(payload_203.F1, unsafe.Add(dst, 16))
+		}
+		switch payload_202.F1.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 20)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 20)) = 1
+			payload_204 := payload_202.F1.Some()
+			*(*uint32)(unsafe.Add(dst, 24)) = uint32(payload_204.F0)
+			wasm_store_RangeBoundKind(payload_204.F1, unsafe.Add(dst, 28))
+		}
+	case ParameterValueRangeInt64:
+		*(*uint8)(dst) = 17
+		payload_205 := value.RangeInt64()
+		switch payload_205.F0.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_206 := payload_205.F0.Some()
+			*(*uint64)(unsafe.Add(dst, 16)) = uint64(payload_206.F0)
+			wasm_store_RangeBoundKind(payload_206.F1, unsafe.Add(dst, 24))
+		}
+		switch payload_205.F1.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 32)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 32)) = 1
+			payload_207 := payload_205.F1.Some()
+			*(*uint64)(unsafe.Add(dst, 40)) = uint64(payload_207.F0)
+			wasm_store_RangeBoundKind(payload_207.F1, unsafe.Add(dst, 48))
+		}
+	case ParameterValueRangeDecimal:
+		*(*uint8)(dst) = 18
+		payload_208 := value.RangeDecimal()
+		switch payload_208.F0.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_209 := payload_208.F0.Some()
+			str_210 := unsafe.Pointer(unsafe.StringData(payload_209.F0))
+			pinner.Pin(str_210)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_210)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_209.F0)))
+			wasm_store_RangeBoundKind(payload_209.F1, unsafe.Add(dst, 20))
+		}
+		switch payload_208.F1.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 24)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 24)) = 1
+			payload_211 := payload_208.F1.Some()
+			str_212 := unsafe.Pointer(unsafe.StringData(payload_211.F0))
+			pinner.Pin(str_212)
+			*(*uint32)(unsafe.Add(dst, 28)) = uint32(int32(uintptr(str_212)))
+			*(*uint32)(unsafe.Add(dst, 32)) = uint32(int32(len(payload_211.F0)))
+			wasm_store_RangeBoundKind(payload_211.F1, unsafe.Add(dst, 36))
+		}
+	case ParameterValueArrayInt32:
+		*(*uint8)(dst) = 19
+		payload_213 := value.ArrayInt32()
+		list_214 := wit_runtime.Allocate(pinner, uintptr(len(payload_213))*8, 4)
+		for i_215, elem_216 := range payload_213 {
+			switch elem_216.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(list_214, i_215*8)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(list_214, i_215*8)) = 1
+				payload_217 := elem_216.Some()
+				*(*uint32)(unsafe.Add(unsafe.Add(list_214, i_215*8), 4)) = uint32(payload_217)
+			}
+		}
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_214)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_213)))
+	case ParameterValueArrayInt64:
+		*(*uint8)(dst) = 20
+		payload_218 := value.ArrayInt64()
+		list_219 := wit_runtime.Allocate(pinner, uintptr(len(payload_218))*16, 8)
+		for i_220, elem_221 := range payload_218 {
+			switch elem_221.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(list_219, i_220*16)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(list_219, i_220*16)) = 1
+				payload_222 := elem_221.Some()
+				*(*uint64)(unsafe.Add(unsafe.Add(list_219, i_220*16), 8)) = uint64(payload_222)
+			}
+		}
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_219)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_218)))
+	case ParameterValueArrayDecimal:
+		*(*uint8)(dst) = 21
+		payload_223 := value.ArrayDecimal()
+		list_224 := wit_runtime.Allocate(pinner, uintptr(len(payload_223))*12, 4)
+		for i_225, elem_226 := range payload_223 {
+			switch elem_226.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(list_224, i_225*12)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(list_224, i_225*12)) = 1
+				payload_227 := elem_226.Some()
+				str_228 := unsafe.Pointer(unsafe.StringData(payload_227))
+				pinner.Pin(str_228)
+				*(*uint32)(unsafe.Add(unsafe.Add(list_224, i_225*12), 4)) = uint32(int32(uintptr(str_228)))
+				*(*uint32)(unsafe.Add(unsafe.Add(list_224, i_225*12), 8)) = uint32(int32(len(payload_227)))
+			}
+		}
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_224)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_223)))
+	case ParameterValueArrayStr:
+		*(*uint8)(dst) = 22
+		payload_229 := value.ArrayStr()
+		list_230 := wit_runtime.Allocate(pinner, uintptr(len(payload_229))*12, 4)
+		for i_231, elem_232 := range payload_229 {
+			switch elem_232.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(list_230, i_231*12)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(list_230, i_231*12)) = 1
+				payload_233 := elem_232.Some()
+				str_234 := unsafe.Pointer(unsafe.StringData(payload_233))
+				pinner.Pin(str_234)
+				*(*uint32)(unsafe.Add(unsafe.Add(list_230, i_231*12), 4)) = uint32(int32(uintptr(str_234)))
+				*(*uint32)(unsafe.Add(unsafe.Add(list_230, i_231*12), 8)) = uint32(int32(len(payload_233)))
+			}
+		}
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_230)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_229)))
+	case ParameterValueInterval:
+		*(*uint8)(dst) = 23
+		payload_235 := value.Interval()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_235.Micros)
+		*(*uint32)(unsafe.Add(dst, 16)) = uint32(payload_235.Days)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_235.Months)
+	case ParameterValueDbNull:
+		*(*uint8)(dst) = 24
+	}
+}
+
+// wasm_load_DbDataType reads a value of type db-data-type from linear memory at src.
+func wasm_load_DbDataType(src unsafe.Pointer) DbDataType {
+	var variant_244 DbDataType
+	switch *(*uint8)(src) {
+	case 0:
+		variant_244 = MakeDbDataTypeBoolean()
+	case 1:
+		variant_244 = MakeDbDataTypeInt8()
+	case 2:
+		variant_244 = MakeDbDataTypeInt16()
+	case 3:
+		variant_244 = MakeDbDataTypeInt32()
+	case 4:
+		variant_244 = MakeDbDataTypeInt64()
+	case 5:
+		variant_244 = MakeDbDataTypeFloating32()
+	case 6:
+		variant_244 = MakeDbDataTypeFloating64()
+	case 7:
+		variant_244 = MakeDbDataTypeStr()
+	case 8:
+		variant_244 = MakeDbDataTypeBinary()
+	case 9:
+		variant_244 = MakeDbDataTypeDate()
+	case 10:
+		variant_244 = MakeDbDataTypeTime()
+	case 11:
+		variant_244 = MakeDbDataTypeDatetime()
+	case 12:
+		variant_244 = MakeDbDataTypeTimestamp()
+	case 13:
+		variant_244 = MakeDbDataTypeUuid()
+	case 14:
+		variant_244 = MakeDbDataTypeJsonb()
+	case 15:
+		variant_244 = MakeDbDataTypeDecimal()
+	case 16:
+		variant_244 = MakeDbDataTypeRangeInt32()
+	case 17:
+		variant_244 = MakeDbDataTypeRangeInt64()
+	case 18:
+		variant_244 = MakeDbDataTypeRangeDecimal()
+	case 19:
+		variant_244 = MakeDbDataTypeArrayInt32()
+	case 20:
+		variant_244 = MakeDbDataTypeArrayInt64()
+	case 21:
+		variant_244 = MakeDbDataTypeArrayDecimal()
+	case 22:
+		variant_244 = MakeDbDataTypeArrayStr()
+	case 23:
+		variant_244 = MakeDbDataTypeInterval()
+	case 24:
+		variant_244 = MakeDbDataTypeOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for db-data-type")
+	}
+	return variant_244
 }

@@ -197,20 +197,7 @@ func ConnectionOpen(address string) wit_types.Result[*Connection, Error] {
 	case 0:
 		variant_3 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_2, 4))))
 	case 1:
-		var variant_4 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = MakeErrorInvalidAddress()
-		case 1:
-			variant_4 = MakeErrorTooManyConnections()
-		case 2:
-			variant_4 = MakeErrorTypeError()
-		case 3:
-			variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[*Connection, Error](variant_4)
+		variant_3 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
@@ -241,20 +228,7 @@ func (self *Connection) Publish(channel string, payload Payload) wit_types.Resul
 	case 0:
 		variant_9 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_10 Error
-		switch *(*uint8)(unsafe.Add(ret_8, 4)) {
-		case 0:
-			variant_10 = MakeErrorInvalidAddress()
-		case 1:
-			variant_10 = MakeErrorTooManyConnections()
-		case 2:
-			variant_10 = MakeErrorTypeError()
-		case 3:
-			variant_10 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_8, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_8, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_9 = wit_types.Err[wit_types.Unit, Error](variant_10)
+		variant_9 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_8, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
@@ -268,42 +242,29 @@ func wasm_import_async_method_connection_publish(arg0 int32, arg1 int32) int32
 func (self *Connection) Get(key string) wit_types.Result[wit_types.Option[Payload], Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_11 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_11)
-	ret_12 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_get(self.Handle(), int32(uintptr(str_11)), int32(len(key)), int32(uintptr(ret_12)))))
-	var variant_13 wit_types.Result[wit_types.Option[Payload], Error]
-	switch *(*uint8)(ret_12) {
+	str_10 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_10)
+	ret_11 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_get(self.Handle(), int32(uintptr(str_10)), int32(len(key)), int32(uintptr(ret_11)))))
+	var variant_12 wit_types.Result[wit_types.Option[Payload], Error]
+	switch *(*uint8)(ret_11) {
 	case 0:
-		var variant_14 wit_types.Option[Payload]
-		switch *(*uint8)(unsafe.Add(ret_12, 4)) {
+		var variant_13 wit_types.Option[Payload]
+		switch *(*uint8)(unsafe.Add(ret_11, 4)) {
 		case 0:
-			variant_14 = wit_types.None[Payload]()
+			variant_13 = wit_types.None[Payload]()
 		case 1:
-			variant_14 = wit_types.Some[Payload](unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_12, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_12, 12)))))
+			variant_13 = wit_types.Some[Payload](unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_11, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_11, 12)))))
 		default:
 			panic("bindgen: invalid discriminant for option<payload>")
 		}
-		variant_13 = wit_types.Ok[wit_types.Option[Payload], Error](variant_14)
+		variant_12 = wit_types.Ok[wit_types.Option[Payload], Error](variant_13)
 	case 1:
-		var variant_15 Error
-		switch *(*uint8)(unsafe.Add(ret_12, 4)) {
-		case 0:
-			variant_15 = MakeErrorInvalidAddress()
-		case 1:
-			variant_15 = MakeErrorTooManyConnections()
-		case 2:
-			variant_15 = MakeErrorTypeError()
-		case 3:
-			variant_15 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_12, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_12, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_13 = wit_types.Err[wit_types.Option[Payload], Error](variant_15)
+		variant_12 = wit_types.Err[wit_types.Option[Payload], Error](wasm_load_Error(unsafe.Add(ret_11, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<payload>, error>")
 	}
-	return variant_13
+	return variant_12
 }
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.get
@@ -313,41 +274,28 @@ func wasm_import_async_method_connection_get(arg0 int32, arg1 int32, arg2 int32,
 func (self *Connection) Set(key string, value Payload) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_16 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_16) = self.Handle()
-	str_17 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_17)
-	*(*uint32)(unsafe.Add(params_16, 4)) = uint32(int32(uintptr(str_17)))
-	*(*uint32)(unsafe.Add(params_16, 8)) = uint32(int32(len(key)))
-	list_18 := unsafe.Pointer(unsafe.SliceData(value))
-	pinner_.Pin(list_18)
-	*(*uint32)(unsafe.Add(params_16, 12)) = uint32(int32(uintptr(list_18)))
-	*(*uint32)(unsafe.Add(params_16, 16)) = uint32(int32(len(value)))
-	ret_19 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_set(int32(uintptr(params_16)), int32(uintptr(ret_19)))))
-	var variant_20 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_19) {
+	params_14 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_14) = self.Handle()
+	str_15 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_15)
+	*(*uint32)(unsafe.Add(params_14, 4)) = uint32(int32(uintptr(str_15)))
+	*(*uint32)(unsafe.Add(params_14, 8)) = uint32(int32(len(key)))
+	list_16 := unsafe.Pointer(unsafe.SliceData(value))
+	pinner_.Pin(list_16)
+	*(*uint32)(unsafe.Add(params_14, 12)) = uint32(int32(uintptr(list_16)))
+	*(*uint32)(unsafe.Add(params_14, 16)) = uint32(int32(len(value)))
+	ret_17 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_set(int32(uintptr(params_14)), int32(uintptr(ret_17)))))
+	var variant_18 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_17) {
 	case 0:
-		variant_20 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_18 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_21 Error
-		switch *(*uint8)(unsafe.Add(ret_19, 4)) {
-		case 0:
-			variant_21 = MakeErrorInvalidAddress()
-		case 1:
-			variant_21 = MakeErrorTooManyConnections()
-		case 2:
-			variant_21 = MakeErrorTypeError()
-		case 3:
-			variant_21 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_19, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_19, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_20 = wit_types.Err[wit_types.Unit, Error](variant_21)
+		variant_18 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_17, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_20
+	return variant_18
 }
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.set
@@ -357,33 +305,20 @@ func wasm_import_async_method_connection_set(arg0 int32, arg1 int32) int32
 func (self *Connection) Incr(key string) wit_types.Result[int64, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_22 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_22)
-	ret_23 := resultArea_(24)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_incr(self.Handle(), int32(uintptr(str_22)), int32(len(key)), int32(uintptr(ret_23)))))
-	var variant_24 wit_types.Result[int64, Error]
-	switch *(*uint8)(ret_23) {
+	str_19 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_19)
+	ret_20 := resultArea_(24)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_incr(self.Handle(), int32(uintptr(str_19)), int32(len(key)), int32(uintptr(ret_20)))))
+	var variant_21 wit_types.Result[int64, Error]
+	switch *(*uint8)(ret_20) {
 	case 0:
-		variant_24 = wit_types.Ok[int64, Error](int64(*(*uint64)(unsafe.Add(ret_23, 8))))
+		variant_21 = wit_types.Ok[int64, Error](int64(*(*uint64)(unsafe.Add(ret_20, 8))))
 	case 1:
-		var variant_25 Error
-		switch *(*uint8)(unsafe.Add(ret_23, 8)) {
-		case 0:
-			variant_25 = MakeErrorInvalidAddress()
-		case 1:
-			variant_25 = MakeErrorTooManyConnections()
-		case 2:
-			variant_25 = MakeErrorTypeError()
-		case 3:
-			variant_25 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_23, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_23, 16)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_24 = wit_types.Err[int64, Error](variant_25)
+		variant_21 = wit_types.Err[int64, Error](wasm_load_Error(unsafe.Add(ret_20, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<s64, error>")
 	}
-	return variant_24
+	return variant_21
 }
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.incr
@@ -393,38 +328,25 @@ func wasm_import_async_method_connection_incr(arg0 int32, arg1 int32, arg2 int32
 func (self *Connection) Del(keys []string) wit_types.Result[uint32, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_26 := wit_runtime.Allocate(pinner_, uintptr(len(keys))*8, 4)
-	for i_27, elem_28 := range keys {
-		str_29 := unsafe.Pointer(unsafe.StringData(elem_28))
-		pinner_.Pin(str_29)
-		*(*uint32)(unsafe.Add(list_26, i_27*8)) = uint32(int32(uintptr(str_29)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_26, i_27*8), 4)) = uint32(int32(len(elem_28)))
+	list_22 := wit_runtime.Allocate(pinner_, uintptr(len(keys))*8, 4)
+	for i_23, elem_24 := range keys {
+		str_25 := unsafe.Pointer(unsafe.StringData(elem_24))
+		pinner_.Pin(str_25)
+		*(*uint32)(unsafe.Add(list_22, i_23*8)) = uint32(int32(uintptr(str_25)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_22, i_23*8), 4)) = uint32(int32(len(elem_24)))
 	}
-	ret_30 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_del(self.Handle(), int32(uintptr(list_26)), int32(len(keys)), int32(uintptr(ret_30)))))
-	var variant_31 wit_types.Result[uint32, Error]
-	switch *(*uint8)(ret_30) {
+	ret_26 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_del(self.Handle(), int32(uintptr(list_22)), int32(len(keys)), int32(uintptr(ret_26)))))
+	var variant_27 wit_types.Result[uint32, Error]
+	switch *(*uint8)(ret_26) {
 	case 0:
-		variant_31 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_30, 4))))
+		variant_27 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_26, 4))))
 	case 1:
-		var variant_32 Error
-		switch *(*uint8)(unsafe.Add(ret_30, 4)) {
-		case 0:
-			variant_32 = MakeErrorInvalidAddress()
-		case 1:
-			variant_32 = MakeErrorTooManyConnections()
-		case 2:
-			variant_32 = MakeErrorTypeError()
-		case 3:
-			variant_32 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_30, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_30, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_31 = wit_types.Err[uint32, Error](variant_32)
+		variant_27 = wit_types.Err[uint32, Error](wasm_load_Error(unsafe.Add(ret_26, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<u32, error>")
 	}
-	return variant_31
+	return variant_27
 }
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.del
@@ -434,46 +356,33 @@ func wasm_import_async_method_connection_del(arg0 int32, arg1 int32, arg2 int32,
 func (self *Connection) Sadd(key string, values []string) wit_types.Result[uint32, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_33 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_33) = self.Handle()
-	str_34 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_34)
-	*(*uint32)(unsafe.Add(params_33, 4)) = uint32(int32(uintptr(str_34)))
-	*(*uint32)(unsafe.Add(params_33, 8)) = uint32(int32(len(key)))
-	list_35 := wit_runtime.Allocate(pinner_, uintptr(len(values))*8, 4)
-	for i_36, elem_37 := range values {
-		str_38 := unsafe.Pointer(unsafe.StringData(elem_37))
-		pinner_.Pin(str_38)
-		*(*uint32)(unsafe.Add(list_35, i_36*8)) = uint32(int32(uintptr(str_38)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_35, i_36*8), 4)) = uint32(int32(len(elem_37)))
+	params_28 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_28) = self.Handle()
+	str_29 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_29)
+	*(*uint32)(unsafe.Add(params_28, 4)) = uint32(int32(uintptr(str_29)))
+	*(*uint32)(unsafe.Add(params_28, 8)) = uint32(int32(len(key)))
+	list_30 := wit_runtime.Allocate(pinner_, uintptr(len(values))*8, 4)
+	for i_31, elem_32 := range values {
+		str_33 := unsafe.Pointer(unsafe.StringData(elem_32))
+		pinner_.Pin(str_33)
+		*(*uint32)(unsafe.Add(list_30, i_31*8)) = uint32(int32(uintptr(str_33)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_30, i_31*8), 4)) = uint32(int32(len(elem_32)))
 	}
-	*(*uint32)(unsafe.Add(params_33, 12)) = uint32(int32(uintptr(list_35)))
-	*(*uint32)(unsafe.Add(params_33, 16)) = uint32(int32(len(values)))
-	ret_39 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_sadd(int32(uintptr(params_33)), int32(uintptr(ret_39)))))
-	var variant_40 wit_types.Result[uint32, Error]
-	switch *(*uint8)(ret_39) {
+	*(*uint32)(unsafe.Add(params_28, 12)) = uint32(int32(uintptr(list_30)))
+	*(*uint32)(unsafe.Add(params_28, 16)) = uint32(int32(len(values)))
+	ret_34 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_sadd(int32(uintptr(params_28)), int32(uintptr(ret_34)))))
+	var variant_35 wit_types.Result[uint32, Error]
+	switch *(*uint8)(ret_34) {
 	case 0:
-		variant_40 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_39, 4))))
+		variant_35 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_34, 4))))
 	case 1:
-		var variant_41 Error
-		switch *(*uint8)(unsafe.Add(ret_39, 4)) {
-		case 0:
-			variant_41 = MakeErrorInvalidAddress()
-		case 1:
-			variant_41 = MakeErrorTooManyConnections()
-		case 2:
-			variant_41 = MakeErrorTypeError()
-		case 3:
-			variant_41 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_39, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_39, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_40 = wit_types.Err[uint32, Error](variant_41)
+		variant_35 = wit_types.Err[uint32, Error](wasm_load_Error(unsafe.Add(ret_34, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<u32, error>")
 	}
-	return variant_40
+	return variant_35
 }
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.sadd
@@ -483,38 +392,25 @@ func wasm_import_async_method_connection_sadd(arg0 int32, arg1 int32) int32
 func (self *Connection) Smembers(key string) wit_types.Result[[]string, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_42 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_42)
-	ret_43 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_smembers(self.Handle(), int32(uintptr(str_42)), int32(len(key)), int32(uintptr(ret_43)))))
-	var variant_44 wit_types.Result[[]string, Error]
-	switch *(*uint8)(ret_43) {
+	str_36 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_36)
+	ret_37 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_smembers(self.Handle(), int32(uintptr(str_36)), int32(len(key)), int32(uintptr(ret_37)))))
+	var variant_38 wit_types.Result[[]string, Error]
+	switch *(*uint8)(ret_37) {
 	case 0:
-		base_45 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_43, 4)))))
-		list_46 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_43, 8))))
-		for i_47 := range list_46 {
-			list_46[i_47] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_45, i_47*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_45, i_47*8), 4))))
+		base_39 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_37, 4)))))
+		list_40 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_37, 8))))
+		for i_41 := range list_40 {
+			list_40[i_41] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_39, i_41*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_39, i_41*8), 4))))
 		}
-		variant_44 = wit_types.Ok[[]string, Error](list_46)
+		variant_38 = wit_types.Ok[[]string, Error](list_40)
 	case 1:
-		var variant_48 Error
-		switch *(*uint8)(unsafe.Add(ret_43, 4)) {
-		case 0:
-			variant_48 = MakeErrorInvalidAddress()
-		case 1:
-			variant_48 = MakeErrorTooManyConnections()
-		case 2:
-			variant_48 = MakeErrorTypeError()
-		case 3:
-			variant_48 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_43, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_43, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_44 = wit_types.Err[[]string, Error](variant_48)
+		variant_38 = wit_types.Err[[]string, Error](wasm_load_Error(unsafe.Add(ret_37, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<string>, error>")
 	}
-	return variant_44
+	return variant_38
 }
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.smembers
@@ -524,46 +420,33 @@ func wasm_import_async_method_connection_smembers(arg0 int32, arg1 int32, arg2 i
 func (self *Connection) Srem(key string, values []string) wit_types.Result[uint32, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_49 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_49) = self.Handle()
-	str_50 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_50)
-	*(*uint32)(unsafe.Add(params_49, 4)) = uint32(int32(uintptr(str_50)))
-	*(*uint32)(unsafe.Add(params_49, 8)) = uint32(int32(len(key)))
-	list_51 := wit_runtime.Allocate(pinner_, uintptr(len(values))*8, 4)
-	for i_52, elem_53 := range values {
-		str_54 := unsafe.Pointer(unsafe.StringData(elem_53))
-		pinner_.Pin(str_54)
-		*(*uint32)(unsafe.Add(list_51, i_52*8)) = uint32(int32(uintptr(str_54)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_51, i_52*8), 4)) = uint32(int32(len(elem_53)))
+	params_42 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_42) = self.Handle()
+	str_43 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_43)
+	*(*uint32)(unsafe.Add(params_42, 4)) = uint32(int32(uintptr(str_43)))
+	*(*uint32)(unsafe.Add(params_42, 8)) = uint32(int32(len(key)))
+	list_44 := wit_runtime.Allocate(pinner_, uintptr(len(values))*8, 4)
+	for i_45, elem_46 := range values {
+		str_47 := unsafe.Pointer(unsafe.StringData(elem_46))
+		pinner_.Pin(str_47)
+		*(*uint32)(unsafe.Add(list_44, i_45*8)) = uint32(int32(uintptr(str_47)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_44, i_45*8), 4)) = uint32(int32(len(elem_46)))
 	}
-	*(*uint32)(unsafe.Add(params_49, 12)) = uint32(int32(uintptr(list_51)))
-	*(*uint32)(unsafe.Add(params_49, 16)) = uint32(int32(len(values)))
-	ret_55 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_srem(int32(uintptr(params_49)), int32(uintptr(ret_55)))))
-	var variant_56 wit_types.Result[uint32, Error]
-	switch *(*uint8)(ret_55) {
+	*(*uint32)(unsafe.Add(params_42, 12)) = uint32(int32(uintptr(list_44)))
+	*(*uint32)(unsafe.Add(params_42, 16)) = uint32(int32(len(values)))
+	ret_48 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_srem(int32(uintptr(params_42)), int32(uintptr(ret_48)))))
+	var variant_49 wit_types.Result[uint32, Error]
+	switch *(*uint8)(ret_48) {
 	case 0:
-		variant_56 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_55, 4))))
+		variant_49 = wit_types.Ok[uint32, Error](uint32(*(*uint32)(unsafe.Add(ret_48, 4))))
 	case 1:
-		var variant_57 Error
-		switch *(*uint8)(unsafe.Add(ret_55, 4)) {
-		case 0:
-			variant_57 = MakeErrorInvalidAddress()
-		case 1:
-			variant_57 = MakeErrorTooManyConnections()
-		case 2:
-			variant_57 = MakeErrorTypeError()
-		case 3:
-			variant_57 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_55, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_55, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_56 = wit_types.Err[uint32, Error](variant_57)
+		variant_49 = wit_types.Err[uint32, Error](wasm_load_Error(unsafe.Add(ret_48, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<u32, error>")
 	}
-	return variant_56
+	return variant_49
 }
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.srem
@@ -573,73 +456,35 @@ func wasm_import_async_method_connection_srem(arg0 int32, arg1 int32) int32
 func (self *Connection) Execute(command string, arguments []RedisParameter) wit_types.Result[[]RedisResult, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_58 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_58) = self.Handle()
-	str_59 := unsafe.Pointer(unsafe.StringData(command))
-	pinner_.Pin(str_59)
-	*(*uint32)(unsafe.Add(params_58, 4)) = uint32(int32(uintptr(str_59)))
-	*(*uint32)(unsafe.Add(params_58, 8)) = uint32(int32(len(command)))
-	list_60 := wit_runtime.Allocate(pinner_, uintptr(len(arguments))*16, 8)
-	for i_61, elem_62 := range arguments {
-		switch elem_62.Tag() {
-		case RedisParameterInt64:
-			*(*uint8)(unsafe.Add(list_60, i_61*16)) = 0
-			payload_63 := elem_62.Int64()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_60, i_61*16), 8)) = uint64(payload_63)
-		case RedisParameterBinary:
-			*(*uint8)(unsafe.Add(list_60, i_61*16)) = 1
-			payload_64 := elem_62.Binary()
-			list_65 := unsafe.Pointer(unsafe.SliceData(payload_64))
-			pinner_.Pin(list_65)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_60, i_61*16), 8)) = uint32(int32(uintptr(list_65)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_60, i_61*16), 12)) = uint32(int32(len(payload_64)))
-		}
+	params_50 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_50) = self.Handle()
+	str_51 := unsafe.Pointer(unsafe.StringData(command))
+	pinner_.Pin(str_51)
+	*(*uint32)(unsafe.Add(params_50, 4)) = uint32(int32(uintptr(str_51)))
+	*(*uint32)(unsafe.Add(params_50, 8)) = uint32(int32(len(command)))
+	list_52 := wit_runtime.Allocate(pinner_, uintptr(len(arguments))*16, 8)
+	for i_53, elem_54 := range arguments {
+		wasm_store_RedisParameter(pinner_, elem_54, unsafe.Add(list_52, i_53*16))
 	}
-	*(*uint32)(unsafe.Add(params_58, 12)) = uint32(int32(uintptr(list_60)))
-	*(*uint32)(unsafe.Add(params_58, 16)) = uint32(int32(len(arguments)))
-	ret_66 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute(int32(uintptr(params_58)), int32(uintptr(ret_66)))))
-	var variant_67 wit_types.Result[[]RedisResult, Error]
-	switch *(*uint8)(ret_66) {
+	*(*uint32)(unsafe.Add(params_50, 12)) = uint32(int32(uintptr(list_52)))
+	*(*uint32)(unsafe.Add(params_50, 16)) = uint32(int32(len(arguments)))
+	ret_58 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute(int32(uintptr(params_50)), int32(uintptr(ret_58)))))
+	var variant_59 wit_types.Result[[]RedisResult, Error]
+	switch *(*uint8)(ret_58) {
 	case 0:
-		base_68 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_66, 4)))))
-		list_69 := make([]RedisResult, uint32(*(*uint32)(unsafe.Add(ret_66, 8))))
-		for i_70 := range list_69 {
-			var variant_71 RedisResult
-			switch *(*uint8)(unsafe.Add(base_68, i_70*16)) {
-			case 0:
-				variant_71 = MakeRedisResultNil()
-			case 1:
-				variant_71 = MakeRedisResultStatus(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_68, i_70*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_68, i_70*16), 12)))))
-			case 2:
-				variant_71 = MakeRedisResultInt64(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_68, i_70*16), 8))))
-			case 3:
-				variant_71 = MakeRedisResultBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_68, i_70*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_68, i_70*16), 12)))))
-			default:
-				panic("bindgen: invalid discriminant for redis-result")
-			}
-			list_69[i_70] = variant_71
+		base_60 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_58, 4)))))
+		list_61 := make([]RedisResult, uint32(*(*uint32)(unsafe.Add(ret_58, 8))))
+		for i_62 := range list_61 {
+			list_61[i_62] = wasm_load_RedisResult(unsafe.Add(base_60, i_62*16))
 		}
-		variant_67 = wit_types.Ok[[]RedisResult, Error](list_69)
+		variant_59 = wit_types.Ok[[]RedisResult, Error](list_61)
 	case 1:
-		var variant_72 Error
-		switch *(*uint8)(unsafe.Add(ret_66, 4)) {
-		case 0:
-			variant_72 = MakeErrorInvalidAddress()
-		case 1:
-			variant_72 = MakeErrorTooManyConnections()
-		case 2:
-			variant_72 = MakeErrorTypeError()
-		case 3:
-			variant_72 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_66, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_66, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_67 = wit_types.Err[[]RedisResult, Error](variant_72)
+		variant_59 = wit_types.Err[[]RedisResult, Error](wasm_load_Error(unsafe.Add(ret_58, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<redis-result>, error>")
 	}
-	return variant_67
+	return variant_59
 }
 
 //go:wasmimport spin:redis/redis@3.0.0 [async-lower][method]connection.execute
@@ -654,4 +499,57 @@ func wasm_import_async_method_connection_execute(arg0 int32, arg1 int32) int32
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_4 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = MakeErrorInvalidAddress()
+	case 1:
+		variant_4 = MakeErrorTooManyConnections()
+	case 2:
+		variant_4 = MakeErrorTypeError()
+	case 3:
+		variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_4
+}
+
+// wasm_store_RedisParameter writes a value of type redis-parameter to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_RedisParameter(pinner *runtime.Pinner, value RedisParameter, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case RedisParameterInt64:
+		*(*uint8)(dst) = 0
+		payload_55 := value.Int64()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_55)
+	case RedisParameterBinary:
+		*(*uint8)(dst) = 1
+		payload_56 := value.Binary()
+		list_57 := unsafe.Pointer(unsafe.SliceData(payload_56))
+		pinner.Pin(list_57)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_57)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_56)))
+	}
+}
+
+// wasm_load_RedisResult reads a value of type redis-result from linear memory at src.
+func wasm_load_RedisResult(src unsafe.Pointer) RedisResult {
+	var variant_63 RedisResult
+	switch *(*uint8)(src) {
+	case 0:
+		variant_63 = MakeRedisResultNil()
+	case 1:
+		variant_63 = MakeRedisResultStatus(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 2:
+		variant_63 = MakeRedisResultInt64(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 3:
+		variant_63 = MakeRedisResultBinary(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	default:
+		panic("bindgen: invalid discriminant for redis-result")
+	}
+	return variant_63
 }

@@ -187,22 +187,7 @@ func wasm_stream_0_lift(src unsafe.Pointer) RowResult {
 	base_2 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(src))))
 	list_3 := make([]Value, uint32(*(*uint32)(unsafe.Add(src, 4))))
 	for i_4 := range list_3 {
-		var variant_5 Value
-		switch *(*uint8)(unsafe.Add(base_2, i_4*16)) {
-		case 0:
-			variant_5 = MakeValueInteger(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_2, i_4*16), 8))))
-		case 1:
-			variant_5 = MakeValueReal(*(*float64)(unsafe.Add(unsafe.Add(base_2, i_4*16), 8)))
-		case 2:
-			variant_5 = MakeValueText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_2, i_4*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_2, i_4*16), 12)))))
-		case 3:
-			variant_5 = MakeValueBlob(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_2, i_4*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_2, i_4*16), 12)))))
-		case 4:
-			variant_5 = MakeValueNull()
-		default:
-			panic("bindgen: invalid discriminant for value")
-		}
-		list_3[i_4] = variant_5
+		list_3[i_4] = wasm_load_Value(unsafe.Add(base_2, i_4*16))
 	}
 	field_1 := list_3
 	return RowResult{Values: field_1}
@@ -211,32 +196,7 @@ func wasm_stream_0_lift(src unsafe.Pointer) RowResult {
 func wasm_stream_0_lower(pinner *runtime.Pinner, value RowResult, dst unsafe.Pointer) func() {
 	list_6 := wit_runtime.Allocate(pinner, uintptr(len(value.Values))*16, 8)
 	for i_7, elem_8 := range value.Values {
-		switch elem_8.Tag() {
-		case ValueInteger:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 0
-			payload_9 := elem_8.Integer()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint64(payload_9)
-		case ValueReal:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 1
-			payload_10 := elem_8.Real()
-			*(*float64)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = payload_10
-		case ValueText:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 2
-			payload_11 := elem_8.Text()
-			str_12 := unsafe.Pointer(unsafe.StringData(payload_11))
-			pinner.Pin(str_12)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint32(int32(uintptr(str_12)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 12)) = uint32(int32(len(payload_11)))
-		case ValueBlob:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 3
-			payload_13 := elem_8.Blob()
-			list_14 := unsafe.Pointer(unsafe.SliceData(payload_13))
-			pinner.Pin(list_14)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 8)) = uint32(int32(uintptr(list_14)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_6, i_7*16), 12)) = uint32(int32(len(payload_13)))
-		case ValueNull:
-			*(*uint8)(unsafe.Add(list_6, i_7*16)) = 4
-		}
+		wasm_store_Value(pinner, elem_8, unsafe.Add(list_6, i_7*16))
 	}
 	*(*uint32)(dst) = uint32(int32(uintptr(list_6)))
 	*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(len(value.Values)))
@@ -292,22 +252,7 @@ func wasm_future_1_lift(src unsafe.Pointer) wit_types.Result[wit_types.Unit, Err
 	case 0:
 		variant_15 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_16 Error
-		switch *(*uint8)(unsafe.Add(src, 4)) {
-		case 0:
-			variant_16 = MakeErrorNoSuchDatabase()
-		case 1:
-			variant_16 = MakeErrorAccessDenied()
-		case 2:
-			variant_16 = MakeErrorInvalidConnection()
-		case 3:
-			variant_16 = MakeErrorDatabaseFull()
-		case 4:
-			variant_16 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_15 = wit_types.Err[wit_types.Unit, Error](variant_16)
+		variant_15 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(src, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
@@ -321,23 +266,7 @@ func wasm_future_1_lower(pinner *runtime.Pinner, value wit_types.Result[wit_type
 	case wit_types.ResultErr:
 		*(*uint8)(dst) = 1
 		payload_17 := value.Err()
-		switch payload_17.Tag() {
-		case ErrorNoSuchDatabase:
-			*(*uint8)(unsafe.Add(dst, 4)) = 0
-		case ErrorAccessDenied:
-			*(*uint8)(unsafe.Add(dst, 4)) = 1
-		case ErrorInvalidConnection:
-			*(*uint8)(unsafe.Add(dst, 4)) = 2
-		case ErrorDatabaseFull:
-			*(*uint8)(unsafe.Add(dst, 4)) = 3
-		case ErrorIo:
-			*(*uint8)(unsafe.Add(dst, 4)) = 4
-			payload_18 := payload_17.Io()
-			str_19 := unsafe.Pointer(unsafe.StringData(payload_18))
-			pinner.Pin(str_19)
-			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_19)))
-			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_18)))
-		}
+		wasm_store_Error(pinner, payload_17, unsafe.Add(dst, 4))
 	}
 	return func() {}
 }
@@ -378,22 +307,7 @@ func ConnectionOpen(database string) wit_types.Result[*Connection, Error] {
 	case 0:
 		variant_22 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_21, 4))))
 	case 1:
-		var variant_23 Error
-		switch *(*uint8)(unsafe.Add(ret_21, 4)) {
-		case 0:
-			variant_23 = MakeErrorNoSuchDatabase()
-		case 1:
-			variant_23 = MakeErrorAccessDenied()
-		case 2:
-			variant_23 = MakeErrorInvalidConnection()
-		case 3:
-			variant_23 = MakeErrorDatabaseFull()
-		case 4:
-			variant_23 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_21, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_21, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_22 = wit_types.Err[*Connection, Error](variant_23)
+		variant_22 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_21, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
@@ -407,35 +321,20 @@ func wasm_import_static_connection_open(arg0 int32, arg1 int32, arg2 int32)
 func ConnectionOpenAsync(database string) wit_types.Result[*Connection, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_24 := unsafe.Pointer(unsafe.StringData(database))
-	pinner_.Pin(str_24)
-	ret_25 := resultArea_(16)
-	wit_async.SubtaskWait(uint32(wasm_import_async_static_connection_open_async(int32(uintptr(str_24)), int32(len(database)), int32(uintptr(ret_25)))))
-	var variant_26 wit_types.Result[*Connection, Error]
-	switch *(*uint8)(ret_25) {
+	str_23 := unsafe.Pointer(unsafe.StringData(database))
+	pinner_.Pin(str_23)
+	ret_24 := resultArea_(16)
+	wit_async.SubtaskWait(uint32(wasm_import_async_static_connection_open_async(int32(uintptr(str_23)), int32(len(database)), int32(uintptr(ret_24)))))
+	var variant_25 wit_types.Result[*Connection, Error]
+	switch *(*uint8)(ret_24) {
 	case 0:
-		variant_26 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_25, 4))))
+		variant_25 = wit_types.Ok[*Connection, Error](ConnectionFromHandle(*(*int32)(unsafe.Add(ret_24, 4))))
 	case 1:
-		var variant_27 Error
-		switch *(*uint8)(unsafe.Add(ret_25, 4)) {
-		case 0:
-			variant_27 = MakeErrorNoSuchDatabase()
-		case 1:
-			variant_27 = MakeErrorAccessDenied()
-		case 2:
-			variant_27 = MakeErrorInvalidConnection()
-		case 3:
-			variant_27 = MakeErrorDatabaseFull()
-		case 4:
-			variant_27 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_25, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_25, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_26 = wit_types.Err[*Connection, Error](variant_27)
+		variant_25 = wit_types.Err[*Connection, Error](wasm_load_Error(unsafe.Add(ret_24, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<connection, error>")
 	}
-	return variant_26
+	return variant_25
 }
 
 //go:wasmimport spin:sqlite/sqlite@3.1.0 [async-lower][static]connection.open-async
@@ -445,97 +344,42 @@ func wasm_import_async_static_connection_open_async(arg0 int32, arg1 int32, arg2
 func (self *Connection) Execute(statement string, parameters []Value) wit_types.Result[QueryResult, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_28 := unsafe.Pointer(unsafe.StringData(statement))
-	pinner_.Pin(str_28)
-	list_29 := wit_runtime.Allocate(pinner_, uintptr(len(parameters))*16, 8)
-	for i_30, elem_31 := range parameters {
-		switch elem_31.Tag() {
-		case ValueInteger:
-			*(*uint8)(unsafe.Add(list_29, i_30*16)) = 0
-			payload_32 := elem_31.Integer()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_29, i_30*16), 8)) = uint64(payload_32)
-		case ValueReal:
-			*(*uint8)(unsafe.Add(list_29, i_30*16)) = 1
-			payload_33 := elem_31.Real()
-			*(*float64)(unsafe.Add(unsafe.Add(list_29, i_30*16), 8)) = payload_33
-		case ValueText:
-			*(*uint8)(unsafe.Add(list_29, i_30*16)) = 2
-			payload_34 := elem_31.Text()
-			str_35 := unsafe.Pointer(unsafe.StringData(payload_34))
-			pinner_.Pin(str_35)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_29, i_30*16), 8)) = uint32(int32(uintptr(str_35)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_29, i_30*16), 12)) = uint32(int32(len(payload_34)))
-		case ValueBlob:
-			*(*uint8)(unsafe.Add(list_29, i_30*16)) = 3
-			payload_36 := elem_31.Blob()
-			list_37 := unsafe.Pointer(unsafe.SliceData(payload_36))
-			pinner_.Pin(list_37)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_29, i_30*16), 8)) = uint32(int32(uintptr(list_37)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_29, i_30*16), 12)) = uint32(int32(len(payload_36)))
-		case ValueNull:
-			*(*uint8)(unsafe.Add(list_29, i_30*16)) = 4
-		}
+	str_26 := unsafe.Pointer(unsafe.StringData(statement))
+	pinner_.Pin(str_26)
+	list_27 := wit_runtime.Allocate(pinner_, uintptr(len(parameters))*16, 8)
+	for i_28, elem_29 := range parameters {
+		wasm_store_Value(pinner_, elem_29, unsafe.Add(list_27, i_28*16))
 	}
-	ret_38 := resultArea_(20)
-	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_28)), int32(len(statement)), int32(uintptr(list_29)), int32(len(parameters)), int32(uintptr(ret_38)))
-	var variant_39 wit_types.Result[QueryResult, Error]
-	switch *(*uint8)(ret_38) {
+	ret_30 := resultArea_(20)
+	wasm_import_method_connection_execute(self.Handle(), int32(uintptr(str_26)), int32(len(statement)), int32(uintptr(list_27)), int32(len(parameters)), int32(uintptr(ret_30)))
+	var variant_31 wit_types.Result[QueryResult, Error]
+	switch *(*uint8)(ret_30) {
 	case 0:
-		base_41 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_38, 4)))))
-		list_42 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_38, 8))))
-		for i_43 := range list_42 {
-			list_42[i_43] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_41, i_43*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_41, i_43*8), 4))))
+		base_33 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_30, 4)))))
+		list_34 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_30, 8))))
+		for i_35 := range list_34 {
+			list_34[i_35] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_33, i_35*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_33, i_35*8), 4))))
 		}
-		field_40 := list_42
-		base_45 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_38, 12)))))
-		list_46 := make([]RowResult, uint32(*(*uint32)(unsafe.Add(ret_38, 16))))
-		for i_47 := range list_46 {
-			base_49 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_45, i_47*8)))))
-			list_50 := make([]Value, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_45, i_47*8), 4))))
-			for i_51 := range list_50 {
-				var variant_52 Value
-				switch *(*uint8)(unsafe.Add(base_49, i_51*16)) {
-				case 0:
-					variant_52 = MakeValueInteger(int64(*(*uint64)(unsafe.Add(unsafe.Add(base_49, i_51*16), 8))))
-				case 1:
-					variant_52 = MakeValueReal(*(*float64)(unsafe.Add(unsafe.Add(base_49, i_51*16), 8)))
-				case 2:
-					variant_52 = MakeValueText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_49, i_51*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_49, i_51*16), 12)))))
-				case 3:
-					variant_52 = MakeValueBlob(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_49, i_51*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_49, i_51*16), 12)))))
-				case 4:
-					variant_52 = MakeValueNull()
-				default:
-					panic("bindgen: invalid discriminant for value")
-				}
-				list_50[i_51] = variant_52
+		field_32 := list_34
+		base_37 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_30, 12)))))
+		list_38 := make([]RowResult, uint32(*(*uint32)(unsafe.Add(ret_30, 16))))
+		for i_39 := range list_38 {
+			base_41 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_37, i_39*8)))))
+			list_42 := make([]Value, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_37, i_39*8), 4))))
+			for i_43 := range list_42 {
+				list_42[i_43] = wasm_load_Value(unsafe.Add(base_41, i_43*16))
 			}
-			field_48 := list_50
-			list_46[i_47] = RowResult{Values: field_48}
+			field_40 := list_42
+			list_38[i_39] = RowResult{Values: field_40}
 		}
-		field_44 := list_46
-		variant_39 = wit_types.Ok[QueryResult, Error](QueryResult{Columns: field_40, Rows: field_44})
+		field_36 := list_38
+		variant_31 = wit_types.Ok[QueryResult, Error](QueryResult{Columns: field_32, Rows: field_36})
 	case 1:
-		var variant_53 Error
-		switch *(*uint8)(unsafe.Add(ret_38, 4)) {
-		case 0:
-			variant_53 = MakeErrorNoSuchDatabase()
-		case 1:
-			variant_53 = MakeErrorAccessDenied()
-		case 2:
-			variant_53 = MakeErrorInvalidConnection()
-		case 3:
-			variant_53 = MakeErrorDatabaseFull()
-		case 4:
-			variant_53 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_38, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_38, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_39 = wit_types.Err[QueryResult, Error](variant_53)
+		variant_31 = wit_types.Err[QueryResult, Error](wasm_load_Error(unsafe.Add(ret_30, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<query-result, error>")
 	}
-	return variant_39
+	return variant_31
 }
 
 //go:wasmimport spin:sqlite/sqlite@3.1.0 [method]connection.execute
@@ -546,78 +390,38 @@ func wasm_import_method_connection_execute(arg0 int32, arg1 int32, arg2 int32, a
 func (self *Connection) ExecuteAsync(statement string, parameters []Value) wit_types.Result[wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_54 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_54) = self.Handle()
-	str_55 := unsafe.Pointer(unsafe.StringData(statement))
-	pinner_.Pin(str_55)
-	*(*uint32)(unsafe.Add(params_54, 4)) = uint32(int32(uintptr(str_55)))
-	*(*uint32)(unsafe.Add(params_54, 8)) = uint32(int32(len(statement)))
-	list_56 := wit_runtime.Allocate(pinner_, uintptr(len(parameters))*16, 8)
-	for i_57, elem_58 := range parameters {
-		switch elem_58.Tag() {
-		case ValueInteger:
-			*(*uint8)(unsafe.Add(list_56, i_57*16)) = 0
-			payload_59 := elem_58.Integer()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_56, i_57*16), 8)) = uint64(payload_59)
-		case ValueReal:
-			*(*uint8)(unsafe.Add(list_56, i_57*16)) = 1
-			payload_60 := elem_58.Real()
-			*(*float64)(unsafe.Add(unsafe.Add(list_56, i_57*16), 8)) = payload_60
-		case ValueText:
-			*(*uint8)(unsafe.Add(list_56, i_57*16)) = 2
-			payload_61 := elem_58.Text()
-			str_62 := unsafe.Pointer(unsafe.StringData(payload_61))
-			pinner_.Pin(str_62)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_56, i_57*16), 8)) = uint32(int32(uintptr(str_62)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_56, i_57*16), 12)) = uint32(int32(len(payload_61)))
-		case ValueBlob:
-			*(*uint8)(unsafe.Add(list_56, i_57*16)) = 3
-			payload_63 := elem_58.Blob()
-			list_64 := unsafe.Pointer(unsafe.SliceData(payload_63))
-			pinner_.Pin(list_64)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_56, i_57*16), 8)) = uint32(int32(uintptr(list_64)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_56, i_57*16), 12)) = uint32(int32(len(payload_63)))
-		case ValueNull:
-			*(*uint8)(unsafe.Add(list_56, i_57*16)) = 4
-		}
+	params_44 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_44) = self.Handle()
+	str_45 := unsafe.Pointer(unsafe.StringData(statement))
+	pinner_.Pin(str_45)
+	*(*uint32)(unsafe.Add(params_44, 4)) = uint32(int32(uintptr(str_45)))
+	*(*uint32)(unsafe.Add(params_44, 8)) = uint32(int32(len(statement)))
+	list_46 := wit_runtime.Allocate(pinner_, uintptr(len(parameters))*16, 8)
+	for i_47, elem_48 := range parameters {
+		wasm_store_Value(pinner_, elem_48, unsafe.Add(list_46, i_47*16))
 	}
-	*(*uint32)(unsafe.Add(params_54, 12)) = uint32(int32(uintptr(list_56)))
-	*(*uint32)(unsafe.Add(params_54, 16)) = uint32(int32(len(parameters)))
-	ret_65 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute_async(int32(uintptr(params_54)), int32(uintptr(ret_65)))))
-	var variant_66 wit_types.Result[wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error]
-	switch *(*uint8)(ret_65) {
+	*(*uint32)(unsafe.Add(params_44, 12)) = uint32(int32(uintptr(list_46)))
+	*(*uint32)(unsafe.Add(params_44, 16)) = uint32(int32(len(parameters)))
+	ret_49 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_execute_async(int32(uintptr(params_44)), int32(uintptr(ret_49)))))
+	var variant_50 wit_types.Result[wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error]
+	switch *(*uint8)(ret_49) {
 	case 0:
-		base_68 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_65, 4)))))
-		list_69 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_65, 8))))
-		for i_70 := range list_69 {
-			list_69[i_70] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_68, i_70*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_68, i_70*8), 4))))
+		base_52 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_49, 4)))))
+		list_53 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_49, 8))))
+		for i_54 := range list_53 {
+			list_53[i_54] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_52, i_54*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_52, i_54*8), 4))))
 		}
-		field_67 := list_69
-		field_71 := LiftStreamRowResult(*(*int32)(unsafe.Add(ret_65, 12)))
-		field_72 := LiftFutureResultUnitError(*(*int32)(unsafe.Add(ret_65, 16)))
-		variant_66 = wit_types.Ok[wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error](wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]]{F0: field_67, F1: field_71, F2: field_72})
+		field_51 := list_53
+		field_55 := LiftStreamRowResult(*(*int32)(unsafe.Add(ret_49, 12)))
+		field_56 := LiftFutureResultUnitError(*(*int32)(unsafe.Add(ret_49, 16)))
+		variant_50 = wit_types.Ok[wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error](wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]]{F0: field_51, F1: field_55, F2: field_56})
 	case 1:
-		var variant_73 Error
-		switch *(*uint8)(unsafe.Add(ret_65, 4)) {
-		case 0:
-			variant_73 = MakeErrorNoSuchDatabase()
-		case 1:
-			variant_73 = MakeErrorAccessDenied()
-		case 2:
-			variant_73 = MakeErrorInvalidConnection()
-		case 3:
-			variant_73 = MakeErrorDatabaseFull()
-		case 4:
-			variant_73 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_65, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_65, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_66 = wit_types.Err[wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error](variant_73)
+		variant_50 = wit_types.Err[wit_types.Tuple3[[]string, *wit_types.StreamReader[RowResult], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, Error]]], Error](wasm_load_Error(unsafe.Add(ret_49, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<tuple<list<string>, stream<row-result>, future<result<_, error>>>, error>")
 	}
-	return variant_66
+	return variant_50
 }
 
 //go:wasmimport spin:sqlite/sqlite@3.1.0 [async-lower][method]connection.execute-async
@@ -625,8 +429,8 @@ func wasm_import_async_method_connection_execute_async(arg0 int32, arg1 int32) i
 
 // The row ID of the most recent successful INSERT on this connection.
 func (self *Connection) LastInsertRowid() int64 {
-	result_74 := wasm_import_method_connection_last_insert_rowid(self.Handle())
-	return result_74
+	result_57 := wasm_import_method_connection_last_insert_rowid(self.Handle())
+	return result_57
 }
 
 //go:wasmimport spin:sqlite/sqlite@3.1.0 [method]connection.last-insert-rowid
@@ -634,9 +438,9 @@ func wasm_import_method_connection_last_insert_rowid(arg0 int32) int64
 
 // Async counterpart of `last-insert-rowid`.
 func (self *Connection) LastInsertRowidAsync() int64 {
-	ret_75 := resultArea_(8)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_last_insert_rowid_async(self.Handle(), int32(uintptr(ret_75)))))
-	return int64(*(*uint64)(ret_75))
+	ret_58 := resultArea_(8)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_last_insert_rowid_async(self.Handle(), int32(uintptr(ret_58)))))
+	return int64(*(*uint64)(ret_58))
 }
 
 //go:wasmimport spin:sqlite/sqlite@3.1.0 [async-lower][method]connection.last-insert-rowid-async
@@ -644,8 +448,8 @@ func wasm_import_async_method_connection_last_insert_rowid_async(arg0 int32, arg
 
 // How many rows the most recent INSERT, UPDATE or DELETE changed.
 func (self *Connection) Changes() uint64 {
-	result_76 := wasm_import_method_connection_changes(self.Handle())
-	return uint64(result_76)
+	result_59 := wasm_import_method_connection_changes(self.Handle())
+	return uint64(result_59)
 }
 
 //go:wasmimport spin:sqlite/sqlite@3.1.0 [method]connection.changes
@@ -653,13 +457,104 @@ func wasm_import_method_connection_changes(arg0 int32) int64
 
 // Async counterpart of `changes`.
 func (self *Connection) ChangesAsync() uint64 {
-	ret_77 := resultArea_(8)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_changes_async(self.Handle(), int32(uintptr(ret_77)))))
-	return uint64(*(*uint64)(ret_77))
+	ret_60 := resultArea_(8)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_connection_changes_async(self.Handle(), int32(uintptr(ret_60)))))
+	return uint64(*(*uint64)(ret_60))
 }
 
 //go:wasmimport spin:sqlite/sqlite@3.1.0 [async-lower][method]connection.changes-async
 func wasm_import_async_method_connection_changes_async(arg0 int32, arg1 int32) int32
+
+// wasm_load_Value reads a value of type value from linear memory at src.
+func wasm_load_Value(src unsafe.Pointer) Value {
+	var variant_5 Value
+	switch *(*uint8)(src) {
+	case 0:
+		variant_5 = MakeValueInteger(int64(*(*uint64)(unsafe.Add(src, 8))))
+	case 1:
+		variant_5 = MakeValueReal(*(*float64)(unsafe.Add(src, 8)))
+	case 2:
+		variant_5 = MakeValueText(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 3:
+		variant_5 = MakeValueBlob(unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 4:
+		variant_5 = MakeValueNull()
+	default:
+		panic("bindgen: invalid discriminant for value")
+	}
+	return variant_5
+}
+
+// wasm_store_Value writes a value of type value to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_Value(pinner *runtime.Pinner, value Value, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ValueInteger:
+		*(*uint8)(dst) = 0
+		payload_9 := value.Integer()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_9)
+	case ValueReal:
+		*(*uint8)(dst) = 1
+		payload_10 := value.Real()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_10
+	case ValueText:
+		*(*uint8)(dst) = 2
+		payload_11 := value.Text()
+		str_12 := unsafe.Pointer(unsafe.StringData(payload_11))
+		pinner.Pin(str_12)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_12)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_11)))
+	case ValueBlob:
+		*(*uint8)(dst) = 3
+		payload_13 := value.Blob()
+		list_14 := unsafe.Pointer(unsafe.SliceData(payload_13))
+		pinner.Pin(list_14)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(list_14)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_13)))
+	case ValueNull:
+		*(*uint8)(dst) = 4
+	}
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_16 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_16 = MakeErrorNoSuchDatabase()
+	case 1:
+		variant_16 = MakeErrorAccessDenied()
+	case 2:
+		variant_16 = MakeErrorInvalidConnection()
+	case 3:
+		variant_16 = MakeErrorDatabaseFull()
+	case 4:
+		variant_16 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_16
+}
+
+// wasm_store_Error writes a value of type error to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_Error(pinner *runtime.Pinner, value Error, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ErrorNoSuchDatabase:
+		*(*uint8)(dst) = 0
+	case ErrorAccessDenied:
+		*(*uint8)(dst) = 1
+	case ErrorInvalidConnection:
+		*(*uint8)(dst) = 2
+	case ErrorDatabaseFull:
+		*(*uint8)(dst) = 3
+	case ErrorIo:
+		*(*uint8)(dst) = 4
+		payload_18 := value.Io()
+		str_19 := unsafe.Pointer(unsafe.StringData(payload_18))
+		pinner.Pin(str_19)
+		*(*uint32)(unsafe.Add(dst, 4)) = uint32(int32(uintptr(str_19)))
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(len(payload_18)))
+	}
+}
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the

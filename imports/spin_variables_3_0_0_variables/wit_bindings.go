@@ -79,20 +79,7 @@ func Get(name string) wit_types.Result[string, Error] {
 	case 0:
 		variant_3 = wit_types.Ok[string, Error](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))
 	case 1:
-		var variant_4 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = MakeErrorInvalidName(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 1:
-			variant_4 = MakeErrorUndefined(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 2:
-			variant_4 = MakeErrorProvider(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 3:
-			variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[string, Error](variant_4)
+		variant_3 = wit_types.Err[string, Error](wasm_load_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<string, error>")
 	}
@@ -111,4 +98,22 @@ func wasm_import_async_get(arg0 int32, arg1 int32, arg2 int32) int32
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_4 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = MakeErrorInvalidName(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 1:
+		variant_4 = MakeErrorUndefined(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 2:
+		variant_4 = MakeErrorProvider(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 3:
+		variant_4 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_4
 }

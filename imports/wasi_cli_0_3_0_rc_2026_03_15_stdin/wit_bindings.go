@@ -82,18 +82,7 @@ func wasm_future_1_lift(src unsafe.Pointer) wit_types.Result[wit_types.Unit, Err
 	case 0:
 		variant_1 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_2 ErrorCode
-		switch *(*uint8)(unsafe.Add(src, 1)) {
-		case 0:
-			variant_2 = wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode(0)
-		case 1:
-			variant_2 = wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode(1)
-		case 2:
-			variant_2 = wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode(2)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_1 = wit_types.Err[wit_types.Unit, ErrorCode](variant_2)
+		variant_1 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_cli_0_3_0_rc_2026_03_15_types_ErrorCode(unsafe.Add(src, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
@@ -107,14 +96,7 @@ func wasm_future_1_lower(pinner *runtime.Pinner, value wit_types.Result[wit_type
 	case wit_types.ResultErr:
 		*(*uint8)(dst) = 1
 		payload_3 := value.Err()
-		switch payload_3 {
-		case 0:
-			*(*uint8)(unsafe.Add(dst, 1)) = 0
-		case 1:
-			*(*uint8)(unsafe.Add(dst, 1)) = 1
-		case 2:
-			*(*uint8)(unsafe.Add(dst, 1)) = 2
-		}
+		wasm_store_wasi_cli_0_3_0_rc_2026_03_15_types_ErrorCode(payload_3, unsafe.Add(dst, 1))
 	}
 	return func() {}
 }
@@ -154,6 +136,34 @@ func ReadViaStream() (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wi
 
 //go:wasmimport wasi:cli/stdin@0.3.0-rc-2026-03-15 read-via-stream
 func wasm_import_read_via_stream(arg0 int32)
+
+// wasm_load_wasi_cli_0_3_0_rc_2026_03_15_types_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_wasi_cli_0_3_0_rc_2026_03_15_types_ErrorCode(src unsafe.Pointer) wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode {
+	var variant_2 wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_2 = wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode(0)
+	case 1:
+		variant_2 = wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode(1)
+	case 2:
+		variant_2 = wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode(2)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_2
+}
+
+// wasm_store_wasi_cli_0_3_0_rc_2026_03_15_types_ErrorCode writes a value of type error-code to linear memory at dst.
+func wasm_store_wasi_cli_0_3_0_rc_2026_03_15_types_ErrorCode(value wasi_cli_0_3_0_rc_2026_03_15_types.ErrorCode, dst unsafe.Pointer) {
+	switch value {
+	case 0:
+		*(*uint8)(dst) = 0
+	case 1:
+		*(*uint8)(dst) = 1
+	case 2:
+		*(*uint8)(dst) = 2
+	}
+}
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the

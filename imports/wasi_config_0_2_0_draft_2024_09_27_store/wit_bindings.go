@@ -67,16 +67,7 @@ func Get(key string) wit_types.Result[wit_types.Option[string], Error] {
 		}
 		variant_3 = wit_types.Ok[wit_types.Option[string], Error](variant_4)
 	case 1:
-		var variant_5 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_5 = MakeErrorUpstream(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		case 1:
-			variant_5 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[wit_types.Option[string], Error](variant_5)
+		variant_3 = wit_types.Err[wit_types.Option[string], Error](wasm_load_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<string>, error>")
 	}
@@ -102,16 +93,7 @@ func GetAll() wit_types.Result[[]wit_types.Tuple2[string, string], Error] {
 		}
 		variant_7 = wit_types.Ok[[]wit_types.Tuple2[string, string], Error](list_9)
 	case 1:
-		var variant_13 Error
-		switch *(*uint8)(unsafe.Add(ret_6, 4)) {
-		case 0:
-			variant_13 = MakeErrorUpstream(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_6, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_6, 12)))))
-		case 1:
-			variant_13 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_6, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_6, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_7 = wit_types.Err[[]wit_types.Tuple2[string, string], Error](variant_13)
+		variant_7 = wit_types.Err[[]wit_types.Tuple2[string, string], Error](wasm_load_Error(unsafe.Add(ret_6, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<tuple<string, string>>, error>")
 	}
@@ -130,4 +112,18 @@ func wasm_import_get_all(arg0 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_5 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_5 = MakeErrorUpstream(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	case 1:
+		variant_5 = MakeErrorIo(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_5
 }

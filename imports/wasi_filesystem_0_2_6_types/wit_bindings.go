@@ -409,86 +409,7 @@ func (self *Descriptor) ReadViaStream(offset Filesize) wit_types.Result[*InputSt
 	case 0:
 		variant_2 = wit_types.Ok[*InputStream, ErrorCode](wasi_io_0_2_6_streams.InputStreamFromHandle(*(*int32)(unsafe.Add(ret_1, 4))))
 	case 1:
-		var variant_3 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_1, 4)) {
-		case 0:
-			variant_3 = ErrorCode(0)
-		case 1:
-			variant_3 = ErrorCode(1)
-		case 2:
-			variant_3 = ErrorCode(2)
-		case 3:
-			variant_3 = ErrorCode(3)
-		case 4:
-			variant_3 = ErrorCode(4)
-		case 5:
-			variant_3 = ErrorCode(5)
-		case 6:
-			variant_3 = ErrorCode(6)
-		case 7:
-			variant_3 = ErrorCode(7)
-		case 8:
-			variant_3 = ErrorCode(8)
-		case 9:
-			variant_3 = ErrorCode(9)
-		case 10:
-			variant_3 = ErrorCode(10)
-		case 11:
-			variant_3 = ErrorCode(11)
-		case 12:
-			variant_3 = ErrorCode(12)
-		case 13:
-			variant_3 = ErrorCode(13)
-		case 14:
-			variant_3 = ErrorCode(14)
-		case 15:
-			variant_3 = ErrorCode(15)
-		case 16:
-			variant_3 = ErrorCode(16)
-		case 17:
-			variant_3 = ErrorCode(17)
-		case 18:
-			variant_3 = ErrorCode(18)
-		case 19:
-			variant_3 = ErrorCode(19)
-		case 20:
-			variant_3 = ErrorCode(20)
-		case 21:
-			variant_3 = ErrorCode(21)
-		case 22:
-			variant_3 = ErrorCode(22)
-		case 23:
-			variant_3 = ErrorCode(23)
-		case 24:
-			variant_3 = ErrorCode(24)
-		case 25:
-			variant_3 = ErrorCode(25)
-		case 26:
-			variant_3 = ErrorCode(26)
-		case 27:
-			variant_3 = ErrorCode(27)
-		case 28:
-			variant_3 = ErrorCode(28)
-		case 29:
-			variant_3 = ErrorCode(29)
-		case 30:
-			variant_3 = ErrorCode(30)
-		case 31:
-			variant_3 = ErrorCode(31)
-		case 32:
-			variant_3 = ErrorCode(32)
-		case 33:
-			variant_3 = ErrorCode(33)
-		case 34:
-			variant_3 = ErrorCode(34)
-		case 35:
-			variant_3 = ErrorCode(35)
-		case 36:
-			variant_3 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_2 = wit_types.Err[*InputStream, ErrorCode](variant_3)
+		variant_2 = wit_types.Err[*InputStream, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_1, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<input-stream, error-code>")
 	}
@@ -507,86 +428,7 @@ func (self *Descriptor) WriteViaStream(offset Filesize) wit_types.Result[*Output
 	case 0:
 		variant_5 = wit_types.Ok[*OutputStream, ErrorCode](wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_4, 4))))
 	case 1:
-		var variant_6 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_4, 4)) {
-		case 0:
-			variant_6 = ErrorCode(0)
-		case 1:
-			variant_6 = ErrorCode(1)
-		case 2:
-			variant_6 = ErrorCode(2)
-		case 3:
-			variant_6 = ErrorCode(3)
-		case 4:
-			variant_6 = ErrorCode(4)
-		case 5:
-			variant_6 = ErrorCode(5)
-		case 6:
-			variant_6 = ErrorCode(6)
-		case 7:
-			variant_6 = ErrorCode(7)
-		case 8:
-			variant_6 = ErrorCode(8)
-		case 9:
-			variant_6 = ErrorCode(9)
-		case 10:
-			variant_6 = ErrorCode(10)
-		case 11:
-			variant_6 = ErrorCode(11)
-		case 12:
-			variant_6 = ErrorCode(12)
-		case 13:
-			variant_6 = ErrorCode(13)
-		case 14:
-			variant_6 = ErrorCode(14)
-		case 15:
-			variant_6 = ErrorCode(15)
-		case 16:
-			variant_6 = ErrorCode(16)
-		case 17:
-			variant_6 = ErrorCode(17)
-		case 18:
-			variant_6 = ErrorCode(18)
-		case 19:
-			variant_6 = ErrorCode(19)
-		case 20:
-			variant_6 = ErrorCode(20)
-		case 21:
-			variant_6 = ErrorCode(21)
-		case 22:
-			variant_6 = ErrorCode(22)
-		case 23:
-			variant_6 = ErrorCode(23)
-		case 24:
-			variant_6 = ErrorCode(24)
-		case 25:
-			variant_6 = ErrorCode(25)
-		case 26:
-			variant_6 = ErrorCode(26)
-		case 27:
-			variant_6 = ErrorCode(27)
-		case 28:
-			variant_6 = ErrorCode(28)
-		case 29:
-			variant_6 = ErrorCode(29)
-		case 30:
-			variant_6 = ErrorCode(30)
-		case 31:
-			variant_6 = ErrorCode(31)
-		case 32:
-			variant_6 = ErrorCode(32)
-		case 33:
-			variant_6 = ErrorCode(33)
-		case 34:
-			variant_6 = ErrorCode(34)
-		case 35:
-			variant_6 = ErrorCode(35)
-		case 36:
-			variant_6 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_5 = wit_types.Err[*OutputStream, ErrorCode](variant_6)
+		variant_5 = wit_types.Err[*OutputStream, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_4, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<output-stream, error-code>")
 	}
@@ -598,97 +440,18 @@ func wasm_import_method_descriptor_write_via_stream(arg0 int32, arg1 int64, arg2
 
 // Writes to the end of the file through a stream.
 func (self *Descriptor) AppendViaStream() wit_types.Result[*OutputStream, ErrorCode] {
-	ret_7 := resultArea_(8)
-	wasm_import_method_descriptor_append_via_stream(self.Handle(), int32(uintptr(ret_7)))
-	var variant_8 wit_types.Result[*OutputStream, ErrorCode]
-	switch *(*uint8)(ret_7) {
+	ret_6 := resultArea_(8)
+	wasm_import_method_descriptor_append_via_stream(self.Handle(), int32(uintptr(ret_6)))
+	var variant_7 wit_types.Result[*OutputStream, ErrorCode]
+	switch *(*uint8)(ret_6) {
 	case 0:
-		variant_8 = wit_types.Ok[*OutputStream, ErrorCode](wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_7, 4))))
+		variant_7 = wit_types.Ok[*OutputStream, ErrorCode](wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_6, 4))))
 	case 1:
-		var variant_9 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_7, 4)) {
-		case 0:
-			variant_9 = ErrorCode(0)
-		case 1:
-			variant_9 = ErrorCode(1)
-		case 2:
-			variant_9 = ErrorCode(2)
-		case 3:
-			variant_9 = ErrorCode(3)
-		case 4:
-			variant_9 = ErrorCode(4)
-		case 5:
-			variant_9 = ErrorCode(5)
-		case 6:
-			variant_9 = ErrorCode(6)
-		case 7:
-			variant_9 = ErrorCode(7)
-		case 8:
-			variant_9 = ErrorCode(8)
-		case 9:
-			variant_9 = ErrorCode(9)
-		case 10:
-			variant_9 = ErrorCode(10)
-		case 11:
-			variant_9 = ErrorCode(11)
-		case 12:
-			variant_9 = ErrorCode(12)
-		case 13:
-			variant_9 = ErrorCode(13)
-		case 14:
-			variant_9 = ErrorCode(14)
-		case 15:
-			variant_9 = ErrorCode(15)
-		case 16:
-			variant_9 = ErrorCode(16)
-		case 17:
-			variant_9 = ErrorCode(17)
-		case 18:
-			variant_9 = ErrorCode(18)
-		case 19:
-			variant_9 = ErrorCode(19)
-		case 20:
-			variant_9 = ErrorCode(20)
-		case 21:
-			variant_9 = ErrorCode(21)
-		case 22:
-			variant_9 = ErrorCode(22)
-		case 23:
-			variant_9 = ErrorCode(23)
-		case 24:
-			variant_9 = ErrorCode(24)
-		case 25:
-			variant_9 = ErrorCode(25)
-		case 26:
-			variant_9 = ErrorCode(26)
-		case 27:
-			variant_9 = ErrorCode(27)
-		case 28:
-			variant_9 = ErrorCode(28)
-		case 29:
-			variant_9 = ErrorCode(29)
-		case 30:
-			variant_9 = ErrorCode(30)
-		case 31:
-			variant_9 = ErrorCode(31)
-		case 32:
-			variant_9 = ErrorCode(32)
-		case 33:
-			variant_9 = ErrorCode(33)
-		case 34:
-			variant_9 = ErrorCode(34)
-		case 35:
-			variant_9 = ErrorCode(35)
-		case 36:
-			variant_9 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_8 = wit_types.Err[*OutputStream, ErrorCode](variant_9)
+		variant_7 = wit_types.Err[*OutputStream, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_6, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<output-stream, error-code>")
 	}
-	return variant_8
+	return variant_7
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.append-via-stream
@@ -696,112 +459,19 @@ func wasm_import_method_descriptor_append_via_stream(arg0 int32, arg1 int32)
 
 // Tells the host how a byte range is about to be used.
 func (self *Descriptor) Advise(offset Filesize, length Filesize, advice Advice) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var v_10 int32
-	switch advice {
+	v_9 := wasm_lower_Advice(advice)
+	ret_10 := resultArea_(2)
+	wasm_import_method_descriptor_advise(self.Handle(), int64(offset), int64(length), v_9, int32(uintptr(ret_10)))
+	var variant_11 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_10) {
 	case 0:
-		v_10 = 0
+		variant_11 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		v_10 = 1
-	case 2:
-		v_10 = 2
-	case 3:
-		v_10 = 3
-	case 4:
-		v_10 = 4
-	case 5:
-		v_10 = 5
-	}
-	ret_11 := resultArea_(2)
-	wasm_import_method_descriptor_advise(self.Handle(), int64(offset), int64(length), v_10, int32(uintptr(ret_11)))
-	var variant_12 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_11) {
-	case 0:
-		variant_12 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_13 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_11, 1)) {
-		case 0:
-			variant_13 = ErrorCode(0)
-		case 1:
-			variant_13 = ErrorCode(1)
-		case 2:
-			variant_13 = ErrorCode(2)
-		case 3:
-			variant_13 = ErrorCode(3)
-		case 4:
-			variant_13 = ErrorCode(4)
-		case 5:
-			variant_13 = ErrorCode(5)
-		case 6:
-			variant_13 = ErrorCode(6)
-		case 7:
-			variant_13 = ErrorCode(7)
-		case 8:
-			variant_13 = ErrorCode(8)
-		case 9:
-			variant_13 = ErrorCode(9)
-		case 10:
-			variant_13 = ErrorCode(10)
-		case 11:
-			variant_13 = ErrorCode(11)
-		case 12:
-			variant_13 = ErrorCode(12)
-		case 13:
-			variant_13 = ErrorCode(13)
-		case 14:
-			variant_13 = ErrorCode(14)
-		case 15:
-			variant_13 = ErrorCode(15)
-		case 16:
-			variant_13 = ErrorCode(16)
-		case 17:
-			variant_13 = ErrorCode(17)
-		case 18:
-			variant_13 = ErrorCode(18)
-		case 19:
-			variant_13 = ErrorCode(19)
-		case 20:
-			variant_13 = ErrorCode(20)
-		case 21:
-			variant_13 = ErrorCode(21)
-		case 22:
-			variant_13 = ErrorCode(22)
-		case 23:
-			variant_13 = ErrorCode(23)
-		case 24:
-			variant_13 = ErrorCode(24)
-		case 25:
-			variant_13 = ErrorCode(25)
-		case 26:
-			variant_13 = ErrorCode(26)
-		case 27:
-			variant_13 = ErrorCode(27)
-		case 28:
-			variant_13 = ErrorCode(28)
-		case 29:
-			variant_13 = ErrorCode(29)
-		case 30:
-			variant_13 = ErrorCode(30)
-		case 31:
-			variant_13 = ErrorCode(31)
-		case 32:
-			variant_13 = ErrorCode(32)
-		case 33:
-			variant_13 = ErrorCode(33)
-		case 34:
-			variant_13 = ErrorCode(34)
-		case 35:
-			variant_13 = ErrorCode(35)
-		case 36:
-			variant_13 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_12 = wit_types.Err[wit_types.Unit, ErrorCode](variant_13)
+		variant_11 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_10, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_12
+	return variant_11
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.advise
@@ -809,97 +479,18 @@ func wasm_import_method_descriptor_advise(arg0 int32, arg1 int64, arg2 int64, ar
 
 // Waits until the file's data (not necessarily its metadata) is on stable storage.
 func (self *Descriptor) SyncData() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_14 := resultArea_(2)
-	wasm_import_method_descriptor_sync_data(self.Handle(), int32(uintptr(ret_14)))
-	var variant_15 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_14) {
+	ret_12 := resultArea_(2)
+	wasm_import_method_descriptor_sync_data(self.Handle(), int32(uintptr(ret_12)))
+	var variant_13 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_12) {
 	case 0:
-		variant_15 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_13 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_16 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_14, 1)) {
-		case 0:
-			variant_16 = ErrorCode(0)
-		case 1:
-			variant_16 = ErrorCode(1)
-		case 2:
-			variant_16 = ErrorCode(2)
-		case 3:
-			variant_16 = ErrorCode(3)
-		case 4:
-			variant_16 = ErrorCode(4)
-		case 5:
-			variant_16 = ErrorCode(5)
-		case 6:
-			variant_16 = ErrorCode(6)
-		case 7:
-			variant_16 = ErrorCode(7)
-		case 8:
-			variant_16 = ErrorCode(8)
-		case 9:
-			variant_16 = ErrorCode(9)
-		case 10:
-			variant_16 = ErrorCode(10)
-		case 11:
-			variant_16 = ErrorCode(11)
-		case 12:
-			variant_16 = ErrorCode(12)
-		case 13:
-			variant_16 = ErrorCode(13)
-		case 14:
-			variant_16 = ErrorCode(14)
-		case 15:
-			variant_16 = ErrorCode(15)
-		case 16:
-			variant_16 = ErrorCode(16)
-		case 17:
-			variant_16 = ErrorCode(17)
-		case 18:
-			variant_16 = ErrorCode(18)
-		case 19:
-			variant_16 = ErrorCode(19)
-		case 20:
-			variant_16 = ErrorCode(20)
-		case 21:
-			variant_16 = ErrorCode(21)
-		case 22:
-			variant_16 = ErrorCode(22)
-		case 23:
-			variant_16 = ErrorCode(23)
-		case 24:
-			variant_16 = ErrorCode(24)
-		case 25:
-			variant_16 = ErrorCode(25)
-		case 26:
-			variant_16 = ErrorCode(26)
-		case 27:
-			variant_16 = ErrorCode(27)
-		case 28:
-			variant_16 = ErrorCode(28)
-		case 29:
-			variant_16 = ErrorCode(29)
-		case 30:
-			variant_16 = ErrorCode(30)
-		case 31:
-			variant_16 = ErrorCode(31)
-		case 32:
-			variant_16 = ErrorCode(32)
-		case 33:
-			variant_16 = ErrorCode(33)
-		case 34:
-			variant_16 = ErrorCode(34)
-		case 35:
-			variant_16 = ErrorCode(35)
-		case 36:
-			variant_16 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_15 = wit_types.Err[wit_types.Unit, ErrorCode](variant_16)
+		variant_13 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_12, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_15
+	return variant_13
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.sync-data
@@ -907,97 +498,18 @@ func wasm_import_method_descriptor_sync_data(arg0 int32, arg1 int32)
 
 // The flags this descriptor was opened with.
 func (self *Descriptor) GetFlags() wit_types.Result[DescriptorFlags, ErrorCode] {
-	ret_17 := resultArea_(2)
-	wasm_import_method_descriptor_get_flags(self.Handle(), int32(uintptr(ret_17)))
-	var variant_18 wit_types.Result[DescriptorFlags, ErrorCode]
-	switch *(*uint8)(ret_17) {
+	ret_14 := resultArea_(2)
+	wasm_import_method_descriptor_get_flags(self.Handle(), int32(uintptr(ret_14)))
+	var variant_15 wit_types.Result[DescriptorFlags, ErrorCode]
+	switch *(*uint8)(ret_14) {
 	case 0:
-		variant_18 = wit_types.Ok[DescriptorFlags, ErrorCode](DescriptorFlags(*(*uint8)(unsafe.Add(ret_17, 1))))
+		variant_15 = wit_types.Ok[DescriptorFlags, ErrorCode](DescriptorFlags(*(*uint8)(unsafe.Add(ret_14, 1))))
 	case 1:
-		var variant_19 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_17, 1)) {
-		case 0:
-			variant_19 = ErrorCode(0)
-		case 1:
-			variant_19 = ErrorCode(1)
-		case 2:
-			variant_19 = ErrorCode(2)
-		case 3:
-			variant_19 = ErrorCode(3)
-		case 4:
-			variant_19 = ErrorCode(4)
-		case 5:
-			variant_19 = ErrorCode(5)
-		case 6:
-			variant_19 = ErrorCode(6)
-		case 7:
-			variant_19 = ErrorCode(7)
-		case 8:
-			variant_19 = ErrorCode(8)
-		case 9:
-			variant_19 = ErrorCode(9)
-		case 10:
-			variant_19 = ErrorCode(10)
-		case 11:
-			variant_19 = ErrorCode(11)
-		case 12:
-			variant_19 = ErrorCode(12)
-		case 13:
-			variant_19 = ErrorCode(13)
-		case 14:
-			variant_19 = ErrorCode(14)
-		case 15:
-			variant_19 = ErrorCode(15)
-		case 16:
-			variant_19 = ErrorCode(16)
-		case 17:
-			variant_19 = ErrorCode(17)
-		case 18:
-			variant_19 = ErrorCode(18)
-		case 19:
-			variant_19 = ErrorCode(19)
-		case 20:
-			variant_19 = ErrorCode(20)
-		case 21:
-			variant_19 = ErrorCode(21)
-		case 22:
-			variant_19 = ErrorCode(22)
-		case 23:
-			variant_19 = ErrorCode(23)
-		case 24:
-			variant_19 = ErrorCode(24)
-		case 25:
-			variant_19 = ErrorCode(25)
-		case 26:
-			variant_19 = ErrorCode(26)
-		case 27:
-			variant_19 = ErrorCode(27)
-		case 28:
-			variant_19 = ErrorCode(28)
-		case 29:
-			variant_19 = ErrorCode(29)
-		case 30:
-			variant_19 = ErrorCode(30)
-		case 31:
-			variant_19 = ErrorCode(31)
-		case 32:
-			variant_19 = ErrorCode(32)
-		case 33:
-			variant_19 = ErrorCode(33)
-		case 34:
-			variant_19 = ErrorCode(34)
-		case 35:
-			variant_19 = ErrorCode(35)
-		case 36:
-			variant_19 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_18 = wit_types.Err[DescriptorFlags, ErrorCode](variant_19)
+		variant_15 = wit_types.Err[DescriptorFlags, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_14, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<descriptor-flags, error-code>")
 	}
-	return variant_18
+	return variant_15
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.get-flags
@@ -1005,118 +517,18 @@ func wasm_import_method_descriptor_get_flags(arg0 int32, arg1 int32)
 
 // What kind of object this descriptor refers to.
 func (self *Descriptor) GetType() wit_types.Result[DescriptorType, ErrorCode] {
-	ret_20 := resultArea_(2)
-	wasm_import_method_descriptor_get_type(self.Handle(), int32(uintptr(ret_20)))
-	var variant_21 wit_types.Result[DescriptorType, ErrorCode]
-	switch *(*uint8)(ret_20) {
+	ret_16 := resultArea_(2)
+	wasm_import_method_descriptor_get_type(self.Handle(), int32(uintptr(ret_16)))
+	var variant_17 wit_types.Result[DescriptorType, ErrorCode]
+	switch *(*uint8)(ret_16) {
 	case 0:
-		var variant_22 DescriptorType
-		switch *(*uint8)(unsafe.Add(ret_20, 1)) {
-		case 0:
-			variant_22 = DescriptorType(0)
-		case 1:
-			variant_22 = DescriptorType(1)
-		case 2:
-			variant_22 = DescriptorType(2)
-		case 3:
-			variant_22 = DescriptorType(3)
-		case 4:
-			variant_22 = DescriptorType(4)
-		case 5:
-			variant_22 = DescriptorType(5)
-		case 6:
-			variant_22 = DescriptorType(6)
-		case 7:
-			variant_22 = DescriptorType(7)
-		default:
-			panic("bindgen: invalid discriminant for descriptor-type")
-		}
-		variant_21 = wit_types.Ok[DescriptorType, ErrorCode](variant_22)
+		variant_17 = wit_types.Ok[DescriptorType, ErrorCode](wasm_load_DescriptorType(unsafe.Add(ret_16, 1)))
 	case 1:
-		var variant_23 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_20, 1)) {
-		case 0:
-			variant_23 = ErrorCode(0)
-		case 1:
-			variant_23 = ErrorCode(1)
-		case 2:
-			variant_23 = ErrorCode(2)
-		case 3:
-			variant_23 = ErrorCode(3)
-		case 4:
-			variant_23 = ErrorCode(4)
-		case 5:
-			variant_23 = ErrorCode(5)
-		case 6:
-			variant_23 = ErrorCode(6)
-		case 7:
-			variant_23 = ErrorCode(7)
-		case 8:
-			variant_23 = ErrorCode(8)
-		case 9:
-			variant_23 = ErrorCode(9)
-		case 10:
-			variant_23 = ErrorCode(10)
-		case 11:
-			variant_23 = ErrorCode(11)
-		case 12:
-			variant_23 = ErrorCode(12)
-		case 13:
-			variant_23 = ErrorCode(13)
-		case 14:
-			variant_23 = ErrorCode(14)
-		case 15:
-			variant_23 = ErrorCode(15)
-		case 16:
-			variant_23 = ErrorCode(16)
-		case 17:
-			variant_23 = ErrorCode(17)
-		case 18:
-			variant_23 = ErrorCode(18)
-		case 19:
-			variant_23 = ErrorCode(19)
-		case 20:
-			variant_23 = ErrorCode(20)
-		case 21:
-			variant_23 = ErrorCode(21)
-		case 22:
-			variant_23 = ErrorCode(22)
-		case 23:
-			variant_23 = ErrorCode(23)
-		case 24:
-			variant_23 = ErrorCode(24)
-		case 25:
-			variant_23 = ErrorCode(25)
-		case 26:
-			variant_23 = ErrorCode(26)
-		case 27:
-			variant_23 = ErrorCode(27)
-		case 28:
-			variant_23 = ErrorCode(28)
-		case 29:
-			variant_23 = ErrorCode(29)
-		case 30:
-			variant_23 = ErrorCode(30)
-		case 31:
-			variant_23 = ErrorCode(31)
-		case 32:
-			variant_23 = ErrorCode(32)
-		case 33:
-			variant_23 = ErrorCode(33)
-		case 34:
-			variant_23 = ErrorCode(34)
-		case 35:
-			variant_23 = ErrorCode(35)
-		case 36:
-			variant_23 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_21 = wit_types.Err[DescriptorType, ErrorCode](variant_23)
+		variant_17 = wit_types.Err[DescriptorType, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_16, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<descriptor-type, error-code>")
 	}
-	return variant_21
+	return variant_17
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.get-type
@@ -1124,97 +536,18 @@ func wasm_import_method_descriptor_get_type(arg0 int32, arg1 int32)
 
 // Truncates or extends the file to the given size.
 func (self *Descriptor) SetSize(size Filesize) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_24 := resultArea_(2)
-	wasm_import_method_descriptor_set_size(self.Handle(), int64(size), int32(uintptr(ret_24)))
-	var variant_25 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_24) {
+	ret_19 := resultArea_(2)
+	wasm_import_method_descriptor_set_size(self.Handle(), int64(size), int32(uintptr(ret_19)))
+	var variant_20 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_19) {
 	case 0:
-		variant_25 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_20 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_26 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_24, 1)) {
-		case 0:
-			variant_26 = ErrorCode(0)
-		case 1:
-			variant_26 = ErrorCode(1)
-		case 2:
-			variant_26 = ErrorCode(2)
-		case 3:
-			variant_26 = ErrorCode(3)
-		case 4:
-			variant_26 = ErrorCode(4)
-		case 5:
-			variant_26 = ErrorCode(5)
-		case 6:
-			variant_26 = ErrorCode(6)
-		case 7:
-			variant_26 = ErrorCode(7)
-		case 8:
-			variant_26 = ErrorCode(8)
-		case 9:
-			variant_26 = ErrorCode(9)
-		case 10:
-			variant_26 = ErrorCode(10)
-		case 11:
-			variant_26 = ErrorCode(11)
-		case 12:
-			variant_26 = ErrorCode(12)
-		case 13:
-			variant_26 = ErrorCode(13)
-		case 14:
-			variant_26 = ErrorCode(14)
-		case 15:
-			variant_26 = ErrorCode(15)
-		case 16:
-			variant_26 = ErrorCode(16)
-		case 17:
-			variant_26 = ErrorCode(17)
-		case 18:
-			variant_26 = ErrorCode(18)
-		case 19:
-			variant_26 = ErrorCode(19)
-		case 20:
-			variant_26 = ErrorCode(20)
-		case 21:
-			variant_26 = ErrorCode(21)
-		case 22:
-			variant_26 = ErrorCode(22)
-		case 23:
-			variant_26 = ErrorCode(23)
-		case 24:
-			variant_26 = ErrorCode(24)
-		case 25:
-			variant_26 = ErrorCode(25)
-		case 26:
-			variant_26 = ErrorCode(26)
-		case 27:
-			variant_26 = ErrorCode(27)
-		case 28:
-			variant_26 = ErrorCode(28)
-		case 29:
-			variant_26 = ErrorCode(29)
-		case 30:
-			variant_26 = ErrorCode(30)
-		case 31:
-			variant_26 = ErrorCode(31)
-		case 32:
-			variant_26 = ErrorCode(32)
-		case 33:
-			variant_26 = ErrorCode(33)
-		case 34:
-			variant_26 = ErrorCode(34)
-		case 35:
-			variant_26 = ErrorCode(35)
-		case 36:
-			variant_26 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_25 = wit_types.Err[wit_types.Unit, ErrorCode](variant_26)
+		variant_20 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_19, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_25
+	return variant_20
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.set-size
@@ -1222,125 +555,20 @@ func wasm_import_method_descriptor_set_size(arg0 int32, arg1 int64, arg2 int32)
 
 // Updates the access and modification times.
 func (self *Descriptor) SetTimes(dataAccessTimestamp NewTimestamp, dataModificationTimestamp NewTimestamp) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var v_27 int32
-	var v_28 int64
-	var v_29 int32
-	switch dataAccessTimestamp.Tag() {
-	case NewTimestampNoChange:
-		v_27 = 0
-	case NewTimestampNow:
-		v_27 = 1
-	case NewTimestampTimestamp:
-		v_27 = 2
-		payload_30 := dataAccessTimestamp.Timestamp()
-		v_28 = int64(payload_30.Seconds)
-		v_29 = int32(payload_30.Nanoseconds)
-	}
-	var v_31 int32
-	var v_32 int64
-	var v_33 int32
-	switch dataModificationTimestamp.Tag() {
-	case NewTimestampNoChange:
-		v_31 = 0
-	case NewTimestampNow:
-		v_31 = 1
-	case NewTimestampTimestamp:
-		v_31 = 2
-		payload_34 := dataModificationTimestamp.Timestamp()
-		v_32 = int64(payload_34.Seconds)
-		v_33 = int32(payload_34.Nanoseconds)
-	}
-	ret_35 := resultArea_(2)
-	wasm_import_method_descriptor_set_times(self.Handle(), v_27, v_28, v_29, v_31, v_32, v_33, int32(uintptr(ret_35)))
-	var variant_36 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_35) {
+	v_25, v_26, v_27 := wasm_lower_NewTimestamp(dataAccessTimestamp)
+	v_28, v_29, v_30 := wasm_lower_NewTimestamp(dataModificationTimestamp)
+	ret_31 := resultArea_(2)
+	wasm_import_method_descriptor_set_times(self.Handle(), v_25, v_26, v_27, v_28, v_29, v_30, int32(uintptr(ret_31)))
+	var variant_32 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_31) {
 	case 0:
-		variant_36 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_32 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_37 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_35, 1)) {
-		case 0:
-			variant_37 = ErrorCode(0)
-		case 1:
-			variant_37 = ErrorCode(1)
-		case 2:
-			variant_37 = ErrorCode(2)
-		case 3:
-			variant_37 = ErrorCode(3)
-		case 4:
-			variant_37 = ErrorCode(4)
-		case 5:
-			variant_37 = ErrorCode(5)
-		case 6:
-			variant_37 = ErrorCode(6)
-		case 7:
-			variant_37 = ErrorCode(7)
-		case 8:
-			variant_37 = ErrorCode(8)
-		case 9:
-			variant_37 = ErrorCode(9)
-		case 10:
-			variant_37 = ErrorCode(10)
-		case 11:
-			variant_37 = ErrorCode(11)
-		case 12:
-			variant_37 = ErrorCode(12)
-		case 13:
-			variant_37 = ErrorCode(13)
-		case 14:
-			variant_37 = ErrorCode(14)
-		case 15:
-			variant_37 = ErrorCode(15)
-		case 16:
-			variant_37 = ErrorCode(16)
-		case 17:
-			variant_37 = ErrorCode(17)
-		case 18:
-			variant_37 = ErrorCode(18)
-		case 19:
-			variant_37 = ErrorCode(19)
-		case 20:
-			variant_37 = ErrorCode(20)
-		case 21:
-			variant_37 = ErrorCode(21)
-		case 22:
-			variant_37 = ErrorCode(22)
-		case 23:
-			variant_37 = ErrorCode(23)
-		case 24:
-			variant_37 = ErrorCode(24)
-		case 25:
-			variant_37 = ErrorCode(25)
-		case 26:
-			variant_37 = ErrorCode(26)
-		case 27:
-			variant_37 = ErrorCode(27)
-		case 28:
-			variant_37 = ErrorCode(28)
-		case 29:
-			variant_37 = ErrorCode(29)
-		case 30:
-			variant_37 = ErrorCode(30)
-		case 31:
-			variant_37 = ErrorCode(31)
-		case 32:
-			variant_37 = ErrorCode(32)
-		case 33:
-			variant_37 = ErrorCode(33)
-		case 34:
-			variant_37 = ErrorCode(34)
-		case 35:
-			variant_37 = ErrorCode(35)
-		case 36:
-			variant_37 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_36 = wit_types.Err[wit_types.Unit, ErrorCode](variant_37)
+		variant_32 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_31, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_36
+	return variant_32
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.set-times
@@ -1348,99 +576,20 @@ func wasm_import_method_descriptor_set_times(arg0 int32, arg1 int32, arg2 int64,
 
 // Reads up to `length` bytes at `offset`; the flag is true at end of file.
 func (self *Descriptor) Read(length Filesize, offset Filesize) wit_types.Result[wit_types.Tuple2[[]uint8, bool], ErrorCode] {
-	ret_38 := resultArea_(16)
-	wasm_import_method_descriptor_read(self.Handle(), int64(length), int64(offset), int32(uintptr(ret_38)))
-	var variant_39 wit_types.Result[wit_types.Tuple2[[]uint8, bool], ErrorCode]
-	switch *(*uint8)(ret_38) {
+	ret_33 := resultArea_(16)
+	wasm_import_method_descriptor_read(self.Handle(), int64(length), int64(offset), int32(uintptr(ret_33)))
+	var variant_34 wit_types.Result[wit_types.Tuple2[[]uint8, bool], ErrorCode]
+	switch *(*uint8)(ret_33) {
 	case 0:
-		field_40 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_38, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_38, 8))))
-		field_41 := (*(*uint8)(unsafe.Add(ret_38, 12)) != 0)
-		variant_39 = wit_types.Ok[wit_types.Tuple2[[]uint8, bool], ErrorCode](wit_types.Tuple2[[]uint8, bool]{F0: field_40, F1: field_41})
+		field_35 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_33, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_33, 8))))
+		field_36 := (*(*uint8)(unsafe.Add(ret_33, 12)) != 0)
+		variant_34 = wit_types.Ok[wit_types.Tuple2[[]uint8, bool], ErrorCode](wit_types.Tuple2[[]uint8, bool]{F0: field_35, F1: field_36})
 	case 1:
-		var variant_42 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_38, 4)) {
-		case 0:
-			variant_42 = ErrorCode(0)
-		case 1:
-			variant_42 = ErrorCode(1)
-		case 2:
-			variant_42 = ErrorCode(2)
-		case 3:
-			variant_42 = ErrorCode(3)
-		case 4:
-			variant_42 = ErrorCode(4)
-		case 5:
-			variant_42 = ErrorCode(5)
-		case 6:
-			variant_42 = ErrorCode(6)
-		case 7:
-			variant_42 = ErrorCode(7)
-		case 8:
-			variant_42 = ErrorCode(8)
-		case 9:
-			variant_42 = ErrorCode(9)
-		case 10:
-			variant_42 = ErrorCode(10)
-		case 11:
-			variant_42 = ErrorCode(11)
-		case 12:
-			variant_42 = ErrorCode(12)
-		case 13:
-			variant_42 = ErrorCode(13)
-		case 14:
-			variant_42 = ErrorCode(14)
-		case 15:
-			variant_42 = ErrorCode(15)
-		case 16:
-			variant_42 = ErrorCode(16)
-		case 17:
-			variant_42 = ErrorCode(17)
-		case 18:
-			variant_42 = ErrorCode(18)
-		case 19:
-			variant_42 = ErrorCode(19)
-		case 20:
-			variant_42 = ErrorCode(20)
-		case 21:
-			variant_42 = ErrorCode(21)
-		case 22:
-			variant_42 = ErrorCode(22)
-		case 23:
-			variant_42 = ErrorCode(23)
-		case 24:
-			variant_42 = ErrorCode(24)
-		case 25:
-			variant_42 = ErrorCode(25)
-		case 26:
-			variant_42 = ErrorCode(26)
-		case 27:
-			variant_42 = ErrorCode(27)
-		case 28:
-			variant_42 = ErrorCode(28)
-		case 29:
-			variant_42 = ErrorCode(29)
-		case 30:
-			variant_42 = ErrorCode(30)
-		case 31:
-			variant_42 = ErrorCode(31)
-		case 32:
-			variant_42 = ErrorCode(32)
-		case 33:
-			variant_42 = ErrorCode(33)
-		case 34:
-			variant_42 = ErrorCode(34)
-		case 35:
-			variant_42 = ErrorCode(35)
-		case 36:
-			variant_42 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_39 = wit_types.Err[wit_types.Tuple2[[]uint8, bool], ErrorCode](variant_42)
+		variant_34 = wit_types.Err[wit_types.Tuple2[[]uint8, bool], ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_33, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<tuple<list<u8>, bool>, error-code>")
 	}
-	return variant_39
+	return variant_34
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.read
@@ -1450,99 +599,20 @@ func wasm_import_method_descriptor_read(arg0 int32, arg1 int64, arg2 int64, arg3
 func (self *Descriptor) Write(buffer []uint8, offset Filesize) wit_types.Result[Filesize, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_43 := unsafe.Pointer(unsafe.SliceData(buffer))
-	pinner_.Pin(list_43)
-	ret_44 := resultArea_(16)
-	wasm_import_method_descriptor_write(self.Handle(), int32(uintptr(list_43)), int32(len(buffer)), int64(offset), int32(uintptr(ret_44)))
-	var variant_45 wit_types.Result[Filesize, ErrorCode]
-	switch *(*uint8)(ret_44) {
+	list_37 := unsafe.Pointer(unsafe.SliceData(buffer))
+	pinner_.Pin(list_37)
+	ret_38 := resultArea_(16)
+	wasm_import_method_descriptor_write(self.Handle(), int32(uintptr(list_37)), int32(len(buffer)), int64(offset), int32(uintptr(ret_38)))
+	var variant_39 wit_types.Result[Filesize, ErrorCode]
+	switch *(*uint8)(ret_38) {
 	case 0:
-		variant_45 = wit_types.Ok[Filesize, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_44, 8))))
+		variant_39 = wit_types.Ok[Filesize, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_38, 8))))
 	case 1:
-		var variant_46 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_44, 8)) {
-		case 0:
-			variant_46 = ErrorCode(0)
-		case 1:
-			variant_46 = ErrorCode(1)
-		case 2:
-			variant_46 = ErrorCode(2)
-		case 3:
-			variant_46 = ErrorCode(3)
-		case 4:
-			variant_46 = ErrorCode(4)
-		case 5:
-			variant_46 = ErrorCode(5)
-		case 6:
-			variant_46 = ErrorCode(6)
-		case 7:
-			variant_46 = ErrorCode(7)
-		case 8:
-			variant_46 = ErrorCode(8)
-		case 9:
-			variant_46 = ErrorCode(9)
-		case 10:
-			variant_46 = ErrorCode(10)
-		case 11:
-			variant_46 = ErrorCode(11)
-		case 12:
-			variant_46 = ErrorCode(12)
-		case 13:
-			variant_46 = ErrorCode(13)
-		case 14:
-			variant_46 = ErrorCode(14)
-		case 15:
-			variant_46 = ErrorCode(15)
-		case 16:
-			variant_46 = ErrorCode(16)
-		case 17:
-			variant_46 = ErrorCode(17)
-		case 18:
-			variant_46 = ErrorCode(18)
-		case 19:
-			variant_46 = ErrorCode(19)
-		case 20:
-			variant_46 = ErrorCode(20)
-		case 21:
-			variant_46 = ErrorCode(21)
-		case 22:
-			variant_46 = ErrorCode(22)
-		case 23:
-			variant_46 = ErrorCode(23)
-		case 24:
-			variant_46 = ErrorCode(24)
-		case 25:
-			variant_46 = ErrorCode(25)
-		case 26:
-			variant_46 = ErrorCode(26)
-		case 27:
-			variant_46 = ErrorCode(27)
-		case 28:
-			variant_46 = ErrorCode(28)
-		case 29:
-			variant_46 = ErrorCode(29)
-		case 30:
-			variant_46 = ErrorCode(30)
-		case 31:
-			variant_46 = ErrorCode(31)
-		case 32:
-			variant_46 = ErrorCode(32)
-		case 33:
-			variant_46 = ErrorCode(33)
-		case 34:
-			variant_46 = ErrorCode(34)
-		case 35:
-			variant_46 = ErrorCode(35)
-		case 36:
-			variant_46 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_45 = wit_types.Err[Filesize, ErrorCode](variant_46)
+		variant_39 = wit_types.Err[Filesize, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_38, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<filesize, error-code>")
 	}
-	return variant_45
+	return variant_39
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.write
@@ -1550,97 +620,18 @@ func wasm_import_method_descriptor_write(arg0 int32, arg1 int32, arg2 int32, arg
 
 // Starts listing the entries of this directory (without "." and "..").
 func (self *Descriptor) ReadDirectory() wit_types.Result[*DirectoryEntryStream, ErrorCode] {
-	ret_47 := resultArea_(8)
-	wasm_import_method_descriptor_read_directory(self.Handle(), int32(uintptr(ret_47)))
-	var variant_48 wit_types.Result[*DirectoryEntryStream, ErrorCode]
-	switch *(*uint8)(ret_47) {
+	ret_40 := resultArea_(8)
+	wasm_import_method_descriptor_read_directory(self.Handle(), int32(uintptr(ret_40)))
+	var variant_41 wit_types.Result[*DirectoryEntryStream, ErrorCode]
+	switch *(*uint8)(ret_40) {
 	case 0:
-		variant_48 = wit_types.Ok[*DirectoryEntryStream, ErrorCode](DirectoryEntryStreamFromHandle(*(*int32)(unsafe.Add(ret_47, 4))))
+		variant_41 = wit_types.Ok[*DirectoryEntryStream, ErrorCode](DirectoryEntryStreamFromHandle(*(*int32)(unsafe.Add(ret_40, 4))))
 	case 1:
-		var variant_49 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_47, 4)) {
-		case 0:
-			variant_49 = ErrorCode(0)
-		case 1:
-			variant_49 = ErrorCode(1)
-		case 2:
-			variant_49 = ErrorCode(2)
-		case 3:
-			variant_49 = ErrorCode(3)
-		case 4:
-			variant_49 = ErrorCode(4)
-		case 5:
-			variant_49 = ErrorCode(5)
-		case 6:
-			variant_49 = ErrorCode(6)
-		case 7:
-			variant_49 = ErrorCode(7)
-		case 8:
-			variant_49 = ErrorCode(8)
-		case 9:
-			variant_49 = ErrorCode(9)
-		case 10:
-			variant_49 = ErrorCode(10)
-		case 11:
-			variant_49 = ErrorCode(11)
-		case 12:
-			variant_49 = ErrorCode(12)
-		case 13:
-			variant_49 = ErrorCode(13)
-		case 14:
-			variant_49 = ErrorCode(14)
-		case 15:
-			variant_49 = ErrorCode(15)
-		case 16:
-			variant_49 = ErrorCode(16)
-		case 17:
-			variant_49 = ErrorCode(17)
-		case 18:
-			variant_49 = ErrorCode(18)
-		case 19:
-			variant_49 = ErrorCode(19)
-		case 20:
-			variant_49 = ErrorCode(20)
-		case 21:
-			variant_49 = ErrorCode(21)
-		case 22:
-			variant_49 = ErrorCode(22)
-		case 23:
-			variant_49 = ErrorCode(23)
-		case 24:
-			variant_49 = ErrorCode(24)
-		case 25:
-			variant_49 = ErrorCode(25)
-		case 26:
-			variant_49 = ErrorCode(26)
-		case 27:
-			variant_49 = ErrorCode(27)
-		case 28:
-			variant_49 = ErrorCode(28)
-		case 29:
-			variant_49 = ErrorCode(29)
-		case 30:
-			variant_49 = ErrorCode(30)
-		case 31:
-			variant_49 = ErrorCode(31)
-		case 32:
-			variant_49 = ErrorCode(32)
-		case 33:
-			variant_49 = ErrorCode(33)
-		case 34:
-			variant_49 = ErrorCode(34)
-		case 35:
-			variant_49 = ErrorCode(35)
-		case 36:
-			variant_49 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_48 = wit_types.Err[*DirectoryEntryStream, ErrorCode](variant_49)
+		variant_41 = wit_types.Err[*DirectoryEntryStream, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_40, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<directory-entry-stream, error-code>")
 	}
-	return variant_48
+	return variant_41
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.read-directory
@@ -1648,97 +639,18 @@ func wasm_import_method_descriptor_read_directory(arg0 int32, arg1 int32)
 
 // Waits until the file's data and metadata are on stable storage.
 func (self *Descriptor) Sync() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_50 := resultArea_(2)
-	wasm_import_method_descriptor_sync(self.Handle(), int32(uintptr(ret_50)))
-	var variant_51 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_50) {
+	ret_42 := resultArea_(2)
+	wasm_import_method_descriptor_sync(self.Handle(), int32(uintptr(ret_42)))
+	var variant_43 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_42) {
 	case 0:
-		variant_51 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_43 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_52 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_50, 1)) {
-		case 0:
-			variant_52 = ErrorCode(0)
-		case 1:
-			variant_52 = ErrorCode(1)
-		case 2:
-			variant_52 = ErrorCode(2)
-		case 3:
-			variant_52 = ErrorCode(3)
-		case 4:
-			variant_52 = ErrorCode(4)
-		case 5:
-			variant_52 = ErrorCode(5)
-		case 6:
-			variant_52 = ErrorCode(6)
-		case 7:
-			variant_52 = ErrorCode(7)
-		case 8:
-			variant_52 = ErrorCode(8)
-		case 9:
-			variant_52 = ErrorCode(9)
-		case 10:
-			variant_52 = ErrorCode(10)
-		case 11:
-			variant_52 = ErrorCode(11)
-		case 12:
-			variant_52 = ErrorCode(12)
-		case 13:
-			variant_52 = ErrorCode(13)
-		case 14:
-			variant_52 = ErrorCode(14)
-		case 15:
-			variant_52 = ErrorCode(15)
-		case 16:
-			variant_52 = ErrorCode(16)
-		case 17:
-			variant_52 = ErrorCode(17)
-		case 18:
-			variant_52 = ErrorCode(18)
-		case 19:
-			variant_52 = ErrorCode(19)
-		case 20:
-			variant_52 = ErrorCode(20)
-		case 21:
-			variant_52 = ErrorCode(21)
-		case 22:
-			variant_52 = ErrorCode(22)
-		case 23:
-			variant_52 = ErrorCode(23)
-		case 24:
-			variant_52 = ErrorCode(24)
-		case 25:
-			variant_52 = ErrorCode(25)
-		case 26:
-			variant_52 = ErrorCode(26)
-		case 27:
-			variant_52 = ErrorCode(27)
-		case 28:
-			variant_52 = ErrorCode(28)
-		case 29:
-			variant_52 = ErrorCode(29)
-		case 30:
-			variant_52 = ErrorCode(30)
-		case 31:
-			variant_52 = ErrorCode(31)
-		case 32:
-			variant_52 = ErrorCode(32)
-		case 33:
-			variant_52 = ErrorCode(33)
-		case 34:
-			variant_52 = ErrorCode(34)
-		case 35:
-			variant_52 = ErrorCode(35)
-		case 36:
-			variant_52 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_51 = wit_types.Err[wit_types.Unit, ErrorCode](variant_52)
+		variant_43 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_42, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_51
+	return variant_43
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.sync
@@ -1748,99 +660,20 @@ func wasm_import_method_descriptor_sync(arg0 int32, arg1 int32)
 func (self *Descriptor) CreateDirectoryAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_53 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_53)
-	ret_54 := resultArea_(2)
-	wasm_import_method_descriptor_create_directory_at(self.Handle(), int32(uintptr(str_53)), int32(len(path)), int32(uintptr(ret_54)))
-	var variant_55 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_54) {
+	str_44 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_44)
+	ret_45 := resultArea_(2)
+	wasm_import_method_descriptor_create_directory_at(self.Handle(), int32(uintptr(str_44)), int32(len(path)), int32(uintptr(ret_45)))
+	var variant_46 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_45) {
 	case 0:
-		variant_55 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_46 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_56 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_54, 1)) {
-		case 0:
-			variant_56 = ErrorCode(0)
-		case 1:
-			variant_56 = ErrorCode(1)
-		case 2:
-			variant_56 = ErrorCode(2)
-		case 3:
-			variant_56 = ErrorCode(3)
-		case 4:
-			variant_56 = ErrorCode(4)
-		case 5:
-			variant_56 = ErrorCode(5)
-		case 6:
-			variant_56 = ErrorCode(6)
-		case 7:
-			variant_56 = ErrorCode(7)
-		case 8:
-			variant_56 = ErrorCode(8)
-		case 9:
-			variant_56 = ErrorCode(9)
-		case 10:
-			variant_56 = ErrorCode(10)
-		case 11:
-			variant_56 = ErrorCode(11)
-		case 12:
-			variant_56 = ErrorCode(12)
-		case 13:
-			variant_56 = ErrorCode(13)
-		case 14:
-			variant_56 = ErrorCode(14)
-		case 15:
-			variant_56 = ErrorCode(15)
-		case 16:
-			variant_56 = ErrorCode(16)
-		case 17:
-			variant_56 = ErrorCode(17)
-		case 18:
-			variant_56 = ErrorCode(18)
-		case 19:
-			variant_56 = ErrorCode(19)
-		case 20:
-			variant_56 = ErrorCode(20)
-		case 21:
-			variant_56 = ErrorCode(21)
-		case 22:
-			variant_56 = ErrorCode(22)
-		case 23:
-			variant_56 = ErrorCode(23)
-		case 24:
-			variant_56 = ErrorCode(24)
-		case 25:
-			variant_56 = ErrorCode(25)
-		case 26:
-			variant_56 = ErrorCode(26)
-		case 27:
-			variant_56 = ErrorCode(27)
-		case 28:
-			variant_56 = ErrorCode(28)
-		case 29:
-			variant_56 = ErrorCode(29)
-		case 30:
-			variant_56 = ErrorCode(30)
-		case 31:
-			variant_56 = ErrorCode(31)
-		case 32:
-			variant_56 = ErrorCode(32)
-		case 33:
-			variant_56 = ErrorCode(33)
-		case 34:
-			variant_56 = ErrorCode(34)
-		case 35:
-			variant_56 = ErrorCode(35)
-		case 36:
-			variant_56 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_55 = wit_types.Err[wit_types.Unit, ErrorCode](variant_56)
+		variant_46 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_45, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_55
+	return variant_46
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.create-directory-at
@@ -1848,157 +681,57 @@ func wasm_import_method_descriptor_create_directory_at(arg0 int32, arg1 int32, a
 
 // Returns metadata about this file or directory.
 func (self *Descriptor) Stat() wit_types.Result[DescriptorStat, ErrorCode] {
-	ret_57 := resultArea_(104)
-	wasm_import_method_descriptor_stat(self.Handle(), int32(uintptr(ret_57)))
-	var variant_58 wit_types.Result[DescriptorStat, ErrorCode]
-	switch *(*uint8)(ret_57) {
+	ret_47 := resultArea_(104)
+	wasm_import_method_descriptor_stat(self.Handle(), int32(uintptr(ret_47)))
+	var variant_48 wit_types.Result[DescriptorStat, ErrorCode]
+	switch *(*uint8)(ret_47) {
 	case 0:
-		var variant_60 DescriptorType
-		switch *(*uint8)(unsafe.Add(ret_57, 8)) {
+		field_49 := wasm_load_DescriptorType(unsafe.Add(ret_47, 8))
+		field_50 := uint64(*(*uint64)(unsafe.Add(ret_47, 16)))
+		field_51 := uint64(*(*uint64)(unsafe.Add(ret_47, 24)))
+		var variant_53 wit_types.Option[Datetime]
+		switch *(*uint8)(unsafe.Add(ret_47, 32)) {
 		case 0:
-			variant_60 = DescriptorType(0)
+			variant_53 = wit_types.None[Datetime]()
 		case 1:
-			variant_60 = DescriptorType(1)
-		case 2:
-			variant_60 = DescriptorType(2)
-		case 3:
-			variant_60 = DescriptorType(3)
-		case 4:
-			variant_60 = DescriptorType(4)
-		case 5:
-			variant_60 = DescriptorType(5)
-		case 6:
-			variant_60 = DescriptorType(6)
-		case 7:
-			variant_60 = DescriptorType(7)
-		default:
-			panic("bindgen: invalid discriminant for descriptor-type")
-		}
-		field_59 := variant_60
-		field_61 := uint64(*(*uint64)(unsafe.Add(ret_57, 16)))
-		field_62 := uint64(*(*uint64)(unsafe.Add(ret_57, 24)))
-		var variant_64 wit_types.Option[Datetime]
-		switch *(*uint8)(unsafe.Add(ret_57, 32)) {
-		case 0:
-			variant_64 = wit_types.None[Datetime]()
-		case 1:
-			field_65 := uint64(*(*uint64)(unsafe.Add(ret_57, 40)))
-			field_66 := uint32(*(*uint32)(unsafe.Add(ret_57, 48)))
-			variant_64 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_65, Nanoseconds: field_66})
+			field_54 := uint64(*(*uint64)(unsafe.Add(ret_47, 40)))
+			field_55 := uint32(*(*uint32)(unsafe.Add(ret_47, 48)))
+			variant_53 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_54, Nanoseconds: field_55})
 		default:
 			panic("bindgen: invalid discriminant for option<datetime>")
 		}
-		field_63 := variant_64
-		var variant_68 wit_types.Option[Datetime]
-		switch *(*uint8)(unsafe.Add(ret_57, 56)) {
+		field_52 := variant_53
+		var variant_57 wit_types.Option[Datetime]
+		switch *(*uint8)(unsafe.Add(ret_47, 56)) {
 		case 0:
-			variant_68 = wit_types.None[Datetime]()
+			variant_57 = wit_types.None[Datetime]()
 		case 1:
-			field_69 := uint64(*(*uint64)(unsafe.Add(ret_57, 64)))
-			field_70 := uint32(*(*uint32)(unsafe.Add(ret_57, 72)))
-			variant_68 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_69, Nanoseconds: field_70})
+			field_58 := uint64(*(*uint64)(unsafe.Add(ret_47, 64)))
+			field_59 := uint32(*(*uint32)(unsafe.Add(ret_47, 72)))
+			variant_57 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_58, Nanoseconds: field_59})
 		default:
 			panic("bindgen: invalid discriminant for option<datetime>")
 		}
-		field_67 := variant_68
-		var variant_72 wit_types.Option[Datetime]
-		switch *(*uint8)(unsafe.Add(ret_57, 80)) {
+		field_56 := variant_57
+		var variant_61 wit_types.Option[Datetime]
+		switch *(*uint8)(unsafe.Add(ret_47, 80)) {
 		case 0:
-			variant_72 = wit_types.None[Datetime]()
+			variant_61 = wit_types.None[Datetime]()
 		case 1:
-			field_73 := uint64(*(*uint64)(unsafe.Add(ret_57, 88)))
-			field_74 := uint32(*(*uint32)(unsafe.Add(ret_57, 96)))
-			variant_72 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_73, Nanoseconds: field_74})
+			field_62 := uint64(*(*uint64)(unsafe.Add(ret_47, 88)))
+			field_63 := uint32(*(*uint32)(unsafe.Add(ret_47, 96)))
+			variant_61 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_62, Nanoseconds: field_63})
 		default:
 			panic("bindgen: invalid discriminant for option<datetime>")
 		}
-		field_71 := variant_72
-		variant_58 = wit_types.Ok[DescriptorStat, ErrorCode](DescriptorStat{Type: field_59, LinkCount: field_61, Size: field_62, DataAccessTimestamp: field_63, DataModificationTimestamp: field_67, StatusChangeTimestamp: field_71})
+		field_60 := variant_61
+		variant_48 = wit_types.Ok[DescriptorStat, ErrorCode](DescriptorStat{Type: field_49, LinkCount: field_50, Size: field_51, DataAccessTimestamp: field_52, DataModificationTimestamp: field_56, StatusChangeTimestamp: field_60})
 	case 1:
-		var variant_75 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_57, 8)) {
-		case 0:
-			variant_75 = ErrorCode(0)
-		case 1:
-			variant_75 = ErrorCode(1)
-		case 2:
-			variant_75 = ErrorCode(2)
-		case 3:
-			variant_75 = ErrorCode(3)
-		case 4:
-			variant_75 = ErrorCode(4)
-		case 5:
-			variant_75 = ErrorCode(5)
-		case 6:
-			variant_75 = ErrorCode(6)
-		case 7:
-			variant_75 = ErrorCode(7)
-		case 8:
-			variant_75 = ErrorCode(8)
-		case 9:
-			variant_75 = ErrorCode(9)
-		case 10:
-			variant_75 = ErrorCode(10)
-		case 11:
-			variant_75 = ErrorCode(11)
-		case 12:
-			variant_75 = ErrorCode(12)
-		case 13:
-			variant_75 = ErrorCode(13)
-		case 14:
-			variant_75 = ErrorCode(14)
-		case 15:
-			variant_75 = ErrorCode(15)
-		case 16:
-			variant_75 = ErrorCode(16)
-		case 17:
-			variant_75 = ErrorCode(17)
-		case 18:
-			variant_75 = ErrorCode(18)
-		case 19:
-			variant_75 = ErrorCode(19)
-		case 20:
-			variant_75 = ErrorCode(20)
-		case 21:
-			variant_75 = ErrorCode(21)
-		case 22:
-			variant_75 = ErrorCode(22)
-		case 23:
-			variant_75 = ErrorCode(23)
-		case 24:
-			variant_75 = ErrorCode(24)
-		case 25:
-			variant_75 = ErrorCode(25)
-		case 26:
-			variant_75 = ErrorCode(26)
-		case 27:
-			variant_75 = ErrorCode(27)
-		case 28:
-			variant_75 = ErrorCode(28)
-		case 29:
-			variant_75 = ErrorCode(29)
-		case 30:
-			variant_75 = ErrorCode(30)
-		case 31:
-			variant_75 = ErrorCode(31)
-		case 32:
-			variant_75 = ErrorCode(32)
-		case 33:
-			variant_75 = ErrorCode(33)
-		case 34:
-			variant_75 = ErrorCode(34)
-		case 35:
-			variant_75 = ErrorCode(35)
-		case 36:
-			variant_75 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_58 = wit_types.Err[DescriptorStat, ErrorCode](variant_75)
+		variant_48 = wit_types.Err[DescriptorStat, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_47, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<descriptor-stat, error-code>")
 	}
-	return variant_58
+	return variant_48
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.stat
@@ -2008,159 +741,59 @@ func wasm_import_method_descriptor_stat(arg0 int32, arg1 int32)
 func (self *Descriptor) StatAt(pathFlags PathFlags, path string) wit_types.Result[DescriptorStat, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_76 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_76)
-	ret_77 := resultArea_(104)
-	wasm_import_method_descriptor_stat_at(self.Handle(), int32(pathFlags), int32(uintptr(str_76)), int32(len(path)), int32(uintptr(ret_77)))
-	var variant_78 wit_types.Result[DescriptorStat, ErrorCode]
-	switch *(*uint8)(ret_77) {
+	str_64 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_64)
+	ret_65 := resultArea_(104)
+	wasm_import_method_descriptor_stat_at(self.Handle(), int32(pathFlags), int32(uintptr(str_64)), int32(len(path)), int32(uintptr(ret_65)))
+	var variant_66 wit_types.Result[DescriptorStat, ErrorCode]
+	switch *(*uint8)(ret_65) {
 	case 0:
-		var variant_80 DescriptorType
-		switch *(*uint8)(unsafe.Add(ret_77, 8)) {
+		field_67 := wasm_load_DescriptorType(unsafe.Add(ret_65, 8))
+		field_68 := uint64(*(*uint64)(unsafe.Add(ret_65, 16)))
+		field_69 := uint64(*(*uint64)(unsafe.Add(ret_65, 24)))
+		var variant_71 wit_types.Option[Datetime]
+		switch *(*uint8)(unsafe.Add(ret_65, 32)) {
 		case 0:
-			variant_80 = DescriptorType(0)
+			variant_71 = wit_types.None[Datetime]()
 		case 1:
-			variant_80 = DescriptorType(1)
-		case 2:
-			variant_80 = DescriptorType(2)
-		case 3:
-			variant_80 = DescriptorType(3)
-		case 4:
-			variant_80 = DescriptorType(4)
-		case 5:
-			variant_80 = DescriptorType(5)
-		case 6:
-			variant_80 = DescriptorType(6)
-		case 7:
-			variant_80 = DescriptorType(7)
-		default:
-			panic("bindgen: invalid discriminant for descriptor-type")
-		}
-		field_79 := variant_80
-		field_81 := uint64(*(*uint64)(unsafe.Add(ret_77, 16)))
-		field_82 := uint64(*(*uint64)(unsafe.Add(ret_77, 24)))
-		var variant_84 wit_types.Option[Datetime]
-		switch *(*uint8)(unsafe.Add(ret_77, 32)) {
-		case 0:
-			variant_84 = wit_types.None[Datetime]()
-		case 1:
-			field_85 := uint64(*(*uint64)(unsafe.Add(ret_77, 40)))
-			field_86 := uint32(*(*uint32)(unsafe.Add(ret_77, 48)))
-			variant_84 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_85, Nanoseconds: field_86})
+			field_72 := uint64(*(*uint64)(unsafe.Add(ret_65, 40)))
+			field_73 := uint32(*(*uint32)(unsafe.Add(ret_65, 48)))
+			variant_71 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_72, Nanoseconds: field_73})
 		default:
 			panic("bindgen: invalid discriminant for option<datetime>")
 		}
-		field_83 := variant_84
-		var variant_88 wit_types.Option[Datetime]
-		switch *(*uint8)(unsafe.Add(ret_77, 56)) {
+		field_70 := variant_71
+		var variant_75 wit_types.Option[Datetime]
+		switch *(*uint8)(unsafe.Add(ret_65, 56)) {
 		case 0:
-			variant_88 = wit_types.None[Datetime]()
+			variant_75 = wit_types.None[Datetime]()
 		case 1:
-			field_89 := uint64(*(*uint64)(unsafe.Add(ret_77, 64)))
-			field_90 := uint32(*(*uint32)(unsafe.Add(ret_77, 72)))
-			variant_88 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_89, Nanoseconds: field_90})
+			field_76 := uint64(*(*uint64)(unsafe.Add(ret_65, 64)))
+			field_77 := uint32(*(*uint32)(unsafe.Add(ret_65, 72)))
+			variant_75 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_76, Nanoseconds: field_77})
 		default:
 			panic("bindgen: invalid discriminant for option<datetime>")
 		}
-		field_87 := variant_88
-		var variant_92 wit_types.Option[Datetime]
-		switch *(*uint8)(unsafe.Add(ret_77, 80)) {
+		field_74 := variant_75
+		var variant_79 wit_types.Option[Datetime]
+		switch *(*uint8)(unsafe.Add(ret_65, 80)) {
 		case 0:
-			variant_92 = wit_types.None[Datetime]()
+			variant_79 = wit_types.None[Datetime]()
 		case 1:
-			field_93 := uint64(*(*uint64)(unsafe.Add(ret_77, 88)))
-			field_94 := uint32(*(*uint32)(unsafe.Add(ret_77, 96)))
-			variant_92 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_93, Nanoseconds: field_94})
+			field_80 := uint64(*(*uint64)(unsafe.Add(ret_65, 88)))
+			field_81 := uint32(*(*uint32)(unsafe.Add(ret_65, 96)))
+			variant_79 = wit_types.Some[Datetime](wasi_clocks_0_2_6_wall_clock.Datetime{Seconds: field_80, Nanoseconds: field_81})
 		default:
 			panic("bindgen: invalid discriminant for option<datetime>")
 		}
-		field_91 := variant_92
-		variant_78 = wit_types.Ok[DescriptorStat, ErrorCode](DescriptorStat{Type: field_79, LinkCount: field_81, Size: field_82, DataAccessTimestamp: field_83, DataModificationTimestamp: field_87, StatusChangeTimestamp: field_91})
+		field_78 := variant_79
+		variant_66 = wit_types.Ok[DescriptorStat, ErrorCode](DescriptorStat{Type: field_67, LinkCount: field_68, Size: field_69, DataAccessTimestamp: field_70, DataModificationTimestamp: field_74, StatusChangeTimestamp: field_78})
 	case 1:
-		var variant_95 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_77, 8)) {
-		case 0:
-			variant_95 = ErrorCode(0)
-		case 1:
-			variant_95 = ErrorCode(1)
-		case 2:
-			variant_95 = ErrorCode(2)
-		case 3:
-			variant_95 = ErrorCode(3)
-		case 4:
-			variant_95 = ErrorCode(4)
-		case 5:
-			variant_95 = ErrorCode(5)
-		case 6:
-			variant_95 = ErrorCode(6)
-		case 7:
-			variant_95 = ErrorCode(7)
-		case 8:
-			variant_95 = ErrorCode(8)
-		case 9:
-			variant_95 = ErrorCode(9)
-		case 10:
-			variant_95 = ErrorCode(10)
-		case 11:
-			variant_95 = ErrorCode(11)
-		case 12:
-			variant_95 = ErrorCode(12)
-		case 13:
-			variant_95 = ErrorCode(13)
-		case 14:
-			variant_95 = ErrorCode(14)
-		case 15:
-			variant_95 = ErrorCode(15)
-		case 16:
-			variant_95 = ErrorCode(16)
-		case 17:
-			variant_95 = ErrorCode(17)
-		case 18:
-			variant_95 = ErrorCode(18)
-		case 19:
-			variant_95 = ErrorCode(19)
-		case 20:
-			variant_95 = ErrorCode(20)
-		case 21:
-			variant_95 = ErrorCode(21)
-		case 22:
-			variant_95 = ErrorCode(22)
-		case 23:
-			variant_95 = ErrorCode(23)
-		case 24:
-			variant_95 = ErrorCode(24)
-		case 25:
-			variant_95 = ErrorCode(25)
-		case 26:
-			variant_95 = ErrorCode(26)
-		case 27:
-			variant_95 = ErrorCode(27)
-		case 28:
-			variant_95 = ErrorCode(28)
-		case 29:
-			variant_95 = ErrorCode(29)
-		case 30:
-			variant_95 = ErrorCode(30)
-		case 31:
-			variant_95 = ErrorCode(31)
-		case 32:
-			variant_95 = ErrorCode(32)
-		case 33:
-			variant_95 = ErrorCode(33)
-		case 34:
-			variant_95 = ErrorCode(34)
-		case 35:
-			variant_95 = ErrorCode(35)
-		case 36:
-			variant_95 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_78 = wit_types.Err[DescriptorStat, ErrorCode](variant_95)
+		variant_66 = wit_types.Err[DescriptorStat, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_65, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<descriptor-stat, error-code>")
 	}
-	return variant_78
+	return variant_66
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.stat-at
@@ -2170,127 +803,22 @@ func wasm_import_method_descriptor_stat_at(arg0 int32, arg1 int32, arg2 int32, a
 func (self *Descriptor) SetTimesAt(pathFlags PathFlags, path string, dataAccessTimestamp NewTimestamp, dataModificationTimestamp NewTimestamp) wit_types.Result[wit_types.Unit, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_96 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_96)
-	var v_97 int32
-	var v_98 int64
-	var v_99 int32
-	switch dataAccessTimestamp.Tag() {
-	case NewTimestampNoChange:
-		v_97 = 0
-	case NewTimestampNow:
-		v_97 = 1
-	case NewTimestampTimestamp:
-		v_97 = 2
-		payload_100 := dataAccessTimestamp.Timestamp()
-		v_98 = int64(payload_100.Seconds)
-		v_99 = int32(payload_100.Nanoseconds)
-	}
-	var v_101 int32
-	var v_102 int64
-	var v_103 int32
-	switch dataModificationTimestamp.Tag() {
-	case NewTimestampNoChange:
-		v_101 = 0
-	case NewTimestampNow:
-		v_101 = 1
-	case NewTimestampTimestamp:
-		v_101 = 2
-		payload_104 := dataModificationTimestamp.Timestamp()
-		v_102 = int64(payload_104.Seconds)
-		v_103 = int32(payload_104.Nanoseconds)
-	}
-	ret_105 := resultArea_(2)
-	wasm_import_method_descriptor_set_times_at(self.Handle(), int32(pathFlags), int32(uintptr(str_96)), int32(len(path)), v_97, v_98, v_99, v_101, v_102, v_103, int32(uintptr(ret_105)))
-	var variant_106 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_105) {
+	str_82 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_82)
+	v_83, v_84, v_85 := wasm_lower_NewTimestamp(dataAccessTimestamp)
+	v_86, v_87, v_88 := wasm_lower_NewTimestamp(dataModificationTimestamp)
+	ret_89 := resultArea_(2)
+	wasm_import_method_descriptor_set_times_at(self.Handle(), int32(pathFlags), int32(uintptr(str_82)), int32(len(path)), v_83, v_84, v_85, v_86, v_87, v_88, int32(uintptr(ret_89)))
+	var variant_90 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_89) {
 	case 0:
-		variant_106 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_90 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_107 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_105, 1)) {
-		case 0:
-			variant_107 = ErrorCode(0)
-		case 1:
-			variant_107 = ErrorCode(1)
-		case 2:
-			variant_107 = ErrorCode(2)
-		case 3:
-			variant_107 = ErrorCode(3)
-		case 4:
-			variant_107 = ErrorCode(4)
-		case 5:
-			variant_107 = ErrorCode(5)
-		case 6:
-			variant_107 = ErrorCode(6)
-		case 7:
-			variant_107 = ErrorCode(7)
-		case 8:
-			variant_107 = ErrorCode(8)
-		case 9:
-			variant_107 = ErrorCode(9)
-		case 10:
-			variant_107 = ErrorCode(10)
-		case 11:
-			variant_107 = ErrorCode(11)
-		case 12:
-			variant_107 = ErrorCode(12)
-		case 13:
-			variant_107 = ErrorCode(13)
-		case 14:
-			variant_107 = ErrorCode(14)
-		case 15:
-			variant_107 = ErrorCode(15)
-		case 16:
-			variant_107 = ErrorCode(16)
-		case 17:
-			variant_107 = ErrorCode(17)
-		case 18:
-			variant_107 = ErrorCode(18)
-		case 19:
-			variant_107 = ErrorCode(19)
-		case 20:
-			variant_107 = ErrorCode(20)
-		case 21:
-			variant_107 = ErrorCode(21)
-		case 22:
-			variant_107 = ErrorCode(22)
-		case 23:
-			variant_107 = ErrorCode(23)
-		case 24:
-			variant_107 = ErrorCode(24)
-		case 25:
-			variant_107 = ErrorCode(25)
-		case 26:
-			variant_107 = ErrorCode(26)
-		case 27:
-			variant_107 = ErrorCode(27)
-		case 28:
-			variant_107 = ErrorCode(28)
-		case 29:
-			variant_107 = ErrorCode(29)
-		case 30:
-			variant_107 = ErrorCode(30)
-		case 31:
-			variant_107 = ErrorCode(31)
-		case 32:
-			variant_107 = ErrorCode(32)
-		case 33:
-			variant_107 = ErrorCode(33)
-		case 34:
-			variant_107 = ErrorCode(34)
-		case 35:
-			variant_107 = ErrorCode(35)
-		case 36:
-			variant_107 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_106 = wit_types.Err[wit_types.Unit, ErrorCode](variant_107)
+		variant_90 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_89, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_106
+	return variant_90
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.set-times-at
@@ -2301,101 +829,22 @@ func wasm_import_method_descriptor_set_times_at(arg0 int32, arg1 int32, arg2 int
 func (self *Descriptor) LinkAt(oldPathFlags PathFlags, oldPath string, newDescriptor *Descriptor, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_108 := unsafe.Pointer(unsafe.StringData(oldPath))
-	pinner_.Pin(str_108)
-	str_109 := unsafe.Pointer(unsafe.StringData(newPath))
-	pinner_.Pin(str_109)
-	ret_110 := resultArea_(2)
-	wasm_import_method_descriptor_link_at(self.Handle(), int32(oldPathFlags), int32(uintptr(str_108)), int32(len(oldPath)), newDescriptor.Handle(), int32(uintptr(str_109)), int32(len(newPath)), int32(uintptr(ret_110)))
-	var variant_111 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_110) {
+	str_91 := unsafe.Pointer(unsafe.StringData(oldPath))
+	pinner_.Pin(str_91)
+	str_92 := unsafe.Pointer(unsafe.StringData(newPath))
+	pinner_.Pin(str_92)
+	ret_93 := resultArea_(2)
+	wasm_import_method_descriptor_link_at(self.Handle(), int32(oldPathFlags), int32(uintptr(str_91)), int32(len(oldPath)), newDescriptor.Handle(), int32(uintptr(str_92)), int32(len(newPath)), int32(uintptr(ret_93)))
+	var variant_94 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_93) {
 	case 0:
-		variant_111 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_94 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_112 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_110, 1)) {
-		case 0:
-			variant_112 = ErrorCode(0)
-		case 1:
-			variant_112 = ErrorCode(1)
-		case 2:
-			variant_112 = ErrorCode(2)
-		case 3:
-			variant_112 = ErrorCode(3)
-		case 4:
-			variant_112 = ErrorCode(4)
-		case 5:
-			variant_112 = ErrorCode(5)
-		case 6:
-			variant_112 = ErrorCode(6)
-		case 7:
-			variant_112 = ErrorCode(7)
-		case 8:
-			variant_112 = ErrorCode(8)
-		case 9:
-			variant_112 = ErrorCode(9)
-		case 10:
-			variant_112 = ErrorCode(10)
-		case 11:
-			variant_112 = ErrorCode(11)
-		case 12:
-			variant_112 = ErrorCode(12)
-		case 13:
-			variant_112 = ErrorCode(13)
-		case 14:
-			variant_112 = ErrorCode(14)
-		case 15:
-			variant_112 = ErrorCode(15)
-		case 16:
-			variant_112 = ErrorCode(16)
-		case 17:
-			variant_112 = ErrorCode(17)
-		case 18:
-			variant_112 = ErrorCode(18)
-		case 19:
-			variant_112 = ErrorCode(19)
-		case 20:
-			variant_112 = ErrorCode(20)
-		case 21:
-			variant_112 = ErrorCode(21)
-		case 22:
-			variant_112 = ErrorCode(22)
-		case 23:
-			variant_112 = ErrorCode(23)
-		case 24:
-			variant_112 = ErrorCode(24)
-		case 25:
-			variant_112 = ErrorCode(25)
-		case 26:
-			variant_112 = ErrorCode(26)
-		case 27:
-			variant_112 = ErrorCode(27)
-		case 28:
-			variant_112 = ErrorCode(28)
-		case 29:
-			variant_112 = ErrorCode(29)
-		case 30:
-			variant_112 = ErrorCode(30)
-		case 31:
-			variant_112 = ErrorCode(31)
-		case 32:
-			variant_112 = ErrorCode(32)
-		case 33:
-			variant_112 = ErrorCode(33)
-		case 34:
-			variant_112 = ErrorCode(34)
-		case 35:
-			variant_112 = ErrorCode(35)
-		case 36:
-			variant_112 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_111 = wit_types.Err[wit_types.Unit, ErrorCode](variant_112)
+		variant_94 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_93, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_111
+	return variant_94
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.link-at
@@ -2405,99 +854,20 @@ func wasm_import_method_descriptor_link_at(arg0 int32, arg1 int32, arg2 int32, a
 func (self *Descriptor) OpenAt(pathFlags PathFlags, path string, openFlags OpenFlags, flags DescriptorFlags) wit_types.Result[*Descriptor, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_113 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_113)
-	ret_114 := resultArea_(8)
-	wasm_import_method_descriptor_open_at(self.Handle(), int32(pathFlags), int32(uintptr(str_113)), int32(len(path)), int32(openFlags), int32(flags), int32(uintptr(ret_114)))
-	var variant_115 wit_types.Result[*Descriptor, ErrorCode]
-	switch *(*uint8)(ret_114) {
+	str_95 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_95)
+	ret_96 := resultArea_(8)
+	wasm_import_method_descriptor_open_at(self.Handle(), int32(pathFlags), int32(uintptr(str_95)), int32(len(path)), int32(openFlags), int32(flags), int32(uintptr(ret_96)))
+	var variant_97 wit_types.Result[*Descriptor, ErrorCode]
+	switch *(*uint8)(ret_96) {
 	case 0:
-		variant_115 = wit_types.Ok[*Descriptor, ErrorCode](DescriptorFromHandle(*(*int32)(unsafe.Add(ret_114, 4))))
+		variant_97 = wit_types.Ok[*Descriptor, ErrorCode](DescriptorFromHandle(*(*int32)(unsafe.Add(ret_96, 4))))
 	case 1:
-		var variant_116 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_114, 4)) {
-		case 0:
-			variant_116 = ErrorCode(0)
-		case 1:
-			variant_116 = ErrorCode(1)
-		case 2:
-			variant_116 = ErrorCode(2)
-		case 3:
-			variant_116 = ErrorCode(3)
-		case 4:
-			variant_116 = ErrorCode(4)
-		case 5:
-			variant_116 = ErrorCode(5)
-		case 6:
-			variant_116 = ErrorCode(6)
-		case 7:
-			variant_116 = ErrorCode(7)
-		case 8:
-			variant_116 = ErrorCode(8)
-		case 9:
-			variant_116 = ErrorCode(9)
-		case 10:
-			variant_116 = ErrorCode(10)
-		case 11:
-			variant_116 = ErrorCode(11)
-		case 12:
-			variant_116 = ErrorCode(12)
-		case 13:
-			variant_116 = ErrorCode(13)
-		case 14:
-			variant_116 = ErrorCode(14)
-		case 15:
-			variant_116 = ErrorCode(15)
-		case 16:
-			variant_116 = ErrorCode(16)
-		case 17:
-			variant_116 = ErrorCode(17)
-		case 18:
-			variant_116 = ErrorCode(18)
-		case 19:
-			variant_116 = ErrorCode(19)
-		case 20:
-			variant_116 = ErrorCode(20)
-		case 21:
-			variant_116 = ErrorCode(21)
-		case 22:
-			variant_116 = ErrorCode(22)
-		case 23:
-			variant_116 = ErrorCode(23)
-		case 24:
-			variant_116 = ErrorCode(24)
-		case 25:
-			variant_116 = ErrorCode(25)
-		case 26:
-			variant_116 = ErrorCode(26)
-		case 27:
-			variant_116 = ErrorCode(27)
-		case 28:
-			variant_116 = ErrorCode(28)
-		case 29:
-			variant_116 = ErrorCode(29)
-		case 30:
-			variant_116 = ErrorCode(30)
-		case 31:
-			variant_116 = ErrorCode(31)
-		case 32:
-			variant_116 = ErrorCode(32)
-		case 33:
-			variant_116 = ErrorCode(33)
-		case 34:
-			variant_116 = ErrorCode(34)
-		case 35:
-			variant_116 = ErrorCode(35)
-		case 36:
-			variant_116 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_115 = wit_types.Err[*Descriptor, ErrorCode](variant_116)
+		variant_97 = wit_types.Err[*Descriptor, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_96, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<descriptor, error-code>")
 	}
-	return variant_115
+	return variant_97
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.open-at
@@ -2507,99 +877,20 @@ func wasm_import_method_descriptor_open_at(arg0 int32, arg1 int32, arg2 int32, a
 func (self *Descriptor) ReadlinkAt(path string) wit_types.Result[string, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_117 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_117)
-	ret_118 := resultArea_(12)
-	wasm_import_method_descriptor_readlink_at(self.Handle(), int32(uintptr(str_117)), int32(len(path)), int32(uintptr(ret_118)))
-	var variant_119 wit_types.Result[string, ErrorCode]
-	switch *(*uint8)(ret_118) {
+	str_98 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_98)
+	ret_99 := resultArea_(12)
+	wasm_import_method_descriptor_readlink_at(self.Handle(), int32(uintptr(str_98)), int32(len(path)), int32(uintptr(ret_99)))
+	var variant_100 wit_types.Result[string, ErrorCode]
+	switch *(*uint8)(ret_99) {
 	case 0:
-		variant_119 = wit_types.Ok[string, ErrorCode](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_118, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_118, 8)))))
+		variant_100 = wit_types.Ok[string, ErrorCode](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_99, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_99, 8)))))
 	case 1:
-		var variant_120 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_118, 4)) {
-		case 0:
-			variant_120 = ErrorCode(0)
-		case 1:
-			variant_120 = ErrorCode(1)
-		case 2:
-			variant_120 = ErrorCode(2)
-		case 3:
-			variant_120 = ErrorCode(3)
-		case 4:
-			variant_120 = ErrorCode(4)
-		case 5:
-			variant_120 = ErrorCode(5)
-		case 6:
-			variant_120 = ErrorCode(6)
-		case 7:
-			variant_120 = ErrorCode(7)
-		case 8:
-			variant_120 = ErrorCode(8)
-		case 9:
-			variant_120 = ErrorCode(9)
-		case 10:
-			variant_120 = ErrorCode(10)
-		case 11:
-			variant_120 = ErrorCode(11)
-		case 12:
-			variant_120 = ErrorCode(12)
-		case 13:
-			variant_120 = ErrorCode(13)
-		case 14:
-			variant_120 = ErrorCode(14)
-		case 15:
-			variant_120 = ErrorCode(15)
-		case 16:
-			variant_120 = ErrorCode(16)
-		case 17:
-			variant_120 = ErrorCode(17)
-		case 18:
-			variant_120 = ErrorCode(18)
-		case 19:
-			variant_120 = ErrorCode(19)
-		case 20:
-			variant_120 = ErrorCode(20)
-		case 21:
-			variant_120 = ErrorCode(21)
-		case 22:
-			variant_120 = ErrorCode(22)
-		case 23:
-			variant_120 = ErrorCode(23)
-		case 24:
-			variant_120 = ErrorCode(24)
-		case 25:
-			variant_120 = ErrorCode(25)
-		case 26:
-			variant_120 = ErrorCode(26)
-		case 27:
-			variant_120 = ErrorCode(27)
-		case 28:
-			variant_120 = ErrorCode(28)
-		case 29:
-			variant_120 = ErrorCode(29)
-		case 30:
-			variant_120 = ErrorCode(30)
-		case 31:
-			variant_120 = ErrorCode(31)
-		case 32:
-			variant_120 = ErrorCode(32)
-		case 33:
-			variant_120 = ErrorCode(33)
-		case 34:
-			variant_120 = ErrorCode(34)
-		case 35:
-			variant_120 = ErrorCode(35)
-		case 36:
-			variant_120 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_119 = wit_types.Err[string, ErrorCode](variant_120)
+		variant_100 = wit_types.Err[string, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_99, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<string, error-code>")
 	}
-	return variant_119
+	return variant_100
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.readlink-at
@@ -2609,99 +900,20 @@ func wasm_import_method_descriptor_readlink_at(arg0 int32, arg1 int32, arg2 int3
 func (self *Descriptor) RemoveDirectoryAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_121 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_121)
-	ret_122 := resultArea_(2)
-	wasm_import_method_descriptor_remove_directory_at(self.Handle(), int32(uintptr(str_121)), int32(len(path)), int32(uintptr(ret_122)))
-	var variant_123 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_122) {
+	str_101 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_101)
+	ret_102 := resultArea_(2)
+	wasm_import_method_descriptor_remove_directory_at(self.Handle(), int32(uintptr(str_101)), int32(len(path)), int32(uintptr(ret_102)))
+	var variant_103 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_102) {
 	case 0:
-		variant_123 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_103 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_124 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_122, 1)) {
-		case 0:
-			variant_124 = ErrorCode(0)
-		case 1:
-			variant_124 = ErrorCode(1)
-		case 2:
-			variant_124 = ErrorCode(2)
-		case 3:
-			variant_124 = ErrorCode(3)
-		case 4:
-			variant_124 = ErrorCode(4)
-		case 5:
-			variant_124 = ErrorCode(5)
-		case 6:
-			variant_124 = ErrorCode(6)
-		case 7:
-			variant_124 = ErrorCode(7)
-		case 8:
-			variant_124 = ErrorCode(8)
-		case 9:
-			variant_124 = ErrorCode(9)
-		case 10:
-			variant_124 = ErrorCode(10)
-		case 11:
-			variant_124 = ErrorCode(11)
-		case 12:
-			variant_124 = ErrorCode(12)
-		case 13:
-			variant_124 = ErrorCode(13)
-		case 14:
-			variant_124 = ErrorCode(14)
-		case 15:
-			variant_124 = ErrorCode(15)
-		case 16:
-			variant_124 = ErrorCode(16)
-		case 17:
-			variant_124 = ErrorCode(17)
-		case 18:
-			variant_124 = ErrorCode(18)
-		case 19:
-			variant_124 = ErrorCode(19)
-		case 20:
-			variant_124 = ErrorCode(20)
-		case 21:
-			variant_124 = ErrorCode(21)
-		case 22:
-			variant_124 = ErrorCode(22)
-		case 23:
-			variant_124 = ErrorCode(23)
-		case 24:
-			variant_124 = ErrorCode(24)
-		case 25:
-			variant_124 = ErrorCode(25)
-		case 26:
-			variant_124 = ErrorCode(26)
-		case 27:
-			variant_124 = ErrorCode(27)
-		case 28:
-			variant_124 = ErrorCode(28)
-		case 29:
-			variant_124 = ErrorCode(29)
-		case 30:
-			variant_124 = ErrorCode(30)
-		case 31:
-			variant_124 = ErrorCode(31)
-		case 32:
-			variant_124 = ErrorCode(32)
-		case 33:
-			variant_124 = ErrorCode(33)
-		case 34:
-			variant_124 = ErrorCode(34)
-		case 35:
-			variant_124 = ErrorCode(35)
-		case 36:
-			variant_124 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_123 = wit_types.Err[wit_types.Unit, ErrorCode](variant_124)
+		variant_103 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_102, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_123
+	return variant_103
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.remove-directory-at
@@ -2711,101 +923,22 @@ func wasm_import_method_descriptor_remove_directory_at(arg0 int32, arg1 int32, a
 func (self *Descriptor) RenameAt(oldPath string, newDescriptor *Descriptor, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_125 := unsafe.Pointer(unsafe.StringData(oldPath))
-	pinner_.Pin(str_125)
-	str_126 := unsafe.Pointer(unsafe.StringData(newPath))
-	pinner_.Pin(str_126)
-	ret_127 := resultArea_(2)
-	wasm_import_method_descriptor_rename_at(self.Handle(), int32(uintptr(str_125)), int32(len(oldPath)), newDescriptor.Handle(), int32(uintptr(str_126)), int32(len(newPath)), int32(uintptr(ret_127)))
-	var variant_128 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_127) {
+	str_104 := unsafe.Pointer(unsafe.StringData(oldPath))
+	pinner_.Pin(str_104)
+	str_105 := unsafe.Pointer(unsafe.StringData(newPath))
+	pinner_.Pin(str_105)
+	ret_106 := resultArea_(2)
+	wasm_import_method_descriptor_rename_at(self.Handle(), int32(uintptr(str_104)), int32(len(oldPath)), newDescriptor.Handle(), int32(uintptr(str_105)), int32(len(newPath)), int32(uintptr(ret_106)))
+	var variant_107 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_106) {
 	case 0:
-		variant_128 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_107 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_129 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_127, 1)) {
-		case 0:
-			variant_129 = ErrorCode(0)
-		case 1:
-			variant_129 = ErrorCode(1)
-		case 2:
-			variant_129 = ErrorCode(2)
-		case 3:
-			variant_129 = ErrorCode(3)
-		case 4:
-			variant_129 = ErrorCode(4)
-		case 5:
-			variant_129 = ErrorCode(5)
-		case 6:
-			variant_129 = ErrorCode(6)
-		case 7:
-			variant_129 = ErrorCode(7)
-		case 8:
-			variant_129 = ErrorCode(8)
-		case 9:
-			variant_129 = ErrorCode(9)
-		case 10:
-			variant_129 = ErrorCode(10)
-		case 11:
-			variant_129 = ErrorCode(11)
-		case 12:
-			variant_129 = ErrorCode(12)
-		case 13:
-			variant_129 = ErrorCode(13)
-		case 14:
-			variant_129 = ErrorCode(14)
-		case 15:
-			variant_129 = ErrorCode(15)
-		case 16:
-			variant_129 = ErrorCode(16)
-		case 17:
-			variant_129 = ErrorCode(17)
-		case 18:
-			variant_129 = ErrorCode(18)
-		case 19:
-			variant_129 = ErrorCode(19)
-		case 20:
-			variant_129 = ErrorCode(20)
-		case 21:
-			variant_129 = ErrorCode(21)
-		case 22:
-			variant_129 = ErrorCode(22)
-		case 23:
-			variant_129 = ErrorCode(23)
-		case 24:
-			variant_129 = ErrorCode(24)
-		case 25:
-			variant_129 = ErrorCode(25)
-		case 26:
-			variant_129 = ErrorCode(26)
-		case 27:
-			variant_129 = ErrorCode(27)
-		case 28:
-			variant_129 = ErrorCode(28)
-		case 29:
-			variant_129 = ErrorCode(29)
-		case 30:
-			variant_129 = ErrorCode(30)
-		case 31:
-			variant_129 = ErrorCode(31)
-		case 32:
-			variant_129 = ErrorCode(32)
-		case 33:
-			variant_129 = ErrorCode(33)
-		case 34:
-			variant_129 = ErrorCode(34)
-		case 35:
-			variant_129 = ErrorCode(35)
-		case 36:
-			variant_129 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_128 = wit_types.Err[wit_types.Unit, ErrorCode](variant_129)
+		variant_107 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_106, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_128
+	return variant_107
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.rename-at
@@ -2815,101 +948,22 @@ func wasm_import_method_descriptor_rename_at(arg0 int32, arg1 int32, arg2 int32,
 func (self *Descriptor) SymlinkAt(oldPath string, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_130 := unsafe.Pointer(unsafe.StringData(oldPath))
-	pinner_.Pin(str_130)
-	str_131 := unsafe.Pointer(unsafe.StringData(newPath))
-	pinner_.Pin(str_131)
-	ret_132 := resultArea_(2)
-	wasm_import_method_descriptor_symlink_at(self.Handle(), int32(uintptr(str_130)), int32(len(oldPath)), int32(uintptr(str_131)), int32(len(newPath)), int32(uintptr(ret_132)))
-	var variant_133 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_132) {
+	str_108 := unsafe.Pointer(unsafe.StringData(oldPath))
+	pinner_.Pin(str_108)
+	str_109 := unsafe.Pointer(unsafe.StringData(newPath))
+	pinner_.Pin(str_109)
+	ret_110 := resultArea_(2)
+	wasm_import_method_descriptor_symlink_at(self.Handle(), int32(uintptr(str_108)), int32(len(oldPath)), int32(uintptr(str_109)), int32(len(newPath)), int32(uintptr(ret_110)))
+	var variant_111 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_110) {
 	case 0:
-		variant_133 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_111 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_134 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_132, 1)) {
-		case 0:
-			variant_134 = ErrorCode(0)
-		case 1:
-			variant_134 = ErrorCode(1)
-		case 2:
-			variant_134 = ErrorCode(2)
-		case 3:
-			variant_134 = ErrorCode(3)
-		case 4:
-			variant_134 = ErrorCode(4)
-		case 5:
-			variant_134 = ErrorCode(5)
-		case 6:
-			variant_134 = ErrorCode(6)
-		case 7:
-			variant_134 = ErrorCode(7)
-		case 8:
-			variant_134 = ErrorCode(8)
-		case 9:
-			variant_134 = ErrorCode(9)
-		case 10:
-			variant_134 = ErrorCode(10)
-		case 11:
-			variant_134 = ErrorCode(11)
-		case 12:
-			variant_134 = ErrorCode(12)
-		case 13:
-			variant_134 = ErrorCode(13)
-		case 14:
-			variant_134 = ErrorCode(14)
-		case 15:
-			variant_134 = ErrorCode(15)
-		case 16:
-			variant_134 = ErrorCode(16)
-		case 17:
-			variant_134 = ErrorCode(17)
-		case 18:
-			variant_134 = ErrorCode(18)
-		case 19:
-			variant_134 = ErrorCode(19)
-		case 20:
-			variant_134 = ErrorCode(20)
-		case 21:
-			variant_134 = ErrorCode(21)
-		case 22:
-			variant_134 = ErrorCode(22)
-		case 23:
-			variant_134 = ErrorCode(23)
-		case 24:
-			variant_134 = ErrorCode(24)
-		case 25:
-			variant_134 = ErrorCode(25)
-		case 26:
-			variant_134 = ErrorCode(26)
-		case 27:
-			variant_134 = ErrorCode(27)
-		case 28:
-			variant_134 = ErrorCode(28)
-		case 29:
-			variant_134 = ErrorCode(29)
-		case 30:
-			variant_134 = ErrorCode(30)
-		case 31:
-			variant_134 = ErrorCode(31)
-		case 32:
-			variant_134 = ErrorCode(32)
-		case 33:
-			variant_134 = ErrorCode(33)
-		case 34:
-			variant_134 = ErrorCode(34)
-		case 35:
-			variant_134 = ErrorCode(35)
-		case 36:
-			variant_134 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_133 = wit_types.Err[wit_types.Unit, ErrorCode](variant_134)
+		variant_111 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_110, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_133
+	return variant_111
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.symlink-at
@@ -2919,99 +973,20 @@ func wasm_import_method_descriptor_symlink_at(arg0 int32, arg1 int32, arg2 int32
 func (self *Descriptor) UnlinkFileAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_135 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_135)
-	ret_136 := resultArea_(2)
-	wasm_import_method_descriptor_unlink_file_at(self.Handle(), int32(uintptr(str_135)), int32(len(path)), int32(uintptr(ret_136)))
-	var variant_137 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_136) {
+	str_112 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_112)
+	ret_113 := resultArea_(2)
+	wasm_import_method_descriptor_unlink_file_at(self.Handle(), int32(uintptr(str_112)), int32(len(path)), int32(uintptr(ret_113)))
+	var variant_114 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_113) {
 	case 0:
-		variant_137 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_114 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_138 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_136, 1)) {
-		case 0:
-			variant_138 = ErrorCode(0)
-		case 1:
-			variant_138 = ErrorCode(1)
-		case 2:
-			variant_138 = ErrorCode(2)
-		case 3:
-			variant_138 = ErrorCode(3)
-		case 4:
-			variant_138 = ErrorCode(4)
-		case 5:
-			variant_138 = ErrorCode(5)
-		case 6:
-			variant_138 = ErrorCode(6)
-		case 7:
-			variant_138 = ErrorCode(7)
-		case 8:
-			variant_138 = ErrorCode(8)
-		case 9:
-			variant_138 = ErrorCode(9)
-		case 10:
-			variant_138 = ErrorCode(10)
-		case 11:
-			variant_138 = ErrorCode(11)
-		case 12:
-			variant_138 = ErrorCode(12)
-		case 13:
-			variant_138 = ErrorCode(13)
-		case 14:
-			variant_138 = ErrorCode(14)
-		case 15:
-			variant_138 = ErrorCode(15)
-		case 16:
-			variant_138 = ErrorCode(16)
-		case 17:
-			variant_138 = ErrorCode(17)
-		case 18:
-			variant_138 = ErrorCode(18)
-		case 19:
-			variant_138 = ErrorCode(19)
-		case 20:
-			variant_138 = ErrorCode(20)
-		case 21:
-			variant_138 = ErrorCode(21)
-		case 22:
-			variant_138 = ErrorCode(22)
-		case 23:
-			variant_138 = ErrorCode(23)
-		case 24:
-			variant_138 = ErrorCode(24)
-		case 25:
-			variant_138 = ErrorCode(25)
-		case 26:
-			variant_138 = ErrorCode(26)
-		case 27:
-			variant_138 = ErrorCode(27)
-		case 28:
-			variant_138 = ErrorCode(28)
-		case 29:
-			variant_138 = ErrorCode(29)
-		case 30:
-			variant_138 = ErrorCode(30)
-		case 31:
-			variant_138 = ErrorCode(31)
-		case 32:
-			variant_138 = ErrorCode(32)
-		case 33:
-			variant_138 = ErrorCode(33)
-		case 34:
-			variant_138 = ErrorCode(34)
-		case 35:
-			variant_138 = ErrorCode(35)
-		case 36:
-			variant_138 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_137 = wit_types.Err[wit_types.Unit, ErrorCode](variant_138)
+		variant_114 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_113, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_137
+	return variant_114
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.unlink-file-at
@@ -3019,8 +994,8 @@ func wasm_import_method_descriptor_unlink_file_at(arg0 int32, arg1 int32, arg2 i
 
 // Whether both descriptors refer to the same underlying object.
 func (self *Descriptor) IsSameObject(other *Descriptor) bool {
-	result_139 := wasm_import_method_descriptor_is_same_object(self.Handle(), other.Handle())
-	return (result_139 != 0)
+	result_115 := wasm_import_method_descriptor_is_same_object(self.Handle(), other.Handle())
+	return (result_115 != 0)
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.is-same-object
@@ -3028,99 +1003,20 @@ func wasm_import_method_descriptor_is_same_object(arg0 int32, arg1 int32) int32
 
 // Hashes this object's identity and metadata; see `metadata-hash-value`.
 func (self *Descriptor) MetadataHash() wit_types.Result[MetadataHashValue, ErrorCode] {
-	ret_140 := resultArea_(24)
-	wasm_import_method_descriptor_metadata_hash(self.Handle(), int32(uintptr(ret_140)))
-	var variant_141 wit_types.Result[MetadataHashValue, ErrorCode]
-	switch *(*uint8)(ret_140) {
+	ret_116 := resultArea_(24)
+	wasm_import_method_descriptor_metadata_hash(self.Handle(), int32(uintptr(ret_116)))
+	var variant_117 wit_types.Result[MetadataHashValue, ErrorCode]
+	switch *(*uint8)(ret_116) {
 	case 0:
-		field_142 := uint64(*(*uint64)(unsafe.Add(ret_140, 8)))
-		field_143 := uint64(*(*uint64)(unsafe.Add(ret_140, 16)))
-		variant_141 = wit_types.Ok[MetadataHashValue, ErrorCode](MetadataHashValue{Lower: field_142, Upper: field_143})
+		field_118 := uint64(*(*uint64)(unsafe.Add(ret_116, 8)))
+		field_119 := uint64(*(*uint64)(unsafe.Add(ret_116, 16)))
+		variant_117 = wit_types.Ok[MetadataHashValue, ErrorCode](MetadataHashValue{Lower: field_118, Upper: field_119})
 	case 1:
-		var variant_144 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_140, 8)) {
-		case 0:
-			variant_144 = ErrorCode(0)
-		case 1:
-			variant_144 = ErrorCode(1)
-		case 2:
-			variant_144 = ErrorCode(2)
-		case 3:
-			variant_144 = ErrorCode(3)
-		case 4:
-			variant_144 = ErrorCode(4)
-		case 5:
-			variant_144 = ErrorCode(5)
-		case 6:
-			variant_144 = ErrorCode(6)
-		case 7:
-			variant_144 = ErrorCode(7)
-		case 8:
-			variant_144 = ErrorCode(8)
-		case 9:
-			variant_144 = ErrorCode(9)
-		case 10:
-			variant_144 = ErrorCode(10)
-		case 11:
-			variant_144 = ErrorCode(11)
-		case 12:
-			variant_144 = ErrorCode(12)
-		case 13:
-			variant_144 = ErrorCode(13)
-		case 14:
-			variant_144 = ErrorCode(14)
-		case 15:
-			variant_144 = ErrorCode(15)
-		case 16:
-			variant_144 = ErrorCode(16)
-		case 17:
-			variant_144 = ErrorCode(17)
-		case 18:
-			variant_144 = ErrorCode(18)
-		case 19:
-			variant_144 = ErrorCode(19)
-		case 20:
-			variant_144 = ErrorCode(20)
-		case 21:
-			variant_144 = ErrorCode(21)
-		case 22:
-			variant_144 = ErrorCode(22)
-		case 23:
-			variant_144 = ErrorCode(23)
-		case 24:
-			variant_144 = ErrorCode(24)
-		case 25:
-			variant_144 = ErrorCode(25)
-		case 26:
-			variant_144 = ErrorCode(26)
-		case 27:
-			variant_144 = ErrorCode(27)
-		case 28:
-			variant_144 = ErrorCode(28)
-		case 29:
-			variant_144 = ErrorCode(29)
-		case 30:
-			variant_144 = ErrorCode(30)
-		case 31:
-			variant_144 = ErrorCode(31)
-		case 32:
-			variant_144 = ErrorCode(32)
-		case 33:
-			variant_144 = ErrorCode(33)
-		case 34:
-			variant_144 = ErrorCode(34)
-		case 35:
-			variant_144 = ErrorCode(35)
-		case 36:
-			variant_144 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_141 = wit_types.Err[MetadataHashValue, ErrorCode](variant_144)
+		variant_117 = wit_types.Err[MetadataHashValue, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_116, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<metadata-hash-value, error-code>")
 	}
-	return variant_141
+	return variant_117
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.metadata-hash
@@ -3130,101 +1026,22 @@ func wasm_import_method_descriptor_metadata_hash(arg0 int32, arg1 int32)
 func (self *Descriptor) MetadataHashAt(pathFlags PathFlags, path string) wit_types.Result[MetadataHashValue, ErrorCode] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_145 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_145)
-	ret_146 := resultArea_(24)
-	wasm_import_method_descriptor_metadata_hash_at(self.Handle(), int32(pathFlags), int32(uintptr(str_145)), int32(len(path)), int32(uintptr(ret_146)))
-	var variant_147 wit_types.Result[MetadataHashValue, ErrorCode]
-	switch *(*uint8)(ret_146) {
+	str_120 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_120)
+	ret_121 := resultArea_(24)
+	wasm_import_method_descriptor_metadata_hash_at(self.Handle(), int32(pathFlags), int32(uintptr(str_120)), int32(len(path)), int32(uintptr(ret_121)))
+	var variant_122 wit_types.Result[MetadataHashValue, ErrorCode]
+	switch *(*uint8)(ret_121) {
 	case 0:
-		field_148 := uint64(*(*uint64)(unsafe.Add(ret_146, 8)))
-		field_149 := uint64(*(*uint64)(unsafe.Add(ret_146, 16)))
-		variant_147 = wit_types.Ok[MetadataHashValue, ErrorCode](MetadataHashValue{Lower: field_148, Upper: field_149})
+		field_123 := uint64(*(*uint64)(unsafe.Add(ret_121, 8)))
+		field_124 := uint64(*(*uint64)(unsafe.Add(ret_121, 16)))
+		variant_122 = wit_types.Ok[MetadataHashValue, ErrorCode](MetadataHashValue{Lower: field_123, Upper: field_124})
 	case 1:
-		var variant_150 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_146, 8)) {
-		case 0:
-			variant_150 = ErrorCode(0)
-		case 1:
-			variant_150 = ErrorCode(1)
-		case 2:
-			variant_150 = ErrorCode(2)
-		case 3:
-			variant_150 = ErrorCode(3)
-		case 4:
-			variant_150 = ErrorCode(4)
-		case 5:
-			variant_150 = ErrorCode(5)
-		case 6:
-			variant_150 = ErrorCode(6)
-		case 7:
-			variant_150 = ErrorCode(7)
-		case 8:
-			variant_150 = ErrorCode(8)
-		case 9:
-			variant_150 = ErrorCode(9)
-		case 10:
-			variant_150 = ErrorCode(10)
-		case 11:
-			variant_150 = ErrorCode(11)
-		case 12:
-			variant_150 = ErrorCode(12)
-		case 13:
-			variant_150 = ErrorCode(13)
-		case 14:
-			variant_150 = ErrorCode(14)
-		case 15:
-			variant_150 = ErrorCode(15)
-		case 16:
-			variant_150 = ErrorCode(16)
-		case 17:
-			variant_150 = ErrorCode(17)
-		case 18:
-			variant_150 = ErrorCode(18)
-		case 19:
-			variant_150 = ErrorCode(19)
-		case 20:
-			variant_150 = ErrorCode(20)
-		case 21:
-			variant_150 = ErrorCode(21)
-		case 22:
-			variant_150 = ErrorCode(22)
-		case 23:
-			variant_150 = ErrorCode(23)
-		case 24:
-			variant_150 = ErrorCode(24)
-		case 25:
-			variant_150 = ErrorCode(25)
-		case 26:
-			variant_150 = ErrorCode(26)
-		case 27:
-			variant_150 = ErrorCode(27)
-		case 28:
-			variant_150 = ErrorCode(28)
-		case 29:
-			variant_150 = ErrorCode(29)
-		case 30:
-			variant_150 = ErrorCode(30)
-		case 31:
-			variant_150 = ErrorCode(31)
-		case 32:
-			variant_150 = ErrorCode(32)
-		case 33:
-			variant_150 = ErrorCode(33)
-		case 34:
-			variant_150 = ErrorCode(34)
-		case 35:
-			variant_150 = ErrorCode(35)
-		case 36:
-			variant_150 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_147 = wit_types.Err[MetadataHashValue, ErrorCode](variant_150)
+		variant_122 = wit_types.Err[MetadataHashValue, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_121, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<metadata-hash-value, error-code>")
 	}
-	return variant_147
+	return variant_122
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]descriptor.metadata-hash-at
@@ -3232,129 +1049,29 @@ func wasm_import_method_descriptor_metadata_hash_at(arg0 int32, arg1 int32, arg2
 
 // Returns the next entry, or `none` once every entry has been seen.
 func (self *DirectoryEntryStream) ReadDirectoryEntry() wit_types.Result[wit_types.Option[DirectoryEntry], ErrorCode] {
-	ret_151 := resultArea_(20)
-	wasm_import_method_directory_entry_stream_read_directory_entry(self.Handle(), int32(uintptr(ret_151)))
-	var variant_152 wit_types.Result[wit_types.Option[DirectoryEntry], ErrorCode]
-	switch *(*uint8)(ret_151) {
+	ret_125 := resultArea_(20)
+	wasm_import_method_directory_entry_stream_read_directory_entry(self.Handle(), int32(uintptr(ret_125)))
+	var variant_126 wit_types.Result[wit_types.Option[DirectoryEntry], ErrorCode]
+	switch *(*uint8)(ret_125) {
 	case 0:
-		var variant_153 wit_types.Option[DirectoryEntry]
-		switch *(*uint8)(unsafe.Add(ret_151, 4)) {
+		var variant_127 wit_types.Option[DirectoryEntry]
+		switch *(*uint8)(unsafe.Add(ret_125, 4)) {
 		case 0:
-			variant_153 = wit_types.None[DirectoryEntry]()
+			variant_127 = wit_types.None[DirectoryEntry]()
 		case 1:
-			var variant_155 DescriptorType
-			switch *(*uint8)(unsafe.Add(ret_151, 8)) {
-			case 0:
-				variant_155 = DescriptorType(0)
-			case 1:
-				variant_155 = DescriptorType(1)
-			case 2:
-				variant_155 = DescriptorType(2)
-			case 3:
-				variant_155 = DescriptorType(3)
-			case 4:
-				variant_155 = DescriptorType(4)
-			case 5:
-				variant_155 = DescriptorType(5)
-			case 6:
-				variant_155 = DescriptorType(6)
-			case 7:
-				variant_155 = DescriptorType(7)
-			default:
-				panic("bindgen: invalid discriminant for descriptor-type")
-			}
-			field_154 := variant_155
-			field_156 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_151, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_151, 16))))
-			variant_153 = wit_types.Some[DirectoryEntry](DirectoryEntry{Type: field_154, Name: field_156})
+			field_128 := wasm_load_DescriptorType(unsafe.Add(ret_125, 8))
+			field_129 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_125, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_125, 16))))
+			variant_127 = wit_types.Some[DirectoryEntry](DirectoryEntry{Type: field_128, Name: field_129})
 		default:
 			panic("bindgen: invalid discriminant for option<directory-entry>")
 		}
-		variant_152 = wit_types.Ok[wit_types.Option[DirectoryEntry], ErrorCode](variant_153)
+		variant_126 = wit_types.Ok[wit_types.Option[DirectoryEntry], ErrorCode](variant_127)
 	case 1:
-		var variant_157 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_151, 4)) {
-		case 0:
-			variant_157 = ErrorCode(0)
-		case 1:
-			variant_157 = ErrorCode(1)
-		case 2:
-			variant_157 = ErrorCode(2)
-		case 3:
-			variant_157 = ErrorCode(3)
-		case 4:
-			variant_157 = ErrorCode(4)
-		case 5:
-			variant_157 = ErrorCode(5)
-		case 6:
-			variant_157 = ErrorCode(6)
-		case 7:
-			variant_157 = ErrorCode(7)
-		case 8:
-			variant_157 = ErrorCode(8)
-		case 9:
-			variant_157 = ErrorCode(9)
-		case 10:
-			variant_157 = ErrorCode(10)
-		case 11:
-			variant_157 = ErrorCode(11)
-		case 12:
-			variant_157 = ErrorCode(12)
-		case 13:
-			variant_157 = ErrorCode(13)
-		case 14:
-			variant_157 = ErrorCode(14)
-		case 15:
-			variant_157 = ErrorCode(15)
-		case 16:
-			variant_157 = ErrorCode(16)
-		case 17:
-			variant_157 = ErrorCode(17)
-		case 18:
-			variant_157 = ErrorCode(18)
-		case 19:
-			variant_157 = ErrorCode(19)
-		case 20:
-			variant_157 = ErrorCode(20)
-		case 21:
-			variant_157 = ErrorCode(21)
-		case 22:
-			variant_157 = ErrorCode(22)
-		case 23:
-			variant_157 = ErrorCode(23)
-		case 24:
-			variant_157 = ErrorCode(24)
-		case 25:
-			variant_157 = ErrorCode(25)
-		case 26:
-			variant_157 = ErrorCode(26)
-		case 27:
-			variant_157 = ErrorCode(27)
-		case 28:
-			variant_157 = ErrorCode(28)
-		case 29:
-			variant_157 = ErrorCode(29)
-		case 30:
-			variant_157 = ErrorCode(30)
-		case 31:
-			variant_157 = ErrorCode(31)
-		case 32:
-			variant_157 = ErrorCode(32)
-		case 33:
-			variant_157 = ErrorCode(33)
-		case 34:
-			variant_157 = ErrorCode(34)
-		case 35:
-			variant_157 = ErrorCode(35)
-		case 36:
-			variant_157 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_152 = wit_types.Err[wit_types.Option[DirectoryEntry], ErrorCode](variant_157)
+		variant_126 = wit_types.Err[wit_types.Option[DirectoryEntry], ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_125, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<directory-entry>, error-code>")
 	}
-	return variant_152
+	return variant_126
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 [method]directory-entry-stream.read-directory-entry
@@ -3363,97 +1080,18 @@ func wasm_import_method_directory_entry_stream_read_directory_entry(arg0 int32, 
 // Extracts a filesystem error code from a stream error, when the failure
 // came from file I/O.
 func FilesystemErrorCode(err *Error) wit_types.Option[ErrorCode] {
-	ret_158 := resultArea_(2)
-	wasm_import_filesystem_error_code(err.Handle(), int32(uintptr(ret_158)))
-	var variant_159 wit_types.Option[ErrorCode]
-	switch *(*uint8)(ret_158) {
+	ret_130 := resultArea_(2)
+	wasm_import_filesystem_error_code(err.Handle(), int32(uintptr(ret_130)))
+	var variant_131 wit_types.Option[ErrorCode]
+	switch *(*uint8)(ret_130) {
 	case 0:
-		variant_159 = wit_types.None[ErrorCode]()
+		variant_131 = wit_types.None[ErrorCode]()
 	case 1:
-		var variant_160 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_158, 1)) {
-		case 0:
-			variant_160 = ErrorCode(0)
-		case 1:
-			variant_160 = ErrorCode(1)
-		case 2:
-			variant_160 = ErrorCode(2)
-		case 3:
-			variant_160 = ErrorCode(3)
-		case 4:
-			variant_160 = ErrorCode(4)
-		case 5:
-			variant_160 = ErrorCode(5)
-		case 6:
-			variant_160 = ErrorCode(6)
-		case 7:
-			variant_160 = ErrorCode(7)
-		case 8:
-			variant_160 = ErrorCode(8)
-		case 9:
-			variant_160 = ErrorCode(9)
-		case 10:
-			variant_160 = ErrorCode(10)
-		case 11:
-			variant_160 = ErrorCode(11)
-		case 12:
-			variant_160 = ErrorCode(12)
-		case 13:
-			variant_160 = ErrorCode(13)
-		case 14:
-			variant_160 = ErrorCode(14)
-		case 15:
-			variant_160 = ErrorCode(15)
-		case 16:
-			variant_160 = ErrorCode(16)
-		case 17:
-			variant_160 = ErrorCode(17)
-		case 18:
-			variant_160 = ErrorCode(18)
-		case 19:
-			variant_160 = ErrorCode(19)
-		case 20:
-			variant_160 = ErrorCode(20)
-		case 21:
-			variant_160 = ErrorCode(21)
-		case 22:
-			variant_160 = ErrorCode(22)
-		case 23:
-			variant_160 = ErrorCode(23)
-		case 24:
-			variant_160 = ErrorCode(24)
-		case 25:
-			variant_160 = ErrorCode(25)
-		case 26:
-			variant_160 = ErrorCode(26)
-		case 27:
-			variant_160 = ErrorCode(27)
-		case 28:
-			variant_160 = ErrorCode(28)
-		case 29:
-			variant_160 = ErrorCode(29)
-		case 30:
-			variant_160 = ErrorCode(30)
-		case 31:
-			variant_160 = ErrorCode(31)
-		case 32:
-			variant_160 = ErrorCode(32)
-		case 33:
-			variant_160 = ErrorCode(33)
-		case 34:
-			variant_160 = ErrorCode(34)
-		case 35:
-			variant_160 = ErrorCode(35)
-		case 36:
-			variant_160 = ErrorCode(36)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_159 = wit_types.Some[ErrorCode](variant_160)
+		variant_131 = wit_types.Some[ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_130, 1)))
 	default:
 		panic("bindgen: invalid discriminant for option<error-code>")
 	}
-	return variant_159
+	return variant_131
 }
 
 //go:wasmimport wasi:filesystem/types@0.2.6 filesystem-error-code
@@ -3468,4 +1106,153 @@ func wasm_import_filesystem_error_code(arg0 int32, arg1 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_ErrorCode(src unsafe.Pointer) ErrorCode {
+	var variant_3 ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_3 = ErrorCode(0)
+	case 1:
+		variant_3 = ErrorCode(1)
+	case 2:
+		variant_3 = ErrorCode(2)
+	case 3:
+		variant_3 = ErrorCode(3)
+	case 4:
+		variant_3 = ErrorCode(4)
+	case 5:
+		variant_3 = ErrorCode(5)
+	case 6:
+		variant_3 = ErrorCode(6)
+	case 7:
+		variant_3 = ErrorCode(7)
+	case 8:
+		variant_3 = ErrorCode(8)
+	case 9:
+		variant_3 = ErrorCode(9)
+	case 10:
+		variant_3 = ErrorCode(10)
+	case 11:
+		variant_3 = ErrorCode(11)
+	case 12:
+		variant_3 = ErrorCode(12)
+	case 13:
+		variant_3 = ErrorCode(13)
+	case 14:
+		variant_3 = ErrorCode(14)
+	case 15:
+		variant_3 = ErrorCode(15)
+	case 16:
+		variant_3 = ErrorCode(16)
+	case 17:
+		variant_3 = ErrorCode(17)
+	case 18:
+		variant_3 = ErrorCode(18)
+	case 19:
+		variant_3 = ErrorCode(19)
+	case 20:
+		variant_3 = ErrorCode(20)
+	case 21:
+		variant_3 = ErrorCode(21)
+	case 22:
+		variant_3 = ErrorCode(22)
+	case 23:
+		variant_3 = ErrorCode(23)
+	case 24:
+		variant_3 = ErrorCode(24)
+	case 25:
+		variant_3 = ErrorCode(25)
+	case 26:
+		variant_3 = ErrorCode(26)
+	case 27:
+		variant_3 = ErrorCode(27)
+	case 28:
+		variant_3 = ErrorCode(28)
+	case 29:
+		variant_3 = ErrorCode(29)
+	case 30:
+		variant_3 = ErrorCode(30)
+	case 31:
+		variant_3 = ErrorCode(31)
+	case 32:
+		variant_3 = ErrorCode(32)
+	case 33:
+		variant_3 = ErrorCode(33)
+	case 34:
+		variant_3 = ErrorCode(34)
+	case 35:
+		variant_3 = ErrorCode(35)
+	case 36:
+		variant_3 = ErrorCode(36)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_3
+}
+
+// wasm_lower_Advice returns the core values of a value of type advice.
+func wasm_lower_Advice(value Advice) int32 {
+	var v_8 int32
+	switch value {
+	case 0:
+		v_8 = 0
+	case 1:
+		v_8 = 1
+	case 2:
+		v_8 = 2
+	case 3:
+		v_8 = 3
+	case 4:
+		v_8 = 4
+	case 5:
+		v_8 = 5
+	}
+	return v_8
+}
+
+// wasm_load_DescriptorType reads a value of type descriptor-type from linear memory at src.
+func wasm_load_DescriptorType(src unsafe.Pointer) DescriptorType {
+	var variant_18 DescriptorType
+	switch *(*uint8)(src) {
+	case 0:
+		variant_18 = DescriptorType(0)
+	case 1:
+		variant_18 = DescriptorType(1)
+	case 2:
+		variant_18 = DescriptorType(2)
+	case 3:
+		variant_18 = DescriptorType(3)
+	case 4:
+		variant_18 = DescriptorType(4)
+	case 5:
+		variant_18 = DescriptorType(5)
+	case 6:
+		variant_18 = DescriptorType(6)
+	case 7:
+		variant_18 = DescriptorType(7)
+	default:
+		panic("bindgen: invalid discriminant for descriptor-type")
+	}
+	return variant_18
+}
+
+// wasm_lower_NewTimestamp returns the core values of a value of type new-timestamp.
+func wasm_lower_NewTimestamp(value NewTimestamp) (int32, int64, int32) {
+	var v_21 int32
+	var v_22 int64
+	var v_23 int32
+	switch value.Tag() {
+	case NewTimestampNoChange:
+		v_21 = 0
+	case NewTimestampNow:
+		v_21 = 1
+	case NewTimestampTimestamp:
+		v_21 = 2
+		payload_24 := value.Timestamp()
+		v_22 = int64(payload_24.Seconds)
+		v_23 = int32(payload_24.Nanoseconds)
+	}
+	return v_21, v_22, v_23
 }

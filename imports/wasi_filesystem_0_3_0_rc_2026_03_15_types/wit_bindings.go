@@ -450,95 +450,7 @@ func wasm_future_1_lift(src unsafe.Pointer) wit_types.Result[wit_types.Unit, Err
 	case 0:
 		variant_1 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_2 ErrorCode
-		switch *(*uint8)(unsafe.Add(src, 4)) {
-		case 0:
-			variant_2 = MakeErrorCodeAccess()
-		case 1:
-			variant_2 = MakeErrorCodeAlready()
-		case 2:
-			variant_2 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_2 = MakeErrorCodeBusy()
-		case 4:
-			variant_2 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_2 = MakeErrorCodeQuota()
-		case 6:
-			variant_2 = MakeErrorCodeExist()
-		case 7:
-			variant_2 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_2 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_2 = MakeErrorCodeInProgress()
-		case 10:
-			variant_2 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_2 = MakeErrorCodeInvalid()
-		case 12:
-			variant_2 = MakeErrorCodeIo()
-		case 13:
-			variant_2 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_2 = MakeErrorCodeLoop()
-		case 15:
-			variant_2 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_2 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_2 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_2 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_2 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_2 = MakeErrorCodeNoLock()
-		case 21:
-			variant_2 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_2 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_2 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_2 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_2 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_2 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_2 = MakeErrorCodeNoTty()
-		case 28:
-			variant_2 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_2 = MakeErrorCodeOverflow()
-		case 30:
-			variant_2 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_2 = MakeErrorCodePipe()
-		case 32:
-			variant_2 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_2 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_2 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_2 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_3 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 8)) {
-			case 0:
-				variant_3 = wit_types.None[string]()
-			case 1:
-				variant_3 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_2 = MakeErrorCodeOther(variant_3)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_1 = wit_types.Err[wit_types.Unit, ErrorCode](variant_2)
+		variant_1 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(src, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
@@ -552,94 +464,7 @@ func wasm_future_1_lower(pinner *runtime.Pinner, value wit_types.Result[wit_type
 	case wit_types.ResultErr:
 		*(*uint8)(dst) = 1
 		payload_4 := value.Err()
-		switch payload_4.Tag() {
-		case ErrorCodeAccess:
-			*(*uint8)(unsafe.Add(dst, 4)) = 0
-		case ErrorCodeAlready:
-			*(*uint8)(unsafe.Add(dst, 4)) = 1
-		case ErrorCodeBadDescriptor:
-			*(*uint8)(unsafe.Add(dst, 4)) = 2
-		case ErrorCodeBusy:
-			*(*uint8)(unsafe.Add(dst, 4)) = 3
-		case ErrorCodeDeadlock:
-			*(*uint8)(unsafe.Add(dst, 4)) = 4
-		case ErrorCodeQuota:
-			*(*uint8)(unsafe.Add(dst, 4)) = 5
-		case ErrorCodeExist:
-			*(*uint8)(unsafe.Add(dst, 4)) = 6
-		case ErrorCodeFileTooLarge:
-			*(*uint8)(unsafe.Add(dst, 4)) = 7
-		case ErrorCodeIllegalByteSequence:
-			*(*uint8)(unsafe.Add(dst, 4)) = 8
-		case ErrorCodeInProgress:
-			*(*uint8)(unsafe.Add(dst, 4)) = 9
-		case ErrorCodeInterrupted:
-			*(*uint8)(unsafe.Add(dst, 4)) = 10
-		case ErrorCodeInvalid:
-			*(*uint8)(unsafe.Add(dst, 4)) = 11
-		case ErrorCodeIo:
-			*(*uint8)(unsafe.Add(dst, 4)) = 12
-		case ErrorCodeIsDirectory:
-			*(*uint8)(unsafe.Add(dst, 4)) = 13
-		case ErrorCodeLoop:
-			*(*uint8)(unsafe.Add(dst, 4)) = 14
-		case ErrorCodeTooManyLinks:
-			*(*uint8)(unsafe.Add(dst, 4)) = 15
-		case ErrorCodeMessageSize:
-			*(*uint8)(unsafe.Add(dst, 4)) = 16
-		case ErrorCodeNameTooLong:
-			*(*uint8)(unsafe.Add(dst, 4)) = 17
-		case ErrorCodeNoDevice:
-			*(*uint8)(unsafe.Add(dst, 4)) = 18
-		case ErrorCodeNoEntry:
-			*(*uint8)(unsafe.Add(dst, 4)) = 19
-		case ErrorCodeNoLock:
-			*(*uint8)(unsafe.Add(dst, 4)) = 20
-		case ErrorCodeInsufficientMemory:
-			*(*uint8)(unsafe.Add(dst, 4)) = 21
-		case ErrorCodeInsufficientSpace:
-			*(*uint8)(unsafe.Add(dst, 4)) = 22
-		case ErrorCodeNotDirectory:
-			*(*uint8)(unsafe.Add(dst, 4)) = 23
-		case ErrorCodeNotEmpty:
-			*(*uint8)(unsafe.Add(dst, 4)) = 24
-		case ErrorCodeNotRecoverable:
-			*(*uint8)(unsafe.Add(dst, 4)) = 25
-		case ErrorCodeUnsupported:
-			*(*uint8)(unsafe.Add(dst, 4)) = 26
-		case ErrorCodeNoTty:
-			*(*uint8)(unsafe.Add(dst, 4)) = 27
-		case ErrorCodeNoSuchDevice:
-			*(*uint8)(unsafe.Add(dst, 4)) = 28
-		case ErrorCodeOverflow:
-			*(*uint8)(unsafe.Add(dst, 4)) = 29
-		case ErrorCodeNotPermitted:
-			*(*uint8)(unsafe.Add(dst, 4)) = 30
-		case ErrorCodePipe:
-			*(*uint8)(unsafe.Add(dst, 4)) = 31
-		case ErrorCodeReadOnly:
-			*(*uint8)(unsafe.Add(dst, 4)) = 32
-		case ErrorCodeInvalidSeek:
-			*(*uint8)(unsafe.Add(dst, 4)) = 33
-		case ErrorCodeTextFileBusy:
-			*(*uint8)(unsafe.Add(dst, 4)) = 34
-		case ErrorCodeCrossDevice:
-			*(*uint8)(unsafe.Add(dst, 4)) = 35
-		case ErrorCodeOther:
-			*(*uint8)(unsafe.Add(dst, 4)) = 36
-			payload_5 := payload_4.Other()
-			switch payload_5.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 8)) = 1
-				payload_6 := payload_5.Some()
-				str_7 := unsafe.Pointer(unsafe.StringData(payload_6))
-				pinner.Pin(str_7)
-				*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_7)))
-				*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_6)))
-			}
-		}
+		wasm_store_ErrorCode(pinner, payload_4, unsafe.Add(dst, 4))
 	}
 	return func() {}
 }
@@ -688,72 +513,13 @@ func wasm_stream_2_drop_readable(handle int32)
 func wasm_stream_2_drop_writable(handle int32)
 
 func wasm_stream_2_lift(src unsafe.Pointer) DirectoryEntry {
-	var variant_9 DescriptorType
-	switch *(*uint8)(src) {
-	case 0:
-		variant_9 = MakeDescriptorTypeBlockDevice()
-	case 1:
-		variant_9 = MakeDescriptorTypeCharacterDevice()
-	case 2:
-		variant_9 = MakeDescriptorTypeDirectory()
-	case 3:
-		variant_9 = MakeDescriptorTypeFifo()
-	case 4:
-		variant_9 = MakeDescriptorTypeSymbolicLink()
-	case 5:
-		variant_9 = MakeDescriptorTypeRegularFile()
-	case 6:
-		variant_9 = MakeDescriptorTypeSocket()
-	case 7:
-		var variant_10 wit_types.Option[string]
-		switch *(*uint8)(unsafe.Add(src, 4)) {
-		case 0:
-			variant_10 = wit_types.None[string]()
-		case 1:
-			variant_10 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for option<string>")
-		}
-		variant_9 = MakeDescriptorTypeOther(variant_10)
-	default:
-		panic("bindgen: invalid discriminant for descriptor-type")
-	}
-	field_8 := variant_9
+	field_8 := wasm_load_DescriptorType(src)
 	field_11 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20))))
 	return DirectoryEntry{Type: field_8, Name: field_11}
 }
 
 func wasm_stream_2_lower(pinner *runtime.Pinner, value DirectoryEntry, dst unsafe.Pointer) func() {
-	switch value.Type.Tag() {
-	case DescriptorTypeBlockDevice:
-		*(*uint8)(dst) = 0
-	case DescriptorTypeCharacterDevice:
-		*(*uint8)(dst) = 1
-	case DescriptorTypeDirectory:
-		*(*uint8)(dst) = 2
-	case DescriptorTypeFifo:
-		*(*uint8)(dst) = 3
-	case DescriptorTypeSymbolicLink:
-		*(*uint8)(dst) = 4
-	case DescriptorTypeRegularFile:
-		*(*uint8)(dst) = 5
-	case DescriptorTypeSocket:
-		*(*uint8)(dst) = 6
-	case DescriptorTypeOther:
-		*(*uint8)(dst) = 7
-		payload_12 := value.Type.Other()
-		switch payload_12.Tag() {
-		case wit_types.OptionNone:
-			*(*uint8)(unsafe.Add(dst, 4)) = 0
-		case wit_types.OptionSome:
-			*(*uint8)(unsafe.Add(dst, 4)) = 1
-			payload_13 := payload_12.Some()
-			str_14 := unsafe.Pointer(unsafe.StringData(payload_13))
-			pinner.Pin(str_14)
-			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_14)))
-			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_13)))
-		}
-	}
+	wasm_store_DescriptorType(pinner, value.Type, dst)
 	str_15 := unsafe.Pointer(unsafe.StringData(value.Name))
 	pinner.Pin(str_15)
 	*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(uintptr(str_15)))
@@ -819,8 +585,852 @@ func wasm_import_method_descriptor_append_via_stream(arg0 int32, arg1 int32) int
 
 // Tells the host how a byte range is about to be used.
 func (self *Descriptor) Advise(offset Filesize, length Filesize, advice Advice) wit_types.Result[wit_types.Unit, ErrorCode] {
+	v_23 := wasm_lower_Advice(advice)
+	ret_24 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_advise(self.Handle(), int64(offset), int64(length), v_23, int32(uintptr(ret_24)))))
+	var variant_25 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_24) {
+	case 0:
+		variant_25 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_25 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_24, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_25
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.advise
+func wasm_import_async_method_descriptor_advise(arg0 int32, arg1 int64, arg2 int64, arg3 int32, arg4 int32) int32
+
+// Waits until the file's data (not necessarily its metadata) is on stable storage.
+func (self *Descriptor) SyncData() wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_26 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_sync_data(self.Handle(), int32(uintptr(ret_26)))))
+	var variant_27 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_26) {
+	case 0:
+		variant_27 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_27 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_26, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_27
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.sync-data
+func wasm_import_async_method_descriptor_sync_data(arg0 int32, arg1 int32) int32
+
+// The flags this descriptor was opened with.
+func (self *Descriptor) GetFlags() wit_types.Result[DescriptorFlags, ErrorCode] {
+	ret_28 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_get_flags(self.Handle(), int32(uintptr(ret_28)))))
+	var variant_29 wit_types.Result[DescriptorFlags, ErrorCode]
+	switch *(*uint8)(ret_28) {
+	case 0:
+		variant_29 = wit_types.Ok[DescriptorFlags, ErrorCode](DescriptorFlags(*(*uint8)(unsafe.Add(ret_28, 4))))
+	case 1:
+		variant_29 = wit_types.Err[DescriptorFlags, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_28, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<descriptor-flags, error-code>")
+	}
+	return variant_29
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.get-flags
+func wasm_import_async_method_descriptor_get_flags(arg0 int32, arg1 int32) int32
+
+// What kind of object this descriptor refers to.
+func (self *Descriptor) GetType() wit_types.Result[DescriptorType, ErrorCode] {
+	ret_30 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_get_type(self.Handle(), int32(uintptr(ret_30)))))
+	var variant_31 wit_types.Result[DescriptorType, ErrorCode]
+	switch *(*uint8)(ret_30) {
+	case 0:
+		variant_31 = wit_types.Ok[DescriptorType, ErrorCode](wasm_load_DescriptorType(unsafe.Add(ret_30, 4)))
+	case 1:
+		variant_31 = wit_types.Err[DescriptorType, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_30, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<descriptor-type, error-code>")
+	}
+	return variant_31
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.get-type
+func wasm_import_async_method_descriptor_get_type(arg0 int32, arg1 int32) int32
+
+// Truncates or extends the file to the given size.
+func (self *Descriptor) SetSize(size Filesize) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_32 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_size(self.Handle(), int64(size), int32(uintptr(ret_32)))))
+	var variant_33 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_32) {
+	case 0:
+		variant_33 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_33 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_32, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_33
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.set-size
+func wasm_import_async_method_descriptor_set_size(arg0 int32, arg1 int64, arg2 int32) int32
+
+// Updates the access and modification times.
+func (self *Descriptor) SetTimes(dataAccessTimestamp NewTimestamp, dataModificationTimestamp NewTimestamp) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	params_34 := wit_runtime.Allocate(pinner_, 56, 8)
+	*(*int32)(params_34) = self.Handle()
+	wasm_store_NewTimestamp(dataAccessTimestamp, unsafe.Add(params_34, 8))
+	wasm_store_NewTimestamp(dataModificationTimestamp, unsafe.Add(params_34, 32))
+	ret_36 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_times(int32(uintptr(params_34)), int32(uintptr(ret_36)))))
+	var variant_37 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_36) {
+	case 0:
+		variant_37 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_37 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_36, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_37
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.set-times
+func wasm_import_async_method_descriptor_set_times(arg0 int32, arg1 int32) int32
+
+// Lists the entries of this directory (without "." and "..") as a stream; the
+// future reports whether the listing completed.
+func (self *Descriptor) ReadDirectory() (*wit_types.StreamReader[DirectoryEntry], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
+	ret_38 := resultArea_(8)
+	wasm_import_method_descriptor_read_directory(self.Handle(), int32(uintptr(ret_38)))
+	field_39 := LiftStreamDirectoryEntry(*(*int32)(ret_38))
+	field_40 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_38, 4)))
+	tuple_41 := wit_types.Tuple2[*wit_types.StreamReader[DirectoryEntry], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]]{F0: field_39, F1: field_40}
+	return tuple_41.F0, tuple_41.F1
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [method]descriptor.read-directory
+func wasm_import_method_descriptor_read_directory(arg0 int32, arg1 int32)
+
+// Waits until the file's data and metadata are on stable storage.
+func (self *Descriptor) Sync() wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_42 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_sync(self.Handle(), int32(uintptr(ret_42)))))
+	var variant_43 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_42) {
+	case 0:
+		variant_43 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_43 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_42, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_43
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.sync
+func wasm_import_async_method_descriptor_sync(arg0 int32, arg1 int32) int32
+
+// Creates a new directory at `path`.
+func (self *Descriptor) CreateDirectoryAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	str_44 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_44)
+	ret_45 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_create_directory_at(self.Handle(), int32(uintptr(str_44)), int32(len(path)), int32(uintptr(ret_45)))))
+	var variant_46 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_45) {
+	case 0:
+		variant_46 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_46 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_45, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_46
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.create-directory-at
+func wasm_import_async_method_descriptor_create_directory_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
+
+// Returns metadata about this file or directory.
+func (self *Descriptor) Stat() wit_types.Result[DescriptorStat, ErrorCode] {
+	ret_47 := resultArea_(112)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_stat(self.Handle(), int32(uintptr(ret_47)))))
+	var variant_48 wit_types.Result[DescriptorStat, ErrorCode]
+	switch *(*uint8)(ret_47) {
+	case 0:
+		field_49 := wasm_load_DescriptorType(unsafe.Add(ret_47, 8))
+		field_50 := uint64(*(*uint64)(unsafe.Add(ret_47, 24)))
+		field_51 := uint64(*(*uint64)(unsafe.Add(ret_47, 32)))
+		var variant_53 wit_types.Option[Instant]
+		switch *(*uint8)(unsafe.Add(ret_47, 40)) {
+		case 0:
+			variant_53 = wit_types.None[Instant]()
+		case 1:
+			field_54 := int64(*(*uint64)(unsafe.Add(ret_47, 48)))
+			field_55 := uint32(*(*uint32)(unsafe.Add(ret_47, 56)))
+			variant_53 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_54, Nanoseconds: field_55})
+		default:
+			panic("bindgen: invalid discriminant for option<instant>")
+		}
+		field_52 := variant_53
+		var variant_57 wit_types.Option[Instant]
+		switch *(*uint8)(unsafe.Add(ret_47, 64)) {
+		case 0:
+			variant_57 = wit_types.None[Instant]()
+		case 1:
+			field_58 := int64(*(*uint64)(unsafe.Add(ret_47, 72)))
+			field_59 := uint32(*(*uint32)(unsafe.Add(ret_47, 80)))
+			variant_57 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_58, Nanoseconds: field_59})
+		default:
+			panic("bindgen: invalid discriminant for option<instant>")
+		}
+		field_56 := variant_57
+		var variant_61 wit_types.Option[Instant]
+		switch *(*uint8)(unsafe.Add(ret_47, 88)) {
+		case 0:
+			variant_61 = wit_types.None[Instant]()
+		case 1:
+			field_62 := int64(*(*uint64)(unsafe.Add(ret_47, 96)))
+			field_63 := uint32(*(*uint32)(unsafe.Add(ret_47, 104)))
+			variant_61 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_62, Nanoseconds: field_63})
+		default:
+			panic("bindgen: invalid discriminant for option<instant>")
+		}
+		field_60 := variant_61
+		variant_48 = wit_types.Ok[DescriptorStat, ErrorCode](DescriptorStat{Type: field_49, LinkCount: field_50, Size: field_51, DataAccessTimestamp: field_52, DataModificationTimestamp: field_56, StatusChangeTimestamp: field_60})
+	case 1:
+		variant_48 = wit_types.Err[DescriptorStat, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_47, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<descriptor-stat, error-code>")
+	}
+	return variant_48
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.stat
+func wasm_import_async_method_descriptor_stat(arg0 int32, arg1 int32) int32
+
+// Returns metadata about the object at `path`.
+func (self *Descriptor) StatAt(pathFlags PathFlags, path string) wit_types.Result[DescriptorStat, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	str_64 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_64)
+	ret_65 := resultArea_(112)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_stat_at(self.Handle(), int32(pathFlags), int32(uintptr(str_64)), int32(len(path)), int32(uintptr(ret_65)))))
+	var variant_66 wit_types.Result[DescriptorStat, ErrorCode]
+	switch *(*uint8)(ret_65) {
+	case 0:
+		field_67 := wasm_load_DescriptorType(unsafe.Add(ret_65, 8))
+		field_68 := uint64(*(*uint64)(unsafe.Add(ret_65, 24)))
+		field_69 := uint64(*(*uint64)(unsafe.Add(ret_65, 32)))
+		var variant_71 wit_types.Option[Instant]
+		switch *(*uint8)(unsafe.Add(ret_65, 40)) {
+		case 0:
+			variant_71 = wit_types.None[Instant]()
+		case 1:
+			field_72 := int64(*(*uint64)(unsafe.Add(ret_65, 48)))
+			field_73 := uint32(*(*uint32)(unsafe.Add(ret_65, 56)))
+			variant_71 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_72, Nanoseconds: field_73})
+		default:
+			panic("bindgen: invalid discriminant for option<instant>")
+		}
+		field_70 := variant_71
+		var variant_75 wit_types.Option[Instant]
+		switch *(*uint8)(unsafe.Add(ret_65, 64)) {
+		case 0:
+			variant_75 = wit_types.None[Instant]()
+		case 1:
+			field_76 := int64(*(*uint64)(unsafe.Add(ret_65, 72)))
+			field_77 := uint32(*(*uint32)(unsafe.Add(ret_65, 80)))
+			variant_75 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_76, Nanoseconds: field_77})
+		default:
+			panic("bindgen: invalid discriminant for option<instant>")
+		}
+		field_74 := variant_75
+		var variant_79 wit_types.Option[Instant]
+		switch *(*uint8)(unsafe.Add(ret_65, 88)) {
+		case 0:
+			variant_79 = wit_types.None[Instant]()
+		case 1:
+			field_80 := int64(*(*uint64)(unsafe.Add(ret_65, 96)))
+			field_81 := uint32(*(*uint32)(unsafe.Add(ret_65, 104)))
+			variant_79 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_80, Nanoseconds: field_81})
+		default:
+			panic("bindgen: invalid discriminant for option<instant>")
+		}
+		field_78 := variant_79
+		variant_66 = wit_types.Ok[DescriptorStat, ErrorCode](DescriptorStat{Type: field_67, LinkCount: field_68, Size: field_69, DataAccessTimestamp: field_70, DataModificationTimestamp: field_74, StatusChangeTimestamp: field_78})
+	case 1:
+		variant_66 = wit_types.Err[DescriptorStat, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_65, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<descriptor-stat, error-code>")
+	}
+	return variant_66
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.stat-at
+func wasm_import_async_method_descriptor_stat_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32) int32
+
+// Updates the access and modification times of the object at `path`.
+func (self *Descriptor) SetTimesAt(pathFlags PathFlags, path string, dataAccessTimestamp NewTimestamp, dataModificationTimestamp NewTimestamp) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	params_82 := wit_runtime.Allocate(pinner_, 64, 8)
+	*(*int32)(params_82) = self.Handle()
+	*(*uint8)(unsafe.Add(params_82, 4)) = uint8(pathFlags)
+	str_83 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_83)
+	*(*uint32)(unsafe.Add(params_82, 8)) = uint32(int32(uintptr(str_83)))
+	*(*uint32)(unsafe.Add(params_82, 12)) = uint32(int32(len(path)))
+	wasm_store_NewTimestamp(dataAccessTimestamp, unsafe.Add(params_82, 16))
+	wasm_store_NewTimestamp(dataModificationTimestamp, unsafe.Add(params_82, 40))
+	ret_84 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_times_at(int32(uintptr(params_82)), int32(uintptr(ret_84)))))
+	var variant_85 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_84) {
+	case 0:
+		variant_85 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_85 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_84, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_85
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.set-times-at
+func wasm_import_async_method_descriptor_set_times_at(arg0 int32, arg1 int32) int32
+
+// Creates a hard link at `new-path` (relative to `new-descriptor`) to the
+// object at `old-path`.
+func (self *Descriptor) LinkAt(oldPathFlags PathFlags, oldPath string, newDescriptor *Descriptor, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	params_86 := wit_runtime.Allocate(pinner_, 28, 4)
+	*(*int32)(params_86) = self.Handle()
+	*(*uint8)(unsafe.Add(params_86, 4)) = uint8(oldPathFlags)
+	str_87 := unsafe.Pointer(unsafe.StringData(oldPath))
+	pinner_.Pin(str_87)
+	*(*uint32)(unsafe.Add(params_86, 8)) = uint32(int32(uintptr(str_87)))
+	*(*uint32)(unsafe.Add(params_86, 12)) = uint32(int32(len(oldPath)))
+	*(*int32)(unsafe.Add(params_86, 16)) = newDescriptor.Handle()
+	str_88 := unsafe.Pointer(unsafe.StringData(newPath))
+	pinner_.Pin(str_88)
+	*(*uint32)(unsafe.Add(params_86, 20)) = uint32(int32(uintptr(str_88)))
+	*(*uint32)(unsafe.Add(params_86, 24)) = uint32(int32(len(newPath)))
+	ret_89 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_link_at(int32(uintptr(params_86)), int32(uintptr(ret_89)))))
+	var variant_90 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_89) {
+	case 0:
+		variant_90 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_90 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_89, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_90
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.link-at
+func wasm_import_async_method_descriptor_link_at(arg0 int32, arg1 int32) int32
+
+// Opens the file or directory at `path` and returns a new descriptor for it.
+func (self *Descriptor) OpenAt(pathFlags PathFlags, path string, openFlags OpenFlags, flags DescriptorFlags) wit_types.Result[*Descriptor, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	params_91 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_91) = self.Handle()
+	*(*uint8)(unsafe.Add(params_91, 4)) = uint8(pathFlags)
+	str_92 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_92)
+	*(*uint32)(unsafe.Add(params_91, 8)) = uint32(int32(uintptr(str_92)))
+	*(*uint32)(unsafe.Add(params_91, 12)) = uint32(int32(len(path)))
+	*(*uint8)(unsafe.Add(params_91, 16)) = uint8(openFlags)
+	*(*uint8)(unsafe.Add(params_91, 17)) = uint8(flags)
+	ret_93 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_open_at(int32(uintptr(params_91)), int32(uintptr(ret_93)))))
+	var variant_94 wit_types.Result[*Descriptor, ErrorCode]
+	switch *(*uint8)(ret_93) {
+	case 0:
+		variant_94 = wit_types.Ok[*Descriptor, ErrorCode](DescriptorFromHandle(*(*int32)(unsafe.Add(ret_93, 4))))
+	case 1:
+		variant_94 = wit_types.Err[*Descriptor, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_93, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<descriptor, error-code>")
+	}
+	return variant_94
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.open-at
+func wasm_import_async_method_descriptor_open_at(arg0 int32, arg1 int32) int32
+
+// Returns the target of the symbolic link at `path`.
+func (self *Descriptor) ReadlinkAt(path string) wit_types.Result[string, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	str_95 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_95)
+	ret_96 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_readlink_at(self.Handle(), int32(uintptr(str_95)), int32(len(path)), int32(uintptr(ret_96)))))
+	var variant_97 wit_types.Result[string, ErrorCode]
+	switch *(*uint8)(ret_96) {
+	case 0:
+		variant_97 = wit_types.Ok[string, ErrorCode](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_96, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_96, 8)))))
+	case 1:
+		variant_97 = wit_types.Err[string, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_96, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<string, error-code>")
+	}
+	return variant_97
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.readlink-at
+func wasm_import_async_method_descriptor_readlink_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
+
+// Removes the empty directory at `path`.
+func (self *Descriptor) RemoveDirectoryAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	str_98 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_98)
+	ret_99 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_remove_directory_at(self.Handle(), int32(uintptr(str_98)), int32(len(path)), int32(uintptr(ret_99)))))
+	var variant_100 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_99) {
+	case 0:
+		variant_100 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_100 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_99, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_100
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.remove-directory-at
+func wasm_import_async_method_descriptor_remove_directory_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
+
+// Moves the object at `old-path` to `new-path` relative to `new-descriptor`.
+func (self *Descriptor) RenameAt(oldPath string, newDescriptor *Descriptor, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	params_101 := wit_runtime.Allocate(pinner_, 24, 4)
+	*(*int32)(params_101) = self.Handle()
+	str_102 := unsafe.Pointer(unsafe.StringData(oldPath))
+	pinner_.Pin(str_102)
+	*(*uint32)(unsafe.Add(params_101, 4)) = uint32(int32(uintptr(str_102)))
+	*(*uint32)(unsafe.Add(params_101, 8)) = uint32(int32(len(oldPath)))
+	*(*int32)(unsafe.Add(params_101, 12)) = newDescriptor.Handle()
+	str_103 := unsafe.Pointer(unsafe.StringData(newPath))
+	pinner_.Pin(str_103)
+	*(*uint32)(unsafe.Add(params_101, 16)) = uint32(int32(uintptr(str_103)))
+	*(*uint32)(unsafe.Add(params_101, 20)) = uint32(int32(len(newPath)))
+	ret_104 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_rename_at(int32(uintptr(params_101)), int32(uintptr(ret_104)))))
+	var variant_105 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_104) {
+	case 0:
+		variant_105 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_105 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_104, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_105
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.rename-at
+func wasm_import_async_method_descriptor_rename_at(arg0 int32, arg1 int32) int32
+
+// Creates a symbolic link at `new-path` whose target is `old-path`.
+func (self *Descriptor) SymlinkAt(oldPath string, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	params_106 := wit_runtime.Allocate(pinner_, 20, 4)
+	*(*int32)(params_106) = self.Handle()
+	str_107 := unsafe.Pointer(unsafe.StringData(oldPath))
+	pinner_.Pin(str_107)
+	*(*uint32)(unsafe.Add(params_106, 4)) = uint32(int32(uintptr(str_107)))
+	*(*uint32)(unsafe.Add(params_106, 8)) = uint32(int32(len(oldPath)))
+	str_108 := unsafe.Pointer(unsafe.StringData(newPath))
+	pinner_.Pin(str_108)
+	*(*uint32)(unsafe.Add(params_106, 12)) = uint32(int32(uintptr(str_108)))
+	*(*uint32)(unsafe.Add(params_106, 16)) = uint32(int32(len(newPath)))
+	ret_109 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_symlink_at(int32(uintptr(params_106)), int32(uintptr(ret_109)))))
+	var variant_110 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_109) {
+	case 0:
+		variant_110 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_110 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_109, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_110
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.symlink-at
+func wasm_import_async_method_descriptor_symlink_at(arg0 int32, arg1 int32) int32
+
+// Removes the non-directory object at `path`.
+func (self *Descriptor) UnlinkFileAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	str_111 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_111)
+	ret_112 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_unlink_file_at(self.Handle(), int32(uintptr(str_111)), int32(len(path)), int32(uintptr(ret_112)))))
+	var variant_113 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_112) {
+	case 0:
+		variant_113 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_113 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_112, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_113
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.unlink-file-at
+func wasm_import_async_method_descriptor_unlink_file_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
+
+// Whether both descriptors refer to the same underlying object.
+func (self *Descriptor) IsSameObject(other *Descriptor) bool {
+	ret_114 := resultArea_(1)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_is_same_object(self.Handle(), other.Handle(), int32(uintptr(ret_114)))))
+	return (*(*uint8)(ret_114) != 0)
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.is-same-object
+func wasm_import_async_method_descriptor_is_same_object(arg0 int32, arg1 int32, arg2 int32) int32
+
+// Hashes this object's identity and metadata; see `metadata-hash-value`.
+func (self *Descriptor) MetadataHash() wit_types.Result[MetadataHashValue, ErrorCode] {
+	ret_115 := resultArea_(24)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_metadata_hash(self.Handle(), int32(uintptr(ret_115)))))
+	var variant_116 wit_types.Result[MetadataHashValue, ErrorCode]
+	switch *(*uint8)(ret_115) {
+	case 0:
+		field_117 := uint64(*(*uint64)(unsafe.Add(ret_115, 8)))
+		field_118 := uint64(*(*uint64)(unsafe.Add(ret_115, 16)))
+		variant_116 = wit_types.Ok[MetadataHashValue, ErrorCode](MetadataHashValue{Lower: field_117, Upper: field_118})
+	case 1:
+		variant_116 = wit_types.Err[MetadataHashValue, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_115, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<metadata-hash-value, error-code>")
+	}
+	return variant_116
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.metadata-hash
+func wasm_import_async_method_descriptor_metadata_hash(arg0 int32, arg1 int32) int32
+
+// Like `metadata-hash`, for the object at `path`.
+func (self *Descriptor) MetadataHashAt(pathFlags PathFlags, path string) wit_types.Result[MetadataHashValue, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	str_119 := unsafe.Pointer(unsafe.StringData(path))
+	pinner_.Pin(str_119)
+	ret_120 := resultArea_(24)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_metadata_hash_at(self.Handle(), int32(pathFlags), int32(uintptr(str_119)), int32(len(path)), int32(uintptr(ret_120)))))
+	var variant_121 wit_types.Result[MetadataHashValue, ErrorCode]
+	switch *(*uint8)(ret_120) {
+	case 0:
+		field_122 := uint64(*(*uint64)(unsafe.Add(ret_120, 8)))
+		field_123 := uint64(*(*uint64)(unsafe.Add(ret_120, 16)))
+		variant_121 = wit_types.Ok[MetadataHashValue, ErrorCode](MetadataHashValue{Lower: field_122, Upper: field_123})
+	case 1:
+		variant_121 = wit_types.Err[MetadataHashValue, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_120, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<metadata-hash-value, error-code>")
+	}
+	return variant_121
+}
+
+//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.metadata-hash-at
+func wasm_import_async_method_descriptor_metadata_hash_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32) int32
+
+// wasm_load_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_ErrorCode(src unsafe.Pointer) ErrorCode {
+	var variant_2 ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_2 = MakeErrorCodeAccess()
+	case 1:
+		variant_2 = MakeErrorCodeAlready()
+	case 2:
+		variant_2 = MakeErrorCodeBadDescriptor()
+	case 3:
+		variant_2 = MakeErrorCodeBusy()
+	case 4:
+		variant_2 = MakeErrorCodeDeadlock()
+	case 5:
+		variant_2 = MakeErrorCodeQuota()
+	case 6:
+		variant_2 = MakeErrorCodeExist()
+	case 7:
+		variant_2 = MakeErrorCodeFileTooLarge()
+	case 8:
+		variant_2 = MakeErrorCodeIllegalByteSequence()
+	case 9:
+		variant_2 = MakeErrorCodeInProgress()
+	case 10:
+		variant_2 = MakeErrorCodeInterrupted()
+	case 11:
+		variant_2 = MakeErrorCodeInvalid()
+	case 12:
+		variant_2 = MakeErrorCodeIo()
+	case 13:
+		variant_2 = MakeErrorCodeIsDirectory()
+	case 14:
+		variant_2 = MakeErrorCodeLoop()
+	case 15:
+		variant_2 = MakeErrorCodeTooManyLinks()
+	case 16:
+		variant_2 = MakeErrorCodeMessageSize()
+	case 17:
+		variant_2 = MakeErrorCodeNameTooLong()
+	case 18:
+		variant_2 = MakeErrorCodeNoDevice()
+	case 19:
+		variant_2 = MakeErrorCodeNoEntry()
+	case 20:
+		variant_2 = MakeErrorCodeNoLock()
+	case 21:
+		variant_2 = MakeErrorCodeInsufficientMemory()
+	case 22:
+		variant_2 = MakeErrorCodeInsufficientSpace()
+	case 23:
+		variant_2 = MakeErrorCodeNotDirectory()
+	case 24:
+		variant_2 = MakeErrorCodeNotEmpty()
+	case 25:
+		variant_2 = MakeErrorCodeNotRecoverable()
+	case 26:
+		variant_2 = MakeErrorCodeUnsupported()
+	case 27:
+		variant_2 = MakeErrorCodeNoTty()
+	case 28:
+		variant_2 = MakeErrorCodeNoSuchDevice()
+	case 29:
+		variant_2 = MakeErrorCodeOverflow()
+	case 30:
+		variant_2 = MakeErrorCodeNotPermitted()
+	case 31:
+		variant_2 = MakeErrorCodePipe()
+	case 32:
+		variant_2 = MakeErrorCodeReadOnly()
+	case 33:
+		variant_2 = MakeErrorCodeInvalidSeek()
+	case 34:
+		variant_2 = MakeErrorCodeTextFileBusy()
+	case 35:
+		variant_2 = MakeErrorCodeCrossDevice()
+	case 36:
+		var variant_3 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 4)) {
+		case 0:
+			variant_3 = wit_types.None[string]()
+		case 1:
+			variant_3 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_2 = MakeErrorCodeOther(variant_3)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_2
+}
+
+// wasm_store_ErrorCode writes a value of type error-code to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_ErrorCode(pinner *runtime.Pinner, value ErrorCode, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ErrorCodeAccess:
+		*(*uint8)(dst) = 0
+	case ErrorCodeAlready:
+		*(*uint8)(dst) = 1
+	case ErrorCodeBadDescriptor:
+		*(*uint8)(dst) = 2
+	case ErrorCodeBusy:
+		*(*uint8)(dst) = 3
+	case ErrorCodeDeadlock:
+		*(*uint8)(dst) = 4
+	case ErrorCodeQuota:
+		*(*uint8)(dst) = 5
+	case ErrorCodeExist:
+		*(*uint8)(dst) = 6
+	case ErrorCodeFileTooLarge:
+		*(*uint8)(dst) = 7
+	case ErrorCodeIllegalByteSequence:
+		*(*uint8)(dst) = 8
+	case ErrorCodeInProgress:
+		*(*uint8)(dst) = 9
+	case ErrorCodeInterrupted:
+		*(*uint8)(dst) = 10
+	case ErrorCodeInvalid:
+		*(*uint8)(dst) = 11
+	case ErrorCodeIo:
+		*(*uint8)(dst) = 12
+	case ErrorCodeIsDirectory:
+		*(*uint8)(dst) = 13
+	case ErrorCodeLoop:
+		*(*uint8)(dst) = 14
+	case ErrorCodeTooManyLinks:
+		*(*uint8)(dst) = 15
+	case ErrorCodeMessageSize:
+		*(*uint8)(dst) = 16
+	case ErrorCodeNameTooLong:
+		*(*uint8)(dst) = 17
+	case ErrorCodeNoDevice:
+		*(*uint8)(dst) = 18
+	case ErrorCodeNoEntry:
+		*(*uint8)(dst) = 19
+	case ErrorCodeNoLock:
+		*(*uint8)(dst) = 20
+	case ErrorCodeInsufficientMemory:
+		*(*uint8)(dst) = 21
+	case ErrorCodeInsufficientSpace:
+		*(*uint8)(dst) = 22
+	case ErrorCodeNotDirectory:
+		*(*uint8)(dst) = 23
+	case ErrorCodeNotEmpty:
+		*(*uint8)(dst) = 24
+	case ErrorCodeNotRecoverable:
+		*(*uint8)(dst) = 25
+	case ErrorCodeUnsupported:
+		*(*uint8)(dst) = 26
+	case ErrorCodeNoTty:
+		*(*uint8)(dst) = 27
+	case ErrorCodeNoSuchDevice:
+		*(*uint8)(dst) = 28
+	case ErrorCodeOverflow:
+		*(*uint8)(dst) = 29
+	case ErrorCodeNotPermitted:
+		*(*uint8)(dst) = 30
+	case ErrorCodePipe:
+		*(*uint8)(dst) = 31
+	case ErrorCodeReadOnly:
+		*(*uint8)(dst) = 32
+	case ErrorCodeInvalidSeek:
+		*(*uint8)(dst) = 33
+	case ErrorCodeTextFileBusy:
+		*(*uint8)(dst) = 34
+	case ErrorCodeCrossDevice:
+		*(*uint8)(dst) = 35
+	case ErrorCodeOther:
+		*(*uint8)(dst) = 36
+		payload_5 := value.Other()
+		switch payload_5.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 4)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 4)) = 1
+			payload_6 := payload_5.Some()
+			str_7 := unsafe.Pointer(unsafe.StringData(payload_6))
+			pinner.Pin(str_7)
+			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_7)))
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_6)))
+		}
+	}
+}
+
+// wasm_load_DescriptorType reads a value of type descriptor-type from linear memory at src.
+func wasm_load_DescriptorType(src unsafe.Pointer) DescriptorType {
+	var variant_9 DescriptorType
+	switch *(*uint8)(src) {
+	case 0:
+		variant_9 = MakeDescriptorTypeBlockDevice()
+	case 1:
+		variant_9 = MakeDescriptorTypeCharacterDevice()
+	case 2:
+		variant_9 = MakeDescriptorTypeDirectory()
+	case 3:
+		variant_9 = MakeDescriptorTypeFifo()
+	case 4:
+		variant_9 = MakeDescriptorTypeSymbolicLink()
+	case 5:
+		variant_9 = MakeDescriptorTypeRegularFile()
+	case 6:
+		variant_9 = MakeDescriptorTypeSocket()
+	case 7:
+		var variant_10 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 4)) {
+		case 0:
+			variant_10 = wit_types.None[string]()
+		case 1:
+			variant_10 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_9 = MakeDescriptorTypeOther(variant_10)
+	default:
+		panic("bindgen: invalid discriminant for descriptor-type")
+	}
+	return variant_9
+}
+
+// wasm_store_DescriptorType writes a value of type descriptor-type to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_DescriptorType(pinner *runtime.Pinner, value DescriptorType, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case DescriptorTypeBlockDevice:
+		*(*uint8)(dst) = 0
+	case DescriptorTypeCharacterDevice:
+		*(*uint8)(dst) = 1
+	case DescriptorTypeDirectory:
+		*(*uint8)(dst) = 2
+	case DescriptorTypeFifo:
+		*(*uint8)(dst) = 3
+	case DescriptorTypeSymbolicLink:
+		*(*uint8)(dst) = 4
+	case DescriptorTypeRegularFile:
+		*(*uint8)(dst) = 5
+	case DescriptorTypeSocket:
+		*(*uint8)(dst) = 6
+	case DescriptorTypeOther:
+		*(*uint8)(dst) = 7
+		payload_12 := value.Other()
+		switch payload_12.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 4)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 4)) = 1
+			payload_13 := payload_12.Some()
+			str_14 := unsafe.Pointer(unsafe.StringData(payload_13))
+			pinner.Pin(str_14)
+			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_14)))
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_13)))
+		}
+	}
+}
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+// It must not be inlined: inlined, escape analysis would see that the
+// memory does not escape the caller and put it on the goroutine stack,
+// which moves when Go code the host calls back into (cabi_realloc) grows
+// it, and the host's results would land in the old copy.
+//
+//go:noinline
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_lower_Advice returns the core values of a value of type advice.
+func wasm_lower_Advice(value Advice) int32 {
 	var v_22 int32
-	switch advice {
+	switch value {
 	case 0:
 		v_22 = 0
 	case 1:
@@ -834,2479 +1444,20 @@ func (self *Descriptor) Advise(offset Filesize, length Filesize, advice Advice) 
 	case 5:
 		v_22 = 5
 	}
-	ret_23 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_advise(self.Handle(), int64(offset), int64(length), v_22, int32(uintptr(ret_23)))))
-	var variant_24 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_23) {
-	case 0:
-		variant_24 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_25 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_23, 4)) {
-		case 0:
-			variant_25 = MakeErrorCodeAccess()
-		case 1:
-			variant_25 = MakeErrorCodeAlready()
-		case 2:
-			variant_25 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_25 = MakeErrorCodeBusy()
-		case 4:
-			variant_25 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_25 = MakeErrorCodeQuota()
-		case 6:
-			variant_25 = MakeErrorCodeExist()
-		case 7:
-			variant_25 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_25 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_25 = MakeErrorCodeInProgress()
-		case 10:
-			variant_25 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_25 = MakeErrorCodeInvalid()
-		case 12:
-			variant_25 = MakeErrorCodeIo()
-		case 13:
-			variant_25 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_25 = MakeErrorCodeLoop()
-		case 15:
-			variant_25 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_25 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_25 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_25 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_25 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_25 = MakeErrorCodeNoLock()
-		case 21:
-			variant_25 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_25 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_25 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_25 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_25 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_25 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_25 = MakeErrorCodeNoTty()
-		case 28:
-			variant_25 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_25 = MakeErrorCodeOverflow()
-		case 30:
-			variant_25 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_25 = MakeErrorCodePipe()
-		case 32:
-			variant_25 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_25 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_25 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_25 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_26 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_23, 8)) {
-			case 0:
-				variant_26 = wit_types.None[string]()
-			case 1:
-				variant_26 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_23, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_23, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_25 = MakeErrorCodeOther(variant_26)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_24 = wit_types.Err[wit_types.Unit, ErrorCode](variant_25)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_24
+	return v_22
 }
 
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.advise
-func wasm_import_async_method_descriptor_advise(arg0 int32, arg1 int64, arg2 int64, arg3 int32, arg4 int32) int32
-
-// Waits until the file's data (not necessarily its metadata) is on stable storage.
-func (self *Descriptor) SyncData() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_27 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_sync_data(self.Handle(), int32(uintptr(ret_27)))))
-	var variant_28 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_27) {
-	case 0:
-		variant_28 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_29 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_27, 4)) {
-		case 0:
-			variant_29 = MakeErrorCodeAccess()
-		case 1:
-			variant_29 = MakeErrorCodeAlready()
-		case 2:
-			variant_29 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_29 = MakeErrorCodeBusy()
-		case 4:
-			variant_29 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_29 = MakeErrorCodeQuota()
-		case 6:
-			variant_29 = MakeErrorCodeExist()
-		case 7:
-			variant_29 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_29 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_29 = MakeErrorCodeInProgress()
-		case 10:
-			variant_29 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_29 = MakeErrorCodeInvalid()
-		case 12:
-			variant_29 = MakeErrorCodeIo()
-		case 13:
-			variant_29 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_29 = MakeErrorCodeLoop()
-		case 15:
-			variant_29 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_29 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_29 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_29 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_29 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_29 = MakeErrorCodeNoLock()
-		case 21:
-			variant_29 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_29 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_29 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_29 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_29 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_29 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_29 = MakeErrorCodeNoTty()
-		case 28:
-			variant_29 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_29 = MakeErrorCodeOverflow()
-		case 30:
-			variant_29 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_29 = MakeErrorCodePipe()
-		case 32:
-			variant_29 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_29 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_29 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_29 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_30 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_27, 8)) {
-			case 0:
-				variant_30 = wit_types.None[string]()
-			case 1:
-				variant_30 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_27, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_27, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_29 = MakeErrorCodeOther(variant_30)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_28 = wit_types.Err[wit_types.Unit, ErrorCode](variant_29)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_28
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.sync-data
-func wasm_import_async_method_descriptor_sync_data(arg0 int32, arg1 int32) int32
-
-// The flags this descriptor was opened with.
-func (self *Descriptor) GetFlags() wit_types.Result[DescriptorFlags, ErrorCode] {
-	ret_31 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_get_flags(self.Handle(), int32(uintptr(ret_31)))))
-	var variant_32 wit_types.Result[DescriptorFlags, ErrorCode]
-	switch *(*uint8)(ret_31) {
-	case 0:
-		variant_32 = wit_types.Ok[DescriptorFlags, ErrorCode](DescriptorFlags(*(*uint8)(unsafe.Add(ret_31, 4))))
-	case 1:
-		var variant_33 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_31, 4)) {
-		case 0:
-			variant_33 = MakeErrorCodeAccess()
-		case 1:
-			variant_33 = MakeErrorCodeAlready()
-		case 2:
-			variant_33 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_33 = MakeErrorCodeBusy()
-		case 4:
-			variant_33 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_33 = MakeErrorCodeQuota()
-		case 6:
-			variant_33 = MakeErrorCodeExist()
-		case 7:
-			variant_33 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_33 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_33 = MakeErrorCodeInProgress()
-		case 10:
-			variant_33 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_33 = MakeErrorCodeInvalid()
-		case 12:
-			variant_33 = MakeErrorCodeIo()
-		case 13:
-			variant_33 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_33 = MakeErrorCodeLoop()
-		case 15:
-			variant_33 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_33 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_33 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_33 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_33 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_33 = MakeErrorCodeNoLock()
-		case 21:
-			variant_33 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_33 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_33 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_33 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_33 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_33 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_33 = MakeErrorCodeNoTty()
-		case 28:
-			variant_33 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_33 = MakeErrorCodeOverflow()
-		case 30:
-			variant_33 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_33 = MakeErrorCodePipe()
-		case 32:
-			variant_33 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_33 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_33 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_33 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_34 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_31, 8)) {
-			case 0:
-				variant_34 = wit_types.None[string]()
-			case 1:
-				variant_34 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_31, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_31, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_33 = MakeErrorCodeOther(variant_34)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_32 = wit_types.Err[DescriptorFlags, ErrorCode](variant_33)
-	default:
-		panic("bindgen: invalid discriminant for result<descriptor-flags, error-code>")
-	}
-	return variant_32
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.get-flags
-func wasm_import_async_method_descriptor_get_flags(arg0 int32, arg1 int32) int32
-
-// What kind of object this descriptor refers to.
-func (self *Descriptor) GetType() wit_types.Result[DescriptorType, ErrorCode] {
-	ret_35 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_get_type(self.Handle(), int32(uintptr(ret_35)))))
-	var variant_36 wit_types.Result[DescriptorType, ErrorCode]
-	switch *(*uint8)(ret_35) {
-	case 0:
-		var variant_37 DescriptorType
-		switch *(*uint8)(unsafe.Add(ret_35, 4)) {
-		case 0:
-			variant_37 = MakeDescriptorTypeBlockDevice()
-		case 1:
-			variant_37 = MakeDescriptorTypeCharacterDevice()
-		case 2:
-			variant_37 = MakeDescriptorTypeDirectory()
-		case 3:
-			variant_37 = MakeDescriptorTypeFifo()
-		case 4:
-			variant_37 = MakeDescriptorTypeSymbolicLink()
-		case 5:
-			variant_37 = MakeDescriptorTypeRegularFile()
-		case 6:
-			variant_37 = MakeDescriptorTypeSocket()
-		case 7:
-			var variant_38 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_35, 8)) {
-			case 0:
-				variant_38 = wit_types.None[string]()
-			case 1:
-				variant_38 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_35, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_35, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_37 = MakeDescriptorTypeOther(variant_38)
-		default:
-			panic("bindgen: invalid discriminant for descriptor-type")
-		}
-		variant_36 = wit_types.Ok[DescriptorType, ErrorCode](variant_37)
-	case 1:
-		var variant_39 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_35, 4)) {
-		case 0:
-			variant_39 = MakeErrorCodeAccess()
-		case 1:
-			variant_39 = MakeErrorCodeAlready()
-		case 2:
-			variant_39 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_39 = MakeErrorCodeBusy()
-		case 4:
-			variant_39 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_39 = MakeErrorCodeQuota()
-		case 6:
-			variant_39 = MakeErrorCodeExist()
-		case 7:
-			variant_39 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_39 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_39 = MakeErrorCodeInProgress()
-		case 10:
-			variant_39 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_39 = MakeErrorCodeInvalid()
-		case 12:
-			variant_39 = MakeErrorCodeIo()
-		case 13:
-			variant_39 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_39 = MakeErrorCodeLoop()
-		case 15:
-			variant_39 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_39 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_39 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_39 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_39 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_39 = MakeErrorCodeNoLock()
-		case 21:
-			variant_39 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_39 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_39 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_39 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_39 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_39 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_39 = MakeErrorCodeNoTty()
-		case 28:
-			variant_39 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_39 = MakeErrorCodeOverflow()
-		case 30:
-			variant_39 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_39 = MakeErrorCodePipe()
-		case 32:
-			variant_39 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_39 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_39 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_39 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_40 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_35, 8)) {
-			case 0:
-				variant_40 = wit_types.None[string]()
-			case 1:
-				variant_40 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_35, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_35, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_39 = MakeErrorCodeOther(variant_40)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_36 = wit_types.Err[DescriptorType, ErrorCode](variant_39)
-	default:
-		panic("bindgen: invalid discriminant for result<descriptor-type, error-code>")
-	}
-	return variant_36
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.get-type
-func wasm_import_async_method_descriptor_get_type(arg0 int32, arg1 int32) int32
-
-// Truncates or extends the file to the given size.
-func (self *Descriptor) SetSize(size Filesize) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_41 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_size(self.Handle(), int64(size), int32(uintptr(ret_41)))))
-	var variant_42 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_41) {
-	case 0:
-		variant_42 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_43 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_41, 4)) {
-		case 0:
-			variant_43 = MakeErrorCodeAccess()
-		case 1:
-			variant_43 = MakeErrorCodeAlready()
-		case 2:
-			variant_43 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_43 = MakeErrorCodeBusy()
-		case 4:
-			variant_43 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_43 = MakeErrorCodeQuota()
-		case 6:
-			variant_43 = MakeErrorCodeExist()
-		case 7:
-			variant_43 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_43 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_43 = MakeErrorCodeInProgress()
-		case 10:
-			variant_43 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_43 = MakeErrorCodeInvalid()
-		case 12:
-			variant_43 = MakeErrorCodeIo()
-		case 13:
-			variant_43 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_43 = MakeErrorCodeLoop()
-		case 15:
-			variant_43 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_43 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_43 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_43 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_43 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_43 = MakeErrorCodeNoLock()
-		case 21:
-			variant_43 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_43 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_43 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_43 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_43 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_43 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_43 = MakeErrorCodeNoTty()
-		case 28:
-			variant_43 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_43 = MakeErrorCodeOverflow()
-		case 30:
-			variant_43 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_43 = MakeErrorCodePipe()
-		case 32:
-			variant_43 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_43 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_43 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_43 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_44 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_41, 8)) {
-			case 0:
-				variant_44 = wit_types.None[string]()
-			case 1:
-				variant_44 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_41, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_41, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_43 = MakeErrorCodeOther(variant_44)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_42 = wit_types.Err[wit_types.Unit, ErrorCode](variant_43)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_42
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.set-size
-func wasm_import_async_method_descriptor_set_size(arg0 int32, arg1 int64, arg2 int32) int32
-
-// Updates the access and modification times.
-func (self *Descriptor) SetTimes(dataAccessTimestamp NewTimestamp, dataModificationTimestamp NewTimestamp) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	params_45 := wit_runtime.Allocate(pinner_, 56, 8)
-	*(*int32)(params_45) = self.Handle()
-	switch dataAccessTimestamp.Tag() {
+// wasm_store_NewTimestamp writes a value of type new-timestamp to linear memory at dst.
+func wasm_store_NewTimestamp(value NewTimestamp, dst unsafe.Pointer) {
+	switch value.Tag() {
 	case NewTimestampNoChange:
-		*(*uint8)(unsafe.Add(params_45, 8)) = 0
+		*(*uint8)(dst) = 0
 	case NewTimestampNow:
-		*(*uint8)(unsafe.Add(params_45, 8)) = 1
+		*(*uint8)(dst) = 1
 	case NewTimestampTimestamp:
-		*(*uint8)(unsafe.Add(params_45, 8)) = 2
-		payload_46 := dataAccessTimestamp.Timestamp()
-		*(*uint64)(unsafe.Add(params_45, 16)) = uint64(payload_46.Seconds)
-		*(*uint32)(unsafe.Add(params_45, 24)) = uint32(payload_46.Nanoseconds)
+		*(*uint8)(dst) = 2
+		payload_35 := value.Timestamp()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_35.Seconds)
+		*(*uint32)(unsafe.Add(dst, 16)) = uint32(payload_35.Nanoseconds)
 	}
-	switch dataModificationTimestamp.Tag() {
-	case NewTimestampNoChange:
-		*(*uint8)(unsafe.Add(params_45, 32)) = 0
-	case NewTimestampNow:
-		*(*uint8)(unsafe.Add(params_45, 32)) = 1
-	case NewTimestampTimestamp:
-		*(*uint8)(unsafe.Add(params_45, 32)) = 2
-		payload_47 := dataModificationTimestamp.Timestamp()
-		*(*uint64)(unsafe.Add(params_45, 40)) = uint64(payload_47.Seconds)
-		*(*uint32)(unsafe.Add(params_45, 48)) = uint32(payload_47.Nanoseconds)
-	}
-	ret_48 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_times(int32(uintptr(params_45)), int32(uintptr(ret_48)))))
-	var variant_49 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_48) {
-	case 0:
-		variant_49 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_50 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_48, 4)) {
-		case 0:
-			variant_50 = MakeErrorCodeAccess()
-		case 1:
-			variant_50 = MakeErrorCodeAlready()
-		case 2:
-			variant_50 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_50 = MakeErrorCodeBusy()
-		case 4:
-			variant_50 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_50 = MakeErrorCodeQuota()
-		case 6:
-			variant_50 = MakeErrorCodeExist()
-		case 7:
-			variant_50 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_50 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_50 = MakeErrorCodeInProgress()
-		case 10:
-			variant_50 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_50 = MakeErrorCodeInvalid()
-		case 12:
-			variant_50 = MakeErrorCodeIo()
-		case 13:
-			variant_50 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_50 = MakeErrorCodeLoop()
-		case 15:
-			variant_50 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_50 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_50 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_50 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_50 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_50 = MakeErrorCodeNoLock()
-		case 21:
-			variant_50 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_50 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_50 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_50 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_50 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_50 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_50 = MakeErrorCodeNoTty()
-		case 28:
-			variant_50 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_50 = MakeErrorCodeOverflow()
-		case 30:
-			variant_50 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_50 = MakeErrorCodePipe()
-		case 32:
-			variant_50 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_50 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_50 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_50 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_51 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_48, 8)) {
-			case 0:
-				variant_51 = wit_types.None[string]()
-			case 1:
-				variant_51 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_48, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_48, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_50 = MakeErrorCodeOther(variant_51)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_49 = wit_types.Err[wit_types.Unit, ErrorCode](variant_50)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_49
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.set-times
-func wasm_import_async_method_descriptor_set_times(arg0 int32, arg1 int32) int32
-
-// Lists the entries of this directory (without "." and "..") as a stream; the
-// future reports whether the listing completed.
-func (self *Descriptor) ReadDirectory() (*wit_types.StreamReader[DirectoryEntry], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	ret_52 := resultArea_(8)
-	wasm_import_method_descriptor_read_directory(self.Handle(), int32(uintptr(ret_52)))
-	field_53 := LiftStreamDirectoryEntry(*(*int32)(ret_52))
-	field_54 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_52, 4)))
-	tuple_55 := wit_types.Tuple2[*wit_types.StreamReader[DirectoryEntry], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]]{F0: field_53, F1: field_54}
-	return tuple_55.F0, tuple_55.F1
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [method]descriptor.read-directory
-func wasm_import_method_descriptor_read_directory(arg0 int32, arg1 int32)
-
-// Waits until the file's data and metadata are on stable storage.
-func (self *Descriptor) Sync() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_56 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_sync(self.Handle(), int32(uintptr(ret_56)))))
-	var variant_57 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_56) {
-	case 0:
-		variant_57 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_58 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_56, 4)) {
-		case 0:
-			variant_58 = MakeErrorCodeAccess()
-		case 1:
-			variant_58 = MakeErrorCodeAlready()
-		case 2:
-			variant_58 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_58 = MakeErrorCodeBusy()
-		case 4:
-			variant_58 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_58 = MakeErrorCodeQuota()
-		case 6:
-			variant_58 = MakeErrorCodeExist()
-		case 7:
-			variant_58 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_58 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_58 = MakeErrorCodeInProgress()
-		case 10:
-			variant_58 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_58 = MakeErrorCodeInvalid()
-		case 12:
-			variant_58 = MakeErrorCodeIo()
-		case 13:
-			variant_58 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_58 = MakeErrorCodeLoop()
-		case 15:
-			variant_58 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_58 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_58 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_58 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_58 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_58 = MakeErrorCodeNoLock()
-		case 21:
-			variant_58 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_58 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_58 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_58 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_58 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_58 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_58 = MakeErrorCodeNoTty()
-		case 28:
-			variant_58 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_58 = MakeErrorCodeOverflow()
-		case 30:
-			variant_58 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_58 = MakeErrorCodePipe()
-		case 32:
-			variant_58 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_58 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_58 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_58 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_59 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_56, 8)) {
-			case 0:
-				variant_59 = wit_types.None[string]()
-			case 1:
-				variant_59 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_56, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_56, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_58 = MakeErrorCodeOther(variant_59)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_57 = wit_types.Err[wit_types.Unit, ErrorCode](variant_58)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_57
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.sync
-func wasm_import_async_method_descriptor_sync(arg0 int32, arg1 int32) int32
-
-// Creates a new directory at `path`.
-func (self *Descriptor) CreateDirectoryAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	str_60 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_60)
-	ret_61 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_create_directory_at(self.Handle(), int32(uintptr(str_60)), int32(len(path)), int32(uintptr(ret_61)))))
-	var variant_62 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_61) {
-	case 0:
-		variant_62 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_63 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_61, 4)) {
-		case 0:
-			variant_63 = MakeErrorCodeAccess()
-		case 1:
-			variant_63 = MakeErrorCodeAlready()
-		case 2:
-			variant_63 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_63 = MakeErrorCodeBusy()
-		case 4:
-			variant_63 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_63 = MakeErrorCodeQuota()
-		case 6:
-			variant_63 = MakeErrorCodeExist()
-		case 7:
-			variant_63 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_63 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_63 = MakeErrorCodeInProgress()
-		case 10:
-			variant_63 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_63 = MakeErrorCodeInvalid()
-		case 12:
-			variant_63 = MakeErrorCodeIo()
-		case 13:
-			variant_63 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_63 = MakeErrorCodeLoop()
-		case 15:
-			variant_63 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_63 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_63 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_63 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_63 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_63 = MakeErrorCodeNoLock()
-		case 21:
-			variant_63 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_63 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_63 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_63 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_63 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_63 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_63 = MakeErrorCodeNoTty()
-		case 28:
-			variant_63 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_63 = MakeErrorCodeOverflow()
-		case 30:
-			variant_63 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_63 = MakeErrorCodePipe()
-		case 32:
-			variant_63 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_63 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_63 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_63 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_64 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_61, 8)) {
-			case 0:
-				variant_64 = wit_types.None[string]()
-			case 1:
-				variant_64 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_61, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_61, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_63 = MakeErrorCodeOther(variant_64)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_62 = wit_types.Err[wit_types.Unit, ErrorCode](variant_63)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_62
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.create-directory-at
-func wasm_import_async_method_descriptor_create_directory_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
-
-// Returns metadata about this file or directory.
-func (self *Descriptor) Stat() wit_types.Result[DescriptorStat, ErrorCode] {
-	ret_65 := resultArea_(112)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_stat(self.Handle(), int32(uintptr(ret_65)))))
-	var variant_66 wit_types.Result[DescriptorStat, ErrorCode]
-	switch *(*uint8)(ret_65) {
-	case 0:
-		var variant_68 DescriptorType
-		switch *(*uint8)(unsafe.Add(ret_65, 8)) {
-		case 0:
-			variant_68 = MakeDescriptorTypeBlockDevice()
-		case 1:
-			variant_68 = MakeDescriptorTypeCharacterDevice()
-		case 2:
-			variant_68 = MakeDescriptorTypeDirectory()
-		case 3:
-			variant_68 = MakeDescriptorTypeFifo()
-		case 4:
-			variant_68 = MakeDescriptorTypeSymbolicLink()
-		case 5:
-			variant_68 = MakeDescriptorTypeRegularFile()
-		case 6:
-			variant_68 = MakeDescriptorTypeSocket()
-		case 7:
-			var variant_69 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_65, 12)) {
-			case 0:
-				variant_69 = wit_types.None[string]()
-			case 1:
-				variant_69 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_65, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_65, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_68 = MakeDescriptorTypeOther(variant_69)
-		default:
-			panic("bindgen: invalid discriminant for descriptor-type")
-		}
-		field_67 := variant_68
-		field_70 := uint64(*(*uint64)(unsafe.Add(ret_65, 24)))
-		field_71 := uint64(*(*uint64)(unsafe.Add(ret_65, 32)))
-		var variant_73 wit_types.Option[Instant]
-		switch *(*uint8)(unsafe.Add(ret_65, 40)) {
-		case 0:
-			variant_73 = wit_types.None[Instant]()
-		case 1:
-			field_74 := int64(*(*uint64)(unsafe.Add(ret_65, 48)))
-			field_75 := uint32(*(*uint32)(unsafe.Add(ret_65, 56)))
-			variant_73 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_74, Nanoseconds: field_75})
-		default:
-			panic("bindgen: invalid discriminant for option<instant>")
-		}
-		field_72 := variant_73
-		var variant_77 wit_types.Option[Instant]
-		switch *(*uint8)(unsafe.Add(ret_65, 64)) {
-		case 0:
-			variant_77 = wit_types.None[Instant]()
-		case 1:
-			field_78 := int64(*(*uint64)(unsafe.Add(ret_65, 72)))
-			field_79 := uint32(*(*uint32)(unsafe.Add(ret_65, 80)))
-			variant_77 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_78, Nanoseconds: field_79})
-		default:
-			panic("bindgen: invalid discriminant for option<instant>")
-		}
-		field_76 := variant_77
-		var variant_81 wit_types.Option[Instant]
-		switch *(*uint8)(unsafe.Add(ret_65, 88)) {
-		case 0:
-			variant_81 = wit_types.None[Instant]()
-		case 1:
-			field_82 := int64(*(*uint64)(unsafe.Add(ret_65, 96)))
-			field_83 := uint32(*(*uint32)(unsafe.Add(ret_65, 104)))
-			variant_81 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_82, Nanoseconds: field_83})
-		default:
-			panic("bindgen: invalid discriminant for option<instant>")
-		}
-		field_80 := variant_81
-		variant_66 = wit_types.Ok[DescriptorStat, ErrorCode](DescriptorStat{Type: field_67, LinkCount: field_70, Size: field_71, DataAccessTimestamp: field_72, DataModificationTimestamp: field_76, StatusChangeTimestamp: field_80})
-	case 1:
-		var variant_84 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_65, 8)) {
-		case 0:
-			variant_84 = MakeErrorCodeAccess()
-		case 1:
-			variant_84 = MakeErrorCodeAlready()
-		case 2:
-			variant_84 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_84 = MakeErrorCodeBusy()
-		case 4:
-			variant_84 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_84 = MakeErrorCodeQuota()
-		case 6:
-			variant_84 = MakeErrorCodeExist()
-		case 7:
-			variant_84 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_84 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_84 = MakeErrorCodeInProgress()
-		case 10:
-			variant_84 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_84 = MakeErrorCodeInvalid()
-		case 12:
-			variant_84 = MakeErrorCodeIo()
-		case 13:
-			variant_84 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_84 = MakeErrorCodeLoop()
-		case 15:
-			variant_84 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_84 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_84 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_84 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_84 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_84 = MakeErrorCodeNoLock()
-		case 21:
-			variant_84 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_84 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_84 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_84 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_84 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_84 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_84 = MakeErrorCodeNoTty()
-		case 28:
-			variant_84 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_84 = MakeErrorCodeOverflow()
-		case 30:
-			variant_84 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_84 = MakeErrorCodePipe()
-		case 32:
-			variant_84 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_84 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_84 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_84 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_85 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_65, 12)) {
-			case 0:
-				variant_85 = wit_types.None[string]()
-			case 1:
-				variant_85 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_65, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_65, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_84 = MakeErrorCodeOther(variant_85)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_66 = wit_types.Err[DescriptorStat, ErrorCode](variant_84)
-	default:
-		panic("bindgen: invalid discriminant for result<descriptor-stat, error-code>")
-	}
-	return variant_66
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.stat
-func wasm_import_async_method_descriptor_stat(arg0 int32, arg1 int32) int32
-
-// Returns metadata about the object at `path`.
-func (self *Descriptor) StatAt(pathFlags PathFlags, path string) wit_types.Result[DescriptorStat, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	str_86 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_86)
-	ret_87 := resultArea_(112)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_stat_at(self.Handle(), int32(pathFlags), int32(uintptr(str_86)), int32(len(path)), int32(uintptr(ret_87)))))
-	var variant_88 wit_types.Result[DescriptorStat, ErrorCode]
-	switch *(*uint8)(ret_87) {
-	case 0:
-		var variant_90 DescriptorType
-		switch *(*uint8)(unsafe.Add(ret_87, 8)) {
-		case 0:
-			variant_90 = MakeDescriptorTypeBlockDevice()
-		case 1:
-			variant_90 = MakeDescriptorTypeCharacterDevice()
-		case 2:
-			variant_90 = MakeDescriptorTypeDirectory()
-		case 3:
-			variant_90 = MakeDescriptorTypeFifo()
-		case 4:
-			variant_90 = MakeDescriptorTypeSymbolicLink()
-		case 5:
-			variant_90 = MakeDescriptorTypeRegularFile()
-		case 6:
-			variant_90 = MakeDescriptorTypeSocket()
-		case 7:
-			var variant_91 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_87, 12)) {
-			case 0:
-				variant_91 = wit_types.None[string]()
-			case 1:
-				variant_91 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_87, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_87, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_90 = MakeDescriptorTypeOther(variant_91)
-		default:
-			panic("bindgen: invalid discriminant for descriptor-type")
-		}
-		field_89 := variant_90
-		field_92 := uint64(*(*uint64)(unsafe.Add(ret_87, 24)))
-		field_93 := uint64(*(*uint64)(unsafe.Add(ret_87, 32)))
-		var variant_95 wit_types.Option[Instant]
-		switch *(*uint8)(unsafe.Add(ret_87, 40)) {
-		case 0:
-			variant_95 = wit_types.None[Instant]()
-		case 1:
-			field_96 := int64(*(*uint64)(unsafe.Add(ret_87, 48)))
-			field_97 := uint32(*(*uint32)(unsafe.Add(ret_87, 56)))
-			variant_95 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_96, Nanoseconds: field_97})
-		default:
-			panic("bindgen: invalid discriminant for option<instant>")
-		}
-		field_94 := variant_95
-		var variant_99 wit_types.Option[Instant]
-		switch *(*uint8)(unsafe.Add(ret_87, 64)) {
-		case 0:
-			variant_99 = wit_types.None[Instant]()
-		case 1:
-			field_100 := int64(*(*uint64)(unsafe.Add(ret_87, 72)))
-			field_101 := uint32(*(*uint32)(unsafe.Add(ret_87, 80)))
-			variant_99 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_100, Nanoseconds: field_101})
-		default:
-			panic("bindgen: invalid discriminant for option<instant>")
-		}
-		field_98 := variant_99
-		var variant_103 wit_types.Option[Instant]
-		switch *(*uint8)(unsafe.Add(ret_87, 88)) {
-		case 0:
-			variant_103 = wit_types.None[Instant]()
-		case 1:
-			field_104 := int64(*(*uint64)(unsafe.Add(ret_87, 96)))
-			field_105 := uint32(*(*uint32)(unsafe.Add(ret_87, 104)))
-			variant_103 = wit_types.Some[Instant](wasi_clocks_0_3_0_rc_2026_03_15_system_clock.Instant{Seconds: field_104, Nanoseconds: field_105})
-		default:
-			panic("bindgen: invalid discriminant for option<instant>")
-		}
-		field_102 := variant_103
-		variant_88 = wit_types.Ok[DescriptorStat, ErrorCode](DescriptorStat{Type: field_89, LinkCount: field_92, Size: field_93, DataAccessTimestamp: field_94, DataModificationTimestamp: field_98, StatusChangeTimestamp: field_102})
-	case 1:
-		var variant_106 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_87, 8)) {
-		case 0:
-			variant_106 = MakeErrorCodeAccess()
-		case 1:
-			variant_106 = MakeErrorCodeAlready()
-		case 2:
-			variant_106 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_106 = MakeErrorCodeBusy()
-		case 4:
-			variant_106 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_106 = MakeErrorCodeQuota()
-		case 6:
-			variant_106 = MakeErrorCodeExist()
-		case 7:
-			variant_106 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_106 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_106 = MakeErrorCodeInProgress()
-		case 10:
-			variant_106 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_106 = MakeErrorCodeInvalid()
-		case 12:
-			variant_106 = MakeErrorCodeIo()
-		case 13:
-			variant_106 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_106 = MakeErrorCodeLoop()
-		case 15:
-			variant_106 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_106 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_106 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_106 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_106 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_106 = MakeErrorCodeNoLock()
-		case 21:
-			variant_106 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_106 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_106 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_106 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_106 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_106 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_106 = MakeErrorCodeNoTty()
-		case 28:
-			variant_106 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_106 = MakeErrorCodeOverflow()
-		case 30:
-			variant_106 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_106 = MakeErrorCodePipe()
-		case 32:
-			variant_106 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_106 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_106 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_106 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_107 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_87, 12)) {
-			case 0:
-				variant_107 = wit_types.None[string]()
-			case 1:
-				variant_107 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_87, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_87, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_106 = MakeErrorCodeOther(variant_107)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_88 = wit_types.Err[DescriptorStat, ErrorCode](variant_106)
-	default:
-		panic("bindgen: invalid discriminant for result<descriptor-stat, error-code>")
-	}
-	return variant_88
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.stat-at
-func wasm_import_async_method_descriptor_stat_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32) int32
-
-// Updates the access and modification times of the object at `path`.
-func (self *Descriptor) SetTimesAt(pathFlags PathFlags, path string, dataAccessTimestamp NewTimestamp, dataModificationTimestamp NewTimestamp) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	params_108 := wit_runtime.Allocate(pinner_, 64, 8)
-	*(*int32)(params_108) = self.Handle()
-	*(*uint8)(unsafe.Add(params_108, 4)) = uint8(pathFlags)
-	str_109 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_109)
-	*(*uint32)(unsafe.Add(params_108, 8)) = uint32(int32(uintptr(str_109)))
-	*(*uint32)(unsafe.Add(params_108, 12)) = uint32(int32(len(path)))
-	switch dataAccessTimestamp.Tag() {
-	case NewTimestampNoChange:
-		*(*uint8)(unsafe.Add(params_108, 16)) = 0
-	case NewTimestampNow:
-		*(*uint8)(unsafe.Add(params_108, 16)) = 1
-	case NewTimestampTimestamp:
-		*(*uint8)(unsafe.Add(params_108, 16)) = 2
-		payload_110 := dataAccessTimestamp.Timestamp()
-		*(*uint64)(unsafe.Add(params_108, 24)) = uint64(payload_110.Seconds)
-		*(*uint32)(unsafe.Add(params_108, 32)) = uint32(payload_110.Nanoseconds)
-	}
-	switch dataModificationTimestamp.Tag() {
-	case NewTimestampNoChange:
-		*(*uint8)(unsafe.Add(params_108, 40)) = 0
-	case NewTimestampNow:
-		*(*uint8)(unsafe.Add(params_108, 40)) = 1
-	case NewTimestampTimestamp:
-		*(*uint8)(unsafe.Add(params_108, 40)) = 2
-		payload_111 := dataModificationTimestamp.Timestamp()
-		*(*uint64)(unsafe.Add(params_108, 48)) = uint64(payload_111.Seconds)
-		*(*uint32)(unsafe.Add(params_108, 56)) = uint32(payload_111.Nanoseconds)
-	}
-	ret_112 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_set_times_at(int32(uintptr(params_108)), int32(uintptr(ret_112)))))
-	var variant_113 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_112) {
-	case 0:
-		variant_113 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_114 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_112, 4)) {
-		case 0:
-			variant_114 = MakeErrorCodeAccess()
-		case 1:
-			variant_114 = MakeErrorCodeAlready()
-		case 2:
-			variant_114 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_114 = MakeErrorCodeBusy()
-		case 4:
-			variant_114 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_114 = MakeErrorCodeQuota()
-		case 6:
-			variant_114 = MakeErrorCodeExist()
-		case 7:
-			variant_114 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_114 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_114 = MakeErrorCodeInProgress()
-		case 10:
-			variant_114 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_114 = MakeErrorCodeInvalid()
-		case 12:
-			variant_114 = MakeErrorCodeIo()
-		case 13:
-			variant_114 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_114 = MakeErrorCodeLoop()
-		case 15:
-			variant_114 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_114 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_114 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_114 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_114 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_114 = MakeErrorCodeNoLock()
-		case 21:
-			variant_114 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_114 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_114 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_114 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_114 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_114 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_114 = MakeErrorCodeNoTty()
-		case 28:
-			variant_114 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_114 = MakeErrorCodeOverflow()
-		case 30:
-			variant_114 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_114 = MakeErrorCodePipe()
-		case 32:
-			variant_114 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_114 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_114 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_114 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_115 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_112, 8)) {
-			case 0:
-				variant_115 = wit_types.None[string]()
-			case 1:
-				variant_115 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_112, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_112, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_114 = MakeErrorCodeOther(variant_115)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_113 = wit_types.Err[wit_types.Unit, ErrorCode](variant_114)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_113
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.set-times-at
-func wasm_import_async_method_descriptor_set_times_at(arg0 int32, arg1 int32) int32
-
-// Creates a hard link at `new-path` (relative to `new-descriptor`) to the
-// object at `old-path`.
-func (self *Descriptor) LinkAt(oldPathFlags PathFlags, oldPath string, newDescriptor *Descriptor, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	params_116 := wit_runtime.Allocate(pinner_, 28, 4)
-	*(*int32)(params_116) = self.Handle()
-	*(*uint8)(unsafe.Add(params_116, 4)) = uint8(oldPathFlags)
-	str_117 := unsafe.Pointer(unsafe.StringData(oldPath))
-	pinner_.Pin(str_117)
-	*(*uint32)(unsafe.Add(params_116, 8)) = uint32(int32(uintptr(str_117)))
-	*(*uint32)(unsafe.Add(params_116, 12)) = uint32(int32(len(oldPath)))
-	*(*int32)(unsafe.Add(params_116, 16)) = newDescriptor.Handle()
-	str_118 := unsafe.Pointer(unsafe.StringData(newPath))
-	pinner_.Pin(str_118)
-	*(*uint32)(unsafe.Add(params_116, 20)) = uint32(int32(uintptr(str_118)))
-	*(*uint32)(unsafe.Add(params_116, 24)) = uint32(int32(len(newPath)))
-	ret_119 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_link_at(int32(uintptr(params_116)), int32(uintptr(ret_119)))))
-	var variant_120 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_119) {
-	case 0:
-		variant_120 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_121 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_119, 4)) {
-		case 0:
-			variant_121 = MakeErrorCodeAccess()
-		case 1:
-			variant_121 = MakeErrorCodeAlready()
-		case 2:
-			variant_121 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_121 = MakeErrorCodeBusy()
-		case 4:
-			variant_121 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_121 = MakeErrorCodeQuota()
-		case 6:
-			variant_121 = MakeErrorCodeExist()
-		case 7:
-			variant_121 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_121 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_121 = MakeErrorCodeInProgress()
-		case 10:
-			variant_121 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_121 = MakeErrorCodeInvalid()
-		case 12:
-			variant_121 = MakeErrorCodeIo()
-		case 13:
-			variant_121 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_121 = MakeErrorCodeLoop()
-		case 15:
-			variant_121 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_121 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_121 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_121 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_121 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_121 = MakeErrorCodeNoLock()
-		case 21:
-			variant_121 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_121 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_121 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_121 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_121 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_121 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_121 = MakeErrorCodeNoTty()
-		case 28:
-			variant_121 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_121 = MakeErrorCodeOverflow()
-		case 30:
-			variant_121 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_121 = MakeErrorCodePipe()
-		case 32:
-			variant_121 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_121 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_121 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_121 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_122 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_119, 8)) {
-			case 0:
-				variant_122 = wit_types.None[string]()
-			case 1:
-				variant_122 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_119, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_119, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_121 = MakeErrorCodeOther(variant_122)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_120 = wit_types.Err[wit_types.Unit, ErrorCode](variant_121)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_120
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.link-at
-func wasm_import_async_method_descriptor_link_at(arg0 int32, arg1 int32) int32
-
-// Opens the file or directory at `path` and returns a new descriptor for it.
-func (self *Descriptor) OpenAt(pathFlags PathFlags, path string, openFlags OpenFlags, flags DescriptorFlags) wit_types.Result[*Descriptor, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	params_123 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_123) = self.Handle()
-	*(*uint8)(unsafe.Add(params_123, 4)) = uint8(pathFlags)
-	str_124 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_124)
-	*(*uint32)(unsafe.Add(params_123, 8)) = uint32(int32(uintptr(str_124)))
-	*(*uint32)(unsafe.Add(params_123, 12)) = uint32(int32(len(path)))
-	*(*uint8)(unsafe.Add(params_123, 16)) = uint8(openFlags)
-	*(*uint8)(unsafe.Add(params_123, 17)) = uint8(flags)
-	ret_125 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_open_at(int32(uintptr(params_123)), int32(uintptr(ret_125)))))
-	var variant_126 wit_types.Result[*Descriptor, ErrorCode]
-	switch *(*uint8)(ret_125) {
-	case 0:
-		variant_126 = wit_types.Ok[*Descriptor, ErrorCode](DescriptorFromHandle(*(*int32)(unsafe.Add(ret_125, 4))))
-	case 1:
-		var variant_127 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_125, 4)) {
-		case 0:
-			variant_127 = MakeErrorCodeAccess()
-		case 1:
-			variant_127 = MakeErrorCodeAlready()
-		case 2:
-			variant_127 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_127 = MakeErrorCodeBusy()
-		case 4:
-			variant_127 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_127 = MakeErrorCodeQuota()
-		case 6:
-			variant_127 = MakeErrorCodeExist()
-		case 7:
-			variant_127 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_127 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_127 = MakeErrorCodeInProgress()
-		case 10:
-			variant_127 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_127 = MakeErrorCodeInvalid()
-		case 12:
-			variant_127 = MakeErrorCodeIo()
-		case 13:
-			variant_127 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_127 = MakeErrorCodeLoop()
-		case 15:
-			variant_127 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_127 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_127 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_127 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_127 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_127 = MakeErrorCodeNoLock()
-		case 21:
-			variant_127 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_127 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_127 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_127 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_127 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_127 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_127 = MakeErrorCodeNoTty()
-		case 28:
-			variant_127 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_127 = MakeErrorCodeOverflow()
-		case 30:
-			variant_127 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_127 = MakeErrorCodePipe()
-		case 32:
-			variant_127 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_127 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_127 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_127 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_128 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_125, 8)) {
-			case 0:
-				variant_128 = wit_types.None[string]()
-			case 1:
-				variant_128 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_125, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_125, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_127 = MakeErrorCodeOther(variant_128)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_126 = wit_types.Err[*Descriptor, ErrorCode](variant_127)
-	default:
-		panic("bindgen: invalid discriminant for result<descriptor, error-code>")
-	}
-	return variant_126
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.open-at
-func wasm_import_async_method_descriptor_open_at(arg0 int32, arg1 int32) int32
-
-// Returns the target of the symbolic link at `path`.
-func (self *Descriptor) ReadlinkAt(path string) wit_types.Result[string, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	str_129 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_129)
-	ret_130 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_readlink_at(self.Handle(), int32(uintptr(str_129)), int32(len(path)), int32(uintptr(ret_130)))))
-	var variant_131 wit_types.Result[string, ErrorCode]
-	switch *(*uint8)(ret_130) {
-	case 0:
-		variant_131 = wit_types.Ok[string, ErrorCode](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_130, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_130, 8)))))
-	case 1:
-		var variant_132 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_130, 4)) {
-		case 0:
-			variant_132 = MakeErrorCodeAccess()
-		case 1:
-			variant_132 = MakeErrorCodeAlready()
-		case 2:
-			variant_132 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_132 = MakeErrorCodeBusy()
-		case 4:
-			variant_132 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_132 = MakeErrorCodeQuota()
-		case 6:
-			variant_132 = MakeErrorCodeExist()
-		case 7:
-			variant_132 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_132 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_132 = MakeErrorCodeInProgress()
-		case 10:
-			variant_132 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_132 = MakeErrorCodeInvalid()
-		case 12:
-			variant_132 = MakeErrorCodeIo()
-		case 13:
-			variant_132 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_132 = MakeErrorCodeLoop()
-		case 15:
-			variant_132 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_132 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_132 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_132 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_132 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_132 = MakeErrorCodeNoLock()
-		case 21:
-			variant_132 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_132 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_132 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_132 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_132 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_132 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_132 = MakeErrorCodeNoTty()
-		case 28:
-			variant_132 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_132 = MakeErrorCodeOverflow()
-		case 30:
-			variant_132 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_132 = MakeErrorCodePipe()
-		case 32:
-			variant_132 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_132 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_132 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_132 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_133 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_130, 8)) {
-			case 0:
-				variant_133 = wit_types.None[string]()
-			case 1:
-				variant_133 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_130, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_130, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_132 = MakeErrorCodeOther(variant_133)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_131 = wit_types.Err[string, ErrorCode](variant_132)
-	default:
-		panic("bindgen: invalid discriminant for result<string, error-code>")
-	}
-	return variant_131
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.readlink-at
-func wasm_import_async_method_descriptor_readlink_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
-
-// Removes the empty directory at `path`.
-func (self *Descriptor) RemoveDirectoryAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	str_134 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_134)
-	ret_135 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_remove_directory_at(self.Handle(), int32(uintptr(str_134)), int32(len(path)), int32(uintptr(ret_135)))))
-	var variant_136 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_135) {
-	case 0:
-		variant_136 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_137 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_135, 4)) {
-		case 0:
-			variant_137 = MakeErrorCodeAccess()
-		case 1:
-			variant_137 = MakeErrorCodeAlready()
-		case 2:
-			variant_137 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_137 = MakeErrorCodeBusy()
-		case 4:
-			variant_137 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_137 = MakeErrorCodeQuota()
-		case 6:
-			variant_137 = MakeErrorCodeExist()
-		case 7:
-			variant_137 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_137 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_137 = MakeErrorCodeInProgress()
-		case 10:
-			variant_137 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_137 = MakeErrorCodeInvalid()
-		case 12:
-			variant_137 = MakeErrorCodeIo()
-		case 13:
-			variant_137 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_137 = MakeErrorCodeLoop()
-		case 15:
-			variant_137 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_137 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_137 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_137 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_137 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_137 = MakeErrorCodeNoLock()
-		case 21:
-			variant_137 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_137 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_137 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_137 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_137 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_137 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_137 = MakeErrorCodeNoTty()
-		case 28:
-			variant_137 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_137 = MakeErrorCodeOverflow()
-		case 30:
-			variant_137 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_137 = MakeErrorCodePipe()
-		case 32:
-			variant_137 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_137 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_137 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_137 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_138 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_135, 8)) {
-			case 0:
-				variant_138 = wit_types.None[string]()
-			case 1:
-				variant_138 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_135, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_135, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_137 = MakeErrorCodeOther(variant_138)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_136 = wit_types.Err[wit_types.Unit, ErrorCode](variant_137)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_136
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.remove-directory-at
-func wasm_import_async_method_descriptor_remove_directory_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
-
-// Moves the object at `old-path` to `new-path` relative to `new-descriptor`.
-func (self *Descriptor) RenameAt(oldPath string, newDescriptor *Descriptor, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	params_139 := wit_runtime.Allocate(pinner_, 24, 4)
-	*(*int32)(params_139) = self.Handle()
-	str_140 := unsafe.Pointer(unsafe.StringData(oldPath))
-	pinner_.Pin(str_140)
-	*(*uint32)(unsafe.Add(params_139, 4)) = uint32(int32(uintptr(str_140)))
-	*(*uint32)(unsafe.Add(params_139, 8)) = uint32(int32(len(oldPath)))
-	*(*int32)(unsafe.Add(params_139, 12)) = newDescriptor.Handle()
-	str_141 := unsafe.Pointer(unsafe.StringData(newPath))
-	pinner_.Pin(str_141)
-	*(*uint32)(unsafe.Add(params_139, 16)) = uint32(int32(uintptr(str_141)))
-	*(*uint32)(unsafe.Add(params_139, 20)) = uint32(int32(len(newPath)))
-	ret_142 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_rename_at(int32(uintptr(params_139)), int32(uintptr(ret_142)))))
-	var variant_143 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_142) {
-	case 0:
-		variant_143 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_144 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_142, 4)) {
-		case 0:
-			variant_144 = MakeErrorCodeAccess()
-		case 1:
-			variant_144 = MakeErrorCodeAlready()
-		case 2:
-			variant_144 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_144 = MakeErrorCodeBusy()
-		case 4:
-			variant_144 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_144 = MakeErrorCodeQuota()
-		case 6:
-			variant_144 = MakeErrorCodeExist()
-		case 7:
-			variant_144 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_144 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_144 = MakeErrorCodeInProgress()
-		case 10:
-			variant_144 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_144 = MakeErrorCodeInvalid()
-		case 12:
-			variant_144 = MakeErrorCodeIo()
-		case 13:
-			variant_144 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_144 = MakeErrorCodeLoop()
-		case 15:
-			variant_144 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_144 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_144 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_144 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_144 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_144 = MakeErrorCodeNoLock()
-		case 21:
-			variant_144 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_144 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_144 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_144 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_144 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_144 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_144 = MakeErrorCodeNoTty()
-		case 28:
-			variant_144 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_144 = MakeErrorCodeOverflow()
-		case 30:
-			variant_144 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_144 = MakeErrorCodePipe()
-		case 32:
-			variant_144 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_144 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_144 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_144 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_145 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_142, 8)) {
-			case 0:
-				variant_145 = wit_types.None[string]()
-			case 1:
-				variant_145 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_142, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_142, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_144 = MakeErrorCodeOther(variant_145)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_143 = wit_types.Err[wit_types.Unit, ErrorCode](variant_144)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_143
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.rename-at
-func wasm_import_async_method_descriptor_rename_at(arg0 int32, arg1 int32) int32
-
-// Creates a symbolic link at `new-path` whose target is `old-path`.
-func (self *Descriptor) SymlinkAt(oldPath string, newPath string) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	params_146 := wit_runtime.Allocate(pinner_, 20, 4)
-	*(*int32)(params_146) = self.Handle()
-	str_147 := unsafe.Pointer(unsafe.StringData(oldPath))
-	pinner_.Pin(str_147)
-	*(*uint32)(unsafe.Add(params_146, 4)) = uint32(int32(uintptr(str_147)))
-	*(*uint32)(unsafe.Add(params_146, 8)) = uint32(int32(len(oldPath)))
-	str_148 := unsafe.Pointer(unsafe.StringData(newPath))
-	pinner_.Pin(str_148)
-	*(*uint32)(unsafe.Add(params_146, 12)) = uint32(int32(uintptr(str_148)))
-	*(*uint32)(unsafe.Add(params_146, 16)) = uint32(int32(len(newPath)))
-	ret_149 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_symlink_at(int32(uintptr(params_146)), int32(uintptr(ret_149)))))
-	var variant_150 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_149) {
-	case 0:
-		variant_150 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_151 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_149, 4)) {
-		case 0:
-			variant_151 = MakeErrorCodeAccess()
-		case 1:
-			variant_151 = MakeErrorCodeAlready()
-		case 2:
-			variant_151 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_151 = MakeErrorCodeBusy()
-		case 4:
-			variant_151 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_151 = MakeErrorCodeQuota()
-		case 6:
-			variant_151 = MakeErrorCodeExist()
-		case 7:
-			variant_151 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_151 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_151 = MakeErrorCodeInProgress()
-		case 10:
-			variant_151 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_151 = MakeErrorCodeInvalid()
-		case 12:
-			variant_151 = MakeErrorCodeIo()
-		case 13:
-			variant_151 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_151 = MakeErrorCodeLoop()
-		case 15:
-			variant_151 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_151 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_151 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_151 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_151 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_151 = MakeErrorCodeNoLock()
-		case 21:
-			variant_151 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_151 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_151 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_151 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_151 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_151 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_151 = MakeErrorCodeNoTty()
-		case 28:
-			variant_151 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_151 = MakeErrorCodeOverflow()
-		case 30:
-			variant_151 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_151 = MakeErrorCodePipe()
-		case 32:
-			variant_151 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_151 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_151 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_151 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_152 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_149, 8)) {
-			case 0:
-				variant_152 = wit_types.None[string]()
-			case 1:
-				variant_152 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_149, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_149, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_151 = MakeErrorCodeOther(variant_152)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_150 = wit_types.Err[wit_types.Unit, ErrorCode](variant_151)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_150
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.symlink-at
-func wasm_import_async_method_descriptor_symlink_at(arg0 int32, arg1 int32) int32
-
-// Removes the non-directory object at `path`.
-func (self *Descriptor) UnlinkFileAt(path string) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	str_153 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_153)
-	ret_154 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_unlink_file_at(self.Handle(), int32(uintptr(str_153)), int32(len(path)), int32(uintptr(ret_154)))))
-	var variant_155 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_154) {
-	case 0:
-		variant_155 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_156 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_154, 4)) {
-		case 0:
-			variant_156 = MakeErrorCodeAccess()
-		case 1:
-			variant_156 = MakeErrorCodeAlready()
-		case 2:
-			variant_156 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_156 = MakeErrorCodeBusy()
-		case 4:
-			variant_156 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_156 = MakeErrorCodeQuota()
-		case 6:
-			variant_156 = MakeErrorCodeExist()
-		case 7:
-			variant_156 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_156 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_156 = MakeErrorCodeInProgress()
-		case 10:
-			variant_156 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_156 = MakeErrorCodeInvalid()
-		case 12:
-			variant_156 = MakeErrorCodeIo()
-		case 13:
-			variant_156 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_156 = MakeErrorCodeLoop()
-		case 15:
-			variant_156 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_156 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_156 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_156 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_156 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_156 = MakeErrorCodeNoLock()
-		case 21:
-			variant_156 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_156 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_156 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_156 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_156 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_156 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_156 = MakeErrorCodeNoTty()
-		case 28:
-			variant_156 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_156 = MakeErrorCodeOverflow()
-		case 30:
-			variant_156 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_156 = MakeErrorCodePipe()
-		case 32:
-			variant_156 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_156 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_156 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_156 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_157 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_154, 8)) {
-			case 0:
-				variant_157 = wit_types.None[string]()
-			case 1:
-				variant_157 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_154, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_154, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_156 = MakeErrorCodeOther(variant_157)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_155 = wit_types.Err[wit_types.Unit, ErrorCode](variant_156)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_155
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.unlink-file-at
-func wasm_import_async_method_descriptor_unlink_file_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
-
-// Whether both descriptors refer to the same underlying object.
-func (self *Descriptor) IsSameObject(other *Descriptor) bool {
-	ret_158 := resultArea_(1)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_is_same_object(self.Handle(), other.Handle(), int32(uintptr(ret_158)))))
-	return (*(*uint8)(ret_158) != 0)
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.is-same-object
-func wasm_import_async_method_descriptor_is_same_object(arg0 int32, arg1 int32, arg2 int32) int32
-
-// Hashes this object's identity and metadata; see `metadata-hash-value`.
-func (self *Descriptor) MetadataHash() wit_types.Result[MetadataHashValue, ErrorCode] {
-	ret_159 := resultArea_(24)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_metadata_hash(self.Handle(), int32(uintptr(ret_159)))))
-	var variant_160 wit_types.Result[MetadataHashValue, ErrorCode]
-	switch *(*uint8)(ret_159) {
-	case 0:
-		field_161 := uint64(*(*uint64)(unsafe.Add(ret_159, 8)))
-		field_162 := uint64(*(*uint64)(unsafe.Add(ret_159, 16)))
-		variant_160 = wit_types.Ok[MetadataHashValue, ErrorCode](MetadataHashValue{Lower: field_161, Upper: field_162})
-	case 1:
-		var variant_163 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_159, 8)) {
-		case 0:
-			variant_163 = MakeErrorCodeAccess()
-		case 1:
-			variant_163 = MakeErrorCodeAlready()
-		case 2:
-			variant_163 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_163 = MakeErrorCodeBusy()
-		case 4:
-			variant_163 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_163 = MakeErrorCodeQuota()
-		case 6:
-			variant_163 = MakeErrorCodeExist()
-		case 7:
-			variant_163 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_163 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_163 = MakeErrorCodeInProgress()
-		case 10:
-			variant_163 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_163 = MakeErrorCodeInvalid()
-		case 12:
-			variant_163 = MakeErrorCodeIo()
-		case 13:
-			variant_163 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_163 = MakeErrorCodeLoop()
-		case 15:
-			variant_163 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_163 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_163 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_163 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_163 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_163 = MakeErrorCodeNoLock()
-		case 21:
-			variant_163 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_163 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_163 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_163 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_163 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_163 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_163 = MakeErrorCodeNoTty()
-		case 28:
-			variant_163 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_163 = MakeErrorCodeOverflow()
-		case 30:
-			variant_163 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_163 = MakeErrorCodePipe()
-		case 32:
-			variant_163 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_163 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_163 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_163 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_164 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_159, 12)) {
-			case 0:
-				variant_164 = wit_types.None[string]()
-			case 1:
-				variant_164 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_159, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_159, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_163 = MakeErrorCodeOther(variant_164)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_160 = wit_types.Err[MetadataHashValue, ErrorCode](variant_163)
-	default:
-		panic("bindgen: invalid discriminant for result<metadata-hash-value, error-code>")
-	}
-	return variant_160
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.metadata-hash
-func wasm_import_async_method_descriptor_metadata_hash(arg0 int32, arg1 int32) int32
-
-// Like `metadata-hash`, for the object at `path`.
-func (self *Descriptor) MetadataHashAt(pathFlags PathFlags, path string) wit_types.Result[MetadataHashValue, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	str_165 := unsafe.Pointer(unsafe.StringData(path))
-	pinner_.Pin(str_165)
-	ret_166 := resultArea_(24)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_descriptor_metadata_hash_at(self.Handle(), int32(pathFlags), int32(uintptr(str_165)), int32(len(path)), int32(uintptr(ret_166)))))
-	var variant_167 wit_types.Result[MetadataHashValue, ErrorCode]
-	switch *(*uint8)(ret_166) {
-	case 0:
-		field_168 := uint64(*(*uint64)(unsafe.Add(ret_166, 8)))
-		field_169 := uint64(*(*uint64)(unsafe.Add(ret_166, 16)))
-		variant_167 = wit_types.Ok[MetadataHashValue, ErrorCode](MetadataHashValue{Lower: field_168, Upper: field_169})
-	case 1:
-		var variant_170 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_166, 8)) {
-		case 0:
-			variant_170 = MakeErrorCodeAccess()
-		case 1:
-			variant_170 = MakeErrorCodeAlready()
-		case 2:
-			variant_170 = MakeErrorCodeBadDescriptor()
-		case 3:
-			variant_170 = MakeErrorCodeBusy()
-		case 4:
-			variant_170 = MakeErrorCodeDeadlock()
-		case 5:
-			variant_170 = MakeErrorCodeQuota()
-		case 6:
-			variant_170 = MakeErrorCodeExist()
-		case 7:
-			variant_170 = MakeErrorCodeFileTooLarge()
-		case 8:
-			variant_170 = MakeErrorCodeIllegalByteSequence()
-		case 9:
-			variant_170 = MakeErrorCodeInProgress()
-		case 10:
-			variant_170 = MakeErrorCodeInterrupted()
-		case 11:
-			variant_170 = MakeErrorCodeInvalid()
-		case 12:
-			variant_170 = MakeErrorCodeIo()
-		case 13:
-			variant_170 = MakeErrorCodeIsDirectory()
-		case 14:
-			variant_170 = MakeErrorCodeLoop()
-		case 15:
-			variant_170 = MakeErrorCodeTooManyLinks()
-		case 16:
-			variant_170 = MakeErrorCodeMessageSize()
-		case 17:
-			variant_170 = MakeErrorCodeNameTooLong()
-		case 18:
-			variant_170 = MakeErrorCodeNoDevice()
-		case 19:
-			variant_170 = MakeErrorCodeNoEntry()
-		case 20:
-			variant_170 = MakeErrorCodeNoLock()
-		case 21:
-			variant_170 = MakeErrorCodeInsufficientMemory()
-		case 22:
-			variant_170 = MakeErrorCodeInsufficientSpace()
-		case 23:
-			variant_170 = MakeErrorCodeNotDirectory()
-		case 24:
-			variant_170 = MakeErrorCodeNotEmpty()
-		case 25:
-			variant_170 = MakeErrorCodeNotRecoverable()
-		case 26:
-			variant_170 = MakeErrorCodeUnsupported()
-		case 27:
-			variant_170 = MakeErrorCodeNoTty()
-		case 28:
-			variant_170 = MakeErrorCodeNoSuchDevice()
-		case 29:
-			variant_170 = MakeErrorCodeOverflow()
-		case 30:
-			variant_170 = MakeErrorCodeNotPermitted()
-		case 31:
-			variant_170 = MakeErrorCodePipe()
-		case 32:
-			variant_170 = MakeErrorCodeReadOnly()
-		case 33:
-			variant_170 = MakeErrorCodeInvalidSeek()
-		case 34:
-			variant_170 = MakeErrorCodeTextFileBusy()
-		case 35:
-			variant_170 = MakeErrorCodeCrossDevice()
-		case 36:
-			var variant_171 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_166, 12)) {
-			case 0:
-				variant_171 = wit_types.None[string]()
-			case 1:
-				variant_171 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_166, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_166, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_170 = MakeErrorCodeOther(variant_171)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_167 = wit_types.Err[MetadataHashValue, ErrorCode](variant_170)
-	default:
-		panic("bindgen: invalid discriminant for result<metadata-hash-value, error-code>")
-	}
-	return variant_167
-}
-
-//go:wasmimport wasi:filesystem/types@0.3.0-rc-2026-03-15 [async-lower][method]descriptor.metadata-hash-at
-func wasm_import_async_method_descriptor_metadata_hash_at(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32) int32
-
-// resultArea_ allocates size bytes, 8-aligned, for an import's results.
-// It must not be inlined: inlined, escape analysis would see that the
-// memory does not escape the caller and put it on the goroutine stack,
-// which moves when Go code the host calls back into (cabi_realloc) grows
-// it, and the host's results would land in the old copy.
-//
-//go:noinline
-func resultArea_(size uintptr) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
 }

@@ -37,300 +37,7 @@ func Handle(request *OutgoingRequest, options wit_types.Option[*RequestOptions])
 	case 0:
 		variant_5 = wit_types.Ok[*FutureIncomingResponse, ErrorCode](wasi_http_0_2_0_types.FutureIncomingResponseFromHandle(*(*int32)(unsafe.Add(ret_4, 8))))
 	case 1:
-		var variant_6 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_4, 8)) {
-		case 0:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDNSTimeout()
-		case 1:
-			var variant_8 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_8 = wit_types.None[string]()
-			case 1:
-				variant_8 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_7 := variant_8
-			var variant_10 wit_types.Option[uint16]
-			switch *(*uint8)(unsafe.Add(ret_4, 28)) {
-			case 0:
-				variant_10 = wit_types.None[uint16]()
-			case 1:
-				variant_10 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(ret_4, 30))))
-			default:
-				panic("bindgen: invalid discriminant for option<u16>")
-			}
-			field_9 := variant_10
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDNSError(wasi_http_0_2_0_types.DNSErrorPayload{Rcode: field_7, InfoCode: field_9})
-		case 2:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDestinationNotFound()
-		case 3:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDestinationUnavailable()
-		case 4:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDestinationIPProhibited()
-		case 5:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDestinationIPUnroutable()
-		case 6:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionRefused()
-		case 7:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionTerminated()
-		case 8:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionTimeout()
-		case 9:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionReadTimeout()
-		case 10:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionWriteTimeout()
-		case 11:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionLimitReached()
-		case 12:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeTLSProtocolError()
-		case 13:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeTLSCertificateError()
-		case 14:
-			var variant_12 wit_types.Option[uint8]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_12 = wit_types.None[uint8]()
-			case 1:
-				variant_12 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(ret_4, 17))))
-			default:
-				panic("bindgen: invalid discriminant for option<u8>")
-			}
-			field_11 := variant_12
-			var variant_14 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_4, 20)) {
-			case 0:
-				variant_14 = wit_types.None[string]()
-			case 1:
-				variant_14 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 28)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_13 := variant_14
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeTLSAlertReceived(wasi_http_0_2_0_types.TLSAlertReceivedPayload{AlertId: field_11, AlertMessage: field_13})
-		case 15:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestDenied()
-		case 16:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestLengthRequired()
-		case 17:
-			var variant_15 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_15 = wit_types.None[uint64]()
-			case 1:
-				variant_15 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_4, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestBodySize(variant_15)
-		case 18:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestMethodInvalid()
-		case 19:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestURIInvalid()
-		case 20:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestURITooLong()
-		case 21:
-			var variant_16 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_16 = wit_types.None[uint32]()
-			case 1:
-				variant_16 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_4, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestHeaderSectionSize(variant_16)
-		case 22:
-			var variant_17 wit_types.Option[wasi_http_0_2_0_types.FieldSizePayload]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_17 = wit_types.None[wasi_http_0_2_0_types.FieldSizePayload]()
-			case 1:
-				var variant_19 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_4, 20)) {
-				case 0:
-					variant_19 = wit_types.None[string]()
-				case 1:
-					variant_19 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 28)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_18 := variant_19
-				var variant_21 wit_types.Option[uint32]
-				switch *(*uint8)(unsafe.Add(ret_4, 32)) {
-				case 0:
-					variant_21 = wit_types.None[uint32]()
-				case 1:
-					variant_21 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_4, 36))))
-				default:
-					panic("bindgen: invalid discriminant for option<u32>")
-				}
-				field_20 := variant_21
-				variant_17 = wit_types.Some[wasi_http_0_2_0_types.FieldSizePayload](wasi_http_0_2_0_types.FieldSizePayload{FieldName: field_18, FieldSize: field_20})
-			default:
-				panic("bindgen: invalid discriminant for option<field-size-payload>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestHeaderSize(variant_17)
-		case 23:
-			var variant_22 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_22 = wit_types.None[uint32]()
-			case 1:
-				variant_22 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_4, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestTrailerSectionSize(variant_22)
-		case 24:
-			var variant_24 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_24 = wit_types.None[string]()
-			case 1:
-				variant_24 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_23 := variant_24
-			var variant_26 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_4, 28)) {
-			case 0:
-				variant_26 = wit_types.None[uint32]()
-			case 1:
-				variant_26 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_4, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_25 := variant_26
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestTrailerSize(wasi_http_0_2_0_types.FieldSizePayload{FieldName: field_23, FieldSize: field_25})
-		case 25:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseIncomplete()
-		case 26:
-			var variant_27 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_27 = wit_types.None[uint32]()
-			case 1:
-				variant_27 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_4, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseHeaderSectionSize(variant_27)
-		case 27:
-			var variant_29 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_29 = wit_types.None[string]()
-			case 1:
-				variant_29 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_28 := variant_29
-			var variant_31 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_4, 28)) {
-			case 0:
-				variant_31 = wit_types.None[uint32]()
-			case 1:
-				variant_31 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_4, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_30 := variant_31
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseHeaderSize(wasi_http_0_2_0_types.FieldSizePayload{FieldName: field_28, FieldSize: field_30})
-		case 28:
-			var variant_32 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_32 = wit_types.None[uint64]()
-			case 1:
-				variant_32 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_4, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseBodySize(variant_32)
-		case 29:
-			var variant_33 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_33 = wit_types.None[uint32]()
-			case 1:
-				variant_33 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_4, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseTrailerSectionSize(variant_33)
-		case 30:
-			var variant_35 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_35 = wit_types.None[string]()
-			case 1:
-				variant_35 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_34 := variant_35
-			var variant_37 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_4, 28)) {
-			case 0:
-				variant_37 = wit_types.None[uint32]()
-			case 1:
-				variant_37 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_4, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_36 := variant_37
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseTrailerSize(wasi_http_0_2_0_types.FieldSizePayload{FieldName: field_34, FieldSize: field_36})
-		case 31:
-			var variant_38 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_38 = wit_types.None[string]()
-			case 1:
-				variant_38 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseTransferCoding(variant_38)
-		case 32:
-			var variant_39 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_39 = wit_types.None[string]()
-			case 1:
-				variant_39 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseContentCoding(variant_39)
-		case 33:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseTimeout()
-		case 34:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPUpgradeFailed()
-		case 35:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPProtocolError()
-		case 36:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeLoopDetected()
-		case 37:
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConfigurationError()
-		case 38:
-			var variant_40 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_4, 16)) {
-			case 0:
-				variant_40 = wit_types.None[string]()
-			case 1:
-				variant_40 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_6 = wasi_http_0_2_0_types.MakeErrorCodeInternalError(variant_40)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_5 = wit_types.Err[*FutureIncomingResponse, ErrorCode](variant_6)
+		variant_5 = wit_types.Err[*FutureIncomingResponse, ErrorCode](wasm_load_wasi_http_0_2_0_types_ErrorCode(unsafe.Add(ret_4, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<future-incoming-response, error-code>")
 	}
@@ -349,4 +56,302 @@ func wasm_import_handle(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_http_0_2_0_types_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_wasi_http_0_2_0_types_ErrorCode(src unsafe.Pointer) wasi_http_0_2_0_types.ErrorCode {
+	var variant_6 wasi_http_0_2_0_types.ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDNSTimeout()
+	case 1:
+		var variant_8 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_8 = wit_types.None[string]()
+		case 1:
+			variant_8 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_7 := variant_8
+		var variant_10 wit_types.Option[uint16]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_10 = wit_types.None[uint16]()
+		case 1:
+			variant_10 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(src, 22))))
+		default:
+			panic("bindgen: invalid discriminant for option<u16>")
+		}
+		field_9 := variant_10
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDNSError(wasi_http_0_2_0_types.DNSErrorPayload{Rcode: field_7, InfoCode: field_9})
+	case 2:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDestinationNotFound()
+	case 3:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDestinationUnavailable()
+	case 4:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDestinationIPProhibited()
+	case 5:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeDestinationIPUnroutable()
+	case 6:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionRefused()
+	case 7:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionTerminated()
+	case 8:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionTimeout()
+	case 9:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionReadTimeout()
+	case 10:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionWriteTimeout()
+	case 11:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConnectionLimitReached()
+	case 12:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeTLSProtocolError()
+	case 13:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeTLSCertificateError()
+	case 14:
+		var variant_12 wit_types.Option[uint8]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_12 = wit_types.None[uint8]()
+		case 1:
+			variant_12 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(src, 9))))
+		default:
+			panic("bindgen: invalid discriminant for option<u8>")
+		}
+		field_11 := variant_12
+		var variant_14 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 12)) {
+		case 0:
+			variant_14 = wit_types.None[string]()
+		case 1:
+			variant_14 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_13 := variant_14
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeTLSAlertReceived(wasi_http_0_2_0_types.TLSAlertReceivedPayload{AlertId: field_11, AlertMessage: field_13})
+	case 15:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestDenied()
+	case 16:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestLengthRequired()
+	case 17:
+		var variant_15 wit_types.Option[uint64]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_15 = wit_types.None[uint64]()
+		case 1:
+			variant_15 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 16))))
+		default:
+			panic("bindgen: invalid discriminant for option<u64>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestBodySize(variant_15)
+	case 18:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestMethodInvalid()
+	case 19:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestURIInvalid()
+	case 20:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestURITooLong()
+	case 21:
+		var variant_16 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_16 = wit_types.None[uint32]()
+		case 1:
+			variant_16 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestHeaderSectionSize(variant_16)
+	case 22:
+		var variant_17 wit_types.Option[wasi_http_0_2_0_types.FieldSizePayload]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_17 = wit_types.None[wasi_http_0_2_0_types.FieldSizePayload]()
+		case 1:
+			var variant_19 wit_types.Option[string]
+			switch *(*uint8)(unsafe.Add(src, 12)) {
+			case 0:
+				variant_19 = wit_types.None[string]()
+			case 1:
+				variant_19 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20)))))
+			default:
+				panic("bindgen: invalid discriminant for option<string>")
+			}
+			field_18 := variant_19
+			var variant_21 wit_types.Option[uint32]
+			switch *(*uint8)(unsafe.Add(src, 24)) {
+			case 0:
+				variant_21 = wit_types.None[uint32]()
+			case 1:
+				variant_21 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 28))))
+			default:
+				panic("bindgen: invalid discriminant for option<u32>")
+			}
+			field_20 := variant_21
+			variant_17 = wit_types.Some[wasi_http_0_2_0_types.FieldSizePayload](wasi_http_0_2_0_types.FieldSizePayload{FieldName: field_18, FieldSize: field_20})
+		default:
+			panic("bindgen: invalid discriminant for option<field-size-payload>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestHeaderSize(variant_17)
+	case 23:
+		var variant_22 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_22 = wit_types.None[uint32]()
+		case 1:
+			variant_22 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestTrailerSectionSize(variant_22)
+	case 24:
+		var variant_24 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_24 = wit_types.None[string]()
+		case 1:
+			variant_24 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_23 := variant_24
+		var variant_26 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_26 = wit_types.None[uint32]()
+		case 1:
+			variant_26 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_25 := variant_26
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPRequestTrailerSize(wasi_http_0_2_0_types.FieldSizePayload{FieldName: field_23, FieldSize: field_25})
+	case 25:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseIncomplete()
+	case 26:
+		var variant_27 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_27 = wit_types.None[uint32]()
+		case 1:
+			variant_27 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseHeaderSectionSize(variant_27)
+	case 27:
+		var variant_29 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_29 = wit_types.None[string]()
+		case 1:
+			variant_29 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_28 := variant_29
+		var variant_31 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_31 = wit_types.None[uint32]()
+		case 1:
+			variant_31 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_30 := variant_31
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseHeaderSize(wasi_http_0_2_0_types.FieldSizePayload{FieldName: field_28, FieldSize: field_30})
+	case 28:
+		var variant_32 wit_types.Option[uint64]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_32 = wit_types.None[uint64]()
+		case 1:
+			variant_32 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 16))))
+		default:
+			panic("bindgen: invalid discriminant for option<u64>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseBodySize(variant_32)
+	case 29:
+		var variant_33 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_33 = wit_types.None[uint32]()
+		case 1:
+			variant_33 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseTrailerSectionSize(variant_33)
+	case 30:
+		var variant_35 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_35 = wit_types.None[string]()
+		case 1:
+			variant_35 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_34 := variant_35
+		var variant_37 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_37 = wit_types.None[uint32]()
+		case 1:
+			variant_37 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_36 := variant_37
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseTrailerSize(wasi_http_0_2_0_types.FieldSizePayload{FieldName: field_34, FieldSize: field_36})
+	case 31:
+		var variant_38 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_38 = wit_types.None[string]()
+		case 1:
+			variant_38 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseTransferCoding(variant_38)
+	case 32:
+		var variant_39 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_39 = wit_types.None[string]()
+		case 1:
+			variant_39 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseContentCoding(variant_39)
+	case 33:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPResponseTimeout()
+	case 34:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPUpgradeFailed()
+	case 35:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeHTTPProtocolError()
+	case 36:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeLoopDetected()
+	case 37:
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeConfigurationError()
+	case 38:
+		var variant_40 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_40 = wit_types.None[string]()
+		case 1:
+			variant_40 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_6 = wasi_http_0_2_0_types.MakeErrorCodeInternalError(variant_40)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_6
 }

@@ -1003,18 +1003,7 @@ func FieldsFromList(entries []wit_types.Tuple2[FieldName, FieldValue]) wit_types
 	case 0:
 		variant_8 = wit_types.Ok[*Fields, HeaderError](FieldsFromHandle(*(*int32)(unsafe.Add(ret_7, 4))))
 	case 1:
-		var variant_9 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_7, 4)) {
-		case 0:
-			variant_9 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_9 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_9 = MakeHeaderErrorImmutable()
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_8 = wit_types.Err[*Fields, HeaderError](variant_9)
+		variant_8 = wit_types.Err[*Fields, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_7, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<fields, header-error>")
 	}
@@ -1075,18 +1064,7 @@ func (self *Fields) Set(name FieldName, value []FieldValue) wit_types.Result[wit
 	case 0:
 		variant_23 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
 	case 1:
-		var variant_24 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_22, 1)) {
-		case 0:
-			variant_24 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_24 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_24 = MakeHeaderErrorImmutable()
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_23 = wit_types.Err[wit_types.Unit, HeaderError](variant_24)
+		variant_23 = wit_types.Err[wit_types.Unit, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_22, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, header-error>")
 	}
@@ -1100,31 +1078,20 @@ func wasm_import_method_fields_set(arg0 int32, arg1 int32, arg2 int32, arg3 int3
 func (self *Fields) Delete(name FieldName) wit_types.Result[wit_types.Unit, HeaderError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_25 := unsafe.Pointer(unsafe.StringData(name))
-	pinner_.Pin(str_25)
-	ret_26 := resultArea_(2)
-	wasm_import_method_fields_delete(self.Handle(), int32(uintptr(str_25)), int32(len(name)), int32(uintptr(ret_26)))
-	var variant_27 wit_types.Result[wit_types.Unit, HeaderError]
-	switch *(*uint8)(ret_26) {
+	str_24 := unsafe.Pointer(unsafe.StringData(name))
+	pinner_.Pin(str_24)
+	ret_25 := resultArea_(2)
+	wasm_import_method_fields_delete(self.Handle(), int32(uintptr(str_24)), int32(len(name)), int32(uintptr(ret_25)))
+	var variant_26 wit_types.Result[wit_types.Unit, HeaderError]
+	switch *(*uint8)(ret_25) {
 	case 0:
-		variant_27 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
+		variant_26 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
 	case 1:
-		var variant_28 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_26, 1)) {
-		case 0:
-			variant_28 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_28 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_28 = MakeHeaderErrorImmutable()
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_27 = wit_types.Err[wit_types.Unit, HeaderError](variant_28)
+		variant_26 = wit_types.Err[wit_types.Unit, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_25, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, header-error>")
 	}
-	return variant_27
+	return variant_26
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]fields.delete
@@ -1134,33 +1101,22 @@ func wasm_import_method_fields_delete(arg0 int32, arg1 int32, arg2 int32, arg3 i
 func (self *Fields) Append(name FieldName, value FieldValue) wit_types.Result[wit_types.Unit, HeaderError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_29 := unsafe.Pointer(unsafe.StringData(name))
-	pinner_.Pin(str_29)
-	list_30 := unsafe.Pointer(unsafe.SliceData(value))
-	pinner_.Pin(list_30)
-	ret_31 := resultArea_(2)
-	wasm_import_method_fields_append(self.Handle(), int32(uintptr(str_29)), int32(len(name)), int32(uintptr(list_30)), int32(len(value)), int32(uintptr(ret_31)))
-	var variant_32 wit_types.Result[wit_types.Unit, HeaderError]
-	switch *(*uint8)(ret_31) {
+	str_27 := unsafe.Pointer(unsafe.StringData(name))
+	pinner_.Pin(str_27)
+	list_28 := unsafe.Pointer(unsafe.SliceData(value))
+	pinner_.Pin(list_28)
+	ret_29 := resultArea_(2)
+	wasm_import_method_fields_append(self.Handle(), int32(uintptr(str_27)), int32(len(name)), int32(uintptr(list_28)), int32(len(value)), int32(uintptr(ret_29)))
+	var variant_30 wit_types.Result[wit_types.Unit, HeaderError]
+	switch *(*uint8)(ret_29) {
 	case 0:
-		variant_32 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
+		variant_30 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
 	case 1:
-		var variant_33 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_31, 1)) {
-		case 0:
-			variant_33 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_33 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_33 = MakeHeaderErrorImmutable()
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_32 = wit_types.Err[wit_types.Unit, HeaderError](variant_33)
+		variant_30 = wit_types.Err[wit_types.Unit, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_29, 1)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, header-error>")
 	}
-	return variant_32
+	return variant_30
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]fields.append
@@ -1168,16 +1124,16 @@ func wasm_import_method_fields_append(arg0 int32, arg1 int32, arg2 int32, arg3 i
 
 // Returns all name/value pairs in order, names repeated as needed.
 func (self *Fields) Entries() []wit_types.Tuple2[FieldName, FieldValue] {
-	ret_34 := resultArea_(8)
-	wasm_import_method_fields_entries(self.Handle(), int32(uintptr(ret_34)))
-	base_35 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_34))))
-	list_36 := make([]wit_types.Tuple2[FieldName, FieldValue], uint32(*(*uint32)(unsafe.Add(ret_34, 4))))
-	for i_37 := range list_36 {
-		field_38 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_35, i_37*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_35, i_37*16), 4))))
-		field_39 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_35, i_37*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_35, i_37*16), 12))))
-		list_36[i_37] = wit_types.Tuple2[FieldName, FieldValue]{F0: field_38, F1: field_39}
+	ret_31 := resultArea_(8)
+	wasm_import_method_fields_entries(self.Handle(), int32(uintptr(ret_31)))
+	base_32 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_31))))
+	list_33 := make([]wit_types.Tuple2[FieldName, FieldValue], uint32(*(*uint32)(unsafe.Add(ret_31, 4))))
+	for i_34 := range list_33 {
+		field_35 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_32, i_34*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_32, i_34*16), 4))))
+		field_36 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_32, i_34*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_32, i_34*16), 12))))
+		list_33[i_34] = wit_types.Tuple2[FieldName, FieldValue]{F0: field_35, F1: field_36}
 	}
-	return list_36
+	return list_33
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]fields.entries
@@ -1185,42 +1141,17 @@ func wasm_import_method_fields_entries(arg0 int32, arg1 int32)
 
 // Makes a mutable copy, e.g. to edit headers taken from a read-only message.
 func (self *Fields) Clone() *Fields {
-	result_40 := wasm_import_method_fields_clone(self.Handle())
-	return FieldsFromHandle(result_40)
+	result_37 := wasm_import_method_fields_clone(self.Handle())
+	return FieldsFromHandle(result_37)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]fields.clone
 func wasm_import_method_fields_clone(arg0 int32) int32
 
 func (self *IncomingRequest) Method() Method {
-	ret_41 := resultArea_(12)
-	wasm_import_method_incoming_request_method(self.Handle(), int32(uintptr(ret_41)))
-	var variant_42 Method
-	switch *(*uint8)(ret_41) {
-	case 0:
-		variant_42 = MakeMethodGet()
-	case 1:
-		variant_42 = MakeMethodHead()
-	case 2:
-		variant_42 = MakeMethodPost()
-	case 3:
-		variant_42 = MakeMethodPut()
-	case 4:
-		variant_42 = MakeMethodDelete()
-	case 5:
-		variant_42 = MakeMethodConnect()
-	case 6:
-		variant_42 = MakeMethodOptions()
-	case 7:
-		variant_42 = MakeMethodTrace()
-	case 8:
-		variant_42 = MakeMethodPatch()
-	case 9:
-		variant_42 = MakeMethodOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_41, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_41, 8)))))
-	default:
-		panic("bindgen: invalid discriminant for method")
-	}
-	return variant_42
+	ret_38 := resultArea_(12)
+	wasm_import_method_incoming_request_method(self.Handle(), int32(uintptr(ret_38)))
+	return wasm_load_Method(ret_38)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-request.method
@@ -1228,47 +1159,36 @@ func wasm_import_method_incoming_request_method(arg0 int32, arg1 int32)
 
 // The request target's path and query string.
 func (self *IncomingRequest) PathWithQuery() wit_types.Option[string] {
-	ret_43 := resultArea_(12)
-	wasm_import_method_incoming_request_path_with_query(self.Handle(), int32(uintptr(ret_43)))
-	var variant_44 wit_types.Option[string]
-	switch *(*uint8)(ret_43) {
+	ret_40 := resultArea_(12)
+	wasm_import_method_incoming_request_path_with_query(self.Handle(), int32(uintptr(ret_40)))
+	var variant_41 wit_types.Option[string]
+	switch *(*uint8)(ret_40) {
 	case 0:
-		variant_44 = wit_types.None[string]()
+		variant_41 = wit_types.None[string]()
 	case 1:
-		variant_44 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_43, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_43, 8)))))
+		variant_41 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_40, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_40, 8)))))
 	default:
 		panic("bindgen: invalid discriminant for option<string>")
 	}
-	return variant_44
+	return variant_41
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-request.path-with-query
 func wasm_import_method_incoming_request_path_with_query(arg0 int32, arg1 int32)
 
 func (self *IncomingRequest) Scheme() wit_types.Option[Scheme] {
-	ret_45 := resultArea_(16)
-	wasm_import_method_incoming_request_scheme(self.Handle(), int32(uintptr(ret_45)))
-	var variant_46 wit_types.Option[Scheme]
-	switch *(*uint8)(ret_45) {
+	ret_42 := resultArea_(16)
+	wasm_import_method_incoming_request_scheme(self.Handle(), int32(uintptr(ret_42)))
+	var variant_43 wit_types.Option[Scheme]
+	switch *(*uint8)(ret_42) {
 	case 0:
-		variant_46 = wit_types.None[Scheme]()
+		variant_43 = wit_types.None[Scheme]()
 	case 1:
-		var variant_47 Scheme
-		switch *(*uint8)(unsafe.Add(ret_45, 4)) {
-		case 0:
-			variant_47 = MakeSchemeHTTP()
-		case 1:
-			variant_47 = MakeSchemeHTTPS()
-		case 2:
-			variant_47 = MakeSchemeOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_45, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_45, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for scheme")
-		}
-		variant_46 = wit_types.Some[Scheme](variant_47)
+		variant_43 = wit_types.Some[Scheme](wasm_load_Scheme(unsafe.Add(ret_42, 4)))
 	default:
 		panic("bindgen: invalid discriminant for option<scheme>")
 	}
-	return variant_46
+	return variant_43
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-request.scheme
@@ -1276,26 +1196,26 @@ func wasm_import_method_incoming_request_scheme(arg0 int32, arg1 int32)
 
 // The host (and port) the request was addressed to.
 func (self *IncomingRequest) Authority() wit_types.Option[string] {
-	ret_48 := resultArea_(12)
-	wasm_import_method_incoming_request_authority(self.Handle(), int32(uintptr(ret_48)))
-	var variant_49 wit_types.Option[string]
-	switch *(*uint8)(ret_48) {
+	ret_45 := resultArea_(12)
+	wasm_import_method_incoming_request_authority(self.Handle(), int32(uintptr(ret_45)))
+	var variant_46 wit_types.Option[string]
+	switch *(*uint8)(ret_45) {
 	case 0:
-		variant_49 = wit_types.None[string]()
+		variant_46 = wit_types.None[string]()
 	case 1:
-		variant_49 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_48, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_48, 8)))))
+		variant_46 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_45, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_45, 8)))))
 	default:
 		panic("bindgen: invalid discriminant for option<string>")
 	}
-	return variant_49
+	return variant_46
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-request.authority
 func wasm_import_method_incoming_request_authority(arg0 int32, arg1 int32)
 
 func (self *IncomingRequest) Headers() *Headers {
-	result_50 := wasm_import_method_incoming_request_headers(self.Handle())
-	return FieldsFromHandle(result_50)
+	result_47 := wasm_import_method_incoming_request_headers(self.Handle())
+	return FieldsFromHandle(result_47)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-request.headers
@@ -1303,18 +1223,18 @@ func wasm_import_method_incoming_request_headers(arg0 int32) int32
 
 // Takes the request body; this works only once.
 func (self *IncomingRequest) Consume() wit_types.Result[*IncomingBody, wit_types.Unit] {
-	ret_51 := resultArea_(8)
-	wasm_import_method_incoming_request_consume(self.Handle(), int32(uintptr(ret_51)))
-	var variant_52 wit_types.Result[*IncomingBody, wit_types.Unit]
-	switch *(*uint8)(ret_51) {
+	ret_48 := resultArea_(8)
+	wasm_import_method_incoming_request_consume(self.Handle(), int32(uintptr(ret_48)))
+	var variant_49 wit_types.Result[*IncomingBody, wit_types.Unit]
+	switch *(*uint8)(ret_48) {
 	case 0:
-		variant_52 = wit_types.Ok[*IncomingBody, wit_types.Unit](IncomingBodyFromHandle(*(*int32)(unsafe.Add(ret_51, 4))))
+		variant_49 = wit_types.Ok[*IncomingBody, wit_types.Unit](IncomingBodyFromHandle(*(*int32)(unsafe.Add(ret_48, 4))))
 	case 1:
-		variant_52 = wit_types.Err[*IncomingBody, wit_types.Unit](wit_types.Unit{})
+		variant_49 = wit_types.Err[*IncomingBody, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result<incoming-body>")
 	}
-	return variant_52
+	return variant_49
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-request.consume
@@ -1323,8 +1243,8 @@ func wasm_import_method_incoming_request_consume(arg0 int32, arg1 int32)
 // Starts a request with the given headers; method defaults to GET and
 // the other parts to empty, until changed with the setters.
 func MakeOutgoingRequest(headers *Headers) *OutgoingRequest {
-	result_53 := wasm_import_constructor_outgoing_request(headers.TakeHandle())
-	return OutgoingRequestFromHandle(result_53)
+	result_50 := wasm_import_constructor_outgoing_request(headers.TakeHandle())
+	return OutgoingRequestFromHandle(result_50)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [constructor]outgoing-request
@@ -1332,52 +1252,27 @@ func wasm_import_constructor_outgoing_request(arg0 int32) int32
 
 // Takes the body to write into; this works only once.
 func (self *OutgoingRequest) Body() wit_types.Result[*OutgoingBody, wit_types.Unit] {
-	ret_54 := resultArea_(8)
-	wasm_import_method_outgoing_request_body(self.Handle(), int32(uintptr(ret_54)))
-	var variant_55 wit_types.Result[*OutgoingBody, wit_types.Unit]
-	switch *(*uint8)(ret_54) {
+	ret_51 := resultArea_(8)
+	wasm_import_method_outgoing_request_body(self.Handle(), int32(uintptr(ret_51)))
+	var variant_52 wit_types.Result[*OutgoingBody, wit_types.Unit]
+	switch *(*uint8)(ret_51) {
 	case 0:
-		variant_55 = wit_types.Ok[*OutgoingBody, wit_types.Unit](OutgoingBodyFromHandle(*(*int32)(unsafe.Add(ret_54, 4))))
+		variant_52 = wit_types.Ok[*OutgoingBody, wit_types.Unit](OutgoingBodyFromHandle(*(*int32)(unsafe.Add(ret_51, 4))))
 	case 1:
-		variant_55 = wit_types.Err[*OutgoingBody, wit_types.Unit](wit_types.Unit{})
+		variant_52 = wit_types.Err[*OutgoingBody, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result<outgoing-body>")
 	}
-	return variant_55
+	return variant_52
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.body
 func wasm_import_method_outgoing_request_body(arg0 int32, arg1 int32)
 
 func (self *OutgoingRequest) Method() Method {
-	ret_56 := resultArea_(12)
-	wasm_import_method_outgoing_request_method(self.Handle(), int32(uintptr(ret_56)))
-	var variant_57 Method
-	switch *(*uint8)(ret_56) {
-	case 0:
-		variant_57 = MakeMethodGet()
-	case 1:
-		variant_57 = MakeMethodHead()
-	case 2:
-		variant_57 = MakeMethodPost()
-	case 3:
-		variant_57 = MakeMethodPut()
-	case 4:
-		variant_57 = MakeMethodDelete()
-	case 5:
-		variant_57 = MakeMethodConnect()
-	case 6:
-		variant_57 = MakeMethodOptions()
-	case 7:
-		variant_57 = MakeMethodTrace()
-	case 8:
-		variant_57 = MakeMethodPatch()
-	case 9:
-		variant_57 = MakeMethodOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_56, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_56, 8)))))
-	default:
-		panic("bindgen: invalid discriminant for method")
-	}
-	return variant_57
+	ret_53 := resultArea_(12)
+	wasm_import_method_outgoing_request_method(self.Handle(), int32(uintptr(ret_53)))
+	return wasm_load_Method(ret_53)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.method
@@ -1386,65 +1281,36 @@ func wasm_import_method_outgoing_request_method(arg0 int32, arg1 int32)
 func (self *OutgoingRequest) SetMethod(method Method) wit_types.Result[wit_types.Unit, wit_types.Unit] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_58 int32
-	var v_59 int32
-	var v_60 int32
-	switch method.Tag() {
-	case MethodGet:
-		v_58 = 0
-	case MethodHead:
-		v_58 = 1
-	case MethodPost:
-		v_58 = 2
-	case MethodPut:
-		v_58 = 3
-	case MethodDelete:
-		v_58 = 4
-	case MethodConnect:
-		v_58 = 5
-	case MethodOptions:
-		v_58 = 6
-	case MethodTrace:
-		v_58 = 7
-	case MethodPatch:
-		v_58 = 8
-	case MethodOther:
-		v_58 = 9
-		payload_61 := method.Other()
-		str_62 := unsafe.Pointer(unsafe.StringData(payload_61))
-		pinner_.Pin(str_62)
-		v_59 = int32(uintptr(str_62))
-		v_60 = int32(len(payload_61))
-	}
-	result_63 := wasm_import_method_outgoing_request_set_method(self.Handle(), v_58, v_59, v_60)
-	var variant_64 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_63) {
+	v_59, v_60, v_61 := wasm_lower_Method(pinner_, method)
+	result_62 := wasm_import_method_outgoing_request_set_method(self.Handle(), v_59, v_60, v_61)
+	var variant_63 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_62) {
 	case 0:
-		variant_64 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_63 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_64 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_63 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_64
+	return variant_63
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.set-method
 func wasm_import_method_outgoing_request_set_method(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
 
 func (self *OutgoingRequest) PathWithQuery() wit_types.Option[string] {
-	ret_65 := resultArea_(12)
-	wasm_import_method_outgoing_request_path_with_query(self.Handle(), int32(uintptr(ret_65)))
-	var variant_66 wit_types.Option[string]
-	switch *(*uint8)(ret_65) {
+	ret_64 := resultArea_(12)
+	wasm_import_method_outgoing_request_path_with_query(self.Handle(), int32(uintptr(ret_64)))
+	var variant_65 wit_types.Option[string]
+	switch *(*uint8)(ret_64) {
 	case 0:
-		variant_66 = wit_types.None[string]()
+		variant_65 = wit_types.None[string]()
 	case 1:
-		variant_66 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_65, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_65, 8)))))
+		variant_65 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_64, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_64, 8)))))
 	default:
 		panic("bindgen: invalid discriminant for option<string>")
 	}
-	return variant_66
+	return variant_65
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.path-with-query
@@ -1453,60 +1319,49 @@ func wasm_import_method_outgoing_request_path_with_query(arg0 int32, arg1 int32)
 func (self *OutgoingRequest) SetPathWithQuery(pathWithQuery wit_types.Option[string]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
+	var v_66 int32
 	var v_67 int32
 	var v_68 int32
-	var v_69 int32
 	switch pathWithQuery.Tag() {
 	case wit_types.OptionNone:
-		v_67 = 0
+		v_66 = 0
 	case wit_types.OptionSome:
-		v_67 = 1
-		payload_70 := pathWithQuery.Some()
-		str_71 := unsafe.Pointer(unsafe.StringData(payload_70))
-		pinner_.Pin(str_71)
-		v_68 = int32(uintptr(str_71))
-		v_69 = int32(len(payload_70))
+		v_66 = 1
+		payload_69 := pathWithQuery.Some()
+		str_70 := unsafe.Pointer(unsafe.StringData(payload_69))
+		pinner_.Pin(str_70)
+		v_67 = int32(uintptr(str_70))
+		v_68 = int32(len(payload_69))
 	}
-	result_72 := wasm_import_method_outgoing_request_set_path_with_query(self.Handle(), v_67, v_68, v_69)
-	var variant_73 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_72) {
+	result_71 := wasm_import_method_outgoing_request_set_path_with_query(self.Handle(), v_66, v_67, v_68)
+	var variant_72 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_71) {
 	case 0:
-		variant_73 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_72 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_73 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_72 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_73
+	return variant_72
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.set-path-with-query
 func wasm_import_method_outgoing_request_set_path_with_query(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
 
 func (self *OutgoingRequest) Scheme() wit_types.Option[Scheme] {
-	ret_74 := resultArea_(16)
-	wasm_import_method_outgoing_request_scheme(self.Handle(), int32(uintptr(ret_74)))
-	var variant_75 wit_types.Option[Scheme]
-	switch *(*uint8)(ret_74) {
+	ret_73 := resultArea_(16)
+	wasm_import_method_outgoing_request_scheme(self.Handle(), int32(uintptr(ret_73)))
+	var variant_74 wit_types.Option[Scheme]
+	switch *(*uint8)(ret_73) {
 	case 0:
-		variant_75 = wit_types.None[Scheme]()
+		variant_74 = wit_types.None[Scheme]()
 	case 1:
-		var variant_76 Scheme
-		switch *(*uint8)(unsafe.Add(ret_74, 4)) {
-		case 0:
-			variant_76 = MakeSchemeHTTP()
-		case 1:
-			variant_76 = MakeSchemeHTTPS()
-		case 2:
-			variant_76 = MakeSchemeOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_74, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_74, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for scheme")
-		}
-		variant_75 = wit_types.Some[Scheme](variant_76)
+		variant_74 = wit_types.Some[Scheme](wasm_load_Scheme(unsafe.Add(ret_73, 4)))
 	default:
 		panic("bindgen: invalid discriminant for option<scheme>")
 	}
-	return variant_75
+	return variant_74
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.scheme
@@ -1515,65 +1370,50 @@ func wasm_import_method_outgoing_request_scheme(arg0 int32, arg1 int32)
 func (self *OutgoingRequest) SetScheme(scheme wit_types.Option[Scheme]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
+	var v_75 int32
+	var v_76 int32
 	var v_77 int32
 	var v_78 int32
-	var v_79 int32
-	var v_80 int32
 	switch scheme.Tag() {
 	case wit_types.OptionNone:
-		v_77 = 0
+		v_75 = 0
 	case wit_types.OptionSome:
-		v_77 = 1
-		payload_81 := scheme.Some()
-		var v_82 int32
-		var v_83 int32
-		var v_84 int32
-		switch payload_81.Tag() {
-		case SchemeHTTP:
-			v_82 = 0
-		case SchemeHTTPS:
-			v_82 = 1
-		case SchemeOther:
-			v_82 = 2
-			payload_85 := payload_81.Other()
-			str_86 := unsafe.Pointer(unsafe.StringData(payload_85))
-			pinner_.Pin(str_86)
-			v_83 = int32(uintptr(str_86))
-			v_84 = int32(len(payload_85))
-		}
-		v_78 = v_82
-		v_79 = v_83
-		v_80 = v_84
+		v_75 = 1
+		payload_79 := scheme.Some()
+		v_85, v_86, v_87 := wasm_lower_Scheme(pinner_, payload_79)
+		v_76 = v_85
+		v_77 = v_86
+		v_78 = v_87
 	}
-	result_87 := wasm_import_method_outgoing_request_set_scheme(self.Handle(), v_77, v_78, v_79, v_80)
-	var variant_88 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_87) {
+	result_88 := wasm_import_method_outgoing_request_set_scheme(self.Handle(), v_75, v_76, v_77, v_78)
+	var variant_89 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_88) {
 	case 0:
-		variant_88 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_89 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_88 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_89 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_88
+	return variant_89
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.set-scheme
 func wasm_import_method_outgoing_request_set_scheme(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32) int32
 
 func (self *OutgoingRequest) Authority() wit_types.Option[string] {
-	ret_89 := resultArea_(12)
-	wasm_import_method_outgoing_request_authority(self.Handle(), int32(uintptr(ret_89)))
-	var variant_90 wit_types.Option[string]
-	switch *(*uint8)(ret_89) {
+	ret_90 := resultArea_(12)
+	wasm_import_method_outgoing_request_authority(self.Handle(), int32(uintptr(ret_90)))
+	var variant_91 wit_types.Option[string]
+	switch *(*uint8)(ret_90) {
 	case 0:
-		variant_90 = wit_types.None[string]()
+		variant_91 = wit_types.None[string]()
 	case 1:
-		variant_90 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_89, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_89, 8)))))
+		variant_91 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_90, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_90, 8)))))
 	default:
 		panic("bindgen: invalid discriminant for option<string>")
 	}
-	return variant_90
+	return variant_91
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.authority
@@ -1582,47 +1422,47 @@ func wasm_import_method_outgoing_request_authority(arg0 int32, arg1 int32)
 func (self *OutgoingRequest) SetAuthority(authority wit_types.Option[string]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_91 int32
 	var v_92 int32
 	var v_93 int32
+	var v_94 int32
 	switch authority.Tag() {
 	case wit_types.OptionNone:
-		v_91 = 0
+		v_92 = 0
 	case wit_types.OptionSome:
-		v_91 = 1
-		payload_94 := authority.Some()
-		str_95 := unsafe.Pointer(unsafe.StringData(payload_94))
-		pinner_.Pin(str_95)
-		v_92 = int32(uintptr(str_95))
-		v_93 = int32(len(payload_94))
+		v_92 = 1
+		payload_95 := authority.Some()
+		str_96 := unsafe.Pointer(unsafe.StringData(payload_95))
+		pinner_.Pin(str_96)
+		v_93 = int32(uintptr(str_96))
+		v_94 = int32(len(payload_95))
 	}
-	result_96 := wasm_import_method_outgoing_request_set_authority(self.Handle(), v_91, v_92, v_93)
-	var variant_97 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_96) {
+	result_97 := wasm_import_method_outgoing_request_set_authority(self.Handle(), v_92, v_93, v_94)
+	var variant_98 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_97) {
 	case 0:
-		variant_97 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_98 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_97 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_98 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_97
+	return variant_98
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.set-authority
 func wasm_import_method_outgoing_request_set_authority(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
 
 func (self *OutgoingRequest) Headers() *Headers {
-	result_98 := wasm_import_method_outgoing_request_headers(self.Handle())
-	return FieldsFromHandle(result_98)
+	result_99 := wasm_import_method_outgoing_request_headers(self.Handle())
+	return FieldsFromHandle(result_99)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-request.headers
 func wasm_import_method_outgoing_request_headers(arg0 int32) int32
 
 func MakeRequestOptions() *RequestOptions {
-	result_99 := wasm_import_constructor_request_options()
-	return RequestOptionsFromHandle(result_99)
+	result_100 := wasm_import_constructor_request_options()
+	return RequestOptionsFromHandle(result_100)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [constructor]request-options
@@ -1630,45 +1470,45 @@ func wasm_import_constructor_request_options() int32
 
 // How long to wait for the connection to be established.
 func (self *RequestOptions) ConnectTimeout() wit_types.Option[Duration] {
-	ret_100 := resultArea_(16)
-	wasm_import_method_request_options_connect_timeout(self.Handle(), int32(uintptr(ret_100)))
-	var variant_101 wit_types.Option[Duration]
-	switch *(*uint8)(ret_100) {
+	ret_101 := resultArea_(16)
+	wasm_import_method_request_options_connect_timeout(self.Handle(), int32(uintptr(ret_101)))
+	var variant_102 wit_types.Option[Duration]
+	switch *(*uint8)(ret_101) {
 	case 0:
-		variant_101 = wit_types.None[Duration]()
+		variant_102 = wit_types.None[Duration]()
 	case 1:
-		variant_101 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_100, 8))))
+		variant_102 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_101, 8))))
 	default:
 		panic("bindgen: invalid discriminant for option<duration>")
 	}
-	return variant_101
+	return variant_102
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]request-options.connect-timeout
 func wasm_import_method_request_options_connect_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetConnectTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
-	var v_102 int32
-	var v_103 int64
+	var v_103 int32
+	var v_104 int64
 	switch duration.Tag() {
 	case wit_types.OptionNone:
-		v_102 = 0
+		v_103 = 0
 	case wit_types.OptionSome:
-		v_102 = 1
-		payload_104 := duration.Some()
-		v_103 = int64(payload_104)
+		v_103 = 1
+		payload_105 := duration.Some()
+		v_104 = int64(payload_105)
 	}
-	result_105 := wasm_import_method_request_options_set_connect_timeout(self.Handle(), v_102, v_103)
-	var variant_106 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_105) {
+	result_106 := wasm_import_method_request_options_set_connect_timeout(self.Handle(), v_103, v_104)
+	var variant_107 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_106) {
 	case 0:
-		variant_106 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_107 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_106 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_107 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_106
+	return variant_107
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]request-options.set-connect-timeout
@@ -1676,45 +1516,45 @@ func wasm_import_method_request_options_set_connect_timeout(arg0 int32, arg1 int
 
 // How long to wait for the first byte of the response.
 func (self *RequestOptions) FirstByteTimeout() wit_types.Option[Duration] {
-	ret_107 := resultArea_(16)
-	wasm_import_method_request_options_first_byte_timeout(self.Handle(), int32(uintptr(ret_107)))
-	var variant_108 wit_types.Option[Duration]
-	switch *(*uint8)(ret_107) {
+	ret_108 := resultArea_(16)
+	wasm_import_method_request_options_first_byte_timeout(self.Handle(), int32(uintptr(ret_108)))
+	var variant_109 wit_types.Option[Duration]
+	switch *(*uint8)(ret_108) {
 	case 0:
-		variant_108 = wit_types.None[Duration]()
+		variant_109 = wit_types.None[Duration]()
 	case 1:
-		variant_108 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_107, 8))))
+		variant_109 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_108, 8))))
 	default:
 		panic("bindgen: invalid discriminant for option<duration>")
 	}
-	return variant_108
+	return variant_109
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]request-options.first-byte-timeout
 func wasm_import_method_request_options_first_byte_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetFirstByteTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
-	var v_109 int32
-	var v_110 int64
+	var v_110 int32
+	var v_111 int64
 	switch duration.Tag() {
 	case wit_types.OptionNone:
-		v_109 = 0
+		v_110 = 0
 	case wit_types.OptionSome:
-		v_109 = 1
-		payload_111 := duration.Some()
-		v_110 = int64(payload_111)
+		v_110 = 1
+		payload_112 := duration.Some()
+		v_111 = int64(payload_112)
 	}
-	result_112 := wasm_import_method_request_options_set_first_byte_timeout(self.Handle(), v_109, v_110)
-	var variant_113 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_112) {
+	result_113 := wasm_import_method_request_options_set_first_byte_timeout(self.Handle(), v_110, v_111)
+	var variant_114 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_113) {
 	case 0:
-		variant_113 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_114 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_113 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_114 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_113
+	return variant_114
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]request-options.set-first-byte-timeout
@@ -1722,45 +1562,45 @@ func wasm_import_method_request_options_set_first_byte_timeout(arg0 int32, arg1 
 
 // How long to wait between bytes of the response once it has started.
 func (self *RequestOptions) BetweenBytesTimeout() wit_types.Option[Duration] {
-	ret_114 := resultArea_(16)
-	wasm_import_method_request_options_between_bytes_timeout(self.Handle(), int32(uintptr(ret_114)))
-	var variant_115 wit_types.Option[Duration]
-	switch *(*uint8)(ret_114) {
+	ret_115 := resultArea_(16)
+	wasm_import_method_request_options_between_bytes_timeout(self.Handle(), int32(uintptr(ret_115)))
+	var variant_116 wit_types.Option[Duration]
+	switch *(*uint8)(ret_115) {
 	case 0:
-		variant_115 = wit_types.None[Duration]()
+		variant_116 = wit_types.None[Duration]()
 	case 1:
-		variant_115 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_114, 8))))
+		variant_116 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_115, 8))))
 	default:
 		panic("bindgen: invalid discriminant for option<duration>")
 	}
-	return variant_115
+	return variant_116
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]request-options.between-bytes-timeout
 func wasm_import_method_request_options_between_bytes_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetBetweenBytesTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
-	var v_116 int32
-	var v_117 int64
+	var v_117 int32
+	var v_118 int64
 	switch duration.Tag() {
 	case wit_types.OptionNone:
-		v_116 = 0
+		v_117 = 0
 	case wit_types.OptionSome:
-		v_116 = 1
-		payload_118 := duration.Some()
-		v_117 = int64(payload_118)
+		v_117 = 1
+		payload_119 := duration.Some()
+		v_118 = int64(payload_119)
 	}
-	result_119 := wasm_import_method_request_options_set_between_bytes_timeout(self.Handle(), v_116, v_117)
-	var variant_120 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_119) {
+	result_120 := wasm_import_method_request_options_set_between_bytes_timeout(self.Handle(), v_117, v_118)
+	var variant_121 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_120) {
 	case 0:
-		variant_120 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_121 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_120 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_121 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_120
+	return variant_121
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]request-options.set-between-bytes-timeout
@@ -1770,465 +1610,48 @@ func wasm_import_method_request_options_set_between_bytes_timeout(arg0 int32, ar
 func ResponseOutparamSet(param *ResponseOutparam, response wit_types.Result[*OutgoingResponse, ErrorCode]) {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_121 int32
 	var v_122 int32
 	var v_123 int32
-	var v_124 int64
-	var v_125 int32
+	var v_124 int32
+	var v_125 int64
 	var v_126 int32
 	var v_127 int32
 	var v_128 int32
+	var v_129 int32
 	switch response.Tag() {
 	case wit_types.ResultOk:
-		v_121 = 0
-		payload_129 := response.Ok()
-		v_122 = payload_129.TakeHandle()
+		v_122 = 0
+		payload_130 := response.Ok()
+		v_123 = payload_130.TakeHandle()
 	case wit_types.ResultErr:
-		v_121 = 1
-		payload_130 := response.Err()
-		var v_131 int32
-		var v_132 int32
-		var v_133 int64
-		var v_134 int32
-		var v_135 int32
-		var v_136 int32
-		var v_137 int32
-		switch payload_130.Tag() {
-		case ErrorCodeDNSTimeout:
-			v_131 = 0
-		case ErrorCodeDNSError:
-			v_131 = 1
-			payload_138 := payload_130.DNSError()
-			var v_139 int32
-			var v_140 int32
-			var v_141 int32
-			switch payload_138.Rcode.Tag() {
-			case wit_types.OptionNone:
-				v_139 = 0
-			case wit_types.OptionSome:
-				v_139 = 1
-				payload_142 := payload_138.Rcode.Some()
-				str_143 := unsafe.Pointer(unsafe.StringData(payload_142))
-				pinner_.Pin(str_143)
-				v_140 = int32(uintptr(str_143))
-				v_141 = int32(len(payload_142))
-			}
-			var v_144 int32
-			var v_145 int32
-			switch payload_138.InfoCode.Tag() {
-			case wit_types.OptionNone:
-				v_144 = 0
-			case wit_types.OptionSome:
-				v_144 = 1
-				payload_146 := payload_138.InfoCode.Some()
-				v_145 = int32(payload_146)
-			}
-			v_132 = v_139
-			v_133 = int64(uint32(v_140))
-			v_134 = v_141
-			v_135 = v_144
-			v_136 = v_145
-		case ErrorCodeDestinationNotFound:
-			v_131 = 2
-		case ErrorCodeDestinationUnavailable:
-			v_131 = 3
-		case ErrorCodeDestinationIPProhibited:
-			v_131 = 4
-		case ErrorCodeDestinationIPUnroutable:
-			v_131 = 5
-		case ErrorCodeConnectionRefused:
-			v_131 = 6
-		case ErrorCodeConnectionTerminated:
-			v_131 = 7
-		case ErrorCodeConnectionTimeout:
-			v_131 = 8
-		case ErrorCodeConnectionReadTimeout:
-			v_131 = 9
-		case ErrorCodeConnectionWriteTimeout:
-			v_131 = 10
-		case ErrorCodeConnectionLimitReached:
-			v_131 = 11
-		case ErrorCodeTLSProtocolError:
-			v_131 = 12
-		case ErrorCodeTLSCertificateError:
-			v_131 = 13
-		case ErrorCodeTLSAlertReceived:
-			v_131 = 14
-			payload_147 := payload_130.TLSAlertReceived()
-			var v_148 int32
-			var v_149 int32
-			switch payload_147.AlertId.Tag() {
-			case wit_types.OptionNone:
-				v_148 = 0
-			case wit_types.OptionSome:
-				v_148 = 1
-				payload_150 := payload_147.AlertId.Some()
-				v_149 = int32(payload_150)
-			}
-			var v_151 int32
-			var v_152 int32
-			var v_153 int32
-			switch payload_147.AlertMessage.Tag() {
-			case wit_types.OptionNone:
-				v_151 = 0
-			case wit_types.OptionSome:
-				v_151 = 1
-				payload_154 := payload_147.AlertMessage.Some()
-				str_155 := unsafe.Pointer(unsafe.StringData(payload_154))
-				pinner_.Pin(str_155)
-				v_152 = int32(uintptr(str_155))
-				v_153 = int32(len(payload_154))
-			}
-			v_132 = v_148
-			v_133 = int64(uint32(v_149))
-			v_134 = v_151
-			v_135 = v_152
-			v_136 = v_153
-		case ErrorCodeHTTPRequestDenied:
-			v_131 = 15
-		case ErrorCodeHTTPRequestLengthRequired:
-			v_131 = 16
-		case ErrorCodeHTTPRequestBodySize:
-			v_131 = 17
-			payload_156 := payload_130.HTTPRequestBodySize()
-			var v_157 int32
-			var v_158 int64
-			switch payload_156.Tag() {
-			case wit_types.OptionNone:
-				v_157 = 0
-			case wit_types.OptionSome:
-				v_157 = 1
-				payload_159 := payload_156.Some()
-				v_158 = int64(payload_159)
-			}
-			v_132 = v_157
-			v_133 = v_158
-		case ErrorCodeHTTPRequestMethodInvalid:
-			v_131 = 18
-		case ErrorCodeHTTPRequestURIInvalid:
-			v_131 = 19
-		case ErrorCodeHTTPRequestURITooLong:
-			v_131 = 20
-		case ErrorCodeHTTPRequestHeaderSectionSize:
-			v_131 = 21
-			payload_160 := payload_130.HTTPRequestHeaderSectionSize()
-			var v_161 int32
-			var v_162 int32
-			switch payload_160.Tag() {
-			case wit_types.OptionNone:
-				v_161 = 0
-			case wit_types.OptionSome:
-				v_161 = 1
-				payload_163 := payload_160.Some()
-				v_162 = int32(payload_163)
-			}
-			v_132 = v_161
-			v_133 = int64(uint32(v_162))
-		case ErrorCodeHTTPRequestHeaderSize:
-			v_131 = 22
-			payload_164 := payload_130.HTTPRequestHeaderSize()
-			var v_165 int32
-			var v_166 int32
-			var v_167 int32
-			var v_168 int32
-			var v_169 int32
-			var v_170 int32
-			switch payload_164.Tag() {
-			case wit_types.OptionNone:
-				v_165 = 0
-			case wit_types.OptionSome:
-				v_165 = 1
-				payload_171 := payload_164.Some()
-				var v_172 int32
-				var v_173 int32
-				var v_174 int32
-				switch payload_171.FieldName.Tag() {
-				case wit_types.OptionNone:
-					v_172 = 0
-				case wit_types.OptionSome:
-					v_172 = 1
-					payload_175 := payload_171.FieldName.Some()
-					str_176 := unsafe.Pointer(unsafe.StringData(payload_175))
-					pinner_.Pin(str_176)
-					v_173 = int32(uintptr(str_176))
-					v_174 = int32(len(payload_175))
-				}
-				var v_177 int32
-				var v_178 int32
-				switch payload_171.FieldSize.Tag() {
-				case wit_types.OptionNone:
-					v_177 = 0
-				case wit_types.OptionSome:
-					v_177 = 1
-					payload_179 := payload_171.FieldSize.Some()
-					v_178 = int32(payload_179)
-				}
-				v_166 = v_172
-				v_167 = v_173
-				v_168 = v_174
-				v_169 = v_177
-				v_170 = v_178
-			}
-			v_132 = v_165
-			v_133 = int64(uint32(v_166))
-			v_134 = v_167
-			v_135 = v_168
-			v_136 = v_169
-			v_137 = v_170
-		case ErrorCodeHTTPRequestTrailerSectionSize:
-			v_131 = 23
-			payload_180 := payload_130.HTTPRequestTrailerSectionSize()
-			var v_181 int32
-			var v_182 int32
-			switch payload_180.Tag() {
-			case wit_types.OptionNone:
-				v_181 = 0
-			case wit_types.OptionSome:
-				v_181 = 1
-				payload_183 := payload_180.Some()
-				v_182 = int32(payload_183)
-			}
-			v_132 = v_181
-			v_133 = int64(uint32(v_182))
-		case ErrorCodeHTTPRequestTrailerSize:
-			v_131 = 24
-			payload_184 := payload_130.HTTPRequestTrailerSize()
-			var v_185 int32
-			var v_186 int32
-			var v_187 int32
-			switch payload_184.FieldName.Tag() {
-			case wit_types.OptionNone:
-				v_185 = 0
-			case wit_types.OptionSome:
-				v_185 = 1
-				payload_188 := payload_184.FieldName.Some()
-				str_189 := unsafe.Pointer(unsafe.StringData(payload_188))
-				pinner_.Pin(str_189)
-				v_186 = int32(uintptr(str_189))
-				v_187 = int32(len(payload_188))
-			}
-			var v_190 int32
-			var v_191 int32
-			switch payload_184.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				v_190 = 0
-			case wit_types.OptionSome:
-				v_190 = 1
-				payload_192 := payload_184.FieldSize.Some()
-				v_191 = int32(payload_192)
-			}
-			v_132 = v_185
-			v_133 = int64(uint32(v_186))
-			v_134 = v_187
-			v_135 = v_190
-			v_136 = v_191
-		case ErrorCodeHTTPResponseIncomplete:
-			v_131 = 25
-		case ErrorCodeHTTPResponseHeaderSectionSize:
-			v_131 = 26
-			payload_193 := payload_130.HTTPResponseHeaderSectionSize()
-			var v_194 int32
-			var v_195 int32
-			switch payload_193.Tag() {
-			case wit_types.OptionNone:
-				v_194 = 0
-			case wit_types.OptionSome:
-				v_194 = 1
-				payload_196 := payload_193.Some()
-				v_195 = int32(payload_196)
-			}
-			v_132 = v_194
-			v_133 = int64(uint32(v_195))
-		case ErrorCodeHTTPResponseHeaderSize:
-			v_131 = 27
-			payload_197 := payload_130.HTTPResponseHeaderSize()
-			var v_198 int32
-			var v_199 int32
-			var v_200 int32
-			switch payload_197.FieldName.Tag() {
-			case wit_types.OptionNone:
-				v_198 = 0
-			case wit_types.OptionSome:
-				v_198 = 1
-				payload_201 := payload_197.FieldName.Some()
-				str_202 := unsafe.Pointer(unsafe.StringData(payload_201))
-				pinner_.Pin(str_202)
-				v_199 = int32(uintptr(str_202))
-				v_200 = int32(len(payload_201))
-			}
-			var v_203 int32
-			var v_204 int32
-			switch payload_197.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				v_203 = 0
-			case wit_types.OptionSome:
-				v_203 = 1
-				payload_205 := payload_197.FieldSize.Some()
-				v_204 = int32(payload_205)
-			}
-			v_132 = v_198
-			v_133 = int64(uint32(v_199))
-			v_134 = v_200
-			v_135 = v_203
-			v_136 = v_204
-		case ErrorCodeHTTPResponseBodySize:
-			v_131 = 28
-			payload_206 := payload_130.HTTPResponseBodySize()
-			var v_207 int32
-			var v_208 int64
-			switch payload_206.Tag() {
-			case wit_types.OptionNone:
-				v_207 = 0
-			case wit_types.OptionSome:
-				v_207 = 1
-				payload_209 := payload_206.Some()
-				v_208 = int64(payload_209)
-			}
-			v_132 = v_207
-			v_133 = v_208
-		case ErrorCodeHTTPResponseTrailerSectionSize:
-			v_131 = 29
-			payload_210 := payload_130.HTTPResponseTrailerSectionSize()
-			var v_211 int32
-			var v_212 int32
-			switch payload_210.Tag() {
-			case wit_types.OptionNone:
-				v_211 = 0
-			case wit_types.OptionSome:
-				v_211 = 1
-				payload_213 := payload_210.Some()
-				v_212 = int32(payload_213)
-			}
-			v_132 = v_211
-			v_133 = int64(uint32(v_212))
-		case ErrorCodeHTTPResponseTrailerSize:
-			v_131 = 30
-			payload_214 := payload_130.HTTPResponseTrailerSize()
-			var v_215 int32
-			var v_216 int32
-			var v_217 int32
-			switch payload_214.FieldName.Tag() {
-			case wit_types.OptionNone:
-				v_215 = 0
-			case wit_types.OptionSome:
-				v_215 = 1
-				payload_218 := payload_214.FieldName.Some()
-				str_219 := unsafe.Pointer(unsafe.StringData(payload_218))
-				pinner_.Pin(str_219)
-				v_216 = int32(uintptr(str_219))
-				v_217 = int32(len(payload_218))
-			}
-			var v_220 int32
-			var v_221 int32
-			switch payload_214.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				v_220 = 0
-			case wit_types.OptionSome:
-				v_220 = 1
-				payload_222 := payload_214.FieldSize.Some()
-				v_221 = int32(payload_222)
-			}
-			v_132 = v_215
-			v_133 = int64(uint32(v_216))
-			v_134 = v_217
-			v_135 = v_220
-			v_136 = v_221
-		case ErrorCodeHTTPResponseTransferCoding:
-			v_131 = 31
-			payload_223 := payload_130.HTTPResponseTransferCoding()
-			var v_224 int32
-			var v_225 int32
-			var v_226 int32
-			switch payload_223.Tag() {
-			case wit_types.OptionNone:
-				v_224 = 0
-			case wit_types.OptionSome:
-				v_224 = 1
-				payload_227 := payload_223.Some()
-				str_228 := unsafe.Pointer(unsafe.StringData(payload_227))
-				pinner_.Pin(str_228)
-				v_225 = int32(uintptr(str_228))
-				v_226 = int32(len(payload_227))
-			}
-			v_132 = v_224
-			v_133 = int64(uint32(v_225))
-			v_134 = v_226
-		case ErrorCodeHTTPResponseContentCoding:
-			v_131 = 32
-			payload_229 := payload_130.HTTPResponseContentCoding()
-			var v_230 int32
-			var v_231 int32
-			var v_232 int32
-			switch payload_229.Tag() {
-			case wit_types.OptionNone:
-				v_230 = 0
-			case wit_types.OptionSome:
-				v_230 = 1
-				payload_233 := payload_229.Some()
-				str_234 := unsafe.Pointer(unsafe.StringData(payload_233))
-				pinner_.Pin(str_234)
-				v_231 = int32(uintptr(str_234))
-				v_232 = int32(len(payload_233))
-			}
-			v_132 = v_230
-			v_133 = int64(uint32(v_231))
-			v_134 = v_232
-		case ErrorCodeHTTPResponseTimeout:
-			v_131 = 33
-		case ErrorCodeHTTPUpgradeFailed:
-			v_131 = 34
-		case ErrorCodeHTTPProtocolError:
-			v_131 = 35
-		case ErrorCodeLoopDetected:
-			v_131 = 36
-		case ErrorCodeConfigurationError:
-			v_131 = 37
-		case ErrorCodeInternalError:
-			v_131 = 38
-			payload_235 := payload_130.InternalError()
-			var v_236 int32
-			var v_237 int32
-			var v_238 int32
-			switch payload_235.Tag() {
-			case wit_types.OptionNone:
-				v_236 = 0
-			case wit_types.OptionSome:
-				v_236 = 1
-				payload_239 := payload_235.Some()
-				str_240 := unsafe.Pointer(unsafe.StringData(payload_239))
-				pinner_.Pin(str_240)
-				v_237 = int32(uintptr(str_240))
-				v_238 = int32(len(payload_239))
-			}
-			v_132 = v_236
-			v_133 = int64(uint32(v_237))
-			v_134 = v_238
-		}
-		v_122 = v_131
-		v_123 = v_132
-		v_124 = v_133
-		v_125 = v_134
-		v_126 = v_135
-		v_127 = v_136
-		v_128 = v_137
+		v_122 = 1
+		payload_131 := response.Err()
+		v_242, v_243, v_244, v_245, v_246, v_247, v_248 := wasm_lower_ErrorCode(pinner_, payload_131)
+		v_123 = v_242
+		v_124 = v_243
+		v_125 = v_244
+		v_126 = v_245
+		v_127 = v_246
+		v_128 = v_247
+		v_129 = v_248
 	}
-	wasm_import_static_response_outparam_set(param.TakeHandle(), v_121, v_122, v_123, v_124, v_125, v_126, v_127, v_128)
+	wasm_import_static_response_outparam_set(param.TakeHandle(), v_122, v_123, v_124, v_125, v_126, v_127, v_128, v_129)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [static]response-outparam.set
 func wasm_import_static_response_outparam_set(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int64, arg5 int32, arg6 int32, arg7 int32, arg8 int32)
 
 func (self *IncomingResponse) Status() StatusCode {
-	result_241 := wasm_import_method_incoming_response_status(self.Handle())
-	return uint16(result_241)
+	result_249 := wasm_import_method_incoming_response_status(self.Handle())
+	return uint16(result_249)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-response.status
 func wasm_import_method_incoming_response_status(arg0 int32) int32
 
 func (self *IncomingResponse) Headers() *Headers {
-	result_242 := wasm_import_method_incoming_response_headers(self.Handle())
-	return FieldsFromHandle(result_242)
+	result_250 := wasm_import_method_incoming_response_headers(self.Handle())
+	return FieldsFromHandle(result_250)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-response.headers
@@ -2236,18 +1659,18 @@ func wasm_import_method_incoming_response_headers(arg0 int32) int32
 
 // Takes the response body; this works only once.
 func (self *IncomingResponse) Consume() wit_types.Result[*IncomingBody, wit_types.Unit] {
-	ret_243 := resultArea_(8)
-	wasm_import_method_incoming_response_consume(self.Handle(), int32(uintptr(ret_243)))
-	var variant_244 wit_types.Result[*IncomingBody, wit_types.Unit]
-	switch *(*uint8)(ret_243) {
+	ret_251 := resultArea_(8)
+	wasm_import_method_incoming_response_consume(self.Handle(), int32(uintptr(ret_251)))
+	var variant_252 wit_types.Result[*IncomingBody, wit_types.Unit]
+	switch *(*uint8)(ret_251) {
 	case 0:
-		variant_244 = wit_types.Ok[*IncomingBody, wit_types.Unit](IncomingBodyFromHandle(*(*int32)(unsafe.Add(ret_243, 4))))
+		variant_252 = wit_types.Ok[*IncomingBody, wit_types.Unit](IncomingBodyFromHandle(*(*int32)(unsafe.Add(ret_251, 4))))
 	case 1:
-		variant_244 = wit_types.Err[*IncomingBody, wit_types.Unit](wit_types.Unit{})
+		variant_252 = wit_types.Err[*IncomingBody, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result<incoming-body>")
 	}
-	return variant_244
+	return variant_252
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-response.consume
@@ -2255,18 +1678,18 @@ func wasm_import_method_incoming_response_consume(arg0 int32, arg1 int32)
 
 // Returns the body's byte stream; this works only once.
 func (self *IncomingBody) Stream() wit_types.Result[*InputStream, wit_types.Unit] {
-	ret_245 := resultArea_(8)
-	wasm_import_method_incoming_body_stream(self.Handle(), int32(uintptr(ret_245)))
-	var variant_246 wit_types.Result[*InputStream, wit_types.Unit]
-	switch *(*uint8)(ret_245) {
+	ret_253 := resultArea_(8)
+	wasm_import_method_incoming_body_stream(self.Handle(), int32(uintptr(ret_253)))
+	var variant_254 wit_types.Result[*InputStream, wit_types.Unit]
+	switch *(*uint8)(ret_253) {
 	case 0:
-		variant_246 = wit_types.Ok[*InputStream, wit_types.Unit](wasi_io_0_2_6_streams.InputStreamFromHandle(*(*int32)(unsafe.Add(ret_245, 4))))
+		variant_254 = wit_types.Ok[*InputStream, wit_types.Unit](wasi_io_0_2_6_streams.InputStreamFromHandle(*(*int32)(unsafe.Add(ret_253, 4))))
 	case 1:
-		variant_246 = wit_types.Err[*InputStream, wit_types.Unit](wit_types.Unit{})
+		variant_254 = wit_types.Err[*InputStream, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result<input-stream>")
 	}
-	return variant_246
+	return variant_254
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]incoming-body.stream
@@ -2274,8 +1697,8 @@ func wasm_import_method_incoming_body_stream(arg0 int32, arg1 int32)
 
 // Ends reading the body and returns a handle to any trailers that follow it.
 func IncomingBodyFinish(this *IncomingBody) *FutureTrailers {
-	result_247 := wasm_import_static_incoming_body_finish(this.TakeHandle())
-	return FutureTrailersFromHandle(result_247)
+	result_255 := wasm_import_static_incoming_body_finish(this.TakeHandle())
+	return FutureTrailersFromHandle(result_255)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [static]incoming-body.finish
@@ -2283,8 +1706,8 @@ func wasm_import_static_incoming_body_finish(arg0 int32) int32
 
 // Gives a pollable that becomes ready once the trailers (or an error) arrived.
 func (self *FutureTrailers) Subscribe() *Pollable {
-	result_248 := wasm_import_method_future_trailers_subscribe(self.Handle())
-	return wasi_io_0_2_6_poll.PollableFromHandle(result_248)
+	result_256 := wasm_import_method_future_trailers_subscribe(self.Handle())
+	return wasi_io_0_2_6_poll.PollableFromHandle(result_256)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]future-trailers.subscribe
@@ -2293,338 +1716,45 @@ func wasm_import_method_future_trailers_subscribe(arg0 int32) int32
 // Returns the result once ready (`none` before that); the outer result is
 // an error if the value was already taken.
 func (self *FutureTrailers) Get() wit_types.Option[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]] {
-	ret_249 := resultArea_(56)
-	wasm_import_method_future_trailers_get(self.Handle(), int32(uintptr(ret_249)))
-	var variant_250 wit_types.Option[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]]
-	switch *(*uint8)(ret_249) {
+	ret_257 := resultArea_(56)
+	wasm_import_method_future_trailers_get(self.Handle(), int32(uintptr(ret_257)))
+	var variant_258 wit_types.Option[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]]
+	switch *(*uint8)(ret_257) {
 	case 0:
-		variant_250 = wit_types.None[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]]()
+		variant_258 = wit_types.None[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]]()
 	case 1:
-		var variant_251 wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]
-		switch *(*uint8)(unsafe.Add(ret_249, 8)) {
+		var variant_259 wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]
+		switch *(*uint8)(unsafe.Add(ret_257, 8)) {
 		case 0:
-			var variant_252 wit_types.Result[wit_types.Option[*Trailers], ErrorCode]
-			switch *(*uint8)(unsafe.Add(ret_249, 16)) {
+			var variant_260 wit_types.Result[wit_types.Option[*Trailers], ErrorCode]
+			switch *(*uint8)(unsafe.Add(ret_257, 16)) {
 			case 0:
-				var variant_253 wit_types.Option[*Trailers]
-				switch *(*uint8)(unsafe.Add(ret_249, 24)) {
+				var variant_261 wit_types.Option[*Trailers]
+				switch *(*uint8)(unsafe.Add(ret_257, 24)) {
 				case 0:
-					variant_253 = wit_types.None[*Trailers]()
+					variant_261 = wit_types.None[*Trailers]()
 				case 1:
-					variant_253 = wit_types.Some[*Trailers](FieldsFromHandle(*(*int32)(unsafe.Add(ret_249, 28))))
+					variant_261 = wit_types.Some[*Trailers](FieldsFromHandle(*(*int32)(unsafe.Add(ret_257, 28))))
 				default:
 					panic("bindgen: invalid discriminant for option<trailers>")
 				}
-				variant_252 = wit_types.Ok[wit_types.Option[*Trailers], ErrorCode](variant_253)
+				variant_260 = wit_types.Ok[wit_types.Option[*Trailers], ErrorCode](variant_261)
 			case 1:
-				var variant_254 ErrorCode
-				switch *(*uint8)(unsafe.Add(ret_249, 24)) {
-				case 0:
-					variant_254 = MakeErrorCodeDNSTimeout()
-				case 1:
-					var variant_256 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_256 = wit_types.None[string]()
-					case 1:
-						variant_256 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_255 := variant_256
-					var variant_258 wit_types.Option[uint16]
-					switch *(*uint8)(unsafe.Add(ret_249, 44)) {
-					case 0:
-						variant_258 = wit_types.None[uint16]()
-					case 1:
-						variant_258 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(ret_249, 46))))
-					default:
-						panic("bindgen: invalid discriminant for option<u16>")
-					}
-					field_257 := variant_258
-					variant_254 = MakeErrorCodeDNSError(DNSErrorPayload{Rcode: field_255, InfoCode: field_257})
-				case 2:
-					variant_254 = MakeErrorCodeDestinationNotFound()
-				case 3:
-					variant_254 = MakeErrorCodeDestinationUnavailable()
-				case 4:
-					variant_254 = MakeErrorCodeDestinationIPProhibited()
-				case 5:
-					variant_254 = MakeErrorCodeDestinationIPUnroutable()
-				case 6:
-					variant_254 = MakeErrorCodeConnectionRefused()
-				case 7:
-					variant_254 = MakeErrorCodeConnectionTerminated()
-				case 8:
-					variant_254 = MakeErrorCodeConnectionTimeout()
-				case 9:
-					variant_254 = MakeErrorCodeConnectionReadTimeout()
-				case 10:
-					variant_254 = MakeErrorCodeConnectionWriteTimeout()
-				case 11:
-					variant_254 = MakeErrorCodeConnectionLimitReached()
-				case 12:
-					variant_254 = MakeErrorCodeTLSProtocolError()
-				case 13:
-					variant_254 = MakeErrorCodeTLSCertificateError()
-				case 14:
-					var variant_260 wit_types.Option[uint8]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_260 = wit_types.None[uint8]()
-					case 1:
-						variant_260 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(ret_249, 33))))
-					default:
-						panic("bindgen: invalid discriminant for option<u8>")
-					}
-					field_259 := variant_260
-					var variant_262 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_249, 36)) {
-					case 0:
-						variant_262 = wit_types.None[string]()
-					case 1:
-						variant_262 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 44)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_261 := variant_262
-					variant_254 = MakeErrorCodeTLSAlertReceived(TLSAlertReceivedPayload{AlertId: field_259, AlertMessage: field_261})
-				case 15:
-					variant_254 = MakeErrorCodeHTTPRequestDenied()
-				case 16:
-					variant_254 = MakeErrorCodeHTTPRequestLengthRequired()
-				case 17:
-					var variant_263 wit_types.Option[uint64]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_263 = wit_types.None[uint64]()
-					case 1:
-						variant_263 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_249, 40))))
-					default:
-						panic("bindgen: invalid discriminant for option<u64>")
-					}
-					variant_254 = MakeErrorCodeHTTPRequestBodySize(variant_263)
-				case 18:
-					variant_254 = MakeErrorCodeHTTPRequestMethodInvalid()
-				case 19:
-					variant_254 = MakeErrorCodeHTTPRequestURIInvalid()
-				case 20:
-					variant_254 = MakeErrorCodeHTTPRequestURITooLong()
-				case 21:
-					var variant_264 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_264 = wit_types.None[uint32]()
-					case 1:
-						variant_264 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_249, 36))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					variant_254 = MakeErrorCodeHTTPRequestHeaderSectionSize(variant_264)
-				case 22:
-					var variant_265 wit_types.Option[FieldSizePayload]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_265 = wit_types.None[FieldSizePayload]()
-					case 1:
-						var variant_267 wit_types.Option[string]
-						switch *(*uint8)(unsafe.Add(ret_249, 36)) {
-						case 0:
-							variant_267 = wit_types.None[string]()
-						case 1:
-							variant_267 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 44)))))
-						default:
-							panic("bindgen: invalid discriminant for option<string>")
-						}
-						field_266 := variant_267
-						var variant_269 wit_types.Option[uint32]
-						switch *(*uint8)(unsafe.Add(ret_249, 48)) {
-						case 0:
-							variant_269 = wit_types.None[uint32]()
-						case 1:
-							variant_269 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_249, 52))))
-						default:
-							panic("bindgen: invalid discriminant for option<u32>")
-						}
-						field_268 := variant_269
-						variant_265 = wit_types.Some[FieldSizePayload](FieldSizePayload{FieldName: field_266, FieldSize: field_268})
-					default:
-						panic("bindgen: invalid discriminant for option<field-size-payload>")
-					}
-					variant_254 = MakeErrorCodeHTTPRequestHeaderSize(variant_265)
-				case 23:
-					var variant_270 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_270 = wit_types.None[uint32]()
-					case 1:
-						variant_270 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_249, 36))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					variant_254 = MakeErrorCodeHTTPRequestTrailerSectionSize(variant_270)
-				case 24:
-					var variant_272 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_272 = wit_types.None[string]()
-					case 1:
-						variant_272 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_271 := variant_272
-					var variant_274 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_249, 44)) {
-					case 0:
-						variant_274 = wit_types.None[uint32]()
-					case 1:
-						variant_274 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_249, 48))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					field_273 := variant_274
-					variant_254 = MakeErrorCodeHTTPRequestTrailerSize(FieldSizePayload{FieldName: field_271, FieldSize: field_273})
-				case 25:
-					variant_254 = MakeErrorCodeHTTPResponseIncomplete()
-				case 26:
-					var variant_275 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_275 = wit_types.None[uint32]()
-					case 1:
-						variant_275 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_249, 36))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					variant_254 = MakeErrorCodeHTTPResponseHeaderSectionSize(variant_275)
-				case 27:
-					var variant_277 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_277 = wit_types.None[string]()
-					case 1:
-						variant_277 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_276 := variant_277
-					var variant_279 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_249, 44)) {
-					case 0:
-						variant_279 = wit_types.None[uint32]()
-					case 1:
-						variant_279 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_249, 48))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					field_278 := variant_279
-					variant_254 = MakeErrorCodeHTTPResponseHeaderSize(FieldSizePayload{FieldName: field_276, FieldSize: field_278})
-				case 28:
-					var variant_280 wit_types.Option[uint64]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_280 = wit_types.None[uint64]()
-					case 1:
-						variant_280 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_249, 40))))
-					default:
-						panic("bindgen: invalid discriminant for option<u64>")
-					}
-					variant_254 = MakeErrorCodeHTTPResponseBodySize(variant_280)
-				case 29:
-					var variant_281 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_281 = wit_types.None[uint32]()
-					case 1:
-						variant_281 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_249, 36))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					variant_254 = MakeErrorCodeHTTPResponseTrailerSectionSize(variant_281)
-				case 30:
-					var variant_283 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_283 = wit_types.None[string]()
-					case 1:
-						variant_283 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_282 := variant_283
-					var variant_285 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_249, 44)) {
-					case 0:
-						variant_285 = wit_types.None[uint32]()
-					case 1:
-						variant_285 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_249, 48))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					field_284 := variant_285
-					variant_254 = MakeErrorCodeHTTPResponseTrailerSize(FieldSizePayload{FieldName: field_282, FieldSize: field_284})
-				case 31:
-					var variant_286 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_286 = wit_types.None[string]()
-					case 1:
-						variant_286 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					variant_254 = MakeErrorCodeHTTPResponseTransferCoding(variant_286)
-				case 32:
-					var variant_287 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_287 = wit_types.None[string]()
-					case 1:
-						variant_287 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					variant_254 = MakeErrorCodeHTTPResponseContentCoding(variant_287)
-				case 33:
-					variant_254 = MakeErrorCodeHTTPResponseTimeout()
-				case 34:
-					variant_254 = MakeErrorCodeHTTPUpgradeFailed()
-				case 35:
-					variant_254 = MakeErrorCodeHTTPProtocolError()
-				case 36:
-					variant_254 = MakeErrorCodeLoopDetected()
-				case 37:
-					variant_254 = MakeErrorCodeConfigurationError()
-				case 38:
-					var variant_288 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_249, 32)) {
-					case 0:
-						variant_288 = wit_types.None[string]()
-					case 1:
-						variant_288 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_249, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_249, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					variant_254 = MakeErrorCodeInternalError(variant_288)
-				default:
-					panic("bindgen: invalid discriminant for error-code")
-				}
-				variant_252 = wit_types.Err[wit_types.Option[*Trailers], ErrorCode](variant_254)
+				variant_260 = wit_types.Err[wit_types.Option[*Trailers], ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_257, 24)))
 			default:
 				panic("bindgen: invalid discriminant for result<option<trailers>, error-code>")
 			}
-			variant_251 = wit_types.Ok[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit](variant_252)
+			variant_259 = wit_types.Ok[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit](variant_260)
 		case 1:
-			variant_251 = wit_types.Err[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit](wit_types.Unit{})
+			variant_259 = wit_types.Err[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit](wit_types.Unit{})
 		default:
 			panic("bindgen: invalid discriminant for result<result<option<trailers>, error-code>>")
 		}
-		variant_250 = wit_types.Some[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]](variant_251)
+		variant_258 = wit_types.Some[wit_types.Result[wit_types.Result[wit_types.Option[*Trailers], ErrorCode], wit_types.Unit]](variant_259)
 	default:
 		panic("bindgen: invalid discriminant for option<result<result<option<trailers>, error-code>>>")
 	}
-	return variant_250
+	return variant_258
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]future-trailers.get
@@ -2632,41 +1762,41 @@ func wasm_import_method_future_trailers_get(arg0 int32, arg1 int32)
 
 // Starts a response with the given headers and a status of 200.
 func MakeOutgoingResponse(headers *Headers) *OutgoingResponse {
-	result_289 := wasm_import_constructor_outgoing_response(headers.TakeHandle())
-	return OutgoingResponseFromHandle(result_289)
+	result_297 := wasm_import_constructor_outgoing_response(headers.TakeHandle())
+	return OutgoingResponseFromHandle(result_297)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [constructor]outgoing-response
 func wasm_import_constructor_outgoing_response(arg0 int32) int32
 
 func (self *OutgoingResponse) StatusCode() StatusCode {
-	result_290 := wasm_import_method_outgoing_response_status_code(self.Handle())
-	return uint16(result_290)
+	result_298 := wasm_import_method_outgoing_response_status_code(self.Handle())
+	return uint16(result_298)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-response.status-code
 func wasm_import_method_outgoing_response_status_code(arg0 int32) int32
 
 func (self *OutgoingResponse) SetStatusCode(statusCode StatusCode) wit_types.Result[wit_types.Unit, wit_types.Unit] {
-	result_291 := wasm_import_method_outgoing_response_set_status_code(self.Handle(), int32(statusCode))
-	var variant_292 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_291) {
+	result_299 := wasm_import_method_outgoing_response_set_status_code(self.Handle(), int32(statusCode))
+	var variant_300 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_299) {
 	case 0:
-		variant_292 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_300 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_292 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_300 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_292
+	return variant_300
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-response.set-status-code
 func wasm_import_method_outgoing_response_set_status_code(arg0 int32, arg1 int32) int32
 
 func (self *OutgoingResponse) Headers() *Headers {
-	result_293 := wasm_import_method_outgoing_response_headers(self.Handle())
-	return FieldsFromHandle(result_293)
+	result_301 := wasm_import_method_outgoing_response_headers(self.Handle())
+	return FieldsFromHandle(result_301)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-response.headers
@@ -2674,18 +1804,18 @@ func wasm_import_method_outgoing_response_headers(arg0 int32) int32
 
 // Takes the body to write into; this works only once.
 func (self *OutgoingResponse) Body() wit_types.Result[*OutgoingBody, wit_types.Unit] {
-	ret_294 := resultArea_(8)
-	wasm_import_method_outgoing_response_body(self.Handle(), int32(uintptr(ret_294)))
-	var variant_295 wit_types.Result[*OutgoingBody, wit_types.Unit]
-	switch *(*uint8)(ret_294) {
+	ret_302 := resultArea_(8)
+	wasm_import_method_outgoing_response_body(self.Handle(), int32(uintptr(ret_302)))
+	var variant_303 wit_types.Result[*OutgoingBody, wit_types.Unit]
+	switch *(*uint8)(ret_302) {
 	case 0:
-		variant_295 = wit_types.Ok[*OutgoingBody, wit_types.Unit](OutgoingBodyFromHandle(*(*int32)(unsafe.Add(ret_294, 4))))
+		variant_303 = wit_types.Ok[*OutgoingBody, wit_types.Unit](OutgoingBodyFromHandle(*(*int32)(unsafe.Add(ret_302, 4))))
 	case 1:
-		variant_295 = wit_types.Err[*OutgoingBody, wit_types.Unit](wit_types.Unit{})
+		variant_303 = wit_types.Err[*OutgoingBody, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result<outgoing-body>")
 	}
-	return variant_295
+	return variant_303
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-response.body
@@ -2693,18 +1823,18 @@ func wasm_import_method_outgoing_response_body(arg0 int32, arg1 int32)
 
 // Returns the stream to write body bytes into; this works only once.
 func (self *OutgoingBody) Write() wit_types.Result[*OutputStream, wit_types.Unit] {
-	ret_296 := resultArea_(8)
-	wasm_import_method_outgoing_body_write(self.Handle(), int32(uintptr(ret_296)))
-	var variant_297 wit_types.Result[*OutputStream, wit_types.Unit]
-	switch *(*uint8)(ret_296) {
+	ret_304 := resultArea_(8)
+	wasm_import_method_outgoing_body_write(self.Handle(), int32(uintptr(ret_304)))
+	var variant_305 wit_types.Result[*OutputStream, wit_types.Unit]
+	switch *(*uint8)(ret_304) {
 	case 0:
-		variant_297 = wit_types.Ok[*OutputStream, wit_types.Unit](wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_296, 4))))
+		variant_305 = wit_types.Ok[*OutputStream, wit_types.Unit](wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_304, 4))))
 	case 1:
-		variant_297 = wit_types.Err[*OutputStream, wit_types.Unit](wit_types.Unit{})
+		variant_305 = wit_types.Err[*OutputStream, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result<output-stream>")
 	}
-	return variant_297
+	return variant_305
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]outgoing-body.write
@@ -2712,321 +1842,28 @@ func wasm_import_method_outgoing_body_write(arg0 int32, arg1 int32)
 
 // Marks the body complete and optionally sends trailers.
 func OutgoingBodyFinish(this *OutgoingBody, trailers wit_types.Option[*Trailers]) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var v_298 int32
-	var v_299 int32
+	var v_306 int32
+	var v_307 int32
 	switch trailers.Tag() {
 	case wit_types.OptionNone:
-		v_298 = 0
+		v_306 = 0
 	case wit_types.OptionSome:
-		v_298 = 1
-		payload_300 := trailers.Some()
-		v_299 = payload_300.TakeHandle()
+		v_306 = 1
+		payload_308 := trailers.Some()
+		v_307 = payload_308.TakeHandle()
 	}
-	ret_301 := resultArea_(40)
-	wasm_import_static_outgoing_body_finish(this.TakeHandle(), v_298, v_299, int32(uintptr(ret_301)))
-	var variant_302 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_301) {
+	ret_309 := resultArea_(40)
+	wasm_import_static_outgoing_body_finish(this.TakeHandle(), v_306, v_307, int32(uintptr(ret_309)))
+	var variant_310 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_309) {
 	case 0:
-		variant_302 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		variant_310 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_303 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_301, 8)) {
-		case 0:
-			variant_303 = MakeErrorCodeDNSTimeout()
-		case 1:
-			var variant_305 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_305 = wit_types.None[string]()
-			case 1:
-				variant_305 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_304 := variant_305
-			var variant_307 wit_types.Option[uint16]
-			switch *(*uint8)(unsafe.Add(ret_301, 28)) {
-			case 0:
-				variant_307 = wit_types.None[uint16]()
-			case 1:
-				variant_307 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(ret_301, 30))))
-			default:
-				panic("bindgen: invalid discriminant for option<u16>")
-			}
-			field_306 := variant_307
-			variant_303 = MakeErrorCodeDNSError(DNSErrorPayload{Rcode: field_304, InfoCode: field_306})
-		case 2:
-			variant_303 = MakeErrorCodeDestinationNotFound()
-		case 3:
-			variant_303 = MakeErrorCodeDestinationUnavailable()
-		case 4:
-			variant_303 = MakeErrorCodeDestinationIPProhibited()
-		case 5:
-			variant_303 = MakeErrorCodeDestinationIPUnroutable()
-		case 6:
-			variant_303 = MakeErrorCodeConnectionRefused()
-		case 7:
-			variant_303 = MakeErrorCodeConnectionTerminated()
-		case 8:
-			variant_303 = MakeErrorCodeConnectionTimeout()
-		case 9:
-			variant_303 = MakeErrorCodeConnectionReadTimeout()
-		case 10:
-			variant_303 = MakeErrorCodeConnectionWriteTimeout()
-		case 11:
-			variant_303 = MakeErrorCodeConnectionLimitReached()
-		case 12:
-			variant_303 = MakeErrorCodeTLSProtocolError()
-		case 13:
-			variant_303 = MakeErrorCodeTLSCertificateError()
-		case 14:
-			var variant_309 wit_types.Option[uint8]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_309 = wit_types.None[uint8]()
-			case 1:
-				variant_309 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(ret_301, 17))))
-			default:
-				panic("bindgen: invalid discriminant for option<u8>")
-			}
-			field_308 := variant_309
-			var variant_311 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_301, 20)) {
-			case 0:
-				variant_311 = wit_types.None[string]()
-			case 1:
-				variant_311 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 28)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_310 := variant_311
-			variant_303 = MakeErrorCodeTLSAlertReceived(TLSAlertReceivedPayload{AlertId: field_308, AlertMessage: field_310})
-		case 15:
-			variant_303 = MakeErrorCodeHTTPRequestDenied()
-		case 16:
-			variant_303 = MakeErrorCodeHTTPRequestLengthRequired()
-		case 17:
-			var variant_312 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_312 = wit_types.None[uint64]()
-			case 1:
-				variant_312 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_301, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_303 = MakeErrorCodeHTTPRequestBodySize(variant_312)
-		case 18:
-			variant_303 = MakeErrorCodeHTTPRequestMethodInvalid()
-		case 19:
-			variant_303 = MakeErrorCodeHTTPRequestURIInvalid()
-		case 20:
-			variant_303 = MakeErrorCodeHTTPRequestURITooLong()
-		case 21:
-			var variant_313 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_313 = wit_types.None[uint32]()
-			case 1:
-				variant_313 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_301, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_303 = MakeErrorCodeHTTPRequestHeaderSectionSize(variant_313)
-		case 22:
-			var variant_314 wit_types.Option[FieldSizePayload]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_314 = wit_types.None[FieldSizePayload]()
-			case 1:
-				var variant_316 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_301, 20)) {
-				case 0:
-					variant_316 = wit_types.None[string]()
-				case 1:
-					variant_316 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 28)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_315 := variant_316
-				var variant_318 wit_types.Option[uint32]
-				switch *(*uint8)(unsafe.Add(ret_301, 32)) {
-				case 0:
-					variant_318 = wit_types.None[uint32]()
-				case 1:
-					variant_318 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_301, 36))))
-				default:
-					panic("bindgen: invalid discriminant for option<u32>")
-				}
-				field_317 := variant_318
-				variant_314 = wit_types.Some[FieldSizePayload](FieldSizePayload{FieldName: field_315, FieldSize: field_317})
-			default:
-				panic("bindgen: invalid discriminant for option<field-size-payload>")
-			}
-			variant_303 = MakeErrorCodeHTTPRequestHeaderSize(variant_314)
-		case 23:
-			var variant_319 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_319 = wit_types.None[uint32]()
-			case 1:
-				variant_319 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_301, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_303 = MakeErrorCodeHTTPRequestTrailerSectionSize(variant_319)
-		case 24:
-			var variant_321 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_321 = wit_types.None[string]()
-			case 1:
-				variant_321 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_320 := variant_321
-			var variant_323 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_301, 28)) {
-			case 0:
-				variant_323 = wit_types.None[uint32]()
-			case 1:
-				variant_323 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_301, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_322 := variant_323
-			variant_303 = MakeErrorCodeHTTPRequestTrailerSize(FieldSizePayload{FieldName: field_320, FieldSize: field_322})
-		case 25:
-			variant_303 = MakeErrorCodeHTTPResponseIncomplete()
-		case 26:
-			var variant_324 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_324 = wit_types.None[uint32]()
-			case 1:
-				variant_324 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_301, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_303 = MakeErrorCodeHTTPResponseHeaderSectionSize(variant_324)
-		case 27:
-			var variant_326 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_326 = wit_types.None[string]()
-			case 1:
-				variant_326 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_325 := variant_326
-			var variant_328 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_301, 28)) {
-			case 0:
-				variant_328 = wit_types.None[uint32]()
-			case 1:
-				variant_328 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_301, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_327 := variant_328
-			variant_303 = MakeErrorCodeHTTPResponseHeaderSize(FieldSizePayload{FieldName: field_325, FieldSize: field_327})
-		case 28:
-			var variant_329 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_329 = wit_types.None[uint64]()
-			case 1:
-				variant_329 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_301, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_303 = MakeErrorCodeHTTPResponseBodySize(variant_329)
-		case 29:
-			var variant_330 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_330 = wit_types.None[uint32]()
-			case 1:
-				variant_330 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_301, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_303 = MakeErrorCodeHTTPResponseTrailerSectionSize(variant_330)
-		case 30:
-			var variant_332 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_332 = wit_types.None[string]()
-			case 1:
-				variant_332 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_331 := variant_332
-			var variant_334 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_301, 28)) {
-			case 0:
-				variant_334 = wit_types.None[uint32]()
-			case 1:
-				variant_334 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_301, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_333 := variant_334
-			variant_303 = MakeErrorCodeHTTPResponseTrailerSize(FieldSizePayload{FieldName: field_331, FieldSize: field_333})
-		case 31:
-			var variant_335 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_335 = wit_types.None[string]()
-			case 1:
-				variant_335 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_303 = MakeErrorCodeHTTPResponseTransferCoding(variant_335)
-		case 32:
-			var variant_336 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_336 = wit_types.None[string]()
-			case 1:
-				variant_336 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_303 = MakeErrorCodeHTTPResponseContentCoding(variant_336)
-		case 33:
-			variant_303 = MakeErrorCodeHTTPResponseTimeout()
-		case 34:
-			variant_303 = MakeErrorCodeHTTPUpgradeFailed()
-		case 35:
-			variant_303 = MakeErrorCodeHTTPProtocolError()
-		case 36:
-			variant_303 = MakeErrorCodeLoopDetected()
-		case 37:
-			variant_303 = MakeErrorCodeConfigurationError()
-		case 38:
-			var variant_337 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_301, 16)) {
-			case 0:
-				variant_337 = wit_types.None[string]()
-			case 1:
-				variant_337 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_301, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_301, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_303 = MakeErrorCodeInternalError(variant_337)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_302 = wit_types.Err[wit_types.Unit, ErrorCode](variant_303)
+		variant_310 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_309, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
-	return variant_302
+	return variant_310
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [static]outgoing-body.finish
@@ -3034,8 +1871,8 @@ func wasm_import_static_outgoing_body_finish(arg0 int32, arg1 int32, arg2 int32,
 
 // Gives a pollable that becomes ready once the response (or an error) arrived.
 func (self *FutureIncomingResponse) Subscribe() *Pollable {
-	result_338 := wasm_import_method_future_incoming_response_subscribe(self.Handle())
-	return wasi_io_0_2_6_poll.PollableFromHandle(result_338)
+	result_311 := wasm_import_method_future_incoming_response_subscribe(self.Handle())
+	return wasi_io_0_2_6_poll.PollableFromHandle(result_311)
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]future-incoming-response.subscribe
@@ -3044,329 +1881,36 @@ func wasm_import_method_future_incoming_response_subscribe(arg0 int32) int32
 // Returns the response once ready (`none` before that); the outer result is
 // an error if it was already taken.
 func (self *FutureIncomingResponse) Get() wit_types.Option[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]] {
-	ret_339 := resultArea_(56)
-	wasm_import_method_future_incoming_response_get(self.Handle(), int32(uintptr(ret_339)))
-	var variant_340 wit_types.Option[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]]
-	switch *(*uint8)(ret_339) {
+	ret_312 := resultArea_(56)
+	wasm_import_method_future_incoming_response_get(self.Handle(), int32(uintptr(ret_312)))
+	var variant_313 wit_types.Option[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]]
+	switch *(*uint8)(ret_312) {
 	case 0:
-		variant_340 = wit_types.None[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]]()
+		variant_313 = wit_types.None[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]]()
 	case 1:
-		var variant_341 wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]
-		switch *(*uint8)(unsafe.Add(ret_339, 8)) {
+		var variant_314 wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]
+		switch *(*uint8)(unsafe.Add(ret_312, 8)) {
 		case 0:
-			var variant_342 wit_types.Result[*IncomingResponse, ErrorCode]
-			switch *(*uint8)(unsafe.Add(ret_339, 16)) {
+			var variant_315 wit_types.Result[*IncomingResponse, ErrorCode]
+			switch *(*uint8)(unsafe.Add(ret_312, 16)) {
 			case 0:
-				variant_342 = wit_types.Ok[*IncomingResponse, ErrorCode](IncomingResponseFromHandle(*(*int32)(unsafe.Add(ret_339, 24))))
+				variant_315 = wit_types.Ok[*IncomingResponse, ErrorCode](IncomingResponseFromHandle(*(*int32)(unsafe.Add(ret_312, 24))))
 			case 1:
-				var variant_343 ErrorCode
-				switch *(*uint8)(unsafe.Add(ret_339, 24)) {
-				case 0:
-					variant_343 = MakeErrorCodeDNSTimeout()
-				case 1:
-					var variant_345 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_345 = wit_types.None[string]()
-					case 1:
-						variant_345 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_344 := variant_345
-					var variant_347 wit_types.Option[uint16]
-					switch *(*uint8)(unsafe.Add(ret_339, 44)) {
-					case 0:
-						variant_347 = wit_types.None[uint16]()
-					case 1:
-						variant_347 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(ret_339, 46))))
-					default:
-						panic("bindgen: invalid discriminant for option<u16>")
-					}
-					field_346 := variant_347
-					variant_343 = MakeErrorCodeDNSError(DNSErrorPayload{Rcode: field_344, InfoCode: field_346})
-				case 2:
-					variant_343 = MakeErrorCodeDestinationNotFound()
-				case 3:
-					variant_343 = MakeErrorCodeDestinationUnavailable()
-				case 4:
-					variant_343 = MakeErrorCodeDestinationIPProhibited()
-				case 5:
-					variant_343 = MakeErrorCodeDestinationIPUnroutable()
-				case 6:
-					variant_343 = MakeErrorCodeConnectionRefused()
-				case 7:
-					variant_343 = MakeErrorCodeConnectionTerminated()
-				case 8:
-					variant_343 = MakeErrorCodeConnectionTimeout()
-				case 9:
-					variant_343 = MakeErrorCodeConnectionReadTimeout()
-				case 10:
-					variant_343 = MakeErrorCodeConnectionWriteTimeout()
-				case 11:
-					variant_343 = MakeErrorCodeConnectionLimitReached()
-				case 12:
-					variant_343 = MakeErrorCodeTLSProtocolError()
-				case 13:
-					variant_343 = MakeErrorCodeTLSCertificateError()
-				case 14:
-					var variant_349 wit_types.Option[uint8]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_349 = wit_types.None[uint8]()
-					case 1:
-						variant_349 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(ret_339, 33))))
-					default:
-						panic("bindgen: invalid discriminant for option<u8>")
-					}
-					field_348 := variant_349
-					var variant_351 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_339, 36)) {
-					case 0:
-						variant_351 = wit_types.None[string]()
-					case 1:
-						variant_351 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 44)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_350 := variant_351
-					variant_343 = MakeErrorCodeTLSAlertReceived(TLSAlertReceivedPayload{AlertId: field_348, AlertMessage: field_350})
-				case 15:
-					variant_343 = MakeErrorCodeHTTPRequestDenied()
-				case 16:
-					variant_343 = MakeErrorCodeHTTPRequestLengthRequired()
-				case 17:
-					var variant_352 wit_types.Option[uint64]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_352 = wit_types.None[uint64]()
-					case 1:
-						variant_352 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_339, 40))))
-					default:
-						panic("bindgen: invalid discriminant for option<u64>")
-					}
-					variant_343 = MakeErrorCodeHTTPRequestBodySize(variant_352)
-				case 18:
-					variant_343 = MakeErrorCodeHTTPRequestMethodInvalid()
-				case 19:
-					variant_343 = MakeErrorCodeHTTPRequestURIInvalid()
-				case 20:
-					variant_343 = MakeErrorCodeHTTPRequestURITooLong()
-				case 21:
-					var variant_353 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_353 = wit_types.None[uint32]()
-					case 1:
-						variant_353 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_339, 36))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					variant_343 = MakeErrorCodeHTTPRequestHeaderSectionSize(variant_353)
-				case 22:
-					var variant_354 wit_types.Option[FieldSizePayload]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_354 = wit_types.None[FieldSizePayload]()
-					case 1:
-						var variant_356 wit_types.Option[string]
-						switch *(*uint8)(unsafe.Add(ret_339, 36)) {
-						case 0:
-							variant_356 = wit_types.None[string]()
-						case 1:
-							variant_356 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 44)))))
-						default:
-							panic("bindgen: invalid discriminant for option<string>")
-						}
-						field_355 := variant_356
-						var variant_358 wit_types.Option[uint32]
-						switch *(*uint8)(unsafe.Add(ret_339, 48)) {
-						case 0:
-							variant_358 = wit_types.None[uint32]()
-						case 1:
-							variant_358 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_339, 52))))
-						default:
-							panic("bindgen: invalid discriminant for option<u32>")
-						}
-						field_357 := variant_358
-						variant_354 = wit_types.Some[FieldSizePayload](FieldSizePayload{FieldName: field_355, FieldSize: field_357})
-					default:
-						panic("bindgen: invalid discriminant for option<field-size-payload>")
-					}
-					variant_343 = MakeErrorCodeHTTPRequestHeaderSize(variant_354)
-				case 23:
-					var variant_359 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_359 = wit_types.None[uint32]()
-					case 1:
-						variant_359 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_339, 36))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					variant_343 = MakeErrorCodeHTTPRequestTrailerSectionSize(variant_359)
-				case 24:
-					var variant_361 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_361 = wit_types.None[string]()
-					case 1:
-						variant_361 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_360 := variant_361
-					var variant_363 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_339, 44)) {
-					case 0:
-						variant_363 = wit_types.None[uint32]()
-					case 1:
-						variant_363 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_339, 48))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					field_362 := variant_363
-					variant_343 = MakeErrorCodeHTTPRequestTrailerSize(FieldSizePayload{FieldName: field_360, FieldSize: field_362})
-				case 25:
-					variant_343 = MakeErrorCodeHTTPResponseIncomplete()
-				case 26:
-					var variant_364 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_364 = wit_types.None[uint32]()
-					case 1:
-						variant_364 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_339, 36))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					variant_343 = MakeErrorCodeHTTPResponseHeaderSectionSize(variant_364)
-				case 27:
-					var variant_366 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_366 = wit_types.None[string]()
-					case 1:
-						variant_366 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_365 := variant_366
-					var variant_368 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_339, 44)) {
-					case 0:
-						variant_368 = wit_types.None[uint32]()
-					case 1:
-						variant_368 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_339, 48))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					field_367 := variant_368
-					variant_343 = MakeErrorCodeHTTPResponseHeaderSize(FieldSizePayload{FieldName: field_365, FieldSize: field_367})
-				case 28:
-					var variant_369 wit_types.Option[uint64]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_369 = wit_types.None[uint64]()
-					case 1:
-						variant_369 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_339, 40))))
-					default:
-						panic("bindgen: invalid discriminant for option<u64>")
-					}
-					variant_343 = MakeErrorCodeHTTPResponseBodySize(variant_369)
-				case 29:
-					var variant_370 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_370 = wit_types.None[uint32]()
-					case 1:
-						variant_370 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_339, 36))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					variant_343 = MakeErrorCodeHTTPResponseTrailerSectionSize(variant_370)
-				case 30:
-					var variant_372 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_372 = wit_types.None[string]()
-					case 1:
-						variant_372 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					field_371 := variant_372
-					var variant_374 wit_types.Option[uint32]
-					switch *(*uint8)(unsafe.Add(ret_339, 44)) {
-					case 0:
-						variant_374 = wit_types.None[uint32]()
-					case 1:
-						variant_374 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_339, 48))))
-					default:
-						panic("bindgen: invalid discriminant for option<u32>")
-					}
-					field_373 := variant_374
-					variant_343 = MakeErrorCodeHTTPResponseTrailerSize(FieldSizePayload{FieldName: field_371, FieldSize: field_373})
-				case 31:
-					var variant_375 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_375 = wit_types.None[string]()
-					case 1:
-						variant_375 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					variant_343 = MakeErrorCodeHTTPResponseTransferCoding(variant_375)
-				case 32:
-					var variant_376 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_376 = wit_types.None[string]()
-					case 1:
-						variant_376 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					variant_343 = MakeErrorCodeHTTPResponseContentCoding(variant_376)
-				case 33:
-					variant_343 = MakeErrorCodeHTTPResponseTimeout()
-				case 34:
-					variant_343 = MakeErrorCodeHTTPUpgradeFailed()
-				case 35:
-					variant_343 = MakeErrorCodeHTTPProtocolError()
-				case 36:
-					variant_343 = MakeErrorCodeLoopDetected()
-				case 37:
-					variant_343 = MakeErrorCodeConfigurationError()
-				case 38:
-					var variant_377 wit_types.Option[string]
-					switch *(*uint8)(unsafe.Add(ret_339, 32)) {
-					case 0:
-						variant_377 = wit_types.None[string]()
-					case 1:
-						variant_377 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_339, 36)))))), uint32(*(*uint32)(unsafe.Add(ret_339, 40)))))
-					default:
-						panic("bindgen: invalid discriminant for option<string>")
-					}
-					variant_343 = MakeErrorCodeInternalError(variant_377)
-				default:
-					panic("bindgen: invalid discriminant for error-code")
-				}
-				variant_342 = wit_types.Err[*IncomingResponse, ErrorCode](variant_343)
+				variant_315 = wit_types.Err[*IncomingResponse, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_312, 24)))
 			default:
 				panic("bindgen: invalid discriminant for result<incoming-response, error-code>")
 			}
-			variant_341 = wit_types.Ok[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit](variant_342)
+			variant_314 = wit_types.Ok[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit](variant_315)
 		case 1:
-			variant_341 = wit_types.Err[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit](wit_types.Unit{})
+			variant_314 = wit_types.Err[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit](wit_types.Unit{})
 		default:
 			panic("bindgen: invalid discriminant for result<result<incoming-response, error-code>>")
 		}
-		variant_340 = wit_types.Some[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]](variant_341)
+		variant_313 = wit_types.Some[wit_types.Result[wit_types.Result[*IncomingResponse, ErrorCode], wit_types.Unit]](variant_314)
 	default:
 		panic("bindgen: invalid discriminant for option<result<result<incoming-response, error-code>>>")
 	}
-	return variant_340
+	return variant_313
 }
 
 //go:wasmimport wasi:http/types@0.2.6 [method]future-incoming-response.get
@@ -3375,311 +1919,18 @@ func wasm_import_method_future_incoming_response_get(arg0 int32, arg1 int32)
 // Extracts an HTTP error code from a stream error, when the failure came
 // from an HTTP body.
 func HttpErrorCode(err *IoError) wit_types.Option[ErrorCode] {
-	ret_378 := resultArea_(40)
-	wasm_import_http_error_code(err.Handle(), int32(uintptr(ret_378)))
-	var variant_379 wit_types.Option[ErrorCode]
-	switch *(*uint8)(ret_378) {
+	ret_316 := resultArea_(40)
+	wasm_import_http_error_code(err.Handle(), int32(uintptr(ret_316)))
+	var variant_317 wit_types.Option[ErrorCode]
+	switch *(*uint8)(ret_316) {
 	case 0:
-		variant_379 = wit_types.None[ErrorCode]()
+		variant_317 = wit_types.None[ErrorCode]()
 	case 1:
-		var variant_380 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_378, 8)) {
-		case 0:
-			variant_380 = MakeErrorCodeDNSTimeout()
-		case 1:
-			var variant_382 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_382 = wit_types.None[string]()
-			case 1:
-				variant_382 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_381 := variant_382
-			var variant_384 wit_types.Option[uint16]
-			switch *(*uint8)(unsafe.Add(ret_378, 28)) {
-			case 0:
-				variant_384 = wit_types.None[uint16]()
-			case 1:
-				variant_384 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(ret_378, 30))))
-			default:
-				panic("bindgen: invalid discriminant for option<u16>")
-			}
-			field_383 := variant_384
-			variant_380 = MakeErrorCodeDNSError(DNSErrorPayload{Rcode: field_381, InfoCode: field_383})
-		case 2:
-			variant_380 = MakeErrorCodeDestinationNotFound()
-		case 3:
-			variant_380 = MakeErrorCodeDestinationUnavailable()
-		case 4:
-			variant_380 = MakeErrorCodeDestinationIPProhibited()
-		case 5:
-			variant_380 = MakeErrorCodeDestinationIPUnroutable()
-		case 6:
-			variant_380 = MakeErrorCodeConnectionRefused()
-		case 7:
-			variant_380 = MakeErrorCodeConnectionTerminated()
-		case 8:
-			variant_380 = MakeErrorCodeConnectionTimeout()
-		case 9:
-			variant_380 = MakeErrorCodeConnectionReadTimeout()
-		case 10:
-			variant_380 = MakeErrorCodeConnectionWriteTimeout()
-		case 11:
-			variant_380 = MakeErrorCodeConnectionLimitReached()
-		case 12:
-			variant_380 = MakeErrorCodeTLSProtocolError()
-		case 13:
-			variant_380 = MakeErrorCodeTLSCertificateError()
-		case 14:
-			var variant_386 wit_types.Option[uint8]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_386 = wit_types.None[uint8]()
-			case 1:
-				variant_386 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(ret_378, 17))))
-			default:
-				panic("bindgen: invalid discriminant for option<u8>")
-			}
-			field_385 := variant_386
-			var variant_388 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_378, 20)) {
-			case 0:
-				variant_388 = wit_types.None[string]()
-			case 1:
-				variant_388 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 28)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_387 := variant_388
-			variant_380 = MakeErrorCodeTLSAlertReceived(TLSAlertReceivedPayload{AlertId: field_385, AlertMessage: field_387})
-		case 15:
-			variant_380 = MakeErrorCodeHTTPRequestDenied()
-		case 16:
-			variant_380 = MakeErrorCodeHTTPRequestLengthRequired()
-		case 17:
-			var variant_389 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_389 = wit_types.None[uint64]()
-			case 1:
-				variant_389 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_378, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_380 = MakeErrorCodeHTTPRequestBodySize(variant_389)
-		case 18:
-			variant_380 = MakeErrorCodeHTTPRequestMethodInvalid()
-		case 19:
-			variant_380 = MakeErrorCodeHTTPRequestURIInvalid()
-		case 20:
-			variant_380 = MakeErrorCodeHTTPRequestURITooLong()
-		case 21:
-			var variant_390 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_390 = wit_types.None[uint32]()
-			case 1:
-				variant_390 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_378, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_380 = MakeErrorCodeHTTPRequestHeaderSectionSize(variant_390)
-		case 22:
-			var variant_391 wit_types.Option[FieldSizePayload]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_391 = wit_types.None[FieldSizePayload]()
-			case 1:
-				var variant_393 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_378, 20)) {
-				case 0:
-					variant_393 = wit_types.None[string]()
-				case 1:
-					variant_393 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 28)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_392 := variant_393
-				var variant_395 wit_types.Option[uint32]
-				switch *(*uint8)(unsafe.Add(ret_378, 32)) {
-				case 0:
-					variant_395 = wit_types.None[uint32]()
-				case 1:
-					variant_395 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_378, 36))))
-				default:
-					panic("bindgen: invalid discriminant for option<u32>")
-				}
-				field_394 := variant_395
-				variant_391 = wit_types.Some[FieldSizePayload](FieldSizePayload{FieldName: field_392, FieldSize: field_394})
-			default:
-				panic("bindgen: invalid discriminant for option<field-size-payload>")
-			}
-			variant_380 = MakeErrorCodeHTTPRequestHeaderSize(variant_391)
-		case 23:
-			var variant_396 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_396 = wit_types.None[uint32]()
-			case 1:
-				variant_396 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_378, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_380 = MakeErrorCodeHTTPRequestTrailerSectionSize(variant_396)
-		case 24:
-			var variant_398 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_398 = wit_types.None[string]()
-			case 1:
-				variant_398 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_397 := variant_398
-			var variant_400 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_378, 28)) {
-			case 0:
-				variant_400 = wit_types.None[uint32]()
-			case 1:
-				variant_400 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_378, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_399 := variant_400
-			variant_380 = MakeErrorCodeHTTPRequestTrailerSize(FieldSizePayload{FieldName: field_397, FieldSize: field_399})
-		case 25:
-			variant_380 = MakeErrorCodeHTTPResponseIncomplete()
-		case 26:
-			var variant_401 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_401 = wit_types.None[uint32]()
-			case 1:
-				variant_401 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_378, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_380 = MakeErrorCodeHTTPResponseHeaderSectionSize(variant_401)
-		case 27:
-			var variant_403 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_403 = wit_types.None[string]()
-			case 1:
-				variant_403 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_402 := variant_403
-			var variant_405 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_378, 28)) {
-			case 0:
-				variant_405 = wit_types.None[uint32]()
-			case 1:
-				variant_405 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_378, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_404 := variant_405
-			variant_380 = MakeErrorCodeHTTPResponseHeaderSize(FieldSizePayload{FieldName: field_402, FieldSize: field_404})
-		case 28:
-			var variant_406 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_406 = wit_types.None[uint64]()
-			case 1:
-				variant_406 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_378, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_380 = MakeErrorCodeHTTPResponseBodySize(variant_406)
-		case 29:
-			var variant_407 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_407 = wit_types.None[uint32]()
-			case 1:
-				variant_407 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_378, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_380 = MakeErrorCodeHTTPResponseTrailerSectionSize(variant_407)
-		case 30:
-			var variant_409 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_409 = wit_types.None[string]()
-			case 1:
-				variant_409 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_408 := variant_409
-			var variant_411 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_378, 28)) {
-			case 0:
-				variant_411 = wit_types.None[uint32]()
-			case 1:
-				variant_411 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_378, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_410 := variant_411
-			variant_380 = MakeErrorCodeHTTPResponseTrailerSize(FieldSizePayload{FieldName: field_408, FieldSize: field_410})
-		case 31:
-			var variant_412 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_412 = wit_types.None[string]()
-			case 1:
-				variant_412 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_380 = MakeErrorCodeHTTPResponseTransferCoding(variant_412)
-		case 32:
-			var variant_413 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_413 = wit_types.None[string]()
-			case 1:
-				variant_413 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_380 = MakeErrorCodeHTTPResponseContentCoding(variant_413)
-		case 33:
-			variant_380 = MakeErrorCodeHTTPResponseTimeout()
-		case 34:
-			variant_380 = MakeErrorCodeHTTPUpgradeFailed()
-		case 35:
-			variant_380 = MakeErrorCodeHTTPProtocolError()
-		case 36:
-			variant_380 = MakeErrorCodeLoopDetected()
-		case 37:
-			variant_380 = MakeErrorCodeConfigurationError()
-		case 38:
-			var variant_414 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_378, 16)) {
-			case 0:
-				variant_414 = wit_types.None[string]()
-			case 1:
-				variant_414 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_378, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_378, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_380 = MakeErrorCodeInternalError(variant_414)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_379 = wit_types.Some[ErrorCode](variant_380)
+		variant_317 = wit_types.Some[ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_316, 8)))
 	default:
 		panic("bindgen: invalid discriminant for option<error-code>")
 	}
-	return variant_379
+	return variant_317
 }
 
 //go:wasmimport wasi:http/types@0.2.6 http-error-code
@@ -3694,4 +1945,843 @@ func wasm_import_http_error_code(arg0 int32, arg1 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_HeaderError reads a value of type header-error from linear memory at src.
+func wasm_load_HeaderError(src unsafe.Pointer) HeaderError {
+	var variant_9 HeaderError
+	switch *(*uint8)(src) {
+	case 0:
+		variant_9 = MakeHeaderErrorInvalidSyntax()
+	case 1:
+		variant_9 = MakeHeaderErrorForbidden()
+	case 2:
+		variant_9 = MakeHeaderErrorImmutable()
+	default:
+		panic("bindgen: invalid discriminant for header-error")
+	}
+	return variant_9
+}
+
+// wasm_load_Method reads a value of type method from linear memory at src.
+func wasm_load_Method(src unsafe.Pointer) Method {
+	var variant_39 Method
+	switch *(*uint8)(src) {
+	case 0:
+		variant_39 = MakeMethodGet()
+	case 1:
+		variant_39 = MakeMethodHead()
+	case 2:
+		variant_39 = MakeMethodPost()
+	case 3:
+		variant_39 = MakeMethodPut()
+	case 4:
+		variant_39 = MakeMethodDelete()
+	case 5:
+		variant_39 = MakeMethodConnect()
+	case 6:
+		variant_39 = MakeMethodOptions()
+	case 7:
+		variant_39 = MakeMethodTrace()
+	case 8:
+		variant_39 = MakeMethodPatch()
+	case 9:
+		variant_39 = MakeMethodOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for method")
+	}
+	return variant_39
+}
+
+// wasm_load_Scheme reads a value of type scheme from linear memory at src.
+func wasm_load_Scheme(src unsafe.Pointer) Scheme {
+	var variant_44 Scheme
+	switch *(*uint8)(src) {
+	case 0:
+		variant_44 = MakeSchemeHTTP()
+	case 1:
+		variant_44 = MakeSchemeHTTPS()
+	case 2:
+		variant_44 = MakeSchemeOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for scheme")
+	}
+	return variant_44
+}
+
+// wasm_lower_Method returns the core values of a value of type method; what it lowers stays pinned by pinner.
+func wasm_lower_Method(pinner *runtime.Pinner, value Method) (int32, int32, int32) {
+	var v_54 int32
+	var v_55 int32
+	var v_56 int32
+	switch value.Tag() {
+	case MethodGet:
+		v_54 = 0
+	case MethodHead:
+		v_54 = 1
+	case MethodPost:
+		v_54 = 2
+	case MethodPut:
+		v_54 = 3
+	case MethodDelete:
+		v_54 = 4
+	case MethodConnect:
+		v_54 = 5
+	case MethodOptions:
+		v_54 = 6
+	case MethodTrace:
+		v_54 = 7
+	case MethodPatch:
+		v_54 = 8
+	case MethodOther:
+		v_54 = 9
+		payload_57 := value.Other()
+		str_58 := unsafe.Pointer(unsafe.StringData(payload_57))
+		pinner.Pin(str_58)
+		v_55 = int32(uintptr(str_58))
+		v_56 = int32(len(payload_57))
+	}
+	return v_54, v_55, v_56
+}
+
+// wasm_lower_Scheme returns the core values of a value of type scheme; what it lowers stays pinned by pinner.
+func wasm_lower_Scheme(pinner *runtime.Pinner, value Scheme) (int32, int32, int32) {
+	var v_80 int32
+	var v_81 int32
+	var v_82 int32
+	switch value.Tag() {
+	case SchemeHTTP:
+		v_80 = 0
+	case SchemeHTTPS:
+		v_80 = 1
+	case SchemeOther:
+		v_80 = 2
+		payload_83 := value.Other()
+		str_84 := unsafe.Pointer(unsafe.StringData(payload_83))
+		pinner.Pin(str_84)
+		v_81 = int32(uintptr(str_84))
+		v_82 = int32(len(payload_83))
+	}
+	return v_80, v_81, v_82
+}
+
+// wasm_lower_ErrorCode returns the core values of a value of type error-code; what it lowers stays pinned by pinner.
+func wasm_lower_ErrorCode(pinner *runtime.Pinner, value ErrorCode) (int32, int32, int64, int32, int32, int32, int32) {
+	var v_132 int32
+	var v_133 int32
+	var v_134 int64
+	var v_135 int32
+	var v_136 int32
+	var v_137 int32
+	var v_138 int32
+	switch value.Tag() {
+	case ErrorCodeDNSTimeout:
+		v_132 = 0
+	case ErrorCodeDNSError:
+		v_132 = 1
+		payload_139 := value.DNSError()
+		var v_140 int32
+		var v_141 int32
+		var v_142 int32
+		switch payload_139.Rcode.Tag() {
+		case wit_types.OptionNone:
+			v_140 = 0
+		case wit_types.OptionSome:
+			v_140 = 1
+			payload_143 := payload_139.Rcode.Some()
+			str_144 := unsafe.Pointer(unsafe.StringData(payload_143))
+			pinner.Pin(str_144)
+			v_141 = int32(uintptr(str_144))
+			v_142 = int32(len(payload_143))
+		}
+		var v_145 int32
+		var v_146 int32
+		switch payload_139.InfoCode.Tag() {
+		case wit_types.OptionNone:
+			v_145 = 0
+		case wit_types.OptionSome:
+			v_145 = 1
+			payload_147 := payload_139.InfoCode.Some()
+			v_146 = int32(payload_147)
+		}
+		v_133 = v_140
+		v_134 = int64(uint32(v_141))
+		v_135 = v_142
+		v_136 = v_145
+		v_137 = v_146
+	case ErrorCodeDestinationNotFound:
+		v_132 = 2
+	case ErrorCodeDestinationUnavailable:
+		v_132 = 3
+	case ErrorCodeDestinationIPProhibited:
+		v_132 = 4
+	case ErrorCodeDestinationIPUnroutable:
+		v_132 = 5
+	case ErrorCodeConnectionRefused:
+		v_132 = 6
+	case ErrorCodeConnectionTerminated:
+		v_132 = 7
+	case ErrorCodeConnectionTimeout:
+		v_132 = 8
+	case ErrorCodeConnectionReadTimeout:
+		v_132 = 9
+	case ErrorCodeConnectionWriteTimeout:
+		v_132 = 10
+	case ErrorCodeConnectionLimitReached:
+		v_132 = 11
+	case ErrorCodeTLSProtocolError:
+		v_132 = 12
+	case ErrorCodeTLSCertificateError:
+		v_132 = 13
+	case ErrorCodeTLSAlertReceived:
+		v_132 = 14
+		payload_148 := value.TLSAlertReceived()
+		var v_149 int32
+		var v_150 int32
+		switch payload_148.AlertId.Tag() {
+		case wit_types.OptionNone:
+			v_149 = 0
+		case wit_types.OptionSome:
+			v_149 = 1
+			payload_151 := payload_148.AlertId.Some()
+			v_150 = int32(payload_151)
+		}
+		var v_152 int32
+		var v_153 int32
+		var v_154 int32
+		switch payload_148.AlertMessage.Tag() {
+		case wit_types.OptionNone:
+			v_152 = 0
+		case wit_types.OptionSome:
+			v_152 = 1
+			payload_155 := payload_148.AlertMessage.Some()
+			str_156 := unsafe.Pointer(unsafe.StringData(payload_155))
+			pinner.Pin(str_156)
+			v_153 = int32(uintptr(str_156))
+			v_154 = int32(len(payload_155))
+		}
+		v_133 = v_149
+		v_134 = int64(uint32(v_150))
+		v_135 = v_152
+		v_136 = v_153
+		v_137 = v_154
+	case ErrorCodeHTTPRequestDenied:
+		v_132 = 15
+	case ErrorCodeHTTPRequestLengthRequired:
+		v_132 = 16
+	case ErrorCodeHTTPRequestBodySize:
+		v_132 = 17
+		payload_157 := value.HTTPRequestBodySize()
+		var v_158 int32
+		var v_159 int64
+		switch payload_157.Tag() {
+		case wit_types.OptionNone:
+			v_158 = 0
+		case wit_types.OptionSome:
+			v_158 = 1
+			payload_160 := payload_157.Some()
+			v_159 = int64(payload_160)
+		}
+		v_133 = v_158
+		v_134 = v_159
+	case ErrorCodeHTTPRequestMethodInvalid:
+		v_132 = 18
+	case ErrorCodeHTTPRequestURIInvalid:
+		v_132 = 19
+	case ErrorCodeHTTPRequestURITooLong:
+		v_132 = 20
+	case ErrorCodeHTTPRequestHeaderSectionSize:
+		v_132 = 21
+		payload_161 := value.HTTPRequestHeaderSectionSize()
+		var v_162 int32
+		var v_163 int32
+		switch payload_161.Tag() {
+		case wit_types.OptionNone:
+			v_162 = 0
+		case wit_types.OptionSome:
+			v_162 = 1
+			payload_164 := payload_161.Some()
+			v_163 = int32(payload_164)
+		}
+		v_133 = v_162
+		v_134 = int64(uint32(v_163))
+	case ErrorCodeHTTPRequestHeaderSize:
+		v_132 = 22
+		payload_165 := value.HTTPRequestHeaderSize()
+		var v_166 int32
+		var v_167 int32
+		var v_168 int32
+		var v_169 int32
+		var v_170 int32
+		var v_171 int32
+		switch payload_165.Tag() {
+		case wit_types.OptionNone:
+			v_166 = 0
+		case wit_types.OptionSome:
+			v_166 = 1
+			payload_172 := payload_165.Some()
+			var v_173 int32
+			var v_174 int32
+			var v_175 int32
+			switch payload_172.FieldName.Tag() {
+			case wit_types.OptionNone:
+				v_173 = 0
+			case wit_types.OptionSome:
+				v_173 = 1
+				payload_176 := payload_172.FieldName.Some()
+				str_177 := unsafe.Pointer(unsafe.StringData(payload_176))
+				pinner.Pin(str_177)
+				v_174 = int32(uintptr(str_177))
+				v_175 = int32(len(payload_176))
+			}
+			var v_178 int32
+			var v_179 int32
+			switch payload_172.FieldSize.Tag() {
+			case wit_types.OptionNone:
+				v_178 = 0
+			case wit_types.OptionSome:
+				v_178 = 1
+				payload_180 := payload_172.FieldSize.Some()
+				v_179 = int32(payload_180)
+			}
+			v_167 = v_173
+			v_168 = v_174
+			v_169 = v_175
+			v_170 = v_178
+			v_171 = v_179
+		}
+		v_133 = v_166
+		v_134 = int64(uint32(v_167))
+		v_135 = v_168
+		v_136 = v_169
+		v_137 = v_170
+		v_138 = v_171
+	case ErrorCodeHTTPRequestTrailerSectionSize:
+		v_132 = 23
+		payload_181 := value.HTTPRequestTrailerSectionSize()
+		var v_182 int32
+		var v_183 int32
+		switch payload_181.Tag() {
+		case wit_types.OptionNone:
+			v_182 = 0
+		case wit_types.OptionSome:
+			v_182 = 1
+			payload_184 := payload_181.Some()
+			v_183 = int32(payload_184)
+		}
+		v_133 = v_182
+		v_134 = int64(uint32(v_183))
+	case ErrorCodeHTTPRequestTrailerSize:
+		v_132 = 24
+		payload_185 := value.HTTPRequestTrailerSize()
+		var v_186 int32
+		var v_187 int32
+		var v_188 int32
+		switch payload_185.FieldName.Tag() {
+		case wit_types.OptionNone:
+			v_186 = 0
+		case wit_types.OptionSome:
+			v_186 = 1
+			payload_189 := payload_185.FieldName.Some()
+			str_190 := unsafe.Pointer(unsafe.StringData(payload_189))
+			pinner.Pin(str_190)
+			v_187 = int32(uintptr(str_190))
+			v_188 = int32(len(payload_189))
+		}
+		var v_191 int32
+		var v_192 int32
+		switch payload_185.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			v_191 = 0
+		case wit_types.OptionSome:
+			v_191 = 1
+			payload_193 := payload_185.FieldSize.Some()
+			v_192 = int32(payload_193)
+		}
+		v_133 = v_186
+		v_134 = int64(uint32(v_187))
+		v_135 = v_188
+		v_136 = v_191
+		v_137 = v_192
+	case ErrorCodeHTTPResponseIncomplete:
+		v_132 = 25
+	case ErrorCodeHTTPResponseHeaderSectionSize:
+		v_132 = 26
+		payload_194 := value.HTTPResponseHeaderSectionSize()
+		var v_195 int32
+		var v_196 int32
+		switch payload_194.Tag() {
+		case wit_types.OptionNone:
+			v_195 = 0
+		case wit_types.OptionSome:
+			v_195 = 1
+			payload_197 := payload_194.Some()
+			v_196 = int32(payload_197)
+		}
+		v_133 = v_195
+		v_134 = int64(uint32(v_196))
+	case ErrorCodeHTTPResponseHeaderSize:
+		v_132 = 27
+		payload_198 := value.HTTPResponseHeaderSize()
+		var v_199 int32
+		var v_200 int32
+		var v_201 int32
+		switch payload_198.FieldName.Tag() {
+		case wit_types.OptionNone:
+			v_199 = 0
+		case wit_types.OptionSome:
+			v_199 = 1
+			payload_202 := payload_198.FieldName.Some()
+			str_203 := unsafe.Pointer(unsafe.StringData(payload_202))
+			pinner.Pin(str_203)
+			v_200 = int32(uintptr(str_203))
+			v_201 = int32(len(payload_202))
+		}
+		var v_204 int32
+		var v_205 int32
+		switch payload_198.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			v_204 = 0
+		case wit_types.OptionSome:
+			v_204 = 1
+			payload_206 := payload_198.FieldSize.Some()
+			v_205 = int32(payload_206)
+		}
+		v_133 = v_199
+		v_134 = int64(uint32(v_200))
+		v_135 = v_201
+		v_136 = v_204
+		v_137 = v_205
+	case ErrorCodeHTTPResponseBodySize:
+		v_132 = 28
+		payload_207 := value.HTTPResponseBodySize()
+		var v_208 int32
+		var v_209 int64
+		switch payload_207.Tag() {
+		case wit_types.OptionNone:
+			v_208 = 0
+		case wit_types.OptionSome:
+			v_208 = 1
+			payload_210 := payload_207.Some()
+			v_209 = int64(payload_210)
+		}
+		v_133 = v_208
+		v_134 = v_209
+	case ErrorCodeHTTPResponseTrailerSectionSize:
+		v_132 = 29
+		payload_211 := value.HTTPResponseTrailerSectionSize()
+		var v_212 int32
+		var v_213 int32
+		switch payload_211.Tag() {
+		case wit_types.OptionNone:
+			v_212 = 0
+		case wit_types.OptionSome:
+			v_212 = 1
+			payload_214 := payload_211.Some()
+			v_213 = int32(payload_214)
+		}
+		v_133 = v_212
+		v_134 = int64(uint32(v_213))
+	case ErrorCodeHTTPResponseTrailerSize:
+		v_132 = 30
+		payload_215 := value.HTTPResponseTrailerSize()
+		var v_216 int32
+		var v_217 int32
+		var v_218 int32
+		switch payload_215.FieldName.Tag() {
+		case wit_types.OptionNone:
+			v_216 = 0
+		case wit_types.OptionSome:
+			v_216 = 1
+			payload_219 := payload_215.FieldName.Some()
+			str_220 := unsafe.Pointer(unsafe.StringData(payload_219))
+			pinner.Pin(str_220)
+			v_217 = int32(uintptr(str_220))
+			v_218 = int32(len(payload_219))
+		}
+		var v_221 int32
+		var v_222 int32
+		switch payload_215.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			v_221 = 0
+		case wit_types.OptionSome:
+			v_221 = 1
+			payload_223 := payload_215.FieldSize.Some()
+			v_222 = int32(payload_223)
+		}
+		v_133 = v_216
+		v_134 = int64(uint32(v_217))
+		v_135 = v_218
+		v_136 = v_221
+		v_137 = v_222
+	case ErrorCodeHTTPResponseTransferCoding:
+		v_132 = 31
+		payload_224 := value.HTTPResponseTransferCoding()
+		var v_225 int32
+		var v_226 int32
+		var v_227 int32
+		switch payload_224.Tag() {
+		case wit_types.OptionNone:
+			v_225 = 0
+		case wit_types.OptionSome:
+			v_225 = 1
+			payload_228 := payload_224.Some()
+			str_229 := unsafe.Pointer(unsafe.StringData(payload_228))
+			pinner.Pin(str_229)
+			v_226 = int32(uintptr(str_229))
+			v_227 = int32(len(payload_228))
+		}
+		v_133 = v_225
+		v_134 = int64(uint32(v_226))
+		v_135 = v_227
+	case ErrorCodeHTTPResponseContentCoding:
+		v_132 = 32
+		payload_230 := value.HTTPResponseContentCoding()
+		var v_231 int32
+		var v_232 int32
+		var v_233 int32
+		switch payload_230.Tag() {
+		case wit_types.OptionNone:
+			v_231 = 0
+		case wit_types.OptionSome:
+			v_231 = 1
+			payload_234 := payload_230.Some()
+			str_235 := unsafe.Pointer(unsafe.StringData(payload_234))
+			pinner.Pin(str_235)
+			v_232 = int32(uintptr(str_235))
+			v_233 = int32(len(payload_234))
+		}
+		v_133 = v_231
+		v_134 = int64(uint32(v_232))
+		v_135 = v_233
+	case ErrorCodeHTTPResponseTimeout:
+		v_132 = 33
+	case ErrorCodeHTTPUpgradeFailed:
+		v_132 = 34
+	case ErrorCodeHTTPProtocolError:
+		v_132 = 35
+	case ErrorCodeLoopDetected:
+		v_132 = 36
+	case ErrorCodeConfigurationError:
+		v_132 = 37
+	case ErrorCodeInternalError:
+		v_132 = 38
+		payload_236 := value.InternalError()
+		var v_237 int32
+		var v_238 int32
+		var v_239 int32
+		switch payload_236.Tag() {
+		case wit_types.OptionNone:
+			v_237 = 0
+		case wit_types.OptionSome:
+			v_237 = 1
+			payload_240 := payload_236.Some()
+			str_241 := unsafe.Pointer(unsafe.StringData(payload_240))
+			pinner.Pin(str_241)
+			v_238 = int32(uintptr(str_241))
+			v_239 = int32(len(payload_240))
+		}
+		v_133 = v_237
+		v_134 = int64(uint32(v_238))
+		v_135 = v_239
+	}
+	return v_132, v_133, v_134, v_135, v_136, v_137, v_138
+}
+
+// wasm_load_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_ErrorCode(src unsafe.Pointer) ErrorCode {
+	var variant_262 ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_262 = MakeErrorCodeDNSTimeout()
+	case 1:
+		var variant_264 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_264 = wit_types.None[string]()
+		case 1:
+			variant_264 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_263 := variant_264
+		var variant_266 wit_types.Option[uint16]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_266 = wit_types.None[uint16]()
+		case 1:
+			variant_266 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(src, 22))))
+		default:
+			panic("bindgen: invalid discriminant for option<u16>")
+		}
+		field_265 := variant_266
+		variant_262 = MakeErrorCodeDNSError(DNSErrorPayload{Rcode: field_263, InfoCode: field_265})
+	case 2:
+		variant_262 = MakeErrorCodeDestinationNotFound()
+	case 3:
+		variant_262 = MakeErrorCodeDestinationUnavailable()
+	case 4:
+		variant_262 = MakeErrorCodeDestinationIPProhibited()
+	case 5:
+		variant_262 = MakeErrorCodeDestinationIPUnroutable()
+	case 6:
+		variant_262 = MakeErrorCodeConnectionRefused()
+	case 7:
+		variant_262 = MakeErrorCodeConnectionTerminated()
+	case 8:
+		variant_262 = MakeErrorCodeConnectionTimeout()
+	case 9:
+		variant_262 = MakeErrorCodeConnectionReadTimeout()
+	case 10:
+		variant_262 = MakeErrorCodeConnectionWriteTimeout()
+	case 11:
+		variant_262 = MakeErrorCodeConnectionLimitReached()
+	case 12:
+		variant_262 = MakeErrorCodeTLSProtocolError()
+	case 13:
+		variant_262 = MakeErrorCodeTLSCertificateError()
+	case 14:
+		var variant_268 wit_types.Option[uint8]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_268 = wit_types.None[uint8]()
+		case 1:
+			variant_268 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(src, 9))))
+		default:
+			panic("bindgen: invalid discriminant for option<u8>")
+		}
+		field_267 := variant_268
+		var variant_270 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 12)) {
+		case 0:
+			variant_270 = wit_types.None[string]()
+		case 1:
+			variant_270 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_269 := variant_270
+		variant_262 = MakeErrorCodeTLSAlertReceived(TLSAlertReceivedPayload{AlertId: field_267, AlertMessage: field_269})
+	case 15:
+		variant_262 = MakeErrorCodeHTTPRequestDenied()
+	case 16:
+		variant_262 = MakeErrorCodeHTTPRequestLengthRequired()
+	case 17:
+		var variant_271 wit_types.Option[uint64]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_271 = wit_types.None[uint64]()
+		case 1:
+			variant_271 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 16))))
+		default:
+			panic("bindgen: invalid discriminant for option<u64>")
+		}
+		variant_262 = MakeErrorCodeHTTPRequestBodySize(variant_271)
+	case 18:
+		variant_262 = MakeErrorCodeHTTPRequestMethodInvalid()
+	case 19:
+		variant_262 = MakeErrorCodeHTTPRequestURIInvalid()
+	case 20:
+		variant_262 = MakeErrorCodeHTTPRequestURITooLong()
+	case 21:
+		var variant_272 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_272 = wit_types.None[uint32]()
+		case 1:
+			variant_272 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_262 = MakeErrorCodeHTTPRequestHeaderSectionSize(variant_272)
+	case 22:
+		var variant_273 wit_types.Option[FieldSizePayload]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_273 = wit_types.None[FieldSizePayload]()
+		case 1:
+			var variant_275 wit_types.Option[string]
+			switch *(*uint8)(unsafe.Add(src, 12)) {
+			case 0:
+				variant_275 = wit_types.None[string]()
+			case 1:
+				variant_275 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20)))))
+			default:
+				panic("bindgen: invalid discriminant for option<string>")
+			}
+			field_274 := variant_275
+			var variant_277 wit_types.Option[uint32]
+			switch *(*uint8)(unsafe.Add(src, 24)) {
+			case 0:
+				variant_277 = wit_types.None[uint32]()
+			case 1:
+				variant_277 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 28))))
+			default:
+				panic("bindgen: invalid discriminant for option<u32>")
+			}
+			field_276 := variant_277
+			variant_273 = wit_types.Some[FieldSizePayload](FieldSizePayload{FieldName: field_274, FieldSize: field_276})
+		default:
+			panic("bindgen: invalid discriminant for option<field-size-payload>")
+		}
+		variant_262 = MakeErrorCodeHTTPRequestHeaderSize(variant_273)
+	case 23:
+		var variant_278 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_278 = wit_types.None[uint32]()
+		case 1:
+			variant_278 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_262 = MakeErrorCodeHTTPRequestTrailerSectionSize(variant_278)
+	case 24:
+		var variant_280 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_280 = wit_types.None[string]()
+		case 1:
+			variant_280 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_279 := variant_280
+		var variant_282 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_282 = wit_types.None[uint32]()
+		case 1:
+			variant_282 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_281 := variant_282
+		variant_262 = MakeErrorCodeHTTPRequestTrailerSize(FieldSizePayload{FieldName: field_279, FieldSize: field_281})
+	case 25:
+		variant_262 = MakeErrorCodeHTTPResponseIncomplete()
+	case 26:
+		var variant_283 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_283 = wit_types.None[uint32]()
+		case 1:
+			variant_283 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_262 = MakeErrorCodeHTTPResponseHeaderSectionSize(variant_283)
+	case 27:
+		var variant_285 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_285 = wit_types.None[string]()
+		case 1:
+			variant_285 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_284 := variant_285
+		var variant_287 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_287 = wit_types.None[uint32]()
+		case 1:
+			variant_287 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_286 := variant_287
+		variant_262 = MakeErrorCodeHTTPResponseHeaderSize(FieldSizePayload{FieldName: field_284, FieldSize: field_286})
+	case 28:
+		var variant_288 wit_types.Option[uint64]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_288 = wit_types.None[uint64]()
+		case 1:
+			variant_288 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 16))))
+		default:
+			panic("bindgen: invalid discriminant for option<u64>")
+		}
+		variant_262 = MakeErrorCodeHTTPResponseBodySize(variant_288)
+	case 29:
+		var variant_289 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_289 = wit_types.None[uint32]()
+		case 1:
+			variant_289 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_262 = MakeErrorCodeHTTPResponseTrailerSectionSize(variant_289)
+	case 30:
+		var variant_291 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_291 = wit_types.None[string]()
+		case 1:
+			variant_291 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_290 := variant_291
+		var variant_293 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_293 = wit_types.None[uint32]()
+		case 1:
+			variant_293 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_292 := variant_293
+		variant_262 = MakeErrorCodeHTTPResponseTrailerSize(FieldSizePayload{FieldName: field_290, FieldSize: field_292})
+	case 31:
+		var variant_294 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_294 = wit_types.None[string]()
+		case 1:
+			variant_294 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_262 = MakeErrorCodeHTTPResponseTransferCoding(variant_294)
+	case 32:
+		var variant_295 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_295 = wit_types.None[string]()
+		case 1:
+			variant_295 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_262 = MakeErrorCodeHTTPResponseContentCoding(variant_295)
+	case 33:
+		variant_262 = MakeErrorCodeHTTPResponseTimeout()
+	case 34:
+		variant_262 = MakeErrorCodeHTTPUpgradeFailed()
+	case 35:
+		variant_262 = MakeErrorCodeHTTPProtocolError()
+	case 36:
+		variant_262 = MakeErrorCodeLoopDetected()
+	case 37:
+		variant_262 = MakeErrorCodeConfigurationError()
+	case 38:
+		var variant_296 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_296 = wit_types.None[string]()
+		case 1:
+			variant_296 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_262 = MakeErrorCodeInternalError(variant_296)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_262
 }

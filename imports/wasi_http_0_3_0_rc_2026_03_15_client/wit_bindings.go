@@ -25,300 +25,7 @@ func Send(request *Request) wit_types.Result[*Response, ErrorCode] {
 	case 0:
 		variant_2 = wit_types.Ok[*Response, ErrorCode](wasi_http_0_3_0_rc_2026_03_15_types.ResponseFromHandle(*(*int32)(unsafe.Add(ret_1, 8))))
 	case 1:
-		var variant_3 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_1, 8)) {
-		case 0:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDNSTimeout()
-		case 1:
-			var variant_5 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_5 = wit_types.None[string]()
-			case 1:
-				variant_5 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_4 := variant_5
-			var variant_7 wit_types.Option[uint16]
-			switch *(*uint8)(unsafe.Add(ret_1, 28)) {
-			case 0:
-				variant_7 = wit_types.None[uint16]()
-			case 1:
-				variant_7 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(ret_1, 30))))
-			default:
-				panic("bindgen: invalid discriminant for option<u16>")
-			}
-			field_6 := variant_7
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDNSError(wasi_http_0_3_0_rc_2026_03_15_types.DNSErrorPayload{Rcode: field_4, InfoCode: field_6})
-		case 2:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDestinationNotFound()
-		case 3:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDestinationUnavailable()
-		case 4:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDestinationIPProhibited()
-		case 5:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDestinationIPUnroutable()
-		case 6:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionRefused()
-		case 7:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionTerminated()
-		case 8:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionTimeout()
-		case 9:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionReadTimeout()
-		case 10:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionWriteTimeout()
-		case 11:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionLimitReached()
-		case 12:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeTLSProtocolError()
-		case 13:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeTLSCertificateError()
-		case 14:
-			var variant_9 wit_types.Option[uint8]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_9 = wit_types.None[uint8]()
-			case 1:
-				variant_9 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(ret_1, 17))))
-			default:
-				panic("bindgen: invalid discriminant for option<u8>")
-			}
-			field_8 := variant_9
-			var variant_11 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_1, 20)) {
-			case 0:
-				variant_11 = wit_types.None[string]()
-			case 1:
-				variant_11 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 28)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_10 := variant_11
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeTLSAlertReceived(wasi_http_0_3_0_rc_2026_03_15_types.TLSAlertReceivedPayload{AlertId: field_8, AlertMessage: field_10})
-		case 15:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestDenied()
-		case 16:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestLengthRequired()
-		case 17:
-			var variant_12 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_12 = wit_types.None[uint64]()
-			case 1:
-				variant_12 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_1, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestBodySize(variant_12)
-		case 18:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestMethodInvalid()
-		case 19:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestURIInvalid()
-		case 20:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestURITooLong()
-		case 21:
-			var variant_13 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_13 = wit_types.None[uint32]()
-			case 1:
-				variant_13 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_1, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestHeaderSectionSize(variant_13)
-		case 22:
-			var variant_14 wit_types.Option[wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_14 = wit_types.None[wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload]()
-			case 1:
-				var variant_16 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(ret_1, 20)) {
-				case 0:
-					variant_16 = wit_types.None[string]()
-				case 1:
-					variant_16 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 28)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_15 := variant_16
-				var variant_18 wit_types.Option[uint32]
-				switch *(*uint8)(unsafe.Add(ret_1, 32)) {
-				case 0:
-					variant_18 = wit_types.None[uint32]()
-				case 1:
-					variant_18 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_1, 36))))
-				default:
-					panic("bindgen: invalid discriminant for option<u32>")
-				}
-				field_17 := variant_18
-				variant_14 = wit_types.Some[wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload](wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload{FieldName: field_15, FieldSize: field_17})
-			default:
-				panic("bindgen: invalid discriminant for option<field-size-payload>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestHeaderSize(variant_14)
-		case 23:
-			var variant_19 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_19 = wit_types.None[uint32]()
-			case 1:
-				variant_19 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_1, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestTrailerSectionSize(variant_19)
-		case 24:
-			var variant_21 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_21 = wit_types.None[string]()
-			case 1:
-				variant_21 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_20 := variant_21
-			var variant_23 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_1, 28)) {
-			case 0:
-				variant_23 = wit_types.None[uint32]()
-			case 1:
-				variant_23 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_1, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_22 := variant_23
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestTrailerSize(wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload{FieldName: field_20, FieldSize: field_22})
-		case 25:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseIncomplete()
-		case 26:
-			var variant_24 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_24 = wit_types.None[uint32]()
-			case 1:
-				variant_24 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_1, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseHeaderSectionSize(variant_24)
-		case 27:
-			var variant_26 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_26 = wit_types.None[string]()
-			case 1:
-				variant_26 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_25 := variant_26
-			var variant_28 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_1, 28)) {
-			case 0:
-				variant_28 = wit_types.None[uint32]()
-			case 1:
-				variant_28 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_1, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_27 := variant_28
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseHeaderSize(wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload{FieldName: field_25, FieldSize: field_27})
-		case 28:
-			var variant_29 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_29 = wit_types.None[uint64]()
-			case 1:
-				variant_29 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(ret_1, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseBodySize(variant_29)
-		case 29:
-			var variant_30 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_30 = wit_types.None[uint32]()
-			case 1:
-				variant_30 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_1, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseTrailerSectionSize(variant_30)
-		case 30:
-			var variant_32 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_32 = wit_types.None[string]()
-			case 1:
-				variant_32 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_31 := variant_32
-			var variant_34 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(ret_1, 28)) {
-			case 0:
-				variant_34 = wit_types.None[uint32]()
-			case 1:
-				variant_34 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(ret_1, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_33 := variant_34
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseTrailerSize(wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload{FieldName: field_31, FieldSize: field_33})
-		case 31:
-			var variant_35 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_35 = wit_types.None[string]()
-			case 1:
-				variant_35 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseTransferCoding(variant_35)
-		case 32:
-			var variant_36 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_36 = wit_types.None[string]()
-			case 1:
-				variant_36 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseContentCoding(variant_36)
-		case 33:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseTimeout()
-		case 34:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPUpgradeFailed()
-		case 35:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPProtocolError()
-		case 36:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeLoopDetected()
-		case 37:
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConfigurationError()
-		case 38:
-			var variant_37 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_1, 16)) {
-			case 0:
-				variant_37 = wit_types.None[string]()
-			case 1:
-				variant_37 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 20)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeInternalError(variant_37)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_2 = wit_types.Err[*Response, ErrorCode](variant_3)
+		variant_2 = wit_types.Err[*Response, ErrorCode](wasm_load_wasi_http_0_3_0_rc_2026_03_15_types_ErrorCode(unsafe.Add(ret_1, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<response, error-code>")
 	}
@@ -337,4 +44,302 @@ func wasm_import_async_send(arg0 int32, arg1 int32) int32
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_http_0_3_0_rc_2026_03_15_types_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_wasi_http_0_3_0_rc_2026_03_15_types_ErrorCode(src unsafe.Pointer) wasi_http_0_3_0_rc_2026_03_15_types.ErrorCode {
+	var variant_3 wasi_http_0_3_0_rc_2026_03_15_types.ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDNSTimeout()
+	case 1:
+		var variant_5 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_5 = wit_types.None[string]()
+		case 1:
+			variant_5 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_4 := variant_5
+		var variant_7 wit_types.Option[uint16]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_7 = wit_types.None[uint16]()
+		case 1:
+			variant_7 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(src, 22))))
+		default:
+			panic("bindgen: invalid discriminant for option<u16>")
+		}
+		field_6 := variant_7
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDNSError(wasi_http_0_3_0_rc_2026_03_15_types.DNSErrorPayload{Rcode: field_4, InfoCode: field_6})
+	case 2:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDestinationNotFound()
+	case 3:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDestinationUnavailable()
+	case 4:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDestinationIPProhibited()
+	case 5:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeDestinationIPUnroutable()
+	case 6:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionRefused()
+	case 7:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionTerminated()
+	case 8:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionTimeout()
+	case 9:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionReadTimeout()
+	case 10:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionWriteTimeout()
+	case 11:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConnectionLimitReached()
+	case 12:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeTLSProtocolError()
+	case 13:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeTLSCertificateError()
+	case 14:
+		var variant_9 wit_types.Option[uint8]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_9 = wit_types.None[uint8]()
+		case 1:
+			variant_9 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(src, 9))))
+		default:
+			panic("bindgen: invalid discriminant for option<u8>")
+		}
+		field_8 := variant_9
+		var variant_11 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 12)) {
+		case 0:
+			variant_11 = wit_types.None[string]()
+		case 1:
+			variant_11 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_10 := variant_11
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeTLSAlertReceived(wasi_http_0_3_0_rc_2026_03_15_types.TLSAlertReceivedPayload{AlertId: field_8, AlertMessage: field_10})
+	case 15:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestDenied()
+	case 16:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestLengthRequired()
+	case 17:
+		var variant_12 wit_types.Option[uint64]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_12 = wit_types.None[uint64]()
+		case 1:
+			variant_12 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 16))))
+		default:
+			panic("bindgen: invalid discriminant for option<u64>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestBodySize(variant_12)
+	case 18:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestMethodInvalid()
+	case 19:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestURIInvalid()
+	case 20:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestURITooLong()
+	case 21:
+		var variant_13 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_13 = wit_types.None[uint32]()
+		case 1:
+			variant_13 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestHeaderSectionSize(variant_13)
+	case 22:
+		var variant_14 wit_types.Option[wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_14 = wit_types.None[wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload]()
+		case 1:
+			var variant_16 wit_types.Option[string]
+			switch *(*uint8)(unsafe.Add(src, 12)) {
+			case 0:
+				variant_16 = wit_types.None[string]()
+			case 1:
+				variant_16 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20)))))
+			default:
+				panic("bindgen: invalid discriminant for option<string>")
+			}
+			field_15 := variant_16
+			var variant_18 wit_types.Option[uint32]
+			switch *(*uint8)(unsafe.Add(src, 24)) {
+			case 0:
+				variant_18 = wit_types.None[uint32]()
+			case 1:
+				variant_18 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 28))))
+			default:
+				panic("bindgen: invalid discriminant for option<u32>")
+			}
+			field_17 := variant_18
+			variant_14 = wit_types.Some[wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload](wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload{FieldName: field_15, FieldSize: field_17})
+		default:
+			panic("bindgen: invalid discriminant for option<field-size-payload>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestHeaderSize(variant_14)
+	case 23:
+		var variant_19 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_19 = wit_types.None[uint32]()
+		case 1:
+			variant_19 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestTrailerSectionSize(variant_19)
+	case 24:
+		var variant_21 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_21 = wit_types.None[string]()
+		case 1:
+			variant_21 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_20 := variant_21
+		var variant_23 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_23 = wit_types.None[uint32]()
+		case 1:
+			variant_23 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_22 := variant_23
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPRequestTrailerSize(wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload{FieldName: field_20, FieldSize: field_22})
+	case 25:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseIncomplete()
+	case 26:
+		var variant_24 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_24 = wit_types.None[uint32]()
+		case 1:
+			variant_24 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseHeaderSectionSize(variant_24)
+	case 27:
+		var variant_26 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_26 = wit_types.None[string]()
+		case 1:
+			variant_26 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_25 := variant_26
+		var variant_28 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_28 = wit_types.None[uint32]()
+		case 1:
+			variant_28 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_27 := variant_28
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseHeaderSize(wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload{FieldName: field_25, FieldSize: field_27})
+	case 28:
+		var variant_29 wit_types.Option[uint64]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_29 = wit_types.None[uint64]()
+		case 1:
+			variant_29 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 16))))
+		default:
+			panic("bindgen: invalid discriminant for option<u64>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseBodySize(variant_29)
+	case 29:
+		var variant_30 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_30 = wit_types.None[uint32]()
+		case 1:
+			variant_30 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseTrailerSectionSize(variant_30)
+	case 30:
+		var variant_32 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_32 = wit_types.None[string]()
+		case 1:
+			variant_32 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_31 := variant_32
+		var variant_34 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_34 = wit_types.None[uint32]()
+		case 1:
+			variant_34 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_33 := variant_34
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseTrailerSize(wasi_http_0_3_0_rc_2026_03_15_types.FieldSizePayload{FieldName: field_31, FieldSize: field_33})
+	case 31:
+		var variant_35 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_35 = wit_types.None[string]()
+		case 1:
+			variant_35 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseTransferCoding(variant_35)
+	case 32:
+		var variant_36 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_36 = wit_types.None[string]()
+		case 1:
+			variant_36 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseContentCoding(variant_36)
+	case 33:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPResponseTimeout()
+	case 34:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPUpgradeFailed()
+	case 35:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeHTTPProtocolError()
+	case 36:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeLoopDetected()
+	case 37:
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeConfigurationError()
+	case 38:
+		var variant_37 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_37 = wit_types.None[string]()
+		case 1:
+			variant_37 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_3 = wasi_http_0_3_0_rc_2026_03_15_types.MakeErrorCodeInternalError(variant_37)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_3
 }

@@ -775,300 +775,7 @@ func wasm_future_1_lift(src unsafe.Pointer) wit_types.Result[wit_types.Option[*T
 		}
 		variant_1 = wit_types.Ok[wit_types.Option[*Trailers], ErrorCode](variant_2)
 	case 1:
-		var variant_3 ErrorCode
-		switch *(*uint8)(unsafe.Add(src, 8)) {
-		case 0:
-			variant_3 = MakeErrorCodeDNSTimeout()
-		case 1:
-			var variant_5 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_5 = wit_types.None[string]()
-			case 1:
-				variant_5 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_4 := variant_5
-			var variant_7 wit_types.Option[uint16]
-			switch *(*uint8)(unsafe.Add(src, 28)) {
-			case 0:
-				variant_7 = wit_types.None[uint16]()
-			case 1:
-				variant_7 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(src, 30))))
-			default:
-				panic("bindgen: invalid discriminant for option<u16>")
-			}
-			field_6 := variant_7
-			variant_3 = MakeErrorCodeDNSError(DNSErrorPayload{Rcode: field_4, InfoCode: field_6})
-		case 2:
-			variant_3 = MakeErrorCodeDestinationNotFound()
-		case 3:
-			variant_3 = MakeErrorCodeDestinationUnavailable()
-		case 4:
-			variant_3 = MakeErrorCodeDestinationIPProhibited()
-		case 5:
-			variant_3 = MakeErrorCodeDestinationIPUnroutable()
-		case 6:
-			variant_3 = MakeErrorCodeConnectionRefused()
-		case 7:
-			variant_3 = MakeErrorCodeConnectionTerminated()
-		case 8:
-			variant_3 = MakeErrorCodeConnectionTimeout()
-		case 9:
-			variant_3 = MakeErrorCodeConnectionReadTimeout()
-		case 10:
-			variant_3 = MakeErrorCodeConnectionWriteTimeout()
-		case 11:
-			variant_3 = MakeErrorCodeConnectionLimitReached()
-		case 12:
-			variant_3 = MakeErrorCodeTLSProtocolError()
-		case 13:
-			variant_3 = MakeErrorCodeTLSCertificateError()
-		case 14:
-			var variant_9 wit_types.Option[uint8]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_9 = wit_types.None[uint8]()
-			case 1:
-				variant_9 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(src, 17))))
-			default:
-				panic("bindgen: invalid discriminant for option<u8>")
-			}
-			field_8 := variant_9
-			var variant_11 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 20)) {
-			case 0:
-				variant_11 = wit_types.None[string]()
-			case 1:
-				variant_11 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 24)))))), uint32(*(*uint32)(unsafe.Add(src, 28)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_10 := variant_11
-			variant_3 = MakeErrorCodeTLSAlertReceived(TLSAlertReceivedPayload{AlertId: field_8, AlertMessage: field_10})
-		case 15:
-			variant_3 = MakeErrorCodeHTTPRequestDenied()
-		case 16:
-			variant_3 = MakeErrorCodeHTTPRequestLengthRequired()
-		case 17:
-			var variant_12 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_12 = wit_types.None[uint64]()
-			case 1:
-				variant_12 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_3 = MakeErrorCodeHTTPRequestBodySize(variant_12)
-		case 18:
-			variant_3 = MakeErrorCodeHTTPRequestMethodInvalid()
-		case 19:
-			variant_3 = MakeErrorCodeHTTPRequestURIInvalid()
-		case 20:
-			variant_3 = MakeErrorCodeHTTPRequestURITooLong()
-		case 21:
-			var variant_13 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_13 = wit_types.None[uint32]()
-			case 1:
-				variant_13 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_3 = MakeErrorCodeHTTPRequestHeaderSectionSize(variant_13)
-		case 22:
-			var variant_14 wit_types.Option[FieldSizePayload]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_14 = wit_types.None[FieldSizePayload]()
-			case 1:
-				var variant_16 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(src, 20)) {
-				case 0:
-					variant_16 = wit_types.None[string]()
-				case 1:
-					variant_16 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 24)))))), uint32(*(*uint32)(unsafe.Add(src, 28)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_15 := variant_16
-				var variant_18 wit_types.Option[uint32]
-				switch *(*uint8)(unsafe.Add(src, 32)) {
-				case 0:
-					variant_18 = wit_types.None[uint32]()
-				case 1:
-					variant_18 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 36))))
-				default:
-					panic("bindgen: invalid discriminant for option<u32>")
-				}
-				field_17 := variant_18
-				variant_14 = wit_types.Some[FieldSizePayload](FieldSizePayload{FieldName: field_15, FieldSize: field_17})
-			default:
-				panic("bindgen: invalid discriminant for option<field-size-payload>")
-			}
-			variant_3 = MakeErrorCodeHTTPRequestHeaderSize(variant_14)
-		case 23:
-			var variant_19 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_19 = wit_types.None[uint32]()
-			case 1:
-				variant_19 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_3 = MakeErrorCodeHTTPRequestTrailerSectionSize(variant_19)
-		case 24:
-			var variant_21 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_21 = wit_types.None[string]()
-			case 1:
-				variant_21 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_20 := variant_21
-			var variant_23 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 28)) {
-			case 0:
-				variant_23 = wit_types.None[uint32]()
-			case 1:
-				variant_23 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_22 := variant_23
-			variant_3 = MakeErrorCodeHTTPRequestTrailerSize(FieldSizePayload{FieldName: field_20, FieldSize: field_22})
-		case 25:
-			variant_3 = MakeErrorCodeHTTPResponseIncomplete()
-		case 26:
-			var variant_24 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_24 = wit_types.None[uint32]()
-			case 1:
-				variant_24 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_3 = MakeErrorCodeHTTPResponseHeaderSectionSize(variant_24)
-		case 27:
-			var variant_26 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_26 = wit_types.None[string]()
-			case 1:
-				variant_26 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_25 := variant_26
-			var variant_28 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 28)) {
-			case 0:
-				variant_28 = wit_types.None[uint32]()
-			case 1:
-				variant_28 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_27 := variant_28
-			variant_3 = MakeErrorCodeHTTPResponseHeaderSize(FieldSizePayload{FieldName: field_25, FieldSize: field_27})
-		case 28:
-			var variant_29 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_29 = wit_types.None[uint64]()
-			case 1:
-				variant_29 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_3 = MakeErrorCodeHTTPResponseBodySize(variant_29)
-		case 29:
-			var variant_30 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_30 = wit_types.None[uint32]()
-			case 1:
-				variant_30 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_3 = MakeErrorCodeHTTPResponseTrailerSectionSize(variant_30)
-		case 30:
-			var variant_32 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_32 = wit_types.None[string]()
-			case 1:
-				variant_32 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_31 := variant_32
-			var variant_34 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 28)) {
-			case 0:
-				variant_34 = wit_types.None[uint32]()
-			case 1:
-				variant_34 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_33 := variant_34
-			variant_3 = MakeErrorCodeHTTPResponseTrailerSize(FieldSizePayload{FieldName: field_31, FieldSize: field_33})
-		case 31:
-			var variant_35 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_35 = wit_types.None[string]()
-			case 1:
-				variant_35 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_3 = MakeErrorCodeHTTPResponseTransferCoding(variant_35)
-		case 32:
-			var variant_36 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_36 = wit_types.None[string]()
-			case 1:
-				variant_36 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_3 = MakeErrorCodeHTTPResponseContentCoding(variant_36)
-		case 33:
-			variant_3 = MakeErrorCodeHTTPResponseTimeout()
-		case 34:
-			variant_3 = MakeErrorCodeHTTPUpgradeFailed()
-		case 35:
-			variant_3 = MakeErrorCodeHTTPProtocolError()
-		case 36:
-			variant_3 = MakeErrorCodeLoopDetected()
-		case 37:
-			variant_3 = MakeErrorCodeConfigurationError()
-		case 38:
-			var variant_37 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_37 = wit_types.None[string]()
-			case 1:
-				variant_37 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_3 = MakeErrorCodeInternalError(variant_37)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_1 = wit_types.Err[wit_types.Option[*Trailers], ErrorCode](variant_3)
+		variant_1 = wit_types.Err[wit_types.Option[*Trailers], ErrorCode](wasm_load_ErrorCode(unsafe.Add(src, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<trailers>, error-code>")
 	}
@@ -1091,303 +798,7 @@ func wasm_future_1_lower(pinner *runtime.Pinner, value wit_types.Result[wit_type
 	case wit_types.ResultErr:
 		*(*uint8)(dst) = 1
 		payload_40 := value.Err()
-		switch payload_40.Tag() {
-		case ErrorCodeDNSTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 0
-		case ErrorCodeDNSError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 1
-			payload_41 := payload_40.DNSError()
-			switch payload_41.Rcode.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_42 := payload_41.Rcode.Some()
-				str_43 := unsafe.Pointer(unsafe.StringData(payload_42))
-				pinner.Pin(str_43)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_43)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_42)))
-			}
-			switch payload_41.InfoCode.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 28)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 28)) = 1
-				payload_44 := payload_41.InfoCode.Some()
-				*(*uint16)(unsafe.Add(dst, 30)) = uint16(payload_44)
-			}
-		case ErrorCodeDestinationNotFound:
-			*(*uint8)(unsafe.Add(dst, 8)) = 2
-		case ErrorCodeDestinationUnavailable:
-			*(*uint8)(unsafe.Add(dst, 8)) = 3
-		case ErrorCodeDestinationIPProhibited:
-			*(*uint8)(unsafe.Add(dst, 8)) = 4
-		case ErrorCodeDestinationIPUnroutable:
-			*(*uint8)(unsafe.Add(dst, 8)) = 5
-		case ErrorCodeConnectionRefused:
-			*(*uint8)(unsafe.Add(dst, 8)) = 6
-		case ErrorCodeConnectionTerminated:
-			*(*uint8)(unsafe.Add(dst, 8)) = 7
-		case ErrorCodeConnectionTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 8
-		case ErrorCodeConnectionReadTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 9
-		case ErrorCodeConnectionWriteTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 10
-		case ErrorCodeConnectionLimitReached:
-			*(*uint8)(unsafe.Add(dst, 8)) = 11
-		case ErrorCodeTLSProtocolError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 12
-		case ErrorCodeTLSCertificateError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 13
-		case ErrorCodeTLSAlertReceived:
-			*(*uint8)(unsafe.Add(dst, 8)) = 14
-			payload_45 := payload_40.TLSAlertReceived()
-			switch payload_45.AlertId.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_46 := payload_45.AlertId.Some()
-				*(*uint8)(unsafe.Add(dst, 17)) = uint8(payload_46)
-			}
-			switch payload_45.AlertMessage.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 20)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 20)) = 1
-				payload_47 := payload_45.AlertMessage.Some()
-				str_48 := unsafe.Pointer(unsafe.StringData(payload_47))
-				pinner.Pin(str_48)
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(uintptr(str_48)))
-				*(*uint32)(unsafe.Add(dst, 28)) = uint32(int32(len(payload_47)))
-			}
-		case ErrorCodeHTTPRequestDenied:
-			*(*uint8)(unsafe.Add(dst, 8)) = 15
-		case ErrorCodeHTTPRequestLengthRequired:
-			*(*uint8)(unsafe.Add(dst, 8)) = 16
-		case ErrorCodeHTTPRequestBodySize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 17
-			payload_49 := payload_40.HTTPRequestBodySize()
-			switch payload_49.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_50 := payload_49.Some()
-				*(*uint64)(unsafe.Add(dst, 24)) = uint64(payload_50)
-			}
-		case ErrorCodeHTTPRequestMethodInvalid:
-			*(*uint8)(unsafe.Add(dst, 8)) = 18
-		case ErrorCodeHTTPRequestURIInvalid:
-			*(*uint8)(unsafe.Add(dst, 8)) = 19
-		case ErrorCodeHTTPRequestURITooLong:
-			*(*uint8)(unsafe.Add(dst, 8)) = 20
-		case ErrorCodeHTTPRequestHeaderSectionSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 21
-			payload_51 := payload_40.HTTPRequestHeaderSectionSize()
-			switch payload_51.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_52 := payload_51.Some()
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_52)
-			}
-		case ErrorCodeHTTPRequestHeaderSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 22
-			payload_53 := payload_40.HTTPRequestHeaderSize()
-			switch payload_53.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_54 := payload_53.Some()
-				switch payload_54.FieldName.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(dst, 20)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(dst, 20)) = 1
-					payload_55 := payload_54.FieldName.Some()
-					str_56 := unsafe.Pointer(unsafe.StringData(payload_55))
-					pinner.Pin(str_56)
-					*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(uintptr(str_56)))
-					*(*uint32)(unsafe.Add(dst, 28)) = uint32(int32(len(payload_55)))
-				}
-				switch payload_54.FieldSize.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(dst, 32)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(dst, 32)) = 1
-					payload_57 := payload_54.FieldSize.Some()
-					*(*uint32)(unsafe.Add(dst, 36)) = uint32(payload_57)
-				}
-			}
-		case ErrorCodeHTTPRequestTrailerSectionSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 23
-			payload_58 := payload_40.HTTPRequestTrailerSectionSize()
-			switch payload_58.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_59 := payload_58.Some()
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_59)
-			}
-		case ErrorCodeHTTPRequestTrailerSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 24
-			payload_60 := payload_40.HTTPRequestTrailerSize()
-			switch payload_60.FieldName.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_61 := payload_60.FieldName.Some()
-				str_62 := unsafe.Pointer(unsafe.StringData(payload_61))
-				pinner.Pin(str_62)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_62)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_61)))
-			}
-			switch payload_60.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 28)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 28)) = 1
-				payload_63 := payload_60.FieldSize.Some()
-				*(*uint32)(unsafe.Add(dst, 32)) = uint32(payload_63)
-			}
-		case ErrorCodeHTTPResponseIncomplete:
-			*(*uint8)(unsafe.Add(dst, 8)) = 25
-		case ErrorCodeHTTPResponseHeaderSectionSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 26
-			payload_64 := payload_40.HTTPResponseHeaderSectionSize()
-			switch payload_64.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_65 := payload_64.Some()
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_65)
-			}
-		case ErrorCodeHTTPResponseHeaderSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 27
-			payload_66 := payload_40.HTTPResponseHeaderSize()
-			switch payload_66.FieldName.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_67 := payload_66.FieldName.Some()
-				str_68 := unsafe.Pointer(unsafe.StringData(payload_67))
-				pinner.Pin(str_68)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_68)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_67)))
-			}
-			switch payload_66.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 28)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 28)) = 1
-				payload_69 := payload_66.FieldSize.Some()
-				*(*uint32)(unsafe.Add(dst, 32)) = uint32(payload_69)
-			}
-		case ErrorCodeHTTPResponseBodySize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 28
-			payload_70 := payload_40.HTTPResponseBodySize()
-			switch payload_70.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_71 := payload_70.Some()
-				*(*uint64)(unsafe.Add(dst, 24)) = uint64(payload_71)
-			}
-		case ErrorCodeHTTPResponseTrailerSectionSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 29
-			payload_72 := payload_40.HTTPResponseTrailerSectionSize()
-			switch payload_72.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_73 := payload_72.Some()
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_73)
-			}
-		case ErrorCodeHTTPResponseTrailerSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 30
-			payload_74 := payload_40.HTTPResponseTrailerSize()
-			switch payload_74.FieldName.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_75 := payload_74.FieldName.Some()
-				str_76 := unsafe.Pointer(unsafe.StringData(payload_75))
-				pinner.Pin(str_76)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_76)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_75)))
-			}
-			switch payload_74.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 28)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 28)) = 1
-				payload_77 := payload_74.FieldSize.Some()
-				*(*uint32)(unsafe.Add(dst, 32)) = uint32(payload_77)
-			}
-		case ErrorCodeHTTPResponseTransferCoding:
-			*(*uint8)(unsafe.Add(dst, 8)) = 31
-			payload_78 := payload_40.HTTPResponseTransferCoding()
-			switch payload_78.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_79 := payload_78.Some()
-				str_80 := unsafe.Pointer(unsafe.StringData(payload_79))
-				pinner.Pin(str_80)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_80)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_79)))
-			}
-		case ErrorCodeHTTPResponseContentCoding:
-			*(*uint8)(unsafe.Add(dst, 8)) = 32
-			payload_81 := payload_40.HTTPResponseContentCoding()
-			switch payload_81.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_82 := payload_81.Some()
-				str_83 := unsafe.Pointer(unsafe.StringData(payload_82))
-				pinner.Pin(str_83)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_83)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_82)))
-			}
-		case ErrorCodeHTTPResponseTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 33
-		case ErrorCodeHTTPUpgradeFailed:
-			*(*uint8)(unsafe.Add(dst, 8)) = 34
-		case ErrorCodeHTTPProtocolError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 35
-		case ErrorCodeLoopDetected:
-			*(*uint8)(unsafe.Add(dst, 8)) = 36
-		case ErrorCodeConfigurationError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 37
-		case ErrorCodeInternalError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 38
-			payload_84 := payload_40.InternalError()
-			switch payload_84.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_85 := payload_84.Some()
-				str_86 := unsafe.Pointer(unsafe.StringData(payload_85))
-				pinner.Pin(str_86)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_86)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_85)))
-			}
-		}
+		wasm_store_ErrorCode(pinner, payload_40, unsafe.Add(dst, 8))
 	}
 	return func() {}
 }
@@ -1441,300 +852,7 @@ func wasm_future_2_lift(src unsafe.Pointer) wit_types.Result[wit_types.Unit, Err
 	case 0:
 		variant_87 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_88 ErrorCode
-		switch *(*uint8)(unsafe.Add(src, 8)) {
-		case 0:
-			variant_88 = MakeErrorCodeDNSTimeout()
-		case 1:
-			var variant_90 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_90 = wit_types.None[string]()
-			case 1:
-				variant_90 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_89 := variant_90
-			var variant_92 wit_types.Option[uint16]
-			switch *(*uint8)(unsafe.Add(src, 28)) {
-			case 0:
-				variant_92 = wit_types.None[uint16]()
-			case 1:
-				variant_92 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(src, 30))))
-			default:
-				panic("bindgen: invalid discriminant for option<u16>")
-			}
-			field_91 := variant_92
-			variant_88 = MakeErrorCodeDNSError(DNSErrorPayload{Rcode: field_89, InfoCode: field_91})
-		case 2:
-			variant_88 = MakeErrorCodeDestinationNotFound()
-		case 3:
-			variant_88 = MakeErrorCodeDestinationUnavailable()
-		case 4:
-			variant_88 = MakeErrorCodeDestinationIPProhibited()
-		case 5:
-			variant_88 = MakeErrorCodeDestinationIPUnroutable()
-		case 6:
-			variant_88 = MakeErrorCodeConnectionRefused()
-		case 7:
-			variant_88 = MakeErrorCodeConnectionTerminated()
-		case 8:
-			variant_88 = MakeErrorCodeConnectionTimeout()
-		case 9:
-			variant_88 = MakeErrorCodeConnectionReadTimeout()
-		case 10:
-			variant_88 = MakeErrorCodeConnectionWriteTimeout()
-		case 11:
-			variant_88 = MakeErrorCodeConnectionLimitReached()
-		case 12:
-			variant_88 = MakeErrorCodeTLSProtocolError()
-		case 13:
-			variant_88 = MakeErrorCodeTLSCertificateError()
-		case 14:
-			var variant_94 wit_types.Option[uint8]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_94 = wit_types.None[uint8]()
-			case 1:
-				variant_94 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(src, 17))))
-			default:
-				panic("bindgen: invalid discriminant for option<u8>")
-			}
-			field_93 := variant_94
-			var variant_96 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 20)) {
-			case 0:
-				variant_96 = wit_types.None[string]()
-			case 1:
-				variant_96 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 24)))))), uint32(*(*uint32)(unsafe.Add(src, 28)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_95 := variant_96
-			variant_88 = MakeErrorCodeTLSAlertReceived(TLSAlertReceivedPayload{AlertId: field_93, AlertMessage: field_95})
-		case 15:
-			variant_88 = MakeErrorCodeHTTPRequestDenied()
-		case 16:
-			variant_88 = MakeErrorCodeHTTPRequestLengthRequired()
-		case 17:
-			var variant_97 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_97 = wit_types.None[uint64]()
-			case 1:
-				variant_97 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_88 = MakeErrorCodeHTTPRequestBodySize(variant_97)
-		case 18:
-			variant_88 = MakeErrorCodeHTTPRequestMethodInvalid()
-		case 19:
-			variant_88 = MakeErrorCodeHTTPRequestURIInvalid()
-		case 20:
-			variant_88 = MakeErrorCodeHTTPRequestURITooLong()
-		case 21:
-			var variant_98 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_98 = wit_types.None[uint32]()
-			case 1:
-				variant_98 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_88 = MakeErrorCodeHTTPRequestHeaderSectionSize(variant_98)
-		case 22:
-			var variant_99 wit_types.Option[FieldSizePayload]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_99 = wit_types.None[FieldSizePayload]()
-			case 1:
-				var variant_101 wit_types.Option[string]
-				switch *(*uint8)(unsafe.Add(src, 20)) {
-				case 0:
-					variant_101 = wit_types.None[string]()
-				case 1:
-					variant_101 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 24)))))), uint32(*(*uint32)(unsafe.Add(src, 28)))))
-				default:
-					panic("bindgen: invalid discriminant for option<string>")
-				}
-				field_100 := variant_101
-				var variant_103 wit_types.Option[uint32]
-				switch *(*uint8)(unsafe.Add(src, 32)) {
-				case 0:
-					variant_103 = wit_types.None[uint32]()
-				case 1:
-					variant_103 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 36))))
-				default:
-					panic("bindgen: invalid discriminant for option<u32>")
-				}
-				field_102 := variant_103
-				variant_99 = wit_types.Some[FieldSizePayload](FieldSizePayload{FieldName: field_100, FieldSize: field_102})
-			default:
-				panic("bindgen: invalid discriminant for option<field-size-payload>")
-			}
-			variant_88 = MakeErrorCodeHTTPRequestHeaderSize(variant_99)
-		case 23:
-			var variant_104 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_104 = wit_types.None[uint32]()
-			case 1:
-				variant_104 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_88 = MakeErrorCodeHTTPRequestTrailerSectionSize(variant_104)
-		case 24:
-			var variant_106 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_106 = wit_types.None[string]()
-			case 1:
-				variant_106 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_105 := variant_106
-			var variant_108 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 28)) {
-			case 0:
-				variant_108 = wit_types.None[uint32]()
-			case 1:
-				variant_108 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_107 := variant_108
-			variant_88 = MakeErrorCodeHTTPRequestTrailerSize(FieldSizePayload{FieldName: field_105, FieldSize: field_107})
-		case 25:
-			variant_88 = MakeErrorCodeHTTPResponseIncomplete()
-		case 26:
-			var variant_109 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_109 = wit_types.None[uint32]()
-			case 1:
-				variant_109 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_88 = MakeErrorCodeHTTPResponseHeaderSectionSize(variant_109)
-		case 27:
-			var variant_111 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_111 = wit_types.None[string]()
-			case 1:
-				variant_111 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_110 := variant_111
-			var variant_113 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 28)) {
-			case 0:
-				variant_113 = wit_types.None[uint32]()
-			case 1:
-				variant_113 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_112 := variant_113
-			variant_88 = MakeErrorCodeHTTPResponseHeaderSize(FieldSizePayload{FieldName: field_110, FieldSize: field_112})
-		case 28:
-			var variant_114 wit_types.Option[uint64]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_114 = wit_types.None[uint64]()
-			case 1:
-				variant_114 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 24))))
-			default:
-				panic("bindgen: invalid discriminant for option<u64>")
-			}
-			variant_88 = MakeErrorCodeHTTPResponseBodySize(variant_114)
-		case 29:
-			var variant_115 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_115 = wit_types.None[uint32]()
-			case 1:
-				variant_115 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 20))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			variant_88 = MakeErrorCodeHTTPResponseTrailerSectionSize(variant_115)
-		case 30:
-			var variant_117 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_117 = wit_types.None[string]()
-			case 1:
-				variant_117 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			field_116 := variant_117
-			var variant_119 wit_types.Option[uint32]
-			switch *(*uint8)(unsafe.Add(src, 28)) {
-			case 0:
-				variant_119 = wit_types.None[uint32]()
-			case 1:
-				variant_119 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 32))))
-			default:
-				panic("bindgen: invalid discriminant for option<u32>")
-			}
-			field_118 := variant_119
-			variant_88 = MakeErrorCodeHTTPResponseTrailerSize(FieldSizePayload{FieldName: field_116, FieldSize: field_118})
-		case 31:
-			var variant_120 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_120 = wit_types.None[string]()
-			case 1:
-				variant_120 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_88 = MakeErrorCodeHTTPResponseTransferCoding(variant_120)
-		case 32:
-			var variant_121 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_121 = wit_types.None[string]()
-			case 1:
-				variant_121 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_88 = MakeErrorCodeHTTPResponseContentCoding(variant_121)
-		case 33:
-			variant_88 = MakeErrorCodeHTTPResponseTimeout()
-		case 34:
-			variant_88 = MakeErrorCodeHTTPUpgradeFailed()
-		case 35:
-			variant_88 = MakeErrorCodeHTTPProtocolError()
-		case 36:
-			variant_88 = MakeErrorCodeLoopDetected()
-		case 37:
-			variant_88 = MakeErrorCodeConfigurationError()
-		case 38:
-			var variant_122 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 16)) {
-			case 0:
-				variant_122 = wit_types.None[string]()
-			case 1:
-				variant_122 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 20)))))), uint32(*(*uint32)(unsafe.Add(src, 24)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_88 = MakeErrorCodeInternalError(variant_122)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_87 = wit_types.Err[wit_types.Unit, ErrorCode](variant_88)
+		variant_87 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(src, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
@@ -1747,304 +865,8 @@ func wasm_future_2_lower(pinner *runtime.Pinner, value wit_types.Result[wit_type
 		*(*uint8)(dst) = 0
 	case wit_types.ResultErr:
 		*(*uint8)(dst) = 1
-		payload_123 := value.Err()
-		switch payload_123.Tag() {
-		case ErrorCodeDNSTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 0
-		case ErrorCodeDNSError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 1
-			payload_124 := payload_123.DNSError()
-			switch payload_124.Rcode.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_125 := payload_124.Rcode.Some()
-				str_126 := unsafe.Pointer(unsafe.StringData(payload_125))
-				pinner.Pin(str_126)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_126)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_125)))
-			}
-			switch payload_124.InfoCode.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 28)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 28)) = 1
-				payload_127 := payload_124.InfoCode.Some()
-				*(*uint16)(unsafe.Add(dst, 30)) = uint16(payload_127)
-			}
-		case ErrorCodeDestinationNotFound:
-			*(*uint8)(unsafe.Add(dst, 8)) = 2
-		case ErrorCodeDestinationUnavailable:
-			*(*uint8)(unsafe.Add(dst, 8)) = 3
-		case ErrorCodeDestinationIPProhibited:
-			*(*uint8)(unsafe.Add(dst, 8)) = 4
-		case ErrorCodeDestinationIPUnroutable:
-			*(*uint8)(unsafe.Add(dst, 8)) = 5
-		case ErrorCodeConnectionRefused:
-			*(*uint8)(unsafe.Add(dst, 8)) = 6
-		case ErrorCodeConnectionTerminated:
-			*(*uint8)(unsafe.Add(dst, 8)) = 7
-		case ErrorCodeConnectionTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 8
-		case ErrorCodeConnectionReadTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 9
-		case ErrorCodeConnectionWriteTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 10
-		case ErrorCodeConnectionLimitReached:
-			*(*uint8)(unsafe.Add(dst, 8)) = 11
-		case ErrorCodeTLSProtocolError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 12
-		case ErrorCodeTLSCertificateError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 13
-		case ErrorCodeTLSAlertReceived:
-			*(*uint8)(unsafe.Add(dst, 8)) = 14
-			payload_128 := payload_123.TLSAlertReceived()
-			switch payload_128.AlertId.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_129 := payload_128.AlertId.Some()
-				*(*uint8)(unsafe.Add(dst, 17)) = uint8(payload_129)
-			}
-			switch payload_128.AlertMessage.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 20)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 20)) = 1
-				payload_130 := payload_128.AlertMessage.Some()
-				str_131 := unsafe.Pointer(unsafe.StringData(payload_130))
-				pinner.Pin(str_131)
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(uintptr(str_131)))
-				*(*uint32)(unsafe.Add(dst, 28)) = uint32(int32(len(payload_130)))
-			}
-		case ErrorCodeHTTPRequestDenied:
-			*(*uint8)(unsafe.Add(dst, 8)) = 15
-		case ErrorCodeHTTPRequestLengthRequired:
-			*(*uint8)(unsafe.Add(dst, 8)) = 16
-		case ErrorCodeHTTPRequestBodySize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 17
-			payload_132 := payload_123.HTTPRequestBodySize()
-			switch payload_132.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_133 := payload_132.Some()
-				*(*uint64)(unsafe.Add(dst, 24)) = uint64(payload_133)
-			}
-		case ErrorCodeHTTPRequestMethodInvalid:
-			*(*uint8)(unsafe.Add(dst, 8)) = 18
-		case ErrorCodeHTTPRequestURIInvalid:
-			*(*uint8)(unsafe.Add(dst, 8)) = 19
-		case ErrorCodeHTTPRequestURITooLong:
-			*(*uint8)(unsafe.Add(dst, 8)) = 20
-		case ErrorCodeHTTPRequestHeaderSectionSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 21
-			payload_134 := payload_123.HTTPRequestHeaderSectionSize()
-			switch payload_134.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_135 := payload_134.Some()
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_135)
-			}
-		case ErrorCodeHTTPRequestHeaderSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 22
-			payload_136 := payload_123.HTTPRequestHeaderSize()
-			switch payload_136.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_137 := payload_136.Some()
-				switch payload_137.FieldName.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(dst, 20)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(dst, 20)) = 1
-					payload_138 := payload_137.FieldName.Some()
-					str_139 := unsafe.Pointer(unsafe.StringData(payload_138))
-					pinner.Pin(str_139)
-					*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(uintptr(str_139)))
-					*(*uint32)(unsafe.Add(dst, 28)) = uint32(int32(len(payload_138)))
-				}
-				switch payload_137.FieldSize.Tag() {
-				case wit_types.OptionNone:
-					*(*uint8)(unsafe.Add(dst, 32)) = 0
-				case wit_types.OptionSome:
-					*(*uint8)(unsafe.Add(dst, 32)) = 1
-					payload_140 := payload_137.FieldSize.Some()
-					*(*uint32)(unsafe.Add(dst, 36)) = uint32(payload_140)
-				}
-			}
-		case ErrorCodeHTTPRequestTrailerSectionSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 23
-			payload_141 := payload_123.HTTPRequestTrailerSectionSize()
-			switch payload_141.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_142 := payload_141.Some()
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_142)
-			}
-		case ErrorCodeHTTPRequestTrailerSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 24
-			payload_143 := payload_123.HTTPRequestTrailerSize()
-			switch payload_143.FieldName.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_144 := payload_143.FieldName.Some()
-				str_145 := unsafe.Pointer(unsafe.StringData(payload_144))
-				pinner.Pin(str_145)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_145)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_144)))
-			}
-			switch payload_143.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 28)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 28)) = 1
-				payload_146 := payload_143.FieldSize.Some()
-				*(*uint32)(unsafe.Add(dst, 32)) = uint32(payload_146)
-			}
-		case ErrorCodeHTTPResponseIncomplete:
-			*(*uint8)(unsafe.Add(dst, 8)) = 25
-		case ErrorCodeHTTPResponseHeaderSectionSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 26
-			payload_147 := payload_123.HTTPResponseHeaderSectionSize()
-			switch payload_147.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_148 := payload_147.Some()
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_148)
-			}
-		case ErrorCodeHTTPResponseHeaderSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 27
-			payload_149 := payload_123.HTTPResponseHeaderSize()
-			switch payload_149.FieldName.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_150 := payload_149.FieldName.Some()
-				str_151 := unsafe.Pointer(unsafe.StringData(payload_150))
-				pinner.Pin(str_151)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_151)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_150)))
-			}
-			switch payload_149.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 28)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 28)) = 1
-				payload_152 := payload_149.FieldSize.Some()
-				*(*uint32)(unsafe.Add(dst, 32)) = uint32(payload_152)
-			}
-		case ErrorCodeHTTPResponseBodySize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 28
-			payload_153 := payload_123.HTTPResponseBodySize()
-			switch payload_153.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_154 := payload_153.Some()
-				*(*uint64)(unsafe.Add(dst, 24)) = uint64(payload_154)
-			}
-		case ErrorCodeHTTPResponseTrailerSectionSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 29
-			payload_155 := payload_123.HTTPResponseTrailerSectionSize()
-			switch payload_155.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_156 := payload_155.Some()
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_156)
-			}
-		case ErrorCodeHTTPResponseTrailerSize:
-			*(*uint8)(unsafe.Add(dst, 8)) = 30
-			payload_157 := payload_123.HTTPResponseTrailerSize()
-			switch payload_157.FieldName.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_158 := payload_157.FieldName.Some()
-				str_159 := unsafe.Pointer(unsafe.StringData(payload_158))
-				pinner.Pin(str_159)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_159)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_158)))
-			}
-			switch payload_157.FieldSize.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 28)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 28)) = 1
-				payload_160 := payload_157.FieldSize.Some()
-				*(*uint32)(unsafe.Add(dst, 32)) = uint32(payload_160)
-			}
-		case ErrorCodeHTTPResponseTransferCoding:
-			*(*uint8)(unsafe.Add(dst, 8)) = 31
-			payload_161 := payload_123.HTTPResponseTransferCoding()
-			switch payload_161.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_162 := payload_161.Some()
-				str_163 := unsafe.Pointer(unsafe.StringData(payload_162))
-				pinner.Pin(str_163)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_163)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_162)))
-			}
-		case ErrorCodeHTTPResponseContentCoding:
-			*(*uint8)(unsafe.Add(dst, 8)) = 32
-			payload_164 := payload_123.HTTPResponseContentCoding()
-			switch payload_164.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_165 := payload_164.Some()
-				str_166 := unsafe.Pointer(unsafe.StringData(payload_165))
-				pinner.Pin(str_166)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_166)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_165)))
-			}
-		case ErrorCodeHTTPResponseTimeout:
-			*(*uint8)(unsafe.Add(dst, 8)) = 33
-		case ErrorCodeHTTPUpgradeFailed:
-			*(*uint8)(unsafe.Add(dst, 8)) = 34
-		case ErrorCodeHTTPProtocolError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 35
-		case ErrorCodeLoopDetected:
-			*(*uint8)(unsafe.Add(dst, 8)) = 36
-		case ErrorCodeConfigurationError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 37
-		case ErrorCodeInternalError:
-			*(*uint8)(unsafe.Add(dst, 8)) = 38
-			payload_167 := payload_123.InternalError()
-			switch payload_167.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 16)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 16)) = 1
-				payload_168 := payload_167.Some()
-				str_169 := unsafe.Pointer(unsafe.StringData(payload_168))
-				pinner.Pin(str_169)
-				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(uintptr(str_169)))
-				*(*uint32)(unsafe.Add(dst, 24)) = uint32(int32(len(payload_168)))
-			}
-		}
+		payload_88 := value.Err()
+		wasm_store_ErrorCode(pinner, payload_88, unsafe.Add(dst, 8))
 	}
 	return func() {}
 }
@@ -2072,8 +894,8 @@ func LiftFutureResultUnitErrorCode(handle int32) *wit_types.FutureReader[wit_typ
 }
 
 func MakeFields() *Fields {
-	result_170 := wasm_import_constructor_fields()
-	return FieldsFromHandle(result_170)
+	result_89 := wasm_import_constructor_fields()
+	return FieldsFromHandle(result_89)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [constructor]fields
@@ -2083,53 +905,29 @@ func wasm_import_constructor_fields() int32
 func FieldsFromList(entries []wit_types.Tuple2[FieldName, FieldValue]) wit_types.Result[*Fields, HeaderError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_171 := wit_runtime.Allocate(pinner_, uintptr(len(entries))*16, 4)
-	for i_172, elem_173 := range entries {
-		str_174 := unsafe.Pointer(unsafe.StringData(elem_173.F0))
-		pinner_.Pin(str_174)
-		*(*uint32)(unsafe.Add(list_171, i_172*16)) = uint32(int32(uintptr(str_174)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_171, i_172*16), 4)) = uint32(int32(len(elem_173.F0)))
-		list_175 := unsafe.Pointer(unsafe.SliceData(elem_173.F1))
-		pinner_.Pin(list_175)
-		*(*uint32)(unsafe.Add(unsafe.Add(list_171, i_172*16), 8)) = uint32(int32(uintptr(list_175)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_171, i_172*16), 12)) = uint32(int32(len(elem_173.F1)))
+	list_90 := wit_runtime.Allocate(pinner_, uintptr(len(entries))*16, 4)
+	for i_91, elem_92 := range entries {
+		str_93 := unsafe.Pointer(unsafe.StringData(elem_92.F0))
+		pinner_.Pin(str_93)
+		*(*uint32)(unsafe.Add(list_90, i_91*16)) = uint32(int32(uintptr(str_93)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_90, i_91*16), 4)) = uint32(int32(len(elem_92.F0)))
+		list_94 := unsafe.Pointer(unsafe.SliceData(elem_92.F1))
+		pinner_.Pin(list_94)
+		*(*uint32)(unsafe.Add(unsafe.Add(list_90, i_91*16), 8)) = uint32(int32(uintptr(list_94)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_90, i_91*16), 12)) = uint32(int32(len(elem_92.F1)))
 	}
-	ret_176 := resultArea_(20)
-	wasm_import_static_fields_from_list(int32(uintptr(list_171)), int32(len(entries)), int32(uintptr(ret_176)))
-	var variant_177 wit_types.Result[*Fields, HeaderError]
-	switch *(*uint8)(ret_176) {
+	ret_95 := resultArea_(20)
+	wasm_import_static_fields_from_list(int32(uintptr(list_90)), int32(len(entries)), int32(uintptr(ret_95)))
+	var variant_96 wit_types.Result[*Fields, HeaderError]
+	switch *(*uint8)(ret_95) {
 	case 0:
-		variant_177 = wit_types.Ok[*Fields, HeaderError](FieldsFromHandle(*(*int32)(unsafe.Add(ret_176, 4))))
+		variant_96 = wit_types.Ok[*Fields, HeaderError](FieldsFromHandle(*(*int32)(unsafe.Add(ret_95, 4))))
 	case 1:
-		var variant_178 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_176, 4)) {
-		case 0:
-			variant_178 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_178 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_178 = MakeHeaderErrorImmutable()
-		case 3:
-			variant_178 = MakeHeaderErrorSizeExceeded()
-		case 4:
-			var variant_179 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_176, 8)) {
-			case 0:
-				variant_179 = wit_types.None[string]()
-			case 1:
-				variant_179 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_176, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_176, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_178 = MakeHeaderErrorOther(variant_179)
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_177 = wit_types.Err[*Fields, HeaderError](variant_178)
+		variant_96 = wit_types.Err[*Fields, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_95, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<fields, header-error>")
 	}
-	return variant_177
+	return variant_96
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [static]fields.from-list
@@ -2139,16 +937,16 @@ func wasm_import_static_fields_from_list(arg0 int32, arg1 int32, arg2 int32)
 func (self *Fields) Get(name FieldName) []FieldValue {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_180 := unsafe.Pointer(unsafe.StringData(name))
-	pinner_.Pin(str_180)
-	ret_181 := resultArea_(8)
-	wasm_import_method_fields_get(self.Handle(), int32(uintptr(str_180)), int32(len(name)), int32(uintptr(ret_181)))
-	base_182 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_181))))
-	list_183 := make([]FieldValue, uint32(*(*uint32)(unsafe.Add(ret_181, 4))))
-	for i_184 := range list_183 {
-		list_183[i_184] = unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_182, i_184*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_182, i_184*8), 4))))
+	str_99 := unsafe.Pointer(unsafe.StringData(name))
+	pinner_.Pin(str_99)
+	ret_100 := resultArea_(8)
+	wasm_import_method_fields_get(self.Handle(), int32(uintptr(str_99)), int32(len(name)), int32(uintptr(ret_100)))
+	base_101 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_100))))
+	list_102 := make([]FieldValue, uint32(*(*uint32)(unsafe.Add(ret_100, 4))))
+	for i_103 := range list_102 {
+		list_102[i_103] = unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_101, i_103*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_101, i_103*8), 4))))
 	}
-	return list_183
+	return list_102
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]fields.get
@@ -2157,10 +955,10 @@ func wasm_import_method_fields_get(arg0 int32, arg1 int32, arg2 int32, arg3 int3
 func (self *Fields) Has(name FieldName) bool {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_185 := unsafe.Pointer(unsafe.StringData(name))
-	pinner_.Pin(str_185)
-	result_186 := wasm_import_method_fields_has(self.Handle(), int32(uintptr(str_185)), int32(len(name)))
-	return (result_186 != 0)
+	str_104 := unsafe.Pointer(unsafe.StringData(name))
+	pinner_.Pin(str_104)
+	result_105 := wasm_import_method_fields_has(self.Handle(), int32(uintptr(str_104)), int32(len(name)))
+	return (result_105 != 0)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]fields.has
@@ -2170,51 +968,27 @@ func wasm_import_method_fields_has(arg0 int32, arg1 int32, arg2 int32) int32
 func (self *Fields) Set(name FieldName, value []FieldValue) wit_types.Result[wit_types.Unit, HeaderError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_187 := unsafe.Pointer(unsafe.StringData(name))
-	pinner_.Pin(str_187)
-	list_188 := wit_runtime.Allocate(pinner_, uintptr(len(value))*8, 4)
-	for i_189, elem_190 := range value {
-		list_191 := unsafe.Pointer(unsafe.SliceData(elem_190))
-		pinner_.Pin(list_191)
-		*(*uint32)(unsafe.Add(list_188, i_189*8)) = uint32(int32(uintptr(list_191)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_188, i_189*8), 4)) = uint32(int32(len(elem_190)))
+	str_106 := unsafe.Pointer(unsafe.StringData(name))
+	pinner_.Pin(str_106)
+	list_107 := wit_runtime.Allocate(pinner_, uintptr(len(value))*8, 4)
+	for i_108, elem_109 := range value {
+		list_110 := unsafe.Pointer(unsafe.SliceData(elem_109))
+		pinner_.Pin(list_110)
+		*(*uint32)(unsafe.Add(list_107, i_108*8)) = uint32(int32(uintptr(list_110)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_107, i_108*8), 4)) = uint32(int32(len(elem_109)))
 	}
-	ret_192 := resultArea_(20)
-	wasm_import_method_fields_set(self.Handle(), int32(uintptr(str_187)), int32(len(name)), int32(uintptr(list_188)), int32(len(value)), int32(uintptr(ret_192)))
-	var variant_193 wit_types.Result[wit_types.Unit, HeaderError]
-	switch *(*uint8)(ret_192) {
+	ret_111 := resultArea_(20)
+	wasm_import_method_fields_set(self.Handle(), int32(uintptr(str_106)), int32(len(name)), int32(uintptr(list_107)), int32(len(value)), int32(uintptr(ret_111)))
+	var variant_112 wit_types.Result[wit_types.Unit, HeaderError]
+	switch *(*uint8)(ret_111) {
 	case 0:
-		variant_193 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
+		variant_112 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
 	case 1:
-		var variant_194 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_192, 4)) {
-		case 0:
-			variant_194 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_194 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_194 = MakeHeaderErrorImmutable()
-		case 3:
-			variant_194 = MakeHeaderErrorSizeExceeded()
-		case 4:
-			var variant_195 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_192, 8)) {
-			case 0:
-				variant_195 = wit_types.None[string]()
-			case 1:
-				variant_195 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_192, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_192, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_194 = MakeHeaderErrorOther(variant_195)
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_193 = wit_types.Err[wit_types.Unit, HeaderError](variant_194)
+		variant_112 = wit_types.Err[wit_types.Unit, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_111, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, header-error>")
 	}
-	return variant_193
+	return variant_112
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]fields.set
@@ -2224,44 +998,20 @@ func wasm_import_method_fields_set(arg0 int32, arg1 int32, arg2 int32, arg3 int3
 func (self *Fields) Delete(name FieldName) wit_types.Result[wit_types.Unit, HeaderError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_196 := unsafe.Pointer(unsafe.StringData(name))
-	pinner_.Pin(str_196)
-	ret_197 := resultArea_(20)
-	wasm_import_method_fields_delete(self.Handle(), int32(uintptr(str_196)), int32(len(name)), int32(uintptr(ret_197)))
-	var variant_198 wit_types.Result[wit_types.Unit, HeaderError]
-	switch *(*uint8)(ret_197) {
+	str_113 := unsafe.Pointer(unsafe.StringData(name))
+	pinner_.Pin(str_113)
+	ret_114 := resultArea_(20)
+	wasm_import_method_fields_delete(self.Handle(), int32(uintptr(str_113)), int32(len(name)), int32(uintptr(ret_114)))
+	var variant_115 wit_types.Result[wit_types.Unit, HeaderError]
+	switch *(*uint8)(ret_114) {
 	case 0:
-		variant_198 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
+		variant_115 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
 	case 1:
-		var variant_199 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_197, 4)) {
-		case 0:
-			variant_199 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_199 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_199 = MakeHeaderErrorImmutable()
-		case 3:
-			variant_199 = MakeHeaderErrorSizeExceeded()
-		case 4:
-			var variant_200 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_197, 8)) {
-			case 0:
-				variant_200 = wit_types.None[string]()
-			case 1:
-				variant_200 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_197, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_197, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_199 = MakeHeaderErrorOther(variant_200)
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_198 = wit_types.Err[wit_types.Unit, HeaderError](variant_199)
+		variant_115 = wit_types.Err[wit_types.Unit, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_114, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, header-error>")
 	}
-	return variant_198
+	return variant_115
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]fields.delete
@@ -2271,49 +1021,25 @@ func wasm_import_method_fields_delete(arg0 int32, arg1 int32, arg2 int32, arg3 i
 func (self *Fields) GetAndDelete(name FieldName) wit_types.Result[[]FieldValue, HeaderError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_201 := unsafe.Pointer(unsafe.StringData(name))
-	pinner_.Pin(str_201)
-	ret_202 := resultArea_(20)
-	wasm_import_method_fields_get_and_delete(self.Handle(), int32(uintptr(str_201)), int32(len(name)), int32(uintptr(ret_202)))
-	var variant_203 wit_types.Result[[]FieldValue, HeaderError]
-	switch *(*uint8)(ret_202) {
+	str_116 := unsafe.Pointer(unsafe.StringData(name))
+	pinner_.Pin(str_116)
+	ret_117 := resultArea_(20)
+	wasm_import_method_fields_get_and_delete(self.Handle(), int32(uintptr(str_116)), int32(len(name)), int32(uintptr(ret_117)))
+	var variant_118 wit_types.Result[[]FieldValue, HeaderError]
+	switch *(*uint8)(ret_117) {
 	case 0:
-		base_204 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 4)))))
-		list_205 := make([]FieldValue, uint32(*(*uint32)(unsafe.Add(ret_202, 8))))
-		for i_206 := range list_205 {
-			list_205[i_206] = unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_204, i_206*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_204, i_206*8), 4))))
+		base_119 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_117, 4)))))
+		list_120 := make([]FieldValue, uint32(*(*uint32)(unsafe.Add(ret_117, 8))))
+		for i_121 := range list_120 {
+			list_120[i_121] = unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_119, i_121*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_119, i_121*8), 4))))
 		}
-		variant_203 = wit_types.Ok[[]FieldValue, HeaderError](list_205)
+		variant_118 = wit_types.Ok[[]FieldValue, HeaderError](list_120)
 	case 1:
-		var variant_207 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_202, 4)) {
-		case 0:
-			variant_207 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_207 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_207 = MakeHeaderErrorImmutable()
-		case 3:
-			variant_207 = MakeHeaderErrorSizeExceeded()
-		case 4:
-			var variant_208 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_202, 8)) {
-			case 0:
-				variant_208 = wit_types.None[string]()
-			case 1:
-				variant_208 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_202, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_202, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_207 = MakeHeaderErrorOther(variant_208)
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_203 = wit_types.Err[[]FieldValue, HeaderError](variant_207)
+		variant_118 = wit_types.Err[[]FieldValue, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_117, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<field-value>, header-error>")
 	}
-	return variant_203
+	return variant_118
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]fields.get-and-delete
@@ -2323,46 +1049,22 @@ func wasm_import_method_fields_get_and_delete(arg0 int32, arg1 int32, arg2 int32
 func (self *Fields) Append(name FieldName, value FieldValue) wit_types.Result[wit_types.Unit, HeaderError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_209 := unsafe.Pointer(unsafe.StringData(name))
-	pinner_.Pin(str_209)
-	list_210 := unsafe.Pointer(unsafe.SliceData(value))
-	pinner_.Pin(list_210)
-	ret_211 := resultArea_(20)
-	wasm_import_method_fields_append(self.Handle(), int32(uintptr(str_209)), int32(len(name)), int32(uintptr(list_210)), int32(len(value)), int32(uintptr(ret_211)))
-	var variant_212 wit_types.Result[wit_types.Unit, HeaderError]
-	switch *(*uint8)(ret_211) {
+	str_122 := unsafe.Pointer(unsafe.StringData(name))
+	pinner_.Pin(str_122)
+	list_123 := unsafe.Pointer(unsafe.SliceData(value))
+	pinner_.Pin(list_123)
+	ret_124 := resultArea_(20)
+	wasm_import_method_fields_append(self.Handle(), int32(uintptr(str_122)), int32(len(name)), int32(uintptr(list_123)), int32(len(value)), int32(uintptr(ret_124)))
+	var variant_125 wit_types.Result[wit_types.Unit, HeaderError]
+	switch *(*uint8)(ret_124) {
 	case 0:
-		variant_212 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
+		variant_125 = wit_types.Ok[wit_types.Unit, HeaderError](wit_types.Unit{})
 	case 1:
-		var variant_213 HeaderError
-		switch *(*uint8)(unsafe.Add(ret_211, 4)) {
-		case 0:
-			variant_213 = MakeHeaderErrorInvalidSyntax()
-		case 1:
-			variant_213 = MakeHeaderErrorForbidden()
-		case 2:
-			variant_213 = MakeHeaderErrorImmutable()
-		case 3:
-			variant_213 = MakeHeaderErrorSizeExceeded()
-		case 4:
-			var variant_214 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_211, 8)) {
-			case 0:
-				variant_214 = wit_types.None[string]()
-			case 1:
-				variant_214 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_211, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_211, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_213 = MakeHeaderErrorOther(variant_214)
-		default:
-			panic("bindgen: invalid discriminant for header-error")
-		}
-		variant_212 = wit_types.Err[wit_types.Unit, HeaderError](variant_213)
+		variant_125 = wit_types.Err[wit_types.Unit, HeaderError](wasm_load_HeaderError(unsafe.Add(ret_124, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, header-error>")
 	}
-	return variant_212
+	return variant_125
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]fields.append
@@ -2370,16 +1072,16 @@ func wasm_import_method_fields_append(arg0 int32, arg1 int32, arg2 int32, arg3 i
 
 // Returns all name/value pairs in order, names repeated as needed.
 func (self *Fields) CopyAll() []wit_types.Tuple2[FieldName, FieldValue] {
-	ret_215 := resultArea_(8)
-	wasm_import_method_fields_copy_all(self.Handle(), int32(uintptr(ret_215)))
-	base_216 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_215))))
-	list_217 := make([]wit_types.Tuple2[FieldName, FieldValue], uint32(*(*uint32)(unsafe.Add(ret_215, 4))))
-	for i_218 := range list_217 {
-		field_219 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_216, i_218*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_216, i_218*16), 4))))
-		field_220 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_216, i_218*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_216, i_218*16), 12))))
-		list_217[i_218] = wit_types.Tuple2[FieldName, FieldValue]{F0: field_219, F1: field_220}
+	ret_126 := resultArea_(8)
+	wasm_import_method_fields_copy_all(self.Handle(), int32(uintptr(ret_126)))
+	base_127 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_126))))
+	list_128 := make([]wit_types.Tuple2[FieldName, FieldValue], uint32(*(*uint32)(unsafe.Add(ret_126, 4))))
+	for i_129 := range list_128 {
+		field_130 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_127, i_129*16)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_127, i_129*16), 4))))
+		field_131 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_127, i_129*16), 8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_127, i_129*16), 12))))
+		list_128[i_129] = wit_types.Tuple2[FieldName, FieldValue]{F0: field_130, F1: field_131}
 	}
-	return list_217
+	return list_128
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]fields.copy-all
@@ -2387,8 +1089,8 @@ func wasm_import_method_fields_copy_all(arg0 int32, arg1 int32)
 
 // Makes a mutable copy, e.g. to edit headers taken from a read-only message.
 func (self *Fields) Clone() *Fields {
-	result_221 := wasm_import_method_fields_clone(self.Handle())
-	return FieldsFromHandle(result_221)
+	result_132 := wasm_import_method_fields_clone(self.Handle())
+	return FieldsFromHandle(result_132)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]fields.clone
@@ -2397,66 +1099,41 @@ func wasm_import_method_fields_clone(arg0 int32) int32
 // Builds a request from headers, an optional body stream, and a future for
 // trailers. The returned future tells the sender how the receiver fared with the body.
 func RequestNew(headers *Headers, contents wit_types.Option[*wit_types.StreamReader[uint8]], trailers *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]], options wit_types.Option[*RequestOptions]) (*Request, *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	var v_222 int32
-	var v_223 int32
+	var v_133 int32
+	var v_134 int32
 	switch contents.Tag() {
 	case wit_types.OptionNone:
-		v_222 = 0
+		v_133 = 0
 	case wit_types.OptionSome:
-		v_222 = 1
-		payload_224 := contents.Some()
-		v_223 = payload_224.TakeHandle()
+		v_133 = 1
+		payload_135 := contents.Some()
+		v_134 = payload_135.TakeHandle()
 	}
-	var v_225 int32
-	var v_226 int32
+	var v_136 int32
+	var v_137 int32
 	switch options.Tag() {
 	case wit_types.OptionNone:
-		v_225 = 0
+		v_136 = 0
 	case wit_types.OptionSome:
-		v_225 = 1
-		payload_227 := options.Some()
-		v_226 = payload_227.TakeHandle()
+		v_136 = 1
+		payload_138 := options.Some()
+		v_137 = payload_138.TakeHandle()
 	}
-	ret_228 := resultArea_(8)
-	wasm_import_static_request_new(headers.TakeHandle(), v_222, v_223, trailers.TakeHandle(), v_225, v_226, int32(uintptr(ret_228)))
-	field_229 := RequestFromHandle(*(*int32)(ret_228))
-	field_230 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_228, 4)))
-	tuple_231 := wit_types.Tuple2[*Request, *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]]{F0: field_229, F1: field_230}
-	return tuple_231.F0, tuple_231.F1
+	ret_139 := resultArea_(8)
+	wasm_import_static_request_new(headers.TakeHandle(), v_133, v_134, trailers.TakeHandle(), v_136, v_137, int32(uintptr(ret_139)))
+	field_140 := RequestFromHandle(*(*int32)(ret_139))
+	field_141 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_139, 4)))
+	tuple_142 := wit_types.Tuple2[*Request, *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]]{F0: field_140, F1: field_141}
+	return tuple_142.F0, tuple_142.F1
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [static]request.new
 func wasm_import_static_request_new(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32)
 
 func (self *Request) GetMethod() Method {
-	ret_232 := resultArea_(12)
-	wasm_import_method_request_get_method(self.Handle(), int32(uintptr(ret_232)))
-	var variant_233 Method
-	switch *(*uint8)(ret_232) {
-	case 0:
-		variant_233 = MakeMethodGet()
-	case 1:
-		variant_233 = MakeMethodHead()
-	case 2:
-		variant_233 = MakeMethodPost()
-	case 3:
-		variant_233 = MakeMethodPut()
-	case 4:
-		variant_233 = MakeMethodDelete()
-	case 5:
-		variant_233 = MakeMethodConnect()
-	case 6:
-		variant_233 = MakeMethodOptions()
-	case 7:
-		variant_233 = MakeMethodTrace()
-	case 8:
-		variant_233 = MakeMethodPatch()
-	case 9:
-		variant_233 = MakeMethodOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_232, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_232, 8)))))
-	default:
-		panic("bindgen: invalid discriminant for method")
-	}
-	return variant_233
+	ret_143 := resultArea_(12)
+	wasm_import_method_request_get_method(self.Handle(), int32(uintptr(ret_143)))
+	return wasm_load_Method(ret_143)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.get-method
@@ -2465,47 +1142,18 @@ func wasm_import_method_request_get_method(arg0 int32, arg1 int32)
 func (self *Request) SetMethod(method Method) wit_types.Result[wit_types.Unit, wit_types.Unit] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_234 int32
-	var v_235 int32
-	var v_236 int32
-	switch method.Tag() {
-	case MethodGet:
-		v_234 = 0
-	case MethodHead:
-		v_234 = 1
-	case MethodPost:
-		v_234 = 2
-	case MethodPut:
-		v_234 = 3
-	case MethodDelete:
-		v_234 = 4
-	case MethodConnect:
-		v_234 = 5
-	case MethodOptions:
-		v_234 = 6
-	case MethodTrace:
-		v_234 = 7
-	case MethodPatch:
-		v_234 = 8
-	case MethodOther:
-		v_234 = 9
-		payload_237 := method.Other()
-		str_238 := unsafe.Pointer(unsafe.StringData(payload_237))
-		pinner_.Pin(str_238)
-		v_235 = int32(uintptr(str_238))
-		v_236 = int32(len(payload_237))
-	}
-	result_239 := wasm_import_method_request_set_method(self.Handle(), v_234, v_235, v_236)
-	var variant_240 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_239) {
+	v_150, v_151, v_152 := wasm_lower_Method(pinner_, method)
+	result_153 := wasm_import_method_request_set_method(self.Handle(), v_150, v_151, v_152)
+	var variant_154 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_153) {
 	case 0:
-		variant_240 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_154 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_240 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_154 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_240
+	return variant_154
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.set-method
@@ -2513,18 +1161,18 @@ func wasm_import_method_request_set_method(arg0 int32, arg1 int32, arg2 int32, a
 
 // The request target's path and query string.
 func (self *Request) GetPathWithQuery() wit_types.Option[string] {
-	ret_241 := resultArea_(12)
-	wasm_import_method_request_get_path_with_query(self.Handle(), int32(uintptr(ret_241)))
-	var variant_242 wit_types.Option[string]
-	switch *(*uint8)(ret_241) {
+	ret_155 := resultArea_(12)
+	wasm_import_method_request_get_path_with_query(self.Handle(), int32(uintptr(ret_155)))
+	var variant_156 wit_types.Option[string]
+	switch *(*uint8)(ret_155) {
 	case 0:
-		variant_242 = wit_types.None[string]()
+		variant_156 = wit_types.None[string]()
 	case 1:
-		variant_242 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_241, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_241, 8)))))
+		variant_156 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_155, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_155, 8)))))
 	default:
 		panic("bindgen: invalid discriminant for option<string>")
 	}
-	return variant_242
+	return variant_156
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.get-path-with-query
@@ -2533,60 +1181,49 @@ func wasm_import_method_request_get_path_with_query(arg0 int32, arg1 int32)
 func (self *Request) SetPathWithQuery(pathWithQuery wit_types.Option[string]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_243 int32
-	var v_244 int32
-	var v_245 int32
+	var v_157 int32
+	var v_158 int32
+	var v_159 int32
 	switch pathWithQuery.Tag() {
 	case wit_types.OptionNone:
-		v_243 = 0
+		v_157 = 0
 	case wit_types.OptionSome:
-		v_243 = 1
-		payload_246 := pathWithQuery.Some()
-		str_247 := unsafe.Pointer(unsafe.StringData(payload_246))
-		pinner_.Pin(str_247)
-		v_244 = int32(uintptr(str_247))
-		v_245 = int32(len(payload_246))
+		v_157 = 1
+		payload_160 := pathWithQuery.Some()
+		str_161 := unsafe.Pointer(unsafe.StringData(payload_160))
+		pinner_.Pin(str_161)
+		v_158 = int32(uintptr(str_161))
+		v_159 = int32(len(payload_160))
 	}
-	result_248 := wasm_import_method_request_set_path_with_query(self.Handle(), v_243, v_244, v_245)
-	var variant_249 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_248) {
+	result_162 := wasm_import_method_request_set_path_with_query(self.Handle(), v_157, v_158, v_159)
+	var variant_163 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_162) {
 	case 0:
-		variant_249 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_163 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_249 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_163 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_249
+	return variant_163
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.set-path-with-query
 func wasm_import_method_request_set_path_with_query(arg0 int32, arg1 int32, arg2 int32, arg3 int32) int32
 
 func (self *Request) GetScheme() wit_types.Option[Scheme] {
-	ret_250 := resultArea_(16)
-	wasm_import_method_request_get_scheme(self.Handle(), int32(uintptr(ret_250)))
-	var variant_251 wit_types.Option[Scheme]
-	switch *(*uint8)(ret_250) {
+	ret_164 := resultArea_(16)
+	wasm_import_method_request_get_scheme(self.Handle(), int32(uintptr(ret_164)))
+	var variant_165 wit_types.Option[Scheme]
+	switch *(*uint8)(ret_164) {
 	case 0:
-		variant_251 = wit_types.None[Scheme]()
+		variant_165 = wit_types.None[Scheme]()
 	case 1:
-		var variant_252 Scheme
-		switch *(*uint8)(unsafe.Add(ret_250, 4)) {
-		case 0:
-			variant_252 = MakeSchemeHTTP()
-		case 1:
-			variant_252 = MakeSchemeHTTPS()
-		case 2:
-			variant_252 = MakeSchemeOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_250, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_250, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for scheme")
-		}
-		variant_251 = wit_types.Some[Scheme](variant_252)
+		variant_165 = wit_types.Some[Scheme](wasm_load_Scheme(unsafe.Add(ret_164, 4)))
 	default:
 		panic("bindgen: invalid discriminant for option<scheme>")
 	}
-	return variant_251
+	return variant_165
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.get-scheme
@@ -2595,47 +1232,32 @@ func wasm_import_method_request_get_scheme(arg0 int32, arg1 int32)
 func (self *Request) SetScheme(scheme wit_types.Option[Scheme]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_253 int32
-	var v_254 int32
-	var v_255 int32
-	var v_256 int32
+	var v_167 int32
+	var v_168 int32
+	var v_169 int32
+	var v_170 int32
 	switch scheme.Tag() {
 	case wit_types.OptionNone:
-		v_253 = 0
+		v_167 = 0
 	case wit_types.OptionSome:
-		v_253 = 1
-		payload_257 := scheme.Some()
-		var v_258 int32
-		var v_259 int32
-		var v_260 int32
-		switch payload_257.Tag() {
-		case SchemeHTTP:
-			v_258 = 0
-		case SchemeHTTPS:
-			v_258 = 1
-		case SchemeOther:
-			v_258 = 2
-			payload_261 := payload_257.Other()
-			str_262 := unsafe.Pointer(unsafe.StringData(payload_261))
-			pinner_.Pin(str_262)
-			v_259 = int32(uintptr(str_262))
-			v_260 = int32(len(payload_261))
-		}
-		v_254 = v_258
-		v_255 = v_259
-		v_256 = v_260
+		v_167 = 1
+		payload_171 := scheme.Some()
+		v_177, v_178, v_179 := wasm_lower_Scheme(pinner_, payload_171)
+		v_168 = v_177
+		v_169 = v_178
+		v_170 = v_179
 	}
-	result_263 := wasm_import_method_request_set_scheme(self.Handle(), v_253, v_254, v_255, v_256)
-	var variant_264 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_263) {
+	result_180 := wasm_import_method_request_set_scheme(self.Handle(), v_167, v_168, v_169, v_170)
+	var variant_181 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_180) {
 	case 0:
-		variant_264 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_181 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_264 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_181 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_264
+	return variant_181
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.set-scheme
@@ -2643,18 +1265,18 @@ func wasm_import_method_request_set_scheme(arg0 int32, arg1 int32, arg2 int32, a
 
 // The host (and port) the request is addressed to.
 func (self *Request) GetAuthority() wit_types.Option[string] {
-	ret_265 := resultArea_(12)
-	wasm_import_method_request_get_authority(self.Handle(), int32(uintptr(ret_265)))
-	var variant_266 wit_types.Option[string]
-	switch *(*uint8)(ret_265) {
+	ret_182 := resultArea_(12)
+	wasm_import_method_request_get_authority(self.Handle(), int32(uintptr(ret_182)))
+	var variant_183 wit_types.Option[string]
+	switch *(*uint8)(ret_182) {
 	case 0:
-		variant_266 = wit_types.None[string]()
+		variant_183 = wit_types.None[string]()
 	case 1:
-		variant_266 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_265, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_265, 8)))))
+		variant_183 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_182, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_182, 8)))))
 	default:
 		panic("bindgen: invalid discriminant for option<string>")
 	}
-	return variant_266
+	return variant_183
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.get-authority
@@ -2663,31 +1285,31 @@ func wasm_import_method_request_get_authority(arg0 int32, arg1 int32)
 func (self *Request) SetAuthority(authority wit_types.Option[string]) wit_types.Result[wit_types.Unit, wit_types.Unit] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_267 int32
-	var v_268 int32
-	var v_269 int32
+	var v_184 int32
+	var v_185 int32
+	var v_186 int32
 	switch authority.Tag() {
 	case wit_types.OptionNone:
-		v_267 = 0
+		v_184 = 0
 	case wit_types.OptionSome:
-		v_267 = 1
-		payload_270 := authority.Some()
-		str_271 := unsafe.Pointer(unsafe.StringData(payload_270))
-		pinner_.Pin(str_271)
-		v_268 = int32(uintptr(str_271))
-		v_269 = int32(len(payload_270))
+		v_184 = 1
+		payload_187 := authority.Some()
+		str_188 := unsafe.Pointer(unsafe.StringData(payload_187))
+		pinner_.Pin(str_188)
+		v_185 = int32(uintptr(str_188))
+		v_186 = int32(len(payload_187))
 	}
-	result_272 := wasm_import_method_request_set_authority(self.Handle(), v_267, v_268, v_269)
-	var variant_273 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_272) {
+	result_189 := wasm_import_method_request_set_authority(self.Handle(), v_184, v_185, v_186)
+	var variant_190 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_189) {
 	case 0:
-		variant_273 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_190 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_273 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_190 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_273
+	return variant_190
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.set-authority
@@ -2695,26 +1317,26 @@ func wasm_import_method_request_set_authority(arg0 int32, arg1 int32, arg2 int32
 
 // The per-request options, if any were attached.
 func (self *Request) GetOptions() wit_types.Option[*RequestOptions] {
-	ret_274 := resultArea_(8)
-	wasm_import_method_request_get_options(self.Handle(), int32(uintptr(ret_274)))
-	var variant_275 wit_types.Option[*RequestOptions]
-	switch *(*uint8)(ret_274) {
+	ret_191 := resultArea_(8)
+	wasm_import_method_request_get_options(self.Handle(), int32(uintptr(ret_191)))
+	var variant_192 wit_types.Option[*RequestOptions]
+	switch *(*uint8)(ret_191) {
 	case 0:
-		variant_275 = wit_types.None[*RequestOptions]()
+		variant_192 = wit_types.None[*RequestOptions]()
 	case 1:
-		variant_275 = wit_types.Some[*RequestOptions](RequestOptionsFromHandle(*(*int32)(unsafe.Add(ret_274, 4))))
+		variant_192 = wit_types.Some[*RequestOptions](RequestOptionsFromHandle(*(*int32)(unsafe.Add(ret_191, 4))))
 	default:
 		panic("bindgen: invalid discriminant for option<request-options>")
 	}
-	return variant_275
+	return variant_192
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.get-options
 func wasm_import_method_request_get_options(arg0 int32, arg1 int32)
 
 func (self *Request) GetHeaders() *Headers {
-	result_276 := wasm_import_method_request_get_headers(self.Handle())
-	return FieldsFromHandle(result_276)
+	result_193 := wasm_import_method_request_get_headers(self.Handle())
+	return FieldsFromHandle(result_193)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request.get-headers
@@ -2723,20 +1345,20 @@ func wasm_import_method_request_get_headers(arg0 int32) int32
 // Takes the request apart to read its body and trailers; `res` lets the
 // reader tell the sender whether the body was processed successfully.
 func RequestConsumeBody(this *Request, res *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]) {
-	ret_277 := resultArea_(8)
-	wasm_import_static_request_consume_body(this.TakeHandle(), res.TakeHandle(), int32(uintptr(ret_277)))
-	field_278 := LiftStreamU8(*(*int32)(ret_277))
-	field_279 := LiftFutureResultOptionFieldsErrorCode(*(*int32)(unsafe.Add(ret_277, 4)))
-	tuple_280 := wit_types.Tuple2[*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]]{F0: field_278, F1: field_279}
-	return tuple_280.F0, tuple_280.F1
+	ret_194 := resultArea_(8)
+	wasm_import_static_request_consume_body(this.TakeHandle(), res.TakeHandle(), int32(uintptr(ret_194)))
+	field_195 := LiftStreamU8(*(*int32)(ret_194))
+	field_196 := LiftFutureResultOptionFieldsErrorCode(*(*int32)(unsafe.Add(ret_194, 4)))
+	tuple_197 := wit_types.Tuple2[*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]]{F0: field_195, F1: field_196}
+	return tuple_197.F0, tuple_197.F1
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [static]request.consume-body
 func wasm_import_static_request_consume_body(arg0 int32, arg1 int32, arg2 int32)
 
 func MakeRequestOptions() *RequestOptions {
-	result_281 := wasm_import_constructor_request_options()
-	return RequestOptionsFromHandle(result_281)
+	result_198 := wasm_import_constructor_request_options()
+	return RequestOptionsFromHandle(result_198)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [constructor]request-options
@@ -2744,66 +1366,46 @@ func wasm_import_constructor_request_options() int32
 
 // How long to wait for the connection to be established.
 func (self *RequestOptions) GetConnectTimeout() wit_types.Option[Duration] {
-	ret_282 := resultArea_(16)
-	wasm_import_method_request_options_get_connect_timeout(self.Handle(), int32(uintptr(ret_282)))
-	var variant_283 wit_types.Option[Duration]
-	switch *(*uint8)(ret_282) {
+	ret_199 := resultArea_(16)
+	wasm_import_method_request_options_get_connect_timeout(self.Handle(), int32(uintptr(ret_199)))
+	var variant_200 wit_types.Option[Duration]
+	switch *(*uint8)(ret_199) {
 	case 0:
-		variant_283 = wit_types.None[Duration]()
+		variant_200 = wit_types.None[Duration]()
 	case 1:
-		variant_283 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_282, 8))))
+		variant_200 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_199, 8))))
 	default:
 		panic("bindgen: invalid discriminant for option<duration>")
 	}
-	return variant_283
+	return variant_200
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request-options.get-connect-timeout
 func wasm_import_method_request_options_get_connect_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetConnectTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, RequestOptionsError] {
-	var v_284 int32
-	var v_285 int64
+	var v_201 int32
+	var v_202 int64
 	switch duration.Tag() {
 	case wit_types.OptionNone:
-		v_284 = 0
+		v_201 = 0
 	case wit_types.OptionSome:
-		v_284 = 1
-		payload_286 := duration.Some()
-		v_285 = int64(payload_286)
+		v_201 = 1
+		payload_203 := duration.Some()
+		v_202 = int64(payload_203)
 	}
-	ret_287 := resultArea_(20)
-	wasm_import_method_request_options_set_connect_timeout(self.Handle(), v_284, v_285, int32(uintptr(ret_287)))
-	var variant_288 wit_types.Result[wit_types.Unit, RequestOptionsError]
-	switch *(*uint8)(ret_287) {
+	ret_204 := resultArea_(20)
+	wasm_import_method_request_options_set_connect_timeout(self.Handle(), v_201, v_202, int32(uintptr(ret_204)))
+	var variant_205 wit_types.Result[wit_types.Unit, RequestOptionsError]
+	switch *(*uint8)(ret_204) {
 	case 0:
-		variant_288 = wit_types.Ok[wit_types.Unit, RequestOptionsError](wit_types.Unit{})
+		variant_205 = wit_types.Ok[wit_types.Unit, RequestOptionsError](wit_types.Unit{})
 	case 1:
-		var variant_289 RequestOptionsError
-		switch *(*uint8)(unsafe.Add(ret_287, 4)) {
-		case 0:
-			variant_289 = MakeRequestOptionsErrorNotSupported()
-		case 1:
-			variant_289 = MakeRequestOptionsErrorImmutable()
-		case 2:
-			var variant_290 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_287, 8)) {
-			case 0:
-				variant_290 = wit_types.None[string]()
-			case 1:
-				variant_290 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_287, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_287, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_289 = MakeRequestOptionsErrorOther(variant_290)
-		default:
-			panic("bindgen: invalid discriminant for request-options-error")
-		}
-		variant_288 = wit_types.Err[wit_types.Unit, RequestOptionsError](variant_289)
+		variant_205 = wit_types.Err[wit_types.Unit, RequestOptionsError](wasm_load_RequestOptionsError(unsafe.Add(ret_204, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, request-options-error>")
 	}
-	return variant_288
+	return variant_205
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request-options.set-connect-timeout
@@ -2811,66 +1413,46 @@ func wasm_import_method_request_options_set_connect_timeout(arg0 int32, arg1 int
 
 // How long to wait for the first byte of the response.
 func (self *RequestOptions) GetFirstByteTimeout() wit_types.Option[Duration] {
-	ret_291 := resultArea_(16)
-	wasm_import_method_request_options_get_first_byte_timeout(self.Handle(), int32(uintptr(ret_291)))
-	var variant_292 wit_types.Option[Duration]
-	switch *(*uint8)(ret_291) {
+	ret_208 := resultArea_(16)
+	wasm_import_method_request_options_get_first_byte_timeout(self.Handle(), int32(uintptr(ret_208)))
+	var variant_209 wit_types.Option[Duration]
+	switch *(*uint8)(ret_208) {
 	case 0:
-		variant_292 = wit_types.None[Duration]()
+		variant_209 = wit_types.None[Duration]()
 	case 1:
-		variant_292 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_291, 8))))
+		variant_209 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_208, 8))))
 	default:
 		panic("bindgen: invalid discriminant for option<duration>")
 	}
-	return variant_292
+	return variant_209
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request-options.get-first-byte-timeout
 func wasm_import_method_request_options_get_first_byte_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetFirstByteTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, RequestOptionsError] {
-	var v_293 int32
-	var v_294 int64
+	var v_210 int32
+	var v_211 int64
 	switch duration.Tag() {
 	case wit_types.OptionNone:
-		v_293 = 0
+		v_210 = 0
 	case wit_types.OptionSome:
-		v_293 = 1
-		payload_295 := duration.Some()
-		v_294 = int64(payload_295)
+		v_210 = 1
+		payload_212 := duration.Some()
+		v_211 = int64(payload_212)
 	}
-	ret_296 := resultArea_(20)
-	wasm_import_method_request_options_set_first_byte_timeout(self.Handle(), v_293, v_294, int32(uintptr(ret_296)))
-	var variant_297 wit_types.Result[wit_types.Unit, RequestOptionsError]
-	switch *(*uint8)(ret_296) {
+	ret_213 := resultArea_(20)
+	wasm_import_method_request_options_set_first_byte_timeout(self.Handle(), v_210, v_211, int32(uintptr(ret_213)))
+	var variant_214 wit_types.Result[wit_types.Unit, RequestOptionsError]
+	switch *(*uint8)(ret_213) {
 	case 0:
-		variant_297 = wit_types.Ok[wit_types.Unit, RequestOptionsError](wit_types.Unit{})
+		variant_214 = wit_types.Ok[wit_types.Unit, RequestOptionsError](wit_types.Unit{})
 	case 1:
-		var variant_298 RequestOptionsError
-		switch *(*uint8)(unsafe.Add(ret_296, 4)) {
-		case 0:
-			variant_298 = MakeRequestOptionsErrorNotSupported()
-		case 1:
-			variant_298 = MakeRequestOptionsErrorImmutable()
-		case 2:
-			var variant_299 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_296, 8)) {
-			case 0:
-				variant_299 = wit_types.None[string]()
-			case 1:
-				variant_299 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_296, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_296, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_298 = MakeRequestOptionsErrorOther(variant_299)
-		default:
-			panic("bindgen: invalid discriminant for request-options-error")
-		}
-		variant_297 = wit_types.Err[wit_types.Unit, RequestOptionsError](variant_298)
+		variant_214 = wit_types.Err[wit_types.Unit, RequestOptionsError](wasm_load_RequestOptionsError(unsafe.Add(ret_213, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, request-options-error>")
 	}
-	return variant_297
+	return variant_214
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request-options.set-first-byte-timeout
@@ -2878,74 +1460,54 @@ func wasm_import_method_request_options_set_first_byte_timeout(arg0 int32, arg1 
 
 // How long to wait between bytes of the response once it has started.
 func (self *RequestOptions) GetBetweenBytesTimeout() wit_types.Option[Duration] {
-	ret_300 := resultArea_(16)
-	wasm_import_method_request_options_get_between_bytes_timeout(self.Handle(), int32(uintptr(ret_300)))
-	var variant_301 wit_types.Option[Duration]
-	switch *(*uint8)(ret_300) {
+	ret_215 := resultArea_(16)
+	wasm_import_method_request_options_get_between_bytes_timeout(self.Handle(), int32(uintptr(ret_215)))
+	var variant_216 wit_types.Option[Duration]
+	switch *(*uint8)(ret_215) {
 	case 0:
-		variant_301 = wit_types.None[Duration]()
+		variant_216 = wit_types.None[Duration]()
 	case 1:
-		variant_301 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_300, 8))))
+		variant_216 = wit_types.Some[Duration](uint64(*(*uint64)(unsafe.Add(ret_215, 8))))
 	default:
 		panic("bindgen: invalid discriminant for option<duration>")
 	}
-	return variant_301
+	return variant_216
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request-options.get-between-bytes-timeout
 func wasm_import_method_request_options_get_between_bytes_timeout(arg0 int32, arg1 int32)
 
 func (self *RequestOptions) SetBetweenBytesTimeout(duration wit_types.Option[Duration]) wit_types.Result[wit_types.Unit, RequestOptionsError] {
-	var v_302 int32
-	var v_303 int64
+	var v_217 int32
+	var v_218 int64
 	switch duration.Tag() {
 	case wit_types.OptionNone:
-		v_302 = 0
+		v_217 = 0
 	case wit_types.OptionSome:
-		v_302 = 1
-		payload_304 := duration.Some()
-		v_303 = int64(payload_304)
+		v_217 = 1
+		payload_219 := duration.Some()
+		v_218 = int64(payload_219)
 	}
-	ret_305 := resultArea_(20)
-	wasm_import_method_request_options_set_between_bytes_timeout(self.Handle(), v_302, v_303, int32(uintptr(ret_305)))
-	var variant_306 wit_types.Result[wit_types.Unit, RequestOptionsError]
-	switch *(*uint8)(ret_305) {
+	ret_220 := resultArea_(20)
+	wasm_import_method_request_options_set_between_bytes_timeout(self.Handle(), v_217, v_218, int32(uintptr(ret_220)))
+	var variant_221 wit_types.Result[wit_types.Unit, RequestOptionsError]
+	switch *(*uint8)(ret_220) {
 	case 0:
-		variant_306 = wit_types.Ok[wit_types.Unit, RequestOptionsError](wit_types.Unit{})
+		variant_221 = wit_types.Ok[wit_types.Unit, RequestOptionsError](wit_types.Unit{})
 	case 1:
-		var variant_307 RequestOptionsError
-		switch *(*uint8)(unsafe.Add(ret_305, 4)) {
-		case 0:
-			variant_307 = MakeRequestOptionsErrorNotSupported()
-		case 1:
-			variant_307 = MakeRequestOptionsErrorImmutable()
-		case 2:
-			var variant_308 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_305, 8)) {
-			case 0:
-				variant_308 = wit_types.None[string]()
-			case 1:
-				variant_308 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_305, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_305, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_307 = MakeRequestOptionsErrorOther(variant_308)
-		default:
-			panic("bindgen: invalid discriminant for request-options-error")
-		}
-		variant_306 = wit_types.Err[wit_types.Unit, RequestOptionsError](variant_307)
+		variant_221 = wit_types.Err[wit_types.Unit, RequestOptionsError](wasm_load_RequestOptionsError(unsafe.Add(ret_220, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, request-options-error>")
 	}
-	return variant_306
+	return variant_221
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request-options.set-between-bytes-timeout
 func wasm_import_method_request_options_set_between_bytes_timeout(arg0 int32, arg1 int32, arg2 int64, arg3 int32)
 
 func (self *RequestOptions) Clone() *RequestOptions {
-	result_309 := wasm_import_method_request_options_clone(self.Handle())
-	return RequestOptionsFromHandle(result_309)
+	result_222 := wasm_import_method_request_options_clone(self.Handle())
+	return RequestOptionsFromHandle(result_222)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]request-options.clone
@@ -2954,55 +1516,55 @@ func wasm_import_method_request_options_clone(arg0 int32) int32
 // Builds a response from headers, an optional body stream, and a future for
 // trailers. The returned future tells the sender how the receiver fared with the body.
 func ResponseNew(headers *Headers, contents wit_types.Option[*wit_types.StreamReader[uint8]], trailers *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]) (*Response, *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	var v_310 int32
-	var v_311 int32
+	var v_223 int32
+	var v_224 int32
 	switch contents.Tag() {
 	case wit_types.OptionNone:
-		v_310 = 0
+		v_223 = 0
 	case wit_types.OptionSome:
-		v_310 = 1
-		payload_312 := contents.Some()
-		v_311 = payload_312.TakeHandle()
+		v_223 = 1
+		payload_225 := contents.Some()
+		v_224 = payload_225.TakeHandle()
 	}
-	ret_313 := resultArea_(8)
-	wasm_import_static_response_new(headers.TakeHandle(), v_310, v_311, trailers.TakeHandle(), int32(uintptr(ret_313)))
-	field_314 := ResponseFromHandle(*(*int32)(ret_313))
-	field_315 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_313, 4)))
-	tuple_316 := wit_types.Tuple2[*Response, *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]]{F0: field_314, F1: field_315}
-	return tuple_316.F0, tuple_316.F1
+	ret_226 := resultArea_(8)
+	wasm_import_static_response_new(headers.TakeHandle(), v_223, v_224, trailers.TakeHandle(), int32(uintptr(ret_226)))
+	field_227 := ResponseFromHandle(*(*int32)(ret_226))
+	field_228 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_226, 4)))
+	tuple_229 := wit_types.Tuple2[*Response, *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]]{F0: field_227, F1: field_228}
+	return tuple_229.F0, tuple_229.F1
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [static]response.new
 func wasm_import_static_response_new(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32)
 
 func (self *Response) GetStatusCode() StatusCode {
-	result_317 := wasm_import_method_response_get_status_code(self.Handle())
-	return uint16(result_317)
+	result_230 := wasm_import_method_response_get_status_code(self.Handle())
+	return uint16(result_230)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]response.get-status-code
 func wasm_import_method_response_get_status_code(arg0 int32) int32
 
 func (self *Response) SetStatusCode(statusCode StatusCode) wit_types.Result[wit_types.Unit, wit_types.Unit] {
-	result_318 := wasm_import_method_response_set_status_code(self.Handle(), int32(statusCode))
-	var variant_319 wit_types.Result[wit_types.Unit, wit_types.Unit]
-	switch uint32(result_318) {
+	result_231 := wasm_import_method_response_set_status_code(self.Handle(), int32(statusCode))
+	var variant_232 wit_types.Result[wit_types.Unit, wit_types.Unit]
+	switch uint32(result_231) {
 	case 0:
-		variant_319 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_232 = wit_types.Ok[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	case 1:
-		variant_319 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
+		variant_232 = wit_types.Err[wit_types.Unit, wit_types.Unit](wit_types.Unit{})
 	default:
 		panic("bindgen: invalid discriminant for result")
 	}
-	return variant_319
+	return variant_232
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]response.set-status-code
 func wasm_import_method_response_set_status_code(arg0 int32, arg1 int32) int32
 
 func (self *Response) GetHeaders() *Headers {
-	result_320 := wasm_import_method_response_get_headers(self.Handle())
-	return FieldsFromHandle(result_320)
+	result_233 := wasm_import_method_response_get_headers(self.Handle())
+	return FieldsFromHandle(result_233)
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [method]response.get-headers
@@ -3011,16 +1573,615 @@ func wasm_import_method_response_get_headers(arg0 int32) int32
 // Takes the response apart to read its body and trailers; `res` lets the
 // reader tell the sender whether the body was processed successfully.
 func ResponseConsumeBody(this *Response, res *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]) {
-	ret_321 := resultArea_(8)
-	wasm_import_static_response_consume_body(this.TakeHandle(), res.TakeHandle(), int32(uintptr(ret_321)))
-	field_322 := LiftStreamU8(*(*int32)(ret_321))
-	field_323 := LiftFutureResultOptionFieldsErrorCode(*(*int32)(unsafe.Add(ret_321, 4)))
-	tuple_324 := wit_types.Tuple2[*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]]{F0: field_322, F1: field_323}
-	return tuple_324.F0, tuple_324.F1
+	ret_234 := resultArea_(8)
+	wasm_import_static_response_consume_body(this.TakeHandle(), res.TakeHandle(), int32(uintptr(ret_234)))
+	field_235 := LiftStreamU8(*(*int32)(ret_234))
+	field_236 := LiftFutureResultOptionFieldsErrorCode(*(*int32)(unsafe.Add(ret_234, 4)))
+	tuple_237 := wit_types.Tuple2[*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Option[*Trailers], ErrorCode]]]{F0: field_235, F1: field_236}
+	return tuple_237.F0, tuple_237.F1
 }
 
 //go:wasmimport wasi:http/types@0.3.0-rc-2026-03-15 [static]response.consume-body
 func wasm_import_static_response_consume_body(arg0 int32, arg1 int32, arg2 int32)
+
+// wasm_load_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_ErrorCode(src unsafe.Pointer) ErrorCode {
+	var variant_3 ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_3 = MakeErrorCodeDNSTimeout()
+	case 1:
+		var variant_5 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_5 = wit_types.None[string]()
+		case 1:
+			variant_5 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_4 := variant_5
+		var variant_7 wit_types.Option[uint16]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_7 = wit_types.None[uint16]()
+		case 1:
+			variant_7 = wit_types.Some[uint16](uint16(*(*uint16)(unsafe.Add(src, 22))))
+		default:
+			panic("bindgen: invalid discriminant for option<u16>")
+		}
+		field_6 := variant_7
+		variant_3 = MakeErrorCodeDNSError(DNSErrorPayload{Rcode: field_4, InfoCode: field_6})
+	case 2:
+		variant_3 = MakeErrorCodeDestinationNotFound()
+	case 3:
+		variant_3 = MakeErrorCodeDestinationUnavailable()
+	case 4:
+		variant_3 = MakeErrorCodeDestinationIPProhibited()
+	case 5:
+		variant_3 = MakeErrorCodeDestinationIPUnroutable()
+	case 6:
+		variant_3 = MakeErrorCodeConnectionRefused()
+	case 7:
+		variant_3 = MakeErrorCodeConnectionTerminated()
+	case 8:
+		variant_3 = MakeErrorCodeConnectionTimeout()
+	case 9:
+		variant_3 = MakeErrorCodeConnectionReadTimeout()
+	case 10:
+		variant_3 = MakeErrorCodeConnectionWriteTimeout()
+	case 11:
+		variant_3 = MakeErrorCodeConnectionLimitReached()
+	case 12:
+		variant_3 = MakeErrorCodeTLSProtocolError()
+	case 13:
+		variant_3 = MakeErrorCodeTLSCertificateError()
+	case 14:
+		var variant_9 wit_types.Option[uint8]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_9 = wit_types.None[uint8]()
+		case 1:
+			variant_9 = wit_types.Some[uint8](uint8(*(*uint8)(unsafe.Add(src, 9))))
+		default:
+			panic("bindgen: invalid discriminant for option<u8>")
+		}
+		field_8 := variant_9
+		var variant_11 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 12)) {
+		case 0:
+			variant_11 = wit_types.None[string]()
+		case 1:
+			variant_11 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_10 := variant_11
+		variant_3 = MakeErrorCodeTLSAlertReceived(TLSAlertReceivedPayload{AlertId: field_8, AlertMessage: field_10})
+	case 15:
+		variant_3 = MakeErrorCodeHTTPRequestDenied()
+	case 16:
+		variant_3 = MakeErrorCodeHTTPRequestLengthRequired()
+	case 17:
+		var variant_12 wit_types.Option[uint64]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_12 = wit_types.None[uint64]()
+		case 1:
+			variant_12 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 16))))
+		default:
+			panic("bindgen: invalid discriminant for option<u64>")
+		}
+		variant_3 = MakeErrorCodeHTTPRequestBodySize(variant_12)
+	case 18:
+		variant_3 = MakeErrorCodeHTTPRequestMethodInvalid()
+	case 19:
+		variant_3 = MakeErrorCodeHTTPRequestURIInvalid()
+	case 20:
+		variant_3 = MakeErrorCodeHTTPRequestURITooLong()
+	case 21:
+		var variant_13 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_13 = wit_types.None[uint32]()
+		case 1:
+			variant_13 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_3 = MakeErrorCodeHTTPRequestHeaderSectionSize(variant_13)
+	case 22:
+		var variant_14 wit_types.Option[FieldSizePayload]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_14 = wit_types.None[FieldSizePayload]()
+		case 1:
+			var variant_16 wit_types.Option[string]
+			switch *(*uint8)(unsafe.Add(src, 12)) {
+			case 0:
+				variant_16 = wit_types.None[string]()
+			case 1:
+				variant_16 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 16)))))), uint32(*(*uint32)(unsafe.Add(src, 20)))))
+			default:
+				panic("bindgen: invalid discriminant for option<string>")
+			}
+			field_15 := variant_16
+			var variant_18 wit_types.Option[uint32]
+			switch *(*uint8)(unsafe.Add(src, 24)) {
+			case 0:
+				variant_18 = wit_types.None[uint32]()
+			case 1:
+				variant_18 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 28))))
+			default:
+				panic("bindgen: invalid discriminant for option<u32>")
+			}
+			field_17 := variant_18
+			variant_14 = wit_types.Some[FieldSizePayload](FieldSizePayload{FieldName: field_15, FieldSize: field_17})
+		default:
+			panic("bindgen: invalid discriminant for option<field-size-payload>")
+		}
+		variant_3 = MakeErrorCodeHTTPRequestHeaderSize(variant_14)
+	case 23:
+		var variant_19 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_19 = wit_types.None[uint32]()
+		case 1:
+			variant_19 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_3 = MakeErrorCodeHTTPRequestTrailerSectionSize(variant_19)
+	case 24:
+		var variant_21 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_21 = wit_types.None[string]()
+		case 1:
+			variant_21 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_20 := variant_21
+		var variant_23 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_23 = wit_types.None[uint32]()
+		case 1:
+			variant_23 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_22 := variant_23
+		variant_3 = MakeErrorCodeHTTPRequestTrailerSize(FieldSizePayload{FieldName: field_20, FieldSize: field_22})
+	case 25:
+		variant_3 = MakeErrorCodeHTTPResponseIncomplete()
+	case 26:
+		var variant_24 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_24 = wit_types.None[uint32]()
+		case 1:
+			variant_24 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_3 = MakeErrorCodeHTTPResponseHeaderSectionSize(variant_24)
+	case 27:
+		var variant_26 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_26 = wit_types.None[string]()
+		case 1:
+			variant_26 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_25 := variant_26
+		var variant_28 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_28 = wit_types.None[uint32]()
+		case 1:
+			variant_28 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_27 := variant_28
+		variant_3 = MakeErrorCodeHTTPResponseHeaderSize(FieldSizePayload{FieldName: field_25, FieldSize: field_27})
+	case 28:
+		var variant_29 wit_types.Option[uint64]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_29 = wit_types.None[uint64]()
+		case 1:
+			variant_29 = wit_types.Some[uint64](uint64(*(*uint64)(unsafe.Add(src, 16))))
+		default:
+			panic("bindgen: invalid discriminant for option<u64>")
+		}
+		variant_3 = MakeErrorCodeHTTPResponseBodySize(variant_29)
+	case 29:
+		var variant_30 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_30 = wit_types.None[uint32]()
+		case 1:
+			variant_30 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 12))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		variant_3 = MakeErrorCodeHTTPResponseTrailerSectionSize(variant_30)
+	case 30:
+		var variant_32 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_32 = wit_types.None[string]()
+		case 1:
+			variant_32 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		field_31 := variant_32
+		var variant_34 wit_types.Option[uint32]
+		switch *(*uint8)(unsafe.Add(src, 20)) {
+		case 0:
+			variant_34 = wit_types.None[uint32]()
+		case 1:
+			variant_34 = wit_types.Some[uint32](uint32(*(*uint32)(unsafe.Add(src, 24))))
+		default:
+			panic("bindgen: invalid discriminant for option<u32>")
+		}
+		field_33 := variant_34
+		variant_3 = MakeErrorCodeHTTPResponseTrailerSize(FieldSizePayload{FieldName: field_31, FieldSize: field_33})
+	case 31:
+		var variant_35 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_35 = wit_types.None[string]()
+		case 1:
+			variant_35 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_3 = MakeErrorCodeHTTPResponseTransferCoding(variant_35)
+	case 32:
+		var variant_36 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_36 = wit_types.None[string]()
+		case 1:
+			variant_36 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_3 = MakeErrorCodeHTTPResponseContentCoding(variant_36)
+	case 33:
+		variant_3 = MakeErrorCodeHTTPResponseTimeout()
+	case 34:
+		variant_3 = MakeErrorCodeHTTPUpgradeFailed()
+	case 35:
+		variant_3 = MakeErrorCodeHTTPProtocolError()
+	case 36:
+		variant_3 = MakeErrorCodeLoopDetected()
+	case 37:
+		variant_3 = MakeErrorCodeConfigurationError()
+	case 38:
+		var variant_37 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 8)) {
+		case 0:
+			variant_37 = wit_types.None[string]()
+		case 1:
+			variant_37 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_3 = MakeErrorCodeInternalError(variant_37)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_3
+}
+
+// wasm_store_ErrorCode writes a value of type error-code to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_ErrorCode(pinner *runtime.Pinner, value ErrorCode, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ErrorCodeDNSTimeout:
+		*(*uint8)(dst) = 0
+	case ErrorCodeDNSError:
+		*(*uint8)(dst) = 1
+		payload_41 := value.DNSError()
+		switch payload_41.Rcode.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_42 := payload_41.Rcode.Some()
+			str_43 := unsafe.Pointer(unsafe.StringData(payload_42))
+			pinner.Pin(str_43)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_43)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_42)))
+		}
+		switch payload_41.InfoCode.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 20)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 20)) = 1
+			payload_44 := payload_41.InfoCode.Some()
+			*(*uint16)(unsafe.Add(dst, 22)) = uint16(payload_44)
+		}
+	case ErrorCodeDestinationNotFound:
+		*(*uint8)(dst) = 2
+	case ErrorCodeDestinationUnavailable:
+		*(*uint8)(dst) = 3
+	case ErrorCodeDestinationIPProhibited:
+		*(*uint8)(dst) = 4
+	case ErrorCodeDestinationIPUnroutable:
+		*(*uint8)(dst) = 5
+	case ErrorCodeConnectionRefused:
+		*(*uint8)(dst) = 6
+	case ErrorCodeConnectionTerminated:
+		*(*uint8)(dst) = 7
+	case ErrorCodeConnectionTimeout:
+		*(*uint8)(dst) = 8
+	case ErrorCodeConnectionReadTimeout:
+		*(*uint8)(dst) = 9
+	case ErrorCodeConnectionWriteTimeout:
+		*(*uint8)(dst) = 10
+	case ErrorCodeConnectionLimitReached:
+		*(*uint8)(dst) = 11
+	case ErrorCodeTLSProtocolError:
+		*(*uint8)(dst) = 12
+	case ErrorCodeTLSCertificateError:
+		*(*uint8)(dst) = 13
+	case ErrorCodeTLSAlertReceived:
+		*(*uint8)(dst) = 14
+		payload_45 := value.TLSAlertReceived()
+		switch payload_45.AlertId.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_46 := payload_45.AlertId.Some()
+			*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_46)
+		}
+		switch payload_45.AlertMessage.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 12)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 12)) = 1
+			payload_47 := payload_45.AlertMessage.Some()
+			str_48 := unsafe.Pointer(unsafe.StringData(payload_47))
+			pinner.Pin(str_48)
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(uintptr(str_48)))
+			*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(len(payload_47)))
+		}
+	case ErrorCodeHTTPRequestDenied:
+		*(*uint8)(dst) = 15
+	case ErrorCodeHTTPRequestLengthRequired:
+		*(*uint8)(dst) = 16
+	case ErrorCodeHTTPRequestBodySize:
+		*(*uint8)(dst) = 17
+		payload_49 := value.HTTPRequestBodySize()
+		switch payload_49.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_50 := payload_49.Some()
+			*(*uint64)(unsafe.Add(dst, 16)) = uint64(payload_50)
+		}
+	case ErrorCodeHTTPRequestMethodInvalid:
+		*(*uint8)(dst) = 18
+	case ErrorCodeHTTPRequestURIInvalid:
+		*(*uint8)(dst) = 19
+	case ErrorCodeHTTPRequestURITooLong:
+		*(*uint8)(dst) = 20
+	case ErrorCodeHTTPRequestHeaderSectionSize:
+		*(*uint8)(dst) = 21
+		payload_51 := value.HTTPRequestHeaderSectionSize()
+		switch payload_51.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_52 := payload_51.Some()
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_52)
+		}
+	case ErrorCodeHTTPRequestHeaderSize:
+		*(*uint8)(dst) = 22
+		payload_53 := value.HTTPRequestHeaderSize()
+		switch payload_53.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_54 := payload_53.Some()
+			switch payload_54.FieldName.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(dst, 12)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(dst, 12)) = 1
+				payload_55 := payload_54.FieldName.Some()
+				str_56 := unsafe.Pointer(unsafe.StringData(payload_55))
+				pinner.Pin(str_56)
+				*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(uintptr(str_56)))
+				*(*uint32)(unsafe.Add(dst, 20)) = uint32(int32(len(payload_55)))
+			}
+			switch payload_54.FieldSize.Tag() {
+			case wit_types.OptionNone:
+				*(*uint8)(unsafe.Add(dst, 24)) = 0
+			case wit_types.OptionSome:
+				*(*uint8)(unsafe.Add(dst, 24)) = 1
+				payload_57 := payload_54.FieldSize.Some()
+				*(*uint32)(unsafe.Add(dst, 28)) = uint32(payload_57)
+			}
+		}
+	case ErrorCodeHTTPRequestTrailerSectionSize:
+		*(*uint8)(dst) = 23
+		payload_58 := value.HTTPRequestTrailerSectionSize()
+		switch payload_58.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_59 := payload_58.Some()
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_59)
+		}
+	case ErrorCodeHTTPRequestTrailerSize:
+		*(*uint8)(dst) = 24
+		payload_60 := value.HTTPRequestTrailerSize()
+		switch payload_60.FieldName.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_61 := payload_60.FieldName.Some()
+			str_62 := unsafe.Pointer(unsafe.StringData(payload_61))
+			pinner.Pin(str_62)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_62)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_61)))
+		}
+		switch payload_60.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 20)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 20)) = 1
+			payload_63 := payload_60.FieldSize.Some()
+			*(*uint32)(unsafe.Add(dst, 24)) = uint32(payload_63)
+		}
+	case ErrorCodeHTTPResponseIncomplete:
+		*(*uint8)(dst) = 25
+	case ErrorCodeHTTPResponseHeaderSectionSize:
+		*(*uint8)(dst) = 26
+		payload_64 := value.HTTPResponseHeaderSectionSize()
+		switch payload_64.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_65 := payload_64.Some()
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_65)
+		}
+	case ErrorCodeHTTPResponseHeaderSize:
+		*(*uint8)(dst) = 27
+		payload_66 := value.HTTPResponseHeaderSize()
+		switch payload_66.FieldName.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_67 := payload_66.FieldName.Some()
+			str_68 := unsafe.Pointer(unsafe.StringData(payload_67))
+			pinner.Pin(str_68)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_68)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_67)))
+		}
+		switch payload_66.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 20)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 20)) = 1
+			payload_69 := payload_66.FieldSize.Some()
+			*(*uint32)(unsafe.Add(dst, 24)) = uint32(payload_69)
+		}
+	case ErrorCodeHTTPResponseBodySize:
+		*(*uint8)(dst) = 28
+		payload_70 := value.HTTPResponseBodySize()
+		switch payload_70.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_71 := payload_70.Some()
+			*(*uint64)(unsafe.Add(dst, 16)) = uint64(payload_71)
+		}
+	case ErrorCodeHTTPResponseTrailerSectionSize:
+		*(*uint8)(dst) = 29
+		payload_72 := value.HTTPResponseTrailerSectionSize()
+		switch payload_72.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_73 := payload_72.Some()
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(payload_73)
+		}
+	case ErrorCodeHTTPResponseTrailerSize:
+		*(*uint8)(dst) = 30
+		payload_74 := value.HTTPResponseTrailerSize()
+		switch payload_74.FieldName.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_75 := payload_74.FieldName.Some()
+			str_76 := unsafe.Pointer(unsafe.StringData(payload_75))
+			pinner.Pin(str_76)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_76)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_75)))
+		}
+		switch payload_74.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 20)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 20)) = 1
+			payload_77 := payload_74.FieldSize.Some()
+			*(*uint32)(unsafe.Add(dst, 24)) = uint32(payload_77)
+		}
+	case ErrorCodeHTTPResponseTransferCoding:
+		*(*uint8)(dst) = 31
+		payload_78 := value.HTTPResponseTransferCoding()
+		switch payload_78.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_79 := payload_78.Some()
+			str_80 := unsafe.Pointer(unsafe.StringData(payload_79))
+			pinner.Pin(str_80)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_80)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_79)))
+		}
+	case ErrorCodeHTTPResponseContentCoding:
+		*(*uint8)(dst) = 32
+		payload_81 := value.HTTPResponseContentCoding()
+		switch payload_81.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_82 := payload_81.Some()
+			str_83 := unsafe.Pointer(unsafe.StringData(payload_82))
+			pinner.Pin(str_83)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_83)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_82)))
+		}
+	case ErrorCodeHTTPResponseTimeout:
+		*(*uint8)(dst) = 33
+	case ErrorCodeHTTPUpgradeFailed:
+		*(*uint8)(dst) = 34
+	case ErrorCodeHTTPProtocolError:
+		*(*uint8)(dst) = 35
+	case ErrorCodeLoopDetected:
+		*(*uint8)(dst) = 36
+	case ErrorCodeConfigurationError:
+		*(*uint8)(dst) = 37
+	case ErrorCodeInternalError:
+		*(*uint8)(dst) = 38
+		payload_84 := value.InternalError()
+		switch payload_84.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+			payload_85 := payload_84.Some()
+			str_86 := unsafe.Pointer(unsafe.StringData(payload_85))
+			pinner.Pin(str_86)
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_86)))
+			*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_85)))
+		}
+	}
+}
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the
@@ -3031,4 +2192,160 @@ func wasm_import_static_response_consume_body(arg0 int32, arg1 int32, arg2 int32
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_HeaderError reads a value of type header-error from linear memory at src.
+func wasm_load_HeaderError(src unsafe.Pointer) HeaderError {
+	var variant_97 HeaderError
+	switch *(*uint8)(src) {
+	case 0:
+		variant_97 = MakeHeaderErrorInvalidSyntax()
+	case 1:
+		variant_97 = MakeHeaderErrorForbidden()
+	case 2:
+		variant_97 = MakeHeaderErrorImmutable()
+	case 3:
+		variant_97 = MakeHeaderErrorSizeExceeded()
+	case 4:
+		var variant_98 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 4)) {
+		case 0:
+			variant_98 = wit_types.None[string]()
+		case 1:
+			variant_98 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_97 = MakeHeaderErrorOther(variant_98)
+	default:
+		panic("bindgen: invalid discriminant for header-error")
+	}
+	return variant_97
+}
+
+// wasm_load_Method reads a value of type method from linear memory at src.
+func wasm_load_Method(src unsafe.Pointer) Method {
+	var variant_144 Method
+	switch *(*uint8)(src) {
+	case 0:
+		variant_144 = MakeMethodGet()
+	case 1:
+		variant_144 = MakeMethodHead()
+	case 2:
+		variant_144 = MakeMethodPost()
+	case 3:
+		variant_144 = MakeMethodPut()
+	case 4:
+		variant_144 = MakeMethodDelete()
+	case 5:
+		variant_144 = MakeMethodConnect()
+	case 6:
+		variant_144 = MakeMethodOptions()
+	case 7:
+		variant_144 = MakeMethodTrace()
+	case 8:
+		variant_144 = MakeMethodPatch()
+	case 9:
+		variant_144 = MakeMethodOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for method")
+	}
+	return variant_144
+}
+
+// wasm_lower_Method returns the core values of a value of type method; what it lowers stays pinned by pinner.
+func wasm_lower_Method(pinner *runtime.Pinner, value Method) (int32, int32, int32) {
+	var v_145 int32
+	var v_146 int32
+	var v_147 int32
+	switch value.Tag() {
+	case MethodGet:
+		v_145 = 0
+	case MethodHead:
+		v_145 = 1
+	case MethodPost:
+		v_145 = 2
+	case MethodPut:
+		v_145 = 3
+	case MethodDelete:
+		v_145 = 4
+	case MethodConnect:
+		v_145 = 5
+	case MethodOptions:
+		v_145 = 6
+	case MethodTrace:
+		v_145 = 7
+	case MethodPatch:
+		v_145 = 8
+	case MethodOther:
+		v_145 = 9
+		payload_148 := value.Other()
+		str_149 := unsafe.Pointer(unsafe.StringData(payload_148))
+		pinner.Pin(str_149)
+		v_146 = int32(uintptr(str_149))
+		v_147 = int32(len(payload_148))
+	}
+	return v_145, v_146, v_147
+}
+
+// wasm_load_Scheme reads a value of type scheme from linear memory at src.
+func wasm_load_Scheme(src unsafe.Pointer) Scheme {
+	var variant_166 Scheme
+	switch *(*uint8)(src) {
+	case 0:
+		variant_166 = MakeSchemeHTTP()
+	case 1:
+		variant_166 = MakeSchemeHTTPS()
+	case 2:
+		variant_166 = MakeSchemeOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for scheme")
+	}
+	return variant_166
+}
+
+// wasm_lower_Scheme returns the core values of a value of type scheme; what it lowers stays pinned by pinner.
+func wasm_lower_Scheme(pinner *runtime.Pinner, value Scheme) (int32, int32, int32) {
+	var v_172 int32
+	var v_173 int32
+	var v_174 int32
+	switch value.Tag() {
+	case SchemeHTTP:
+		v_172 = 0
+	case SchemeHTTPS:
+		v_172 = 1
+	case SchemeOther:
+		v_172 = 2
+		payload_175 := value.Other()
+		str_176 := unsafe.Pointer(unsafe.StringData(payload_175))
+		pinner.Pin(str_176)
+		v_173 = int32(uintptr(str_176))
+		v_174 = int32(len(payload_175))
+	}
+	return v_172, v_173, v_174
+}
+
+// wasm_load_RequestOptionsError reads a value of type request-options-error from linear memory at src.
+func wasm_load_RequestOptionsError(src unsafe.Pointer) RequestOptionsError {
+	var variant_206 RequestOptionsError
+	switch *(*uint8)(src) {
+	case 0:
+		variant_206 = MakeRequestOptionsErrorNotSupported()
+	case 1:
+		variant_206 = MakeRequestOptionsErrorImmutable()
+	case 2:
+		var variant_207 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 4)) {
+		case 0:
+			variant_207 = wit_types.None[string]()
+		case 1:
+			variant_207 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_206 = MakeRequestOptionsErrorOther(variant_207)
+	default:
+		panic("bindgen: invalid discriminant for request-options-error")
+	}
+	return variant_206
 }

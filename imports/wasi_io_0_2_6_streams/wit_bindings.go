@@ -147,16 +147,7 @@ func (self *InputStream) Read(len_ uint64) wit_types.Result[[]uint8, StreamError
 	case 0:
 		variant_2 = wit_types.Ok[[]uint8, StreamError](unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_1, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_1, 8)))))
 	case 1:
-		var variant_3 StreamError
-		switch *(*uint8)(unsafe.Add(ret_1, 4)) {
-		case 0:
-			variant_3 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_1, 8))))
-		case 1:
-			variant_3 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_2 = wit_types.Err[[]uint8, StreamError](variant_3)
+		variant_2 = wit_types.Err[[]uint8, StreamError](wasm_load_StreamError(unsafe.Add(ret_1, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<u8>, stream-error>")
 	}
@@ -175,16 +166,7 @@ func (self *InputStream) BlockingRead(len_ uint64) wit_types.Result[[]uint8, Str
 	case 0:
 		variant_5 = wit_types.Ok[[]uint8, StreamError](unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_4, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_4, 8)))))
 	case 1:
-		var variant_6 StreamError
-		switch *(*uint8)(unsafe.Add(ret_4, 4)) {
-		case 0:
-			variant_6 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_4, 8))))
-		case 1:
-			variant_6 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_5 = wit_types.Err[[]uint8, StreamError](variant_6)
+		variant_5 = wit_types.Err[[]uint8, StreamError](wasm_load_StreamError(unsafe.Add(ret_4, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<u8>, stream-error>")
 	}
@@ -196,27 +178,18 @@ func wasm_import_method_input_stream_blocking_read(arg0 int32, arg1 int64, arg2 
 
 // Discards up to `len` available bytes and reports how many were skipped.
 func (self *InputStream) Skip(len_ uint64) wit_types.Result[uint64, StreamError] {
-	ret_7 := resultArea_(16)
-	wasm_import_method_input_stream_skip(self.Handle(), int64(len_), int32(uintptr(ret_7)))
-	var variant_8 wit_types.Result[uint64, StreamError]
-	switch *(*uint8)(ret_7) {
+	ret_6 := resultArea_(16)
+	wasm_import_method_input_stream_skip(self.Handle(), int64(len_), int32(uintptr(ret_6)))
+	var variant_7 wit_types.Result[uint64, StreamError]
+	switch *(*uint8)(ret_6) {
 	case 0:
-		variant_8 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_7, 8))))
+		variant_7 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_6, 8))))
 	case 1:
-		var variant_9 StreamError
-		switch *(*uint8)(unsafe.Add(ret_7, 8)) {
-		case 0:
-			variant_9 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_7, 12))))
-		case 1:
-			variant_9 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_8 = wit_types.Err[uint64, StreamError](variant_9)
+		variant_7 = wit_types.Err[uint64, StreamError](wasm_load_StreamError(unsafe.Add(ret_6, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, stream-error>")
 	}
-	return variant_8
+	return variant_7
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]input-stream.skip
@@ -224,27 +197,18 @@ func wasm_import_method_input_stream_skip(arg0 int32, arg1 int64, arg2 int32)
 
 // Like `skip`, but waits for data to become available first.
 func (self *InputStream) BlockingSkip(len_ uint64) wit_types.Result[uint64, StreamError] {
-	ret_10 := resultArea_(16)
-	wasm_import_method_input_stream_blocking_skip(self.Handle(), int64(len_), int32(uintptr(ret_10)))
-	var variant_11 wit_types.Result[uint64, StreamError]
-	switch *(*uint8)(ret_10) {
+	ret_8 := resultArea_(16)
+	wasm_import_method_input_stream_blocking_skip(self.Handle(), int64(len_), int32(uintptr(ret_8)))
+	var variant_9 wit_types.Result[uint64, StreamError]
+	switch *(*uint8)(ret_8) {
 	case 0:
-		variant_11 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_10, 8))))
+		variant_9 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_8, 8))))
 	case 1:
-		var variant_12 StreamError
-		switch *(*uint8)(unsafe.Add(ret_10, 8)) {
-		case 0:
-			variant_12 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_10, 12))))
-		case 1:
-			variant_12 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_11 = wit_types.Err[uint64, StreamError](variant_12)
+		variant_9 = wit_types.Err[uint64, StreamError](wasm_load_StreamError(unsafe.Add(ret_8, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, stream-error>")
 	}
-	return variant_11
+	return variant_9
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]input-stream.blocking-skip
@@ -252,8 +216,8 @@ func wasm_import_method_input_stream_blocking_skip(arg0 int32, arg1 int64, arg2 
 
 // Gives a pollable that becomes ready when data (or end of stream) is available.
 func (self *InputStream) Subscribe() *Pollable {
-	result_13 := wasm_import_method_input_stream_subscribe(self.Handle())
-	return wasi_io_0_2_6_poll.PollableFromHandle(result_13)
+	result_10 := wasm_import_method_input_stream_subscribe(self.Handle())
+	return wasi_io_0_2_6_poll.PollableFromHandle(result_10)
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]input-stream.subscribe
@@ -261,27 +225,18 @@ func wasm_import_method_input_stream_subscribe(arg0 int32) int32
 
 // How many bytes may be written right now without blocking; zero means wait.
 func (self *OutputStream) CheckWrite() wit_types.Result[uint64, StreamError] {
-	ret_14 := resultArea_(16)
-	wasm_import_method_output_stream_check_write(self.Handle(), int32(uintptr(ret_14)))
-	var variant_15 wit_types.Result[uint64, StreamError]
-	switch *(*uint8)(ret_14) {
+	ret_11 := resultArea_(16)
+	wasm_import_method_output_stream_check_write(self.Handle(), int32(uintptr(ret_11)))
+	var variant_12 wit_types.Result[uint64, StreamError]
+	switch *(*uint8)(ret_11) {
 	case 0:
-		variant_15 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_14, 8))))
+		variant_12 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_11, 8))))
 	case 1:
-		var variant_16 StreamError
-		switch *(*uint8)(unsafe.Add(ret_14, 8)) {
-		case 0:
-			variant_16 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_14, 12))))
-		case 1:
-			variant_16 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_15 = wit_types.Err[uint64, StreamError](variant_16)
+		variant_12 = wit_types.Err[uint64, StreamError](wasm_load_StreamError(unsafe.Add(ret_11, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, stream-error>")
 	}
-	return variant_15
+	return variant_12
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.check-write
@@ -291,29 +246,20 @@ func wasm_import_method_output_stream_check_write(arg0 int32, arg1 int32)
 func (self *OutputStream) Write(contents []uint8) wit_types.Result[wit_types.Unit, StreamError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_17 := unsafe.Pointer(unsafe.SliceData(contents))
-	pinner_.Pin(list_17)
-	ret_18 := resultArea_(12)
-	wasm_import_method_output_stream_write(self.Handle(), int32(uintptr(list_17)), int32(len(contents)), int32(uintptr(ret_18)))
-	var variant_19 wit_types.Result[wit_types.Unit, StreamError]
-	switch *(*uint8)(ret_18) {
+	list_13 := unsafe.Pointer(unsafe.SliceData(contents))
+	pinner_.Pin(list_13)
+	ret_14 := resultArea_(12)
+	wasm_import_method_output_stream_write(self.Handle(), int32(uintptr(list_13)), int32(len(contents)), int32(uintptr(ret_14)))
+	var variant_15 wit_types.Result[wit_types.Unit, StreamError]
+	switch *(*uint8)(ret_14) {
 	case 0:
-		variant_19 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
+		variant_15 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
 	case 1:
-		var variant_20 StreamError
-		switch *(*uint8)(unsafe.Add(ret_18, 4)) {
-		case 0:
-			variant_20 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_18, 8))))
-		case 1:
-			variant_20 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_19 = wit_types.Err[wit_types.Unit, StreamError](variant_20)
+		variant_15 = wit_types.Err[wit_types.Unit, StreamError](wasm_load_StreamError(unsafe.Add(ret_14, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, stream-error>")
 	}
-	return variant_19
+	return variant_15
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.write
@@ -324,29 +270,20 @@ func wasm_import_method_output_stream_write(arg0 int32, arg1 int32, arg2 int32, 
 func (self *OutputStream) BlockingWriteAndFlush(contents []uint8) wit_types.Result[wit_types.Unit, StreamError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_21 := unsafe.Pointer(unsafe.SliceData(contents))
-	pinner_.Pin(list_21)
-	ret_22 := resultArea_(12)
-	wasm_import_method_output_stream_blocking_write_and_flush(self.Handle(), int32(uintptr(list_21)), int32(len(contents)), int32(uintptr(ret_22)))
-	var variant_23 wit_types.Result[wit_types.Unit, StreamError]
-	switch *(*uint8)(ret_22) {
+	list_16 := unsafe.Pointer(unsafe.SliceData(contents))
+	pinner_.Pin(list_16)
+	ret_17 := resultArea_(12)
+	wasm_import_method_output_stream_blocking_write_and_flush(self.Handle(), int32(uintptr(list_16)), int32(len(contents)), int32(uintptr(ret_17)))
+	var variant_18 wit_types.Result[wit_types.Unit, StreamError]
+	switch *(*uint8)(ret_17) {
 	case 0:
-		variant_23 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
+		variant_18 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
 	case 1:
-		var variant_24 StreamError
-		switch *(*uint8)(unsafe.Add(ret_22, 4)) {
-		case 0:
-			variant_24 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_22, 8))))
-		case 1:
-			variant_24 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_23 = wit_types.Err[wit_types.Unit, StreamError](variant_24)
+		variant_18 = wit_types.Err[wit_types.Unit, StreamError](wasm_load_StreamError(unsafe.Add(ret_17, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, stream-error>")
 	}
-	return variant_23
+	return variant_18
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.blocking-write-and-flush
@@ -354,27 +291,18 @@ func wasm_import_method_output_stream_blocking_write_and_flush(arg0 int32, arg1 
 
 // Starts pushing buffered output on; further writes wait until it completes.
 func (self *OutputStream) Flush() wit_types.Result[wit_types.Unit, StreamError] {
-	ret_25 := resultArea_(12)
-	wasm_import_method_output_stream_flush(self.Handle(), int32(uintptr(ret_25)))
-	var variant_26 wit_types.Result[wit_types.Unit, StreamError]
-	switch *(*uint8)(ret_25) {
+	ret_19 := resultArea_(12)
+	wasm_import_method_output_stream_flush(self.Handle(), int32(uintptr(ret_19)))
+	var variant_20 wit_types.Result[wit_types.Unit, StreamError]
+	switch *(*uint8)(ret_19) {
 	case 0:
-		variant_26 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
+		variant_20 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
 	case 1:
-		var variant_27 StreamError
-		switch *(*uint8)(unsafe.Add(ret_25, 4)) {
-		case 0:
-			variant_27 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_25, 8))))
-		case 1:
-			variant_27 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_26 = wit_types.Err[wit_types.Unit, StreamError](variant_27)
+		variant_20 = wit_types.Err[wit_types.Unit, StreamError](wasm_load_StreamError(unsafe.Add(ret_19, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, stream-error>")
 	}
-	return variant_26
+	return variant_20
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.flush
@@ -382,27 +310,18 @@ func wasm_import_method_output_stream_flush(arg0 int32, arg1 int32)
 
 // Like `flush`, but waits until all buffered output has been handed on.
 func (self *OutputStream) BlockingFlush() wit_types.Result[wit_types.Unit, StreamError] {
-	ret_28 := resultArea_(12)
-	wasm_import_method_output_stream_blocking_flush(self.Handle(), int32(uintptr(ret_28)))
-	var variant_29 wit_types.Result[wit_types.Unit, StreamError]
-	switch *(*uint8)(ret_28) {
+	ret_21 := resultArea_(12)
+	wasm_import_method_output_stream_blocking_flush(self.Handle(), int32(uintptr(ret_21)))
+	var variant_22 wit_types.Result[wit_types.Unit, StreamError]
+	switch *(*uint8)(ret_21) {
 	case 0:
-		variant_29 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
+		variant_22 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
 	case 1:
-		var variant_30 StreamError
-		switch *(*uint8)(unsafe.Add(ret_28, 4)) {
-		case 0:
-			variant_30 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_28, 8))))
-		case 1:
-			variant_30 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_29 = wit_types.Err[wit_types.Unit, StreamError](variant_30)
+		variant_22 = wit_types.Err[wit_types.Unit, StreamError](wasm_load_StreamError(unsafe.Add(ret_21, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, stream-error>")
 	}
-	return variant_29
+	return variant_22
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.blocking-flush
@@ -410,8 +329,8 @@ func wasm_import_method_output_stream_blocking_flush(arg0 int32, arg1 int32)
 
 // Gives a pollable that becomes ready when more output can be accepted.
 func (self *OutputStream) Subscribe() *Pollable {
-	result_31 := wasm_import_method_output_stream_subscribe(self.Handle())
-	return wasi_io_0_2_6_poll.PollableFromHandle(result_31)
+	result_23 := wasm_import_method_output_stream_subscribe(self.Handle())
+	return wasi_io_0_2_6_poll.PollableFromHandle(result_23)
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.subscribe
@@ -419,27 +338,18 @@ func wasm_import_method_output_stream_subscribe(arg0 int32) int32
 
 // Writes `len` zero bytes without having to build a buffer of them.
 func (self *OutputStream) WriteZeroes(len_ uint64) wit_types.Result[wit_types.Unit, StreamError] {
-	ret_32 := resultArea_(12)
-	wasm_import_method_output_stream_write_zeroes(self.Handle(), int64(len_), int32(uintptr(ret_32)))
-	var variant_33 wit_types.Result[wit_types.Unit, StreamError]
-	switch *(*uint8)(ret_32) {
+	ret_24 := resultArea_(12)
+	wasm_import_method_output_stream_write_zeroes(self.Handle(), int64(len_), int32(uintptr(ret_24)))
+	var variant_25 wit_types.Result[wit_types.Unit, StreamError]
+	switch *(*uint8)(ret_24) {
 	case 0:
-		variant_33 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
+		variant_25 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
 	case 1:
-		var variant_34 StreamError
-		switch *(*uint8)(unsafe.Add(ret_32, 4)) {
-		case 0:
-			variant_34 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_32, 8))))
-		case 1:
-			variant_34 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_33 = wit_types.Err[wit_types.Unit, StreamError](variant_34)
+		variant_25 = wit_types.Err[wit_types.Unit, StreamError](wasm_load_StreamError(unsafe.Add(ret_24, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, stream-error>")
 	}
-	return variant_33
+	return variant_25
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.write-zeroes
@@ -447,27 +357,18 @@ func wasm_import_method_output_stream_write_zeroes(arg0 int32, arg1 int64, arg2 
 
 // Like `blocking-write-and-flush`, but writes `len` zero bytes.
 func (self *OutputStream) BlockingWriteZeroesAndFlush(len_ uint64) wit_types.Result[wit_types.Unit, StreamError] {
-	ret_35 := resultArea_(12)
-	wasm_import_method_output_stream_blocking_write_zeroes_and_flush(self.Handle(), int64(len_), int32(uintptr(ret_35)))
-	var variant_36 wit_types.Result[wit_types.Unit, StreamError]
-	switch *(*uint8)(ret_35) {
+	ret_26 := resultArea_(12)
+	wasm_import_method_output_stream_blocking_write_zeroes_and_flush(self.Handle(), int64(len_), int32(uintptr(ret_26)))
+	var variant_27 wit_types.Result[wit_types.Unit, StreamError]
+	switch *(*uint8)(ret_26) {
 	case 0:
-		variant_36 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
+		variant_27 = wit_types.Ok[wit_types.Unit, StreamError](wit_types.Unit{})
 	case 1:
-		var variant_37 StreamError
-		switch *(*uint8)(unsafe.Add(ret_35, 4)) {
-		case 0:
-			variant_37 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_35, 8))))
-		case 1:
-			variant_37 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_36 = wit_types.Err[wit_types.Unit, StreamError](variant_37)
+		variant_27 = wit_types.Err[wit_types.Unit, StreamError](wasm_load_StreamError(unsafe.Add(ret_26, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, stream-error>")
 	}
-	return variant_36
+	return variant_27
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.blocking-write-zeroes-and-flush
@@ -476,27 +377,18 @@ func wasm_import_method_output_stream_blocking_write_zeroes_and_flush(arg0 int32
 // Moves up to `len` bytes from an input stream to this stream without
 // copying them through the component.
 func (self *OutputStream) Splice(src *InputStream, len_ uint64) wit_types.Result[uint64, StreamError] {
-	ret_38 := resultArea_(16)
-	wasm_import_method_output_stream_splice(self.Handle(), src.Handle(), int64(len_), int32(uintptr(ret_38)))
-	var variant_39 wit_types.Result[uint64, StreamError]
-	switch *(*uint8)(ret_38) {
+	ret_28 := resultArea_(16)
+	wasm_import_method_output_stream_splice(self.Handle(), src.Handle(), int64(len_), int32(uintptr(ret_28)))
+	var variant_29 wit_types.Result[uint64, StreamError]
+	switch *(*uint8)(ret_28) {
 	case 0:
-		variant_39 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_38, 8))))
+		variant_29 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_28, 8))))
 	case 1:
-		var variant_40 StreamError
-		switch *(*uint8)(unsafe.Add(ret_38, 8)) {
-		case 0:
-			variant_40 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_38, 12))))
-		case 1:
-			variant_40 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_39 = wit_types.Err[uint64, StreamError](variant_40)
+		variant_29 = wit_types.Err[uint64, StreamError](wasm_load_StreamError(unsafe.Add(ret_28, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, stream-error>")
 	}
-	return variant_39
+	return variant_29
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.splice
@@ -504,27 +396,18 @@ func wasm_import_method_output_stream_splice(arg0 int32, arg1 int32, arg2 int64,
 
 // Like `splice`, but waits for input and output to be ready.
 func (self *OutputStream) BlockingSplice(src *InputStream, len_ uint64) wit_types.Result[uint64, StreamError] {
-	ret_41 := resultArea_(16)
-	wasm_import_method_output_stream_blocking_splice(self.Handle(), src.Handle(), int64(len_), int32(uintptr(ret_41)))
-	var variant_42 wit_types.Result[uint64, StreamError]
-	switch *(*uint8)(ret_41) {
+	ret_30 := resultArea_(16)
+	wasm_import_method_output_stream_blocking_splice(self.Handle(), src.Handle(), int64(len_), int32(uintptr(ret_30)))
+	var variant_31 wit_types.Result[uint64, StreamError]
+	switch *(*uint8)(ret_30) {
 	case 0:
-		variant_42 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_41, 8))))
+		variant_31 = wit_types.Ok[uint64, StreamError](uint64(*(*uint64)(unsafe.Add(ret_30, 8))))
 	case 1:
-		var variant_43 StreamError
-		switch *(*uint8)(unsafe.Add(ret_41, 8)) {
-		case 0:
-			variant_43 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(ret_41, 12))))
-		case 1:
-			variant_43 = MakeStreamErrorClosed()
-		default:
-			panic("bindgen: invalid discriminant for stream-error")
-		}
-		variant_42 = wit_types.Err[uint64, StreamError](variant_43)
+		variant_31 = wit_types.Err[uint64, StreamError](wasm_load_StreamError(unsafe.Add(ret_30, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<u64, stream-error>")
 	}
-	return variant_42
+	return variant_31
 }
 
 //go:wasmimport wasi:io/streams@0.2.6 [method]output-stream.blocking-splice
@@ -539,4 +422,18 @@ func wasm_import_method_output_stream_blocking_splice(arg0 int32, arg1 int32, ar
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_StreamError reads a value of type stream-error from linear memory at src.
+func wasm_load_StreamError(src unsafe.Pointer) StreamError {
+	var variant_3 StreamError
+	switch *(*uint8)(src) {
+	case 0:
+		variant_3 = MakeStreamErrorLastOperationFailed(wasi_io_0_2_6_error.ErrorFromHandle(*(*int32)(unsafe.Add(src, 4))))
+	case 1:
+		variant_3 = MakeStreamErrorClosed()
+	default:
+		panic("bindgen: invalid discriminant for stream-error")
+	}
+	return variant_3
 }

@@ -113,18 +113,7 @@ func CasNew(bucket *Bucket, key string) wit_types.Result[*Cas, Error] {
 	case 0:
 		variant_3 = wit_types.Ok[*Cas, Error](CasFromHandle(*(*int32)(unsafe.Add(ret_2, 4))))
 	case 1:
-		var variant_4 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
-		case 1:
-			variant_4 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
-		case 2:
-			variant_4 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[*Cas, Error](variant_4)
+		variant_3 = wit_types.Err[*Cas, Error](wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<cas, error>")
 	}
@@ -152,18 +141,7 @@ func (self *Cas) Current() wit_types.Result[wit_types.Option[[]uint8], Error] {
 		}
 		variant_6 = wit_types.Ok[wit_types.Option[[]uint8], Error](variant_7)
 	case 1:
-		var variant_8 Error
-		switch *(*uint8)(unsafe.Add(ret_5, 4)) {
-		case 0:
-			variant_8 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
-		case 1:
-			variant_8 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
-		case 2:
-			variant_8 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_5, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_5, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_6 = wit_types.Err[wit_types.Option[[]uint8], Error](variant_8)
+		variant_6 = wit_types.Err[wit_types.Option[[]uint8], Error](wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(unsafe.Add(ret_5, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<list<u8>>, error>")
 	}
@@ -178,31 +156,20 @@ func wasm_import_method_cas_current(arg0 int32, arg1 int32)
 func Increment(bucket *Bucket, key string, delta int64) wit_types.Result[int64, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_9 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_9)
-	ret_10 := resultArea_(24)
-	wasm_import_increment(bucket.Handle(), int32(uintptr(str_9)), int32(len(key)), int64(delta), int32(uintptr(ret_10)))
-	var variant_11 wit_types.Result[int64, Error]
-	switch *(*uint8)(ret_10) {
+	str_8 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_8)
+	ret_9 := resultArea_(24)
+	wasm_import_increment(bucket.Handle(), int32(uintptr(str_8)), int32(len(key)), int64(delta), int32(uintptr(ret_9)))
+	var variant_10 wit_types.Result[int64, Error]
+	switch *(*uint8)(ret_9) {
 	case 0:
-		variant_11 = wit_types.Ok[int64, Error](int64(*(*uint64)(unsafe.Add(ret_10, 8))))
+		variant_10 = wit_types.Ok[int64, Error](int64(*(*uint64)(unsafe.Add(ret_9, 8))))
 	case 1:
-		var variant_12 Error
-		switch *(*uint8)(unsafe.Add(ret_10, 8)) {
-		case 0:
-			variant_12 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
-		case 1:
-			variant_12 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
-		case 2:
-			variant_12 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_10, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_10, 16)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_11 = wit_types.Err[int64, Error](variant_12)
+		variant_10 = wit_types.Err[int64, Error](wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(unsafe.Add(ret_9, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<s64, error>")
 	}
-	return variant_11
+	return variant_10
 }
 
 //go:wasmimport wasi:keyvalue/atomics@0.2.0-draft2 increment
@@ -212,40 +179,20 @@ func wasm_import_increment(arg0 int32, arg1 int32, arg2 int32, arg3 int64, arg4 
 func Swap(cas *Cas, value []uint8) wit_types.Result[wit_types.Unit, CasError] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_13 := unsafe.Pointer(unsafe.SliceData(value))
-	pinner_.Pin(list_13)
-	ret_14 := resultArea_(20)
-	wasm_import_swap(cas.TakeHandle(), int32(uintptr(list_13)), int32(len(value)), int32(uintptr(ret_14)))
-	var variant_15 wit_types.Result[wit_types.Unit, CasError]
-	switch *(*uint8)(ret_14) {
+	list_11 := unsafe.Pointer(unsafe.SliceData(value))
+	pinner_.Pin(list_11)
+	ret_12 := resultArea_(20)
+	wasm_import_swap(cas.TakeHandle(), int32(uintptr(list_11)), int32(len(value)), int32(uintptr(ret_12)))
+	var variant_13 wit_types.Result[wit_types.Unit, CasError]
+	switch *(*uint8)(ret_12) {
 	case 0:
-		variant_15 = wit_types.Ok[wit_types.Unit, CasError](wit_types.Unit{})
+		variant_13 = wit_types.Ok[wit_types.Unit, CasError](wit_types.Unit{})
 	case 1:
-		var variant_16 CasError
-		switch *(*uint8)(unsafe.Add(ret_14, 4)) {
-		case 0:
-			var variant_17 Error
-			switch *(*uint8)(unsafe.Add(ret_14, 8)) {
-			case 0:
-				variant_17 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
-			case 1:
-				variant_17 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
-			case 2:
-				variant_17 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_14, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_14, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for error")
-			}
-			variant_16 = MakeCasErrorStoreError(variant_17)
-		case 1:
-			variant_16 = MakeCasErrorCasFailed(CasFromHandle(*(*int32)(unsafe.Add(ret_14, 8))))
-		default:
-			panic("bindgen: invalid discriminant for cas-error")
-		}
-		variant_15 = wit_types.Err[wit_types.Unit, CasError](variant_16)
+		variant_13 = wit_types.Err[wit_types.Unit, CasError](wasm_load_CasError(unsafe.Add(ret_12, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, cas-error>")
 	}
-	return variant_15
+	return variant_13
 }
 
 //go:wasmimport wasi:keyvalue/atomics@0.2.0-draft2 swap
@@ -260,4 +207,34 @@ func wasm_import_swap(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error reads a value of type error from linear memory at src.
+func wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(src unsafe.Pointer) wasi_keyvalue_0_2_0_draft2_store.Error {
+	var variant_4 wasi_keyvalue_0_2_0_draft2_store.Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_4 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
+	case 1:
+		variant_4 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
+	case 2:
+		variant_4 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_4
+}
+
+// wasm_load_CasError reads a value of type cas-error from linear memory at src.
+func wasm_load_CasError(src unsafe.Pointer) CasError {
+	var variant_14 CasError
+	switch *(*uint8)(src) {
+	case 0:
+		variant_14 = MakeCasErrorStoreError(wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(unsafe.Add(src, 4)))
+	case 1:
+		variant_14 = MakeCasErrorCasFailed(CasFromHandle(*(*int32)(unsafe.Add(src, 4))))
+	default:
+		panic("bindgen: invalid discriminant for cas-error")
+	}
+	return variant_14
 }

@@ -49,18 +49,7 @@ func GetMany(bucket *Bucket, keys []string) wit_types.Result[[]wit_types.Tuple2[
 		}
 		variant_6 = wit_types.Ok[[]wit_types.Tuple2[string, wit_types.Option[[]uint8]], Error](list_8)
 	case 1:
-		var variant_13 Error
-		switch *(*uint8)(unsafe.Add(ret_5, 4)) {
-		case 0:
-			variant_13 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
-		case 1:
-			variant_13 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
-		case 2:
-			variant_13 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_5, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_5, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_6 = wit_types.Err[[]wit_types.Tuple2[string, wit_types.Option[[]uint8]], Error](variant_13)
+		variant_6 = wit_types.Err[[]wit_types.Tuple2[string, wit_types.Option[[]uint8]], Error](wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(unsafe.Add(ret_5, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<tuple<string, option<list<u8>>>>, error>")
 	}
@@ -92,18 +81,7 @@ func SetMany(bucket *Bucket, keyValues []wit_types.Tuple2[string, []uint8]) wit_
 	case 0:
 		variant_20 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_21 Error
-		switch *(*uint8)(unsafe.Add(ret_19, 4)) {
-		case 0:
-			variant_21 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
-		case 1:
-			variant_21 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
-		case 2:
-			variant_21 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_19, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_19, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_20 = wit_types.Err[wit_types.Unit, Error](variant_21)
+		variant_20 = wit_types.Err[wit_types.Unit, Error](wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(unsafe.Add(ret_19, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
@@ -117,36 +95,25 @@ func wasm_import_set_many(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
 func DeleteMany(bucket *Bucket, keys []string) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_22 := wit_runtime.Allocate(pinner_, uintptr(len(keys))*8, 4)
-	for i_23, elem_24 := range keys {
-		str_25 := unsafe.Pointer(unsafe.StringData(elem_24))
-		pinner_.Pin(str_25)
-		*(*uint32)(unsafe.Add(list_22, i_23*8)) = uint32(int32(uintptr(str_25)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_22, i_23*8), 4)) = uint32(int32(len(elem_24)))
+	list_21 := wit_runtime.Allocate(pinner_, uintptr(len(keys))*8, 4)
+	for i_22, elem_23 := range keys {
+		str_24 := unsafe.Pointer(unsafe.StringData(elem_23))
+		pinner_.Pin(str_24)
+		*(*uint32)(unsafe.Add(list_21, i_22*8)) = uint32(int32(uintptr(str_24)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_21, i_22*8), 4)) = uint32(int32(len(elem_23)))
 	}
-	ret_26 := resultArea_(16)
-	wasm_import_delete_many(bucket.Handle(), int32(uintptr(list_22)), int32(len(keys)), int32(uintptr(ret_26)))
-	var variant_27 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_26) {
+	ret_25 := resultArea_(16)
+	wasm_import_delete_many(bucket.Handle(), int32(uintptr(list_21)), int32(len(keys)), int32(uintptr(ret_25)))
+	var variant_26 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_25) {
 	case 0:
-		variant_27 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_26 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_28 Error
-		switch *(*uint8)(unsafe.Add(ret_26, 4)) {
-		case 0:
-			variant_28 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
-		case 1:
-			variant_28 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
-		case 2:
-			variant_28 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_26, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_26, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_27 = wit_types.Err[wit_types.Unit, Error](variant_28)
+		variant_26 = wit_types.Err[wit_types.Unit, Error](wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(unsafe.Add(ret_25, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_27
+	return variant_26
 }
 
 //go:wasmimport wasi:keyvalue/batch@0.2.0-draft2 delete-many
@@ -161,4 +128,20 @@ func wasm_import_delete_many(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error reads a value of type error from linear memory at src.
+func wasm_load_wasi_keyvalue_0_2_0_draft2_store_Error(src unsafe.Pointer) wasi_keyvalue_0_2_0_draft2_store.Error {
+	var variant_13 wasi_keyvalue_0_2_0_draft2_store.Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_13 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorNoSuchStore()
+	case 1:
+		variant_13 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorAccessDenied()
+	case 2:
+		variant_13 = wasi_keyvalue_0_2_0_draft2_store.MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_13
 }

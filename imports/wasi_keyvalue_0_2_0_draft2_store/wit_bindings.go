@@ -113,18 +113,7 @@ func (self *Bucket) Get(key string) wit_types.Result[wit_types.Option[[]uint8], 
 		}
 		variant_3 = wit_types.Ok[wit_types.Option[[]uint8], Error](variant_4)
 	case 1:
-		var variant_5 Error
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_5 = MakeErrorNoSuchStore()
-		case 1:
-			variant_5 = MakeErrorAccessDenied()
-		case 2:
-			variant_5 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_3 = wit_types.Err[wit_types.Option[[]uint8], Error](variant_5)
+		variant_3 = wit_types.Err[wit_types.Option[[]uint8], Error](wasm_load_Error(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<list<u8>>, error>")
 	}
@@ -149,18 +138,7 @@ func (self *Bucket) Set(key string, value []uint8) wit_types.Result[wit_types.Un
 	case 0:
 		variant_9 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_10 Error
-		switch *(*uint8)(unsafe.Add(ret_8, 4)) {
-		case 0:
-			variant_10 = MakeErrorNoSuchStore()
-		case 1:
-			variant_10 = MakeErrorAccessDenied()
-		case 2:
-			variant_10 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_8, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_8, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_9 = wit_types.Err[wit_types.Unit, Error](variant_10)
+		variant_9 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_8, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
@@ -174,31 +152,20 @@ func wasm_import_method_bucket_set(arg0 int32, arg1 int32, arg2 int32, arg3 int3
 func (self *Bucket) Delete(key string) wit_types.Result[wit_types.Unit, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_11 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_11)
-	ret_12 := resultArea_(16)
-	wasm_import_method_bucket_delete(self.Handle(), int32(uintptr(str_11)), int32(len(key)), int32(uintptr(ret_12)))
-	var variant_13 wit_types.Result[wit_types.Unit, Error]
-	switch *(*uint8)(ret_12) {
+	str_10 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_10)
+	ret_11 := resultArea_(16)
+	wasm_import_method_bucket_delete(self.Handle(), int32(uintptr(str_10)), int32(len(key)), int32(uintptr(ret_11)))
+	var variant_12 wit_types.Result[wit_types.Unit, Error]
+	switch *(*uint8)(ret_11) {
 	case 0:
-		variant_13 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
+		variant_12 = wit_types.Ok[wit_types.Unit, Error](wit_types.Unit{})
 	case 1:
-		var variant_14 Error
-		switch *(*uint8)(unsafe.Add(ret_12, 4)) {
-		case 0:
-			variant_14 = MakeErrorNoSuchStore()
-		case 1:
-			variant_14 = MakeErrorAccessDenied()
-		case 2:
-			variant_14 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_12, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_12, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_13 = wit_types.Err[wit_types.Unit, Error](variant_14)
+		variant_12 = wit_types.Err[wit_types.Unit, Error](wasm_load_Error(unsafe.Add(ret_11, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error>")
 	}
-	return variant_13
+	return variant_12
 }
 
 //go:wasmimport wasi:keyvalue/store@0.2.0-draft2 [method]bucket.delete
@@ -207,31 +174,20 @@ func wasm_import_method_bucket_delete(arg0 int32, arg1 int32, arg2 int32, arg3 i
 func (self *Bucket) Exists(key string) wit_types.Result[bool, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_15 := unsafe.Pointer(unsafe.StringData(key))
-	pinner_.Pin(str_15)
-	ret_16 := resultArea_(16)
-	wasm_import_method_bucket_exists(self.Handle(), int32(uintptr(str_15)), int32(len(key)), int32(uintptr(ret_16)))
-	var variant_17 wit_types.Result[bool, Error]
-	switch *(*uint8)(ret_16) {
+	str_13 := unsafe.Pointer(unsafe.StringData(key))
+	pinner_.Pin(str_13)
+	ret_14 := resultArea_(16)
+	wasm_import_method_bucket_exists(self.Handle(), int32(uintptr(str_13)), int32(len(key)), int32(uintptr(ret_14)))
+	var variant_15 wit_types.Result[bool, Error]
+	switch *(*uint8)(ret_14) {
 	case 0:
-		variant_17 = wit_types.Ok[bool, Error]((*(*uint8)(unsafe.Add(ret_16, 4)) != 0))
+		variant_15 = wit_types.Ok[bool, Error]((*(*uint8)(unsafe.Add(ret_14, 4)) != 0))
 	case 1:
-		var variant_18 Error
-		switch *(*uint8)(unsafe.Add(ret_16, 4)) {
-		case 0:
-			variant_18 = MakeErrorNoSuchStore()
-		case 1:
-			variant_18 = MakeErrorAccessDenied()
-		case 2:
-			variant_18 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_16, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_16, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_17 = wit_types.Err[bool, Error](variant_18)
+		variant_15 = wit_types.Err[bool, Error](wasm_load_Error(unsafe.Add(ret_14, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<bool, error>")
 	}
-	return variant_17
+	return variant_15
 }
 
 //go:wasmimport wasi:keyvalue/store@0.2.0-draft2 [method]bucket.exists
@@ -241,59 +197,48 @@ func wasm_import_method_bucket_exists(arg0 int32, arg1 int32, arg2 int32, arg3 i
 func (self *Bucket) ListKeys(cursor wit_types.Option[string]) wit_types.Result[KeyResponse, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_19 int32
-	var v_20 int32
-	var v_21 int32
+	var v_16 int32
+	var v_17 int32
+	var v_18 int32
 	switch cursor.Tag() {
 	case wit_types.OptionNone:
-		v_19 = 0
+		v_16 = 0
 	case wit_types.OptionSome:
-		v_19 = 1
-		payload_22 := cursor.Some()
-		str_23 := unsafe.Pointer(unsafe.StringData(payload_22))
-		pinner_.Pin(str_23)
-		v_20 = int32(uintptr(str_23))
-		v_21 = int32(len(payload_22))
+		v_16 = 1
+		payload_19 := cursor.Some()
+		str_20 := unsafe.Pointer(unsafe.StringData(payload_19))
+		pinner_.Pin(str_20)
+		v_17 = int32(uintptr(str_20))
+		v_18 = int32(len(payload_19))
 	}
-	ret_24 := resultArea_(24)
-	wasm_import_method_bucket_list_keys(self.Handle(), v_19, v_20, v_21, int32(uintptr(ret_24)))
-	var variant_25 wit_types.Result[KeyResponse, Error]
-	switch *(*uint8)(ret_24) {
+	ret_21 := resultArea_(24)
+	wasm_import_method_bucket_list_keys(self.Handle(), v_16, v_17, v_18, int32(uintptr(ret_21)))
+	var variant_22 wit_types.Result[KeyResponse, Error]
+	switch *(*uint8)(ret_21) {
 	case 0:
-		base_27 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 4)))))
-		list_28 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_24, 8))))
-		for i_29 := range list_28 {
-			list_28[i_29] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_27, i_29*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_27, i_29*8), 4))))
+		base_24 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_21, 4)))))
+		list_25 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_21, 8))))
+		for i_26 := range list_25 {
+			list_25[i_26] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_24, i_26*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_24, i_26*8), 4))))
 		}
-		field_26 := list_28
-		var variant_31 wit_types.Option[string]
-		switch *(*uint8)(unsafe.Add(ret_24, 12)) {
+		field_23 := list_25
+		var variant_28 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(ret_21, 12)) {
 		case 0:
-			variant_31 = wit_types.None[string]()
+			variant_28 = wit_types.None[string]()
 		case 1:
-			variant_31 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 20)))))
+			variant_28 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_21, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_21, 20)))))
 		default:
 			panic("bindgen: invalid discriminant for option<string>")
 		}
-		field_30 := variant_31
-		variant_25 = wit_types.Ok[KeyResponse, Error](KeyResponse{Keys: field_26, Cursor: field_30})
+		field_27 := variant_28
+		variant_22 = wit_types.Ok[KeyResponse, Error](KeyResponse{Keys: field_23, Cursor: field_27})
 	case 1:
-		var variant_32 Error
-		switch *(*uint8)(unsafe.Add(ret_24, 4)) {
-		case 0:
-			variant_32 = MakeErrorNoSuchStore()
-		case 1:
-			variant_32 = MakeErrorAccessDenied()
-		case 2:
-			variant_32 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_24, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_24, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_25 = wit_types.Err[KeyResponse, Error](variant_32)
+		variant_22 = wit_types.Err[KeyResponse, Error](wasm_load_Error(unsafe.Add(ret_21, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<key-response, error>")
 	}
-	return variant_25
+	return variant_22
 }
 
 //go:wasmimport wasi:keyvalue/store@0.2.0-draft2 [method]bucket.list-keys
@@ -303,31 +248,20 @@ func wasm_import_method_bucket_list_keys(arg0 int32, arg1 int32, arg2 int32, arg
 func Open(identifier string) wit_types.Result[*Bucket, Error] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	str_33 := unsafe.Pointer(unsafe.StringData(identifier))
-	pinner_.Pin(str_33)
-	ret_34 := resultArea_(16)
-	wasm_import_open(int32(uintptr(str_33)), int32(len(identifier)), int32(uintptr(ret_34)))
-	var variant_35 wit_types.Result[*Bucket, Error]
-	switch *(*uint8)(ret_34) {
+	str_29 := unsafe.Pointer(unsafe.StringData(identifier))
+	pinner_.Pin(str_29)
+	ret_30 := resultArea_(16)
+	wasm_import_open(int32(uintptr(str_29)), int32(len(identifier)), int32(uintptr(ret_30)))
+	var variant_31 wit_types.Result[*Bucket, Error]
+	switch *(*uint8)(ret_30) {
 	case 0:
-		variant_35 = wit_types.Ok[*Bucket, Error](BucketFromHandle(*(*int32)(unsafe.Add(ret_34, 4))))
+		variant_31 = wit_types.Ok[*Bucket, Error](BucketFromHandle(*(*int32)(unsafe.Add(ret_30, 4))))
 	case 1:
-		var variant_36 Error
-		switch *(*uint8)(unsafe.Add(ret_34, 4)) {
-		case 0:
-			variant_36 = MakeErrorNoSuchStore()
-		case 1:
-			variant_36 = MakeErrorAccessDenied()
-		case 2:
-			variant_36 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_34, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_34, 12)))))
-		default:
-			panic("bindgen: invalid discriminant for error")
-		}
-		variant_35 = wit_types.Err[*Bucket, Error](variant_36)
+		variant_31 = wit_types.Err[*Bucket, Error](wasm_load_Error(unsafe.Add(ret_30, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<bucket, error>")
 	}
-	return variant_35
+	return variant_31
 }
 
 //go:wasmimport wasi:keyvalue/store@0.2.0-draft2 open
@@ -342,4 +276,20 @@ func wasm_import_open(arg0 int32, arg1 int32, arg2 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_Error reads a value of type error from linear memory at src.
+func wasm_load_Error(src unsafe.Pointer) Error {
+	var variant_5 Error
+	switch *(*uint8)(src) {
+	case 0:
+		variant_5 = MakeErrorNoSuchStore()
+	case 1:
+		variant_5 = MakeErrorAccessDenied()
+	case 2:
+		variant_5 = MakeErrorOther(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 4)))))), uint32(*(*uint32)(unsafe.Add(src, 8)))))
+	default:
+		panic("bindgen: invalid discriminant for error")
+	}
+	return variant_5
 }

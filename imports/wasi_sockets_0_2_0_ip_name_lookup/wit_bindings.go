@@ -78,81 +78,13 @@ func (self *ResolveAddressStream) ResolveNextAddress() wit_types.Result[wit_type
 		case 0:
 			variant_3 = wit_types.None[IpAddress]()
 		case 1:
-			var variant_4 IpAddress
-			switch *(*uint8)(unsafe.Add(ret_1, 4)) {
-			case 0:
-				field_5 := uint8(*(*uint8)(unsafe.Add(ret_1, 6)))
-				field_6 := uint8(*(*uint8)(unsafe.Add(ret_1, 7)))
-				field_7 := uint8(*(*uint8)(unsafe.Add(ret_1, 8)))
-				field_8 := uint8(*(*uint8)(unsafe.Add(ret_1, 9)))
-				variant_4 = wasi_sockets_0_2_0_network.MakeIpAddressIpv4(wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_5, F1: field_6, F2: field_7, F3: field_8})
-			case 1:
-				field_9 := uint16(*(*uint16)(unsafe.Add(ret_1, 6)))
-				field_10 := uint16(*(*uint16)(unsafe.Add(ret_1, 8)))
-				field_11 := uint16(*(*uint16)(unsafe.Add(ret_1, 10)))
-				field_12 := uint16(*(*uint16)(unsafe.Add(ret_1, 12)))
-				field_13 := uint16(*(*uint16)(unsafe.Add(ret_1, 14)))
-				field_14 := uint16(*(*uint16)(unsafe.Add(ret_1, 16)))
-				field_15 := uint16(*(*uint16)(unsafe.Add(ret_1, 18)))
-				field_16 := uint16(*(*uint16)(unsafe.Add(ret_1, 20)))
-				variant_4 = wasi_sockets_0_2_0_network.MakeIpAddressIpv6(wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_9, F1: field_10, F2: field_11, F3: field_12, F4: field_13, F5: field_14, F6: field_15, F7: field_16})
-			default:
-				panic("bindgen: invalid discriminant for ip-address")
-			}
-			variant_3 = wit_types.Some[IpAddress](variant_4)
+			variant_3 = wit_types.Some[IpAddress](wasm_load_wasi_sockets_0_2_0_network_IpAddress(unsafe.Add(ret_1, 4)))
 		default:
 			panic("bindgen: invalid discriminant for option<ip-address>")
 		}
 		variant_2 = wit_types.Ok[wit_types.Option[IpAddress], ErrorCode](variant_3)
 	case 1:
-		var variant_17 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_1, 2)) {
-		case 0:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_2 = wit_types.Err[wit_types.Option[IpAddress], ErrorCode](variant_17)
+		variant_2 = wit_types.Err[wit_types.Option[IpAddress], ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_1, 2)))
 	default:
 		panic("bindgen: invalid discriminant for result<option<ip-address>, error-code>")
 	}
@@ -185,54 +117,7 @@ func ResolveAddresses(network *Network, name string) wit_types.Result[*ResolveAd
 	case 0:
 		variant_21 = wit_types.Ok[*ResolveAddressStream, ErrorCode](ResolveAddressStreamFromHandle(*(*int32)(unsafe.Add(ret_20, 4))))
 	case 1:
-		var variant_22 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_20, 4)) {
-		case 0:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_22 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_21 = wit_types.Err[*ResolveAddressStream, ErrorCode](variant_22)
+		variant_21 = wit_types.Err[*ResolveAddressStream, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_20, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<resolve-address-stream, error-code>")
 	}
@@ -251,4 +136,82 @@ func wasm_import_resolve_addresses(arg0 int32, arg1 int32, arg2 int32, arg3 int3
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_sockets_0_2_0_network_IpAddress reads a value of type ip-address from linear memory at src.
+func wasm_load_wasi_sockets_0_2_0_network_IpAddress(src unsafe.Pointer) wasi_sockets_0_2_0_network.IpAddress {
+	var variant_4 wasi_sockets_0_2_0_network.IpAddress
+	switch *(*uint8)(src) {
+	case 0:
+		field_5 := uint8(*(*uint8)(unsafe.Add(src, 2)))
+		field_6 := uint8(*(*uint8)(unsafe.Add(src, 3)))
+		field_7 := uint8(*(*uint8)(unsafe.Add(src, 4)))
+		field_8 := uint8(*(*uint8)(unsafe.Add(src, 5)))
+		variant_4 = wasi_sockets_0_2_0_network.MakeIpAddressIpv4(wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_5, F1: field_6, F2: field_7, F3: field_8})
+	case 1:
+		field_9 := uint16(*(*uint16)(unsafe.Add(src, 2)))
+		field_10 := uint16(*(*uint16)(unsafe.Add(src, 4)))
+		field_11 := uint16(*(*uint16)(unsafe.Add(src, 6)))
+		field_12 := uint16(*(*uint16)(unsafe.Add(src, 8)))
+		field_13 := uint16(*(*uint16)(unsafe.Add(src, 10)))
+		field_14 := uint16(*(*uint16)(unsafe.Add(src, 12)))
+		field_15 := uint16(*(*uint16)(unsafe.Add(src, 14)))
+		field_16 := uint16(*(*uint16)(unsafe.Add(src, 16)))
+		variant_4 = wasi_sockets_0_2_0_network.MakeIpAddressIpv6(wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_9, F1: field_10, F2: field_11, F3: field_12, F4: field_13, F5: field_14, F6: field_15, F7: field_16})
+	default:
+		panic("bindgen: invalid discriminant for ip-address")
+	}
+	return variant_4
+}
+
+// wasm_load_wasi_sockets_0_2_0_network_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_wasi_sockets_0_2_0_network_ErrorCode(src unsafe.Pointer) wasi_sockets_0_2_0_network.ErrorCode {
+	var variant_17 wasi_sockets_0_2_0_network.ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(0)
+	case 1:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(1)
+	case 2:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(2)
+	case 3:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(3)
+	case 4:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(4)
+	case 5:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(5)
+	case 6:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(6)
+	case 7:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(7)
+	case 8:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(8)
+	case 9:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(9)
+	case 10:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(10)
+	case 11:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(11)
+	case 12:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(12)
+	case 13:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(13)
+	case 14:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(14)
+	case 15:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(15)
+	case 16:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(16)
+	case 17:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(17)
+	case 18:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(18)
+	case 19:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(19)
+	case 20:
+		variant_17 = wasi_sockets_0_2_0_network.ErrorCode(20)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_17
 }

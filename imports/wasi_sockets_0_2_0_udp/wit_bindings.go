@@ -177,6 +177,367 @@ func wasm_resource_drop_outgoing_datagram_stream(handle int32)
 
 // Begins assigning a local address and port to the socket.
 func (self *UdpSocket) StartBind(network *Network, localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
+	v_15, v_16, v_17, v_18, v_19, v_20, v_21, v_22, v_23, v_24, v_25, v_26 := wasm_lower_wasi_sockets_0_2_0_network_IpSocketAddress(localAddress)
+	ret_27 := resultArea_(2)
+	wasm_import_method_udp_socket_start_bind(self.Handle(), network.Handle(), v_15, v_16, v_17, v_18, v_19, v_20, v_21, v_22, v_23, v_24, v_25, v_26, int32(uintptr(ret_27)))
+	var variant_28 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_27) {
+	case 0:
+		variant_28 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_28 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_27, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_28
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.start-bind
+func wasm_import_method_udp_socket_start_bind(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32, arg14 int32)
+
+// Completes a bind started with `start-bind`.
+func (self *UdpSocket) FinishBind() wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_30 := resultArea_(2)
+	wasm_import_method_udp_socket_finish_bind(self.Handle(), int32(uintptr(ret_30)))
+	var variant_31 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_30) {
+	case 0:
+		variant_31 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_31 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_30, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_31
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.finish-bind
+func wasm_import_method_udp_socket_finish_bind(arg0 int32, arg1 int32)
+
+// Returns a fresh pair of datagram streams, optionally restricting traffic
+// to a single remote peer; previously returned streams stop working.
+func (self *UdpSocket) Stream(remoteAddress wit_types.Option[IpSocketAddress]) wit_types.Result[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode] {
+	var v_32 int32
+	var v_33 int32
+	var v_34 int32
+	var v_35 int32
+	var v_36 int32
+	var v_37 int32
+	var v_38 int32
+	var v_39 int32
+	var v_40 int32
+	var v_41 int32
+	var v_42 int32
+	var v_43 int32
+	var v_44 int32
+	switch remoteAddress.Tag() {
+	case wit_types.OptionNone:
+		v_32 = 0
+	case wit_types.OptionSome:
+		v_32 = 1
+		payload_45 := remoteAddress.Some()
+		v_46, v_47, v_48, v_49, v_50, v_51, v_52, v_53, v_54, v_55, v_56, v_57 := wasm_lower_wasi_sockets_0_2_0_network_IpSocketAddress(payload_45)
+		v_33 = v_46
+		v_34 = v_47
+		v_35 = v_48
+		v_36 = v_49
+		v_37 = v_50
+		v_38 = v_51
+		v_39 = v_52
+		v_40 = v_53
+		v_41 = v_54
+		v_42 = v_55
+		v_43 = v_56
+		v_44 = v_57
+	}
+	ret_58 := resultArea_(12)
+	wasm_import_method_udp_socket_stream(self.Handle(), v_32, v_33, v_34, v_35, v_36, v_37, v_38, v_39, v_40, v_41, v_42, v_43, v_44, int32(uintptr(ret_58)))
+	var variant_59 wit_types.Result[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode]
+	switch *(*uint8)(ret_58) {
+	case 0:
+		field_60 := IncomingDatagramStreamFromHandle(*(*int32)(unsafe.Add(ret_58, 4)))
+		field_61 := OutgoingDatagramStreamFromHandle(*(*int32)(unsafe.Add(ret_58, 8)))
+		variant_59 = wit_types.Ok[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode](wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream]{F0: field_60, F1: field_61})
+	case 1:
+		variant_59 = wit_types.Err[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_58, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<tuple<incoming-datagram-stream, outgoing-datagram-stream>, error-code>")
+	}
+	return variant_59
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.stream
+func wasm_import_method_udp_socket_stream(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32, arg14 int32)
+
+// The address and port the socket is bound to.
+func (self *UdpSocket) LocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
+	ret_62 := resultArea_(36)
+	wasm_import_method_udp_socket_local_address(self.Handle(), int32(uintptr(ret_62)))
+	var variant_63 wit_types.Result[IpSocketAddress, ErrorCode]
+	switch *(*uint8)(ret_62) {
+	case 0:
+		variant_63 = wit_types.Ok[IpSocketAddress, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_IpSocketAddress(unsafe.Add(ret_62, 4)))
+	case 1:
+		variant_63 = wit_types.Err[IpSocketAddress, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_62, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
+	}
+	return variant_63
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.local-address
+func wasm_import_method_udp_socket_local_address(arg0 int32, arg1 int32)
+
+// The fixed remote peer, if `stream` was given one.
+func (self *UdpSocket) RemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
+	ret_83 := resultArea_(36)
+	wasm_import_method_udp_socket_remote_address(self.Handle(), int32(uintptr(ret_83)))
+	var variant_84 wit_types.Result[IpSocketAddress, ErrorCode]
+	switch *(*uint8)(ret_83) {
+	case 0:
+		variant_84 = wit_types.Ok[IpSocketAddress, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_IpSocketAddress(unsafe.Add(ret_83, 4)))
+	case 1:
+		variant_84 = wit_types.Err[IpSocketAddress, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_83, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
+	}
+	return variant_84
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.remote-address
+func wasm_import_method_udp_socket_remote_address(arg0 int32, arg1 int32)
+
+func (self *UdpSocket) AddressFamily() IpAddressFamily {
+	result_85 := wasm_import_method_udp_socket_address_family(self.Handle())
+	return wasm_lift_wasi_sockets_0_2_0_network_IpAddressFamily(result_85)
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.address-family
+func wasm_import_method_udp_socket_address_family(arg0 int32) int32
+
+// The IP time-to-live / hop limit for outgoing unicast datagrams.
+func (self *UdpSocket) UnicastHopLimit() wit_types.Result[uint8, ErrorCode] {
+	ret_87 := resultArea_(2)
+	wasm_import_method_udp_socket_unicast_hop_limit(self.Handle(), int32(uintptr(ret_87)))
+	var variant_88 wit_types.Result[uint8, ErrorCode]
+	switch *(*uint8)(ret_87) {
+	case 0:
+		variant_88 = wit_types.Ok[uint8, ErrorCode](uint8(*(*uint8)(unsafe.Add(ret_87, 1))))
+	case 1:
+		variant_88 = wit_types.Err[uint8, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_87, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<u8, error-code>")
+	}
+	return variant_88
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.unicast-hop-limit
+func wasm_import_method_udp_socket_unicast_hop_limit(arg0 int32, arg1 int32)
+
+func (self *UdpSocket) SetUnicastHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_89 := resultArea_(2)
+	wasm_import_method_udp_socket_set_unicast_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_89)))
+	var variant_90 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_89) {
+	case 0:
+		variant_90 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_90 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_89, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_90
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.set-unicast-hop-limit
+func wasm_import_method_udp_socket_set_unicast_hop_limit(arg0 int32, arg1 int32, arg2 int32)
+
+// The size of the kernel's receive buffer for this socket.
+func (self *UdpSocket) ReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
+	ret_91 := resultArea_(16)
+	wasm_import_method_udp_socket_receive_buffer_size(self.Handle(), int32(uintptr(ret_91)))
+	var variant_92 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_91) {
+	case 0:
+		variant_92 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_91, 8))))
+	case 1:
+		variant_92 = wit_types.Err[uint64, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_91, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_92
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.receive-buffer-size
+func wasm_import_method_udp_socket_receive_buffer_size(arg0 int32, arg1 int32)
+
+func (self *UdpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_93 := resultArea_(2)
+	wasm_import_method_udp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_93)))
+	var variant_94 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_93) {
+	case 0:
+		variant_94 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_94 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_93, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_94
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.set-receive-buffer-size
+func wasm_import_method_udp_socket_set_receive_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// The size of the kernel's send buffer for this socket.
+func (self *UdpSocket) SendBufferSize() wit_types.Result[uint64, ErrorCode] {
+	ret_95 := resultArea_(16)
+	wasm_import_method_udp_socket_send_buffer_size(self.Handle(), int32(uintptr(ret_95)))
+	var variant_96 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_95) {
+	case 0:
+		variant_96 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_95, 8))))
+	case 1:
+		variant_96 = wit_types.Err[uint64, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_95, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_96
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.send-buffer-size
+func wasm_import_method_udp_socket_send_buffer_size(arg0 int32, arg1 int32)
+
+func (self *UdpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_97 := resultArea_(2)
+	wasm_import_method_udp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_97)))
+	var variant_98 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_97) {
+	case 0:
+		variant_98 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_98 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_97, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_98
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.set-send-buffer-size
+func wasm_import_method_udp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// Gives a pollable that becomes ready when a pending bind can complete.
+func (self *UdpSocket) Subscribe() *Pollable {
+	result_99 := wasm_import_method_udp_socket_subscribe(self.Handle())
+	return wasi_io_0_2_0_poll.PollableFromHandle(result_99)
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.subscribe
+func wasm_import_method_udp_socket_subscribe(arg0 int32) int32
+
+// Returns up to `max-results` datagrams that have already arrived; may
+// return none.
+func (self *IncomingDatagramStream) Receive(maxResults uint64) wit_types.Result[[]IncomingDatagram, ErrorCode] {
+	ret_100 := resultArea_(12)
+	wasm_import_method_incoming_datagram_stream_receive(self.Handle(), int64(maxResults), int32(uintptr(ret_100)))
+	var variant_101 wit_types.Result[[]IncomingDatagram, ErrorCode]
+	switch *(*uint8)(ret_100) {
+	case 0:
+		base_102 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_100, 4)))))
+		list_103 := make([]IncomingDatagram, uint32(*(*uint32)(unsafe.Add(ret_100, 8))))
+		for i_104 := range list_103 {
+			field_105 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_102, i_104*40)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_102, i_104*40), 4))))
+			field_106 := wasm_load_wasi_sockets_0_2_0_network_IpSocketAddress(unsafe.Add(unsafe.Add(base_102, i_104*40), 8))
+			list_103[i_104] = IncomingDatagram{Data: field_105, RemoteAddress: field_106}
+		}
+		variant_101 = wit_types.Ok[[]IncomingDatagram, ErrorCode](list_103)
+	case 1:
+		variant_101 = wit_types.Err[[]IncomingDatagram, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_100, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<list<incoming-datagram>, error-code>")
+	}
+	return variant_101
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]incoming-datagram-stream.receive
+func wasm_import_method_incoming_datagram_stream_receive(arg0 int32, arg1 int64, arg2 int32)
+
+// Gives a pollable that becomes ready when datagrams are waiting.
+func (self *IncomingDatagramStream) Subscribe() *Pollable {
+	result_107 := wasm_import_method_incoming_datagram_stream_subscribe(self.Handle())
+	return wasi_io_0_2_0_poll.PollableFromHandle(result_107)
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]incoming-datagram-stream.subscribe
+func wasm_import_method_incoming_datagram_stream_subscribe(arg0 int32) int32
+
+// How many datagrams may be sent right now; zero means wait.
+func (self *OutgoingDatagramStream) CheckSend() wit_types.Result[uint64, ErrorCode] {
+	ret_108 := resultArea_(16)
+	wasm_import_method_outgoing_datagram_stream_check_send(self.Handle(), int32(uintptr(ret_108)))
+	var variant_109 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_108) {
+	case 0:
+		variant_109 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_108, 8))))
+	case 1:
+		variant_109 = wit_types.Err[uint64, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_108, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_109
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]outgoing-datagram-stream.check-send
+func wasm_import_method_outgoing_datagram_stream_check_send(arg0 int32, arg1 int32)
+
+// Sends datagrams (no more than `check-send` allowed) and returns how many
+// were sent.
+func (self *OutgoingDatagramStream) Send(datagrams []OutgoingDatagram) wit_types.Result[uint64, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	list_110 := wit_runtime.Allocate(pinner_, uintptr(len(datagrams))*44, 4)
+	for i_111, elem_112 := range datagrams {
+		list_113 := unsafe.Pointer(unsafe.SliceData(elem_112.Data))
+		pinner_.Pin(list_113)
+		*(*uint32)(unsafe.Add(list_110, i_111*44)) = uint32(int32(uintptr(list_113)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_110, i_111*44), 4)) = uint32(int32(len(elem_112.Data)))
+		switch elem_112.RemoteAddress.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(unsafe.Add(list_110, i_111*44), 8)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(unsafe.Add(list_110, i_111*44), 8)) = 1
+			payload_114 := elem_112.RemoteAddress.Some()
+			wasm_store_wasi_sockets_0_2_0_network_IpSocketAddress(payload_114, unsafe.Add(unsafe.Add(list_110, i_111*44), 12))
+		}
+	}
+	ret_117 := resultArea_(16)
+	wasm_import_method_outgoing_datagram_stream_send(self.Handle(), int32(uintptr(list_110)), int32(len(datagrams)), int32(uintptr(ret_117)))
+	var variant_118 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_117) {
+	case 0:
+		variant_118 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_117, 8))))
+	case 1:
+		variant_118 = wit_types.Err[uint64, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_117, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_118
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]outgoing-datagram-stream.send
+func wasm_import_method_outgoing_datagram_stream_send(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
+
+// Gives a pollable that becomes ready when more datagrams can be sent.
+func (self *OutgoingDatagramStream) Subscribe() *Pollable {
+	result_119 := wasm_import_method_outgoing_datagram_stream_subscribe(self.Handle())
+	return wasi_io_0_2_0_poll.PollableFromHandle(result_119)
+}
+
+//go:wasmimport wasi:sockets/udp@0.2.0 [method]outgoing-datagram-stream.subscribe
+func wasm_import_method_outgoing_datagram_stream_subscribe(arg0 int32) int32
+
+// wasm_lower_wasi_sockets_0_2_0_network_IpSocketAddress returns the core values of a value of type ip-socket-address.
+func wasm_lower_wasi_sockets_0_2_0_network_IpSocketAddress(value wasi_sockets_0_2_0_network.IpSocketAddress) (int32, int32, int32, int32, int32, int32, int32, int32, int32, int32, int32, int32) {
 	var v_1 int32
 	var v_2 int32
 	var v_3 int32
@@ -189,10 +550,10 @@ func (self *UdpSocket) StartBind(network *Network, localAddress IpSocketAddress)
 	var v_10 int32
 	var v_11 int32
 	var v_12 int32
-	switch localAddress.Tag() {
+	switch value.Tag() {
 	case wasi_sockets_0_2_0_network.IpSocketAddressIpv4:
 		v_1 = 0
-		payload_13 := localAddress.Ipv4()
+		payload_13 := value.Ipv4()
 		v_2 = int32(payload_13.Port)
 		v_3 = int32(payload_13.Address.F0)
 		v_4 = int32(payload_13.Address.F1)
@@ -200,7 +561,7 @@ func (self *UdpSocket) StartBind(network *Network, localAddress IpSocketAddress)
 		v_6 = int32(payload_13.Address.F3)
 	case wasi_sockets_0_2_0_network.IpSocketAddressIpv6:
 		v_1 = 1
-		payload_14 := localAddress.Ipv6()
+		payload_14 := value.Ipv6()
 		v_2 = int32(payload_14.Port)
 		v_3 = int32(payload_14.FlowInfo)
 		v_4 = int32(payload_14.Address.F0)
@@ -213,1169 +574,8 @@ func (self *UdpSocket) StartBind(network *Network, localAddress IpSocketAddress)
 		v_11 = int32(payload_14.Address.F7)
 		v_12 = int32(payload_14.ScopeId)
 	}
-	ret_15 := resultArea_(2)
-	wasm_import_method_udp_socket_start_bind(self.Handle(), network.Handle(), v_1, v_2, v_3, v_4, v_5, v_6, v_7, v_8, v_9, v_10, v_11, v_12, int32(uintptr(ret_15)))
-	var variant_16 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_15) {
-	case 0:
-		variant_16 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_17 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_15, 1)) {
-		case 0:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_17 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_16 = wit_types.Err[wit_types.Unit, ErrorCode](variant_17)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_16
+	return v_1, v_2, v_3, v_4, v_5, v_6, v_7, v_8, v_9, v_10, v_11, v_12
 }
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.start-bind
-func wasm_import_method_udp_socket_start_bind(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32, arg14 int32)
-
-// Completes a bind started with `start-bind`.
-func (self *UdpSocket) FinishBind() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_18 := resultArea_(2)
-	wasm_import_method_udp_socket_finish_bind(self.Handle(), int32(uintptr(ret_18)))
-	var variant_19 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_18) {
-	case 0:
-		variant_19 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_20 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_18, 1)) {
-		case 0:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_20 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_19 = wit_types.Err[wit_types.Unit, ErrorCode](variant_20)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_19
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.finish-bind
-func wasm_import_method_udp_socket_finish_bind(arg0 int32, arg1 int32)
-
-// Returns a fresh pair of datagram streams, optionally restricting traffic
-// to a single remote peer; previously returned streams stop working.
-func (self *UdpSocket) Stream(remoteAddress wit_types.Option[IpSocketAddress]) wit_types.Result[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode] {
-	var v_21 int32
-	var v_22 int32
-	var v_23 int32
-	var v_24 int32
-	var v_25 int32
-	var v_26 int32
-	var v_27 int32
-	var v_28 int32
-	var v_29 int32
-	var v_30 int32
-	var v_31 int32
-	var v_32 int32
-	var v_33 int32
-	switch remoteAddress.Tag() {
-	case wit_types.OptionNone:
-		v_21 = 0
-	case wit_types.OptionSome:
-		v_21 = 1
-		payload_34 := remoteAddress.Some()
-		var v_35 int32
-		var v_36 int32
-		var v_37 int32
-		var v_38 int32
-		var v_39 int32
-		var v_40 int32
-		var v_41 int32
-		var v_42 int32
-		var v_43 int32
-		var v_44 int32
-		var v_45 int32
-		var v_46 int32
-		switch payload_34.Tag() {
-		case wasi_sockets_0_2_0_network.IpSocketAddressIpv4:
-			v_35 = 0
-			payload_47 := payload_34.Ipv4()
-			v_36 = int32(payload_47.Port)
-			v_37 = int32(payload_47.Address.F0)
-			v_38 = int32(payload_47.Address.F1)
-			v_39 = int32(payload_47.Address.F2)
-			v_40 = int32(payload_47.Address.F3)
-		case wasi_sockets_0_2_0_network.IpSocketAddressIpv6:
-			v_35 = 1
-			payload_48 := payload_34.Ipv6()
-			v_36 = int32(payload_48.Port)
-			v_37 = int32(payload_48.FlowInfo)
-			v_38 = int32(payload_48.Address.F0)
-			v_39 = int32(payload_48.Address.F1)
-			v_40 = int32(payload_48.Address.F2)
-			v_41 = int32(payload_48.Address.F3)
-			v_42 = int32(payload_48.Address.F4)
-			v_43 = int32(payload_48.Address.F5)
-			v_44 = int32(payload_48.Address.F6)
-			v_45 = int32(payload_48.Address.F7)
-			v_46 = int32(payload_48.ScopeId)
-		}
-		v_22 = v_35
-		v_23 = v_36
-		v_24 = v_37
-		v_25 = v_38
-		v_26 = v_39
-		v_27 = v_40
-		v_28 = v_41
-		v_29 = v_42
-		v_30 = v_43
-		v_31 = v_44
-		v_32 = v_45
-		v_33 = v_46
-	}
-	ret_49 := resultArea_(12)
-	wasm_import_method_udp_socket_stream(self.Handle(), v_21, v_22, v_23, v_24, v_25, v_26, v_27, v_28, v_29, v_30, v_31, v_32, v_33, int32(uintptr(ret_49)))
-	var variant_50 wit_types.Result[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode]
-	switch *(*uint8)(ret_49) {
-	case 0:
-		field_51 := IncomingDatagramStreamFromHandle(*(*int32)(unsafe.Add(ret_49, 4)))
-		field_52 := OutgoingDatagramStreamFromHandle(*(*int32)(unsafe.Add(ret_49, 8)))
-		variant_50 = wit_types.Ok[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode](wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream]{F0: field_51, F1: field_52})
-	case 1:
-		var variant_53 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_49, 4)) {
-		case 0:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_53 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_50 = wit_types.Err[wit_types.Tuple2[*IncomingDatagramStream, *OutgoingDatagramStream], ErrorCode](variant_53)
-	default:
-		panic("bindgen: invalid discriminant for result<tuple<incoming-datagram-stream, outgoing-datagram-stream>, error-code>")
-	}
-	return variant_50
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.stream
-func wasm_import_method_udp_socket_stream(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32, arg14 int32)
-
-// The address and port the socket is bound to.
-func (self *UdpSocket) LocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	ret_54 := resultArea_(36)
-	wasm_import_method_udp_socket_local_address(self.Handle(), int32(uintptr(ret_54)))
-	var variant_55 wit_types.Result[IpSocketAddress, ErrorCode]
-	switch *(*uint8)(ret_54) {
-	case 0:
-		var variant_56 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_54, 4)) {
-		case 0:
-			field_57 := uint16(*(*uint16)(unsafe.Add(ret_54, 8)))
-			field_59 := uint8(*(*uint8)(unsafe.Add(ret_54, 10)))
-			field_60 := uint8(*(*uint8)(unsafe.Add(ret_54, 11)))
-			field_61 := uint8(*(*uint8)(unsafe.Add(ret_54, 12)))
-			field_62 := uint8(*(*uint8)(unsafe.Add(ret_54, 13)))
-			field_58 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_59, F1: field_60, F2: field_61, F3: field_62}
-			variant_56 = wasi_sockets_0_2_0_network.MakeIpSocketAddressIpv4(wasi_sockets_0_2_0_network.Ipv4SocketAddress{Port: field_57, Address: field_58})
-		case 1:
-			field_63 := uint16(*(*uint16)(unsafe.Add(ret_54, 8)))
-			field_64 := uint32(*(*uint32)(unsafe.Add(ret_54, 12)))
-			field_66 := uint16(*(*uint16)(unsafe.Add(ret_54, 16)))
-			field_67 := uint16(*(*uint16)(unsafe.Add(ret_54, 18)))
-			field_68 := uint16(*(*uint16)(unsafe.Add(ret_54, 20)))
-			field_69 := uint16(*(*uint16)(unsafe.Add(ret_54, 22)))
-			field_70 := uint16(*(*uint16)(unsafe.Add(ret_54, 24)))
-			field_71 := uint16(*(*uint16)(unsafe.Add(ret_54, 26)))
-			field_72 := uint16(*(*uint16)(unsafe.Add(ret_54, 28)))
-			field_73 := uint16(*(*uint16)(unsafe.Add(ret_54, 30)))
-			field_65 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_66, F1: field_67, F2: field_68, F3: field_69, F4: field_70, F5: field_71, F6: field_72, F7: field_73}
-			field_74 := uint32(*(*uint32)(unsafe.Add(ret_54, 32)))
-			variant_56 = wasi_sockets_0_2_0_network.MakeIpSocketAddressIpv6(wasi_sockets_0_2_0_network.Ipv6SocketAddress{Port: field_63, FlowInfo: field_64, Address: field_65, ScopeId: field_74})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		variant_55 = wit_types.Ok[IpSocketAddress, ErrorCode](variant_56)
-	case 1:
-		var variant_75 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_54, 4)) {
-		case 0:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_75 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_55 = wit_types.Err[IpSocketAddress, ErrorCode](variant_75)
-	default:
-		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
-	}
-	return variant_55
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.local-address
-func wasm_import_method_udp_socket_local_address(arg0 int32, arg1 int32)
-
-// The fixed remote peer, if `stream` was given one.
-func (self *UdpSocket) RemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	ret_76 := resultArea_(36)
-	wasm_import_method_udp_socket_remote_address(self.Handle(), int32(uintptr(ret_76)))
-	var variant_77 wit_types.Result[IpSocketAddress, ErrorCode]
-	switch *(*uint8)(ret_76) {
-	case 0:
-		var variant_78 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_76, 4)) {
-		case 0:
-			field_79 := uint16(*(*uint16)(unsafe.Add(ret_76, 8)))
-			field_81 := uint8(*(*uint8)(unsafe.Add(ret_76, 10)))
-			field_82 := uint8(*(*uint8)(unsafe.Add(ret_76, 11)))
-			field_83 := uint8(*(*uint8)(unsafe.Add(ret_76, 12)))
-			field_84 := uint8(*(*uint8)(unsafe.Add(ret_76, 13)))
-			field_80 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_81, F1: field_82, F2: field_83, F3: field_84}
-			variant_78 = wasi_sockets_0_2_0_network.MakeIpSocketAddressIpv4(wasi_sockets_0_2_0_network.Ipv4SocketAddress{Port: field_79, Address: field_80})
-		case 1:
-			field_85 := uint16(*(*uint16)(unsafe.Add(ret_76, 8)))
-			field_86 := uint32(*(*uint32)(unsafe.Add(ret_76, 12)))
-			field_88 := uint16(*(*uint16)(unsafe.Add(ret_76, 16)))
-			field_89 := uint16(*(*uint16)(unsafe.Add(ret_76, 18)))
-			field_90 := uint16(*(*uint16)(unsafe.Add(ret_76, 20)))
-			field_91 := uint16(*(*uint16)(unsafe.Add(ret_76, 22)))
-			field_92 := uint16(*(*uint16)(unsafe.Add(ret_76, 24)))
-			field_93 := uint16(*(*uint16)(unsafe.Add(ret_76, 26)))
-			field_94 := uint16(*(*uint16)(unsafe.Add(ret_76, 28)))
-			field_95 := uint16(*(*uint16)(unsafe.Add(ret_76, 30)))
-			field_87 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_88, F1: field_89, F2: field_90, F3: field_91, F4: field_92, F5: field_93, F6: field_94, F7: field_95}
-			field_96 := uint32(*(*uint32)(unsafe.Add(ret_76, 32)))
-			variant_78 = wasi_sockets_0_2_0_network.MakeIpSocketAddressIpv6(wasi_sockets_0_2_0_network.Ipv6SocketAddress{Port: field_85, FlowInfo: field_86, Address: field_87, ScopeId: field_96})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		variant_77 = wit_types.Ok[IpSocketAddress, ErrorCode](variant_78)
-	case 1:
-		var variant_97 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_76, 4)) {
-		case 0:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_97 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_77 = wit_types.Err[IpSocketAddress, ErrorCode](variant_97)
-	default:
-		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
-	}
-	return variant_77
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.remote-address
-func wasm_import_method_udp_socket_remote_address(arg0 int32, arg1 int32)
-
-func (self *UdpSocket) AddressFamily() IpAddressFamily {
-	result_98 := wasm_import_method_udp_socket_address_family(self.Handle())
-	var variant_99 IpAddressFamily
-	switch uint32(result_98) {
-	case 0:
-		variant_99 = wasi_sockets_0_2_0_network.IpAddressFamily(0)
-	case 1:
-		variant_99 = wasi_sockets_0_2_0_network.IpAddressFamily(1)
-	default:
-		panic("bindgen: invalid discriminant for ip-address-family")
-	}
-	return variant_99
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.address-family
-func wasm_import_method_udp_socket_address_family(arg0 int32) int32
-
-// The IP time-to-live / hop limit for outgoing unicast datagrams.
-func (self *UdpSocket) UnicastHopLimit() wit_types.Result[uint8, ErrorCode] {
-	ret_100 := resultArea_(2)
-	wasm_import_method_udp_socket_unicast_hop_limit(self.Handle(), int32(uintptr(ret_100)))
-	var variant_101 wit_types.Result[uint8, ErrorCode]
-	switch *(*uint8)(ret_100) {
-	case 0:
-		variant_101 = wit_types.Ok[uint8, ErrorCode](uint8(*(*uint8)(unsafe.Add(ret_100, 1))))
-	case 1:
-		var variant_102 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_100, 1)) {
-		case 0:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_102 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_101 = wit_types.Err[uint8, ErrorCode](variant_102)
-	default:
-		panic("bindgen: invalid discriminant for result<u8, error-code>")
-	}
-	return variant_101
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.unicast-hop-limit
-func wasm_import_method_udp_socket_unicast_hop_limit(arg0 int32, arg1 int32)
-
-func (self *UdpSocket) SetUnicastHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_103 := resultArea_(2)
-	wasm_import_method_udp_socket_set_unicast_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_103)))
-	var variant_104 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_103) {
-	case 0:
-		variant_104 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_105 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_103, 1)) {
-		case 0:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_105 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_104 = wit_types.Err[wit_types.Unit, ErrorCode](variant_105)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_104
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.set-unicast-hop-limit
-func wasm_import_method_udp_socket_set_unicast_hop_limit(arg0 int32, arg1 int32, arg2 int32)
-
-// The size of the kernel's receive buffer for this socket.
-func (self *UdpSocket) ReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
-	ret_106 := resultArea_(16)
-	wasm_import_method_udp_socket_receive_buffer_size(self.Handle(), int32(uintptr(ret_106)))
-	var variant_107 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_106) {
-	case 0:
-		variant_107 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_106, 8))))
-	case 1:
-		var variant_108 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_106, 8)) {
-		case 0:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_108 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_107 = wit_types.Err[uint64, ErrorCode](variant_108)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_107
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.receive-buffer-size
-func wasm_import_method_udp_socket_receive_buffer_size(arg0 int32, arg1 int32)
-
-func (self *UdpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_109 := resultArea_(2)
-	wasm_import_method_udp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_109)))
-	var variant_110 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_109) {
-	case 0:
-		variant_110 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_111 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_109, 1)) {
-		case 0:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_111 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_110 = wit_types.Err[wit_types.Unit, ErrorCode](variant_111)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_110
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.set-receive-buffer-size
-func wasm_import_method_udp_socket_set_receive_buffer_size(arg0 int32, arg1 int64, arg2 int32)
-
-// The size of the kernel's send buffer for this socket.
-func (self *UdpSocket) SendBufferSize() wit_types.Result[uint64, ErrorCode] {
-	ret_112 := resultArea_(16)
-	wasm_import_method_udp_socket_send_buffer_size(self.Handle(), int32(uintptr(ret_112)))
-	var variant_113 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_112) {
-	case 0:
-		variant_113 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_112, 8))))
-	case 1:
-		var variant_114 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_112, 8)) {
-		case 0:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_114 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_113 = wit_types.Err[uint64, ErrorCode](variant_114)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_113
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.send-buffer-size
-func wasm_import_method_udp_socket_send_buffer_size(arg0 int32, arg1 int32)
-
-func (self *UdpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_115 := resultArea_(2)
-	wasm_import_method_udp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_115)))
-	var variant_116 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_115) {
-	case 0:
-		variant_116 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_117 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_115, 1)) {
-		case 0:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_117 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_116 = wit_types.Err[wit_types.Unit, ErrorCode](variant_117)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_116
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.set-send-buffer-size
-func wasm_import_method_udp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
-
-// Gives a pollable that becomes ready when a pending bind can complete.
-func (self *UdpSocket) Subscribe() *Pollable {
-	result_118 := wasm_import_method_udp_socket_subscribe(self.Handle())
-	return wasi_io_0_2_0_poll.PollableFromHandle(result_118)
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]udp-socket.subscribe
-func wasm_import_method_udp_socket_subscribe(arg0 int32) int32
-
-// Returns up to `max-results` datagrams that have already arrived; may
-// return none.
-func (self *IncomingDatagramStream) Receive(maxResults uint64) wit_types.Result[[]IncomingDatagram, ErrorCode] {
-	ret_119 := resultArea_(12)
-	wasm_import_method_incoming_datagram_stream_receive(self.Handle(), int64(maxResults), int32(uintptr(ret_119)))
-	var variant_120 wit_types.Result[[]IncomingDatagram, ErrorCode]
-	switch *(*uint8)(ret_119) {
-	case 0:
-		base_121 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_119, 4)))))
-		list_122 := make([]IncomingDatagram, uint32(*(*uint32)(unsafe.Add(ret_119, 8))))
-		for i_123 := range list_122 {
-			field_124 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_121, i_123*40)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_121, i_123*40), 4))))
-			var variant_126 IpSocketAddress
-			switch *(*uint8)(unsafe.Add(unsafe.Add(base_121, i_123*40), 8)) {
-			case 0:
-				field_127 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 12)))
-				field_129 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_121, i_123*40), 14)))
-				field_130 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_121, i_123*40), 15)))
-				field_131 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_121, i_123*40), 16)))
-				field_132 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_121, i_123*40), 17)))
-				field_128 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_129, F1: field_130, F2: field_131, F3: field_132}
-				variant_126 = wasi_sockets_0_2_0_network.MakeIpSocketAddressIpv4(wasi_sockets_0_2_0_network.Ipv4SocketAddress{Port: field_127, Address: field_128})
-			case 1:
-				field_133 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 12)))
-				field_134 := uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_121, i_123*40), 16)))
-				field_136 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 20)))
-				field_137 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 22)))
-				field_138 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 24)))
-				field_139 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 26)))
-				field_140 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 28)))
-				field_141 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 30)))
-				field_142 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 32)))
-				field_143 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_121, i_123*40), 34)))
-				field_135 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_136, F1: field_137, F2: field_138, F3: field_139, F4: field_140, F5: field_141, F6: field_142, F7: field_143}
-				field_144 := uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_121, i_123*40), 36)))
-				variant_126 = wasi_sockets_0_2_0_network.MakeIpSocketAddressIpv6(wasi_sockets_0_2_0_network.Ipv6SocketAddress{Port: field_133, FlowInfo: field_134, Address: field_135, ScopeId: field_144})
-			default:
-				panic("bindgen: invalid discriminant for ip-socket-address")
-			}
-			field_125 := variant_126
-			list_122[i_123] = IncomingDatagram{Data: field_124, RemoteAddress: field_125}
-		}
-		variant_120 = wit_types.Ok[[]IncomingDatagram, ErrorCode](list_122)
-	case 1:
-		var variant_145 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_119, 4)) {
-		case 0:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_145 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_120 = wit_types.Err[[]IncomingDatagram, ErrorCode](variant_145)
-	default:
-		panic("bindgen: invalid discriminant for result<list<incoming-datagram>, error-code>")
-	}
-	return variant_120
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]incoming-datagram-stream.receive
-func wasm_import_method_incoming_datagram_stream_receive(arg0 int32, arg1 int64, arg2 int32)
-
-// Gives a pollable that becomes ready when datagrams are waiting.
-func (self *IncomingDatagramStream) Subscribe() *Pollable {
-	result_146 := wasm_import_method_incoming_datagram_stream_subscribe(self.Handle())
-	return wasi_io_0_2_0_poll.PollableFromHandle(result_146)
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]incoming-datagram-stream.subscribe
-func wasm_import_method_incoming_datagram_stream_subscribe(arg0 int32) int32
-
-// How many datagrams may be sent right now; zero means wait.
-func (self *OutgoingDatagramStream) CheckSend() wit_types.Result[uint64, ErrorCode] {
-	ret_147 := resultArea_(16)
-	wasm_import_method_outgoing_datagram_stream_check_send(self.Handle(), int32(uintptr(ret_147)))
-	var variant_148 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_147) {
-	case 0:
-		variant_148 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_147, 8))))
-	case 1:
-		var variant_149 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_147, 8)) {
-		case 0:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_149 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_148 = wit_types.Err[uint64, ErrorCode](variant_149)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_148
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]outgoing-datagram-stream.check-send
-func wasm_import_method_outgoing_datagram_stream_check_send(arg0 int32, arg1 int32)
-
-// Sends datagrams (no more than `check-send` allowed) and returns how many
-// were sent.
-func (self *OutgoingDatagramStream) Send(datagrams []OutgoingDatagram) wit_types.Result[uint64, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	list_150 := wit_runtime.Allocate(pinner_, uintptr(len(datagrams))*44, 4)
-	for i_151, elem_152 := range datagrams {
-		list_153 := unsafe.Pointer(unsafe.SliceData(elem_152.Data))
-		pinner_.Pin(list_153)
-		*(*uint32)(unsafe.Add(list_150, i_151*44)) = uint32(int32(uintptr(list_153)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_150, i_151*44), 4)) = uint32(int32(len(elem_152.Data)))
-		switch elem_152.RemoteAddress.Tag() {
-		case wit_types.OptionNone:
-			*(*uint8)(unsafe.Add(unsafe.Add(list_150, i_151*44), 8)) = 0
-		case wit_types.OptionSome:
-			*(*uint8)(unsafe.Add(unsafe.Add(list_150, i_151*44), 8)) = 1
-			payload_154 := elem_152.RemoteAddress.Some()
-			switch payload_154.Tag() {
-			case wasi_sockets_0_2_0_network.IpSocketAddressIpv4:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_150, i_151*44), 12)) = 0
-				payload_155 := payload_154.Ipv4()
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 16)) = uint16(payload_155.Port)
-				*(*uint8)(unsafe.Add(unsafe.Add(list_150, i_151*44), 18)) = uint8(payload_155.Address.F0)
-				*(*uint8)(unsafe.Add(unsafe.Add(list_150, i_151*44), 19)) = uint8(payload_155.Address.F1)
-				*(*uint8)(unsafe.Add(unsafe.Add(list_150, i_151*44), 20)) = uint8(payload_155.Address.F2)
-				*(*uint8)(unsafe.Add(unsafe.Add(list_150, i_151*44), 21)) = uint8(payload_155.Address.F3)
-			case wasi_sockets_0_2_0_network.IpSocketAddressIpv6:
-				*(*uint8)(unsafe.Add(unsafe.Add(list_150, i_151*44), 12)) = 1
-				payload_156 := payload_154.Ipv6()
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 16)) = uint16(payload_156.Port)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_150, i_151*44), 20)) = uint32(payload_156.FlowInfo)
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 24)) = uint16(payload_156.Address.F0)
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 26)) = uint16(payload_156.Address.F1)
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 28)) = uint16(payload_156.Address.F2)
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 30)) = uint16(payload_156.Address.F3)
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 32)) = uint16(payload_156.Address.F4)
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 34)) = uint16(payload_156.Address.F5)
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 36)) = uint16(payload_156.Address.F6)
-				*(*uint16)(unsafe.Add(unsafe.Add(list_150, i_151*44), 38)) = uint16(payload_156.Address.F7)
-				*(*uint32)(unsafe.Add(unsafe.Add(list_150, i_151*44), 40)) = uint32(payload_156.ScopeId)
-			}
-		}
-	}
-	ret_157 := resultArea_(16)
-	wasm_import_method_outgoing_datagram_stream_send(self.Handle(), int32(uintptr(list_150)), int32(len(datagrams)), int32(uintptr(ret_157)))
-	var variant_158 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_157) {
-	case 0:
-		variant_158 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_157, 8))))
-	case 1:
-		var variant_159 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_157, 8)) {
-		case 0:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_159 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_158 = wit_types.Err[uint64, ErrorCode](variant_159)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_158
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]outgoing-datagram-stream.send
-func wasm_import_method_outgoing_datagram_stream_send(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
-
-// Gives a pollable that becomes ready when more datagrams can be sent.
-func (self *OutgoingDatagramStream) Subscribe() *Pollable {
-	result_160 := wasm_import_method_outgoing_datagram_stream_subscribe(self.Handle())
-	return wasi_io_0_2_0_poll.PollableFromHandle(result_160)
-}
-
-//go:wasmimport wasi:sockets/udp@0.2.0 [method]outgoing-datagram-stream.subscribe
-func wasm_import_method_outgoing_datagram_stream_subscribe(arg0 int32) int32
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the
@@ -1386,4 +586,130 @@ func wasm_import_method_outgoing_datagram_stream_subscribe(arg0 int32) int32
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_sockets_0_2_0_network_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_wasi_sockets_0_2_0_network_ErrorCode(src unsafe.Pointer) wasi_sockets_0_2_0_network.ErrorCode {
+	var variant_29 wasi_sockets_0_2_0_network.ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(0)
+	case 1:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(1)
+	case 2:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(2)
+	case 3:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(3)
+	case 4:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(4)
+	case 5:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(5)
+	case 6:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(6)
+	case 7:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(7)
+	case 8:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(8)
+	case 9:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(9)
+	case 10:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(10)
+	case 11:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(11)
+	case 12:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(12)
+	case 13:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(13)
+	case 14:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(14)
+	case 15:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(15)
+	case 16:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(16)
+	case 17:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(17)
+	case 18:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(18)
+	case 19:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(19)
+	case 20:
+		variant_29 = wasi_sockets_0_2_0_network.ErrorCode(20)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_29
+}
+
+// wasm_load_wasi_sockets_0_2_0_network_IpSocketAddress reads a value of type ip-socket-address from linear memory at src.
+func wasm_load_wasi_sockets_0_2_0_network_IpSocketAddress(src unsafe.Pointer) wasi_sockets_0_2_0_network.IpSocketAddress {
+	var variant_64 wasi_sockets_0_2_0_network.IpSocketAddress
+	switch *(*uint8)(src) {
+	case 0:
+		field_65 := uint16(*(*uint16)(unsafe.Add(src, 4)))
+		field_67 := uint8(*(*uint8)(unsafe.Add(src, 6)))
+		field_68 := uint8(*(*uint8)(unsafe.Add(src, 7)))
+		field_69 := uint8(*(*uint8)(unsafe.Add(src, 8)))
+		field_70 := uint8(*(*uint8)(unsafe.Add(src, 9)))
+		field_66 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_67, F1: field_68, F2: field_69, F3: field_70}
+		variant_64 = wasi_sockets_0_2_0_network.MakeIpSocketAddressIpv4(wasi_sockets_0_2_0_network.Ipv4SocketAddress{Port: field_65, Address: field_66})
+	case 1:
+		field_71 := uint16(*(*uint16)(unsafe.Add(src, 4)))
+		field_72 := uint32(*(*uint32)(unsafe.Add(src, 8)))
+		field_74 := uint16(*(*uint16)(unsafe.Add(src, 12)))
+		field_75 := uint16(*(*uint16)(unsafe.Add(src, 14)))
+		field_76 := uint16(*(*uint16)(unsafe.Add(src, 16)))
+		field_77 := uint16(*(*uint16)(unsafe.Add(src, 18)))
+		field_78 := uint16(*(*uint16)(unsafe.Add(src, 20)))
+		field_79 := uint16(*(*uint16)(unsafe.Add(src, 22)))
+		field_80 := uint16(*(*uint16)(unsafe.Add(src, 24)))
+		field_81 := uint16(*(*uint16)(unsafe.Add(src, 26)))
+		field_73 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_74, F1: field_75, F2: field_76, F3: field_77, F4: field_78, F5: field_79, F6: field_80, F7: field_81}
+		field_82 := uint32(*(*uint32)(unsafe.Add(src, 28)))
+		variant_64 = wasi_sockets_0_2_0_network.MakeIpSocketAddressIpv6(wasi_sockets_0_2_0_network.Ipv6SocketAddress{Port: field_71, FlowInfo: field_72, Address: field_73, ScopeId: field_82})
+	default:
+		panic("bindgen: invalid discriminant for ip-socket-address")
+	}
+	return variant_64
+}
+
+// wasm_lift_wasi_sockets_0_2_0_network_IpAddressFamily builds a value of type ip-address-family from its core values.
+func wasm_lift_wasi_sockets_0_2_0_network_IpAddressFamily(arg0 int32) wasi_sockets_0_2_0_network.IpAddressFamily {
+	var variant_86 wasi_sockets_0_2_0_network.IpAddressFamily
+	switch uint32(arg0) {
+	case 0:
+		variant_86 = wasi_sockets_0_2_0_network.IpAddressFamily(0)
+	case 1:
+		variant_86 = wasi_sockets_0_2_0_network.IpAddressFamily(1)
+	default:
+		panic("bindgen: invalid discriminant for ip-address-family")
+	}
+	return variant_86
+}
+
+// wasm_store_wasi_sockets_0_2_0_network_IpSocketAddress writes a value of type ip-socket-address to linear memory at dst.
+func wasm_store_wasi_sockets_0_2_0_network_IpSocketAddress(value wasi_sockets_0_2_0_network.IpSocketAddress, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case wasi_sockets_0_2_0_network.IpSocketAddressIpv4:
+		*(*uint8)(dst) = 0
+		payload_115 := value.Ipv4()
+		*(*uint16)(unsafe.Add(dst, 4)) = uint16(payload_115.Port)
+		*(*uint8)(unsafe.Add(dst, 6)) = uint8(payload_115.Address.F0)
+		*(*uint8)(unsafe.Add(dst, 7)) = uint8(payload_115.Address.F1)
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_115.Address.F2)
+		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_115.Address.F3)
+	case wasi_sockets_0_2_0_network.IpSocketAddressIpv6:
+		*(*uint8)(dst) = 1
+		payload_116 := value.Ipv6()
+		*(*uint16)(unsafe.Add(dst, 4)) = uint16(payload_116.Port)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_116.FlowInfo)
+		*(*uint16)(unsafe.Add(dst, 12)) = uint16(payload_116.Address.F0)
+		*(*uint16)(unsafe.Add(dst, 14)) = uint16(payload_116.Address.F1)
+		*(*uint16)(unsafe.Add(dst, 16)) = uint16(payload_116.Address.F2)
+		*(*uint16)(unsafe.Add(dst, 18)) = uint16(payload_116.Address.F3)
+		*(*uint16)(unsafe.Add(dst, 20)) = uint16(payload_116.Address.F4)
+		*(*uint16)(unsafe.Add(dst, 22)) = uint16(payload_116.Address.F5)
+		*(*uint16)(unsafe.Add(dst, 24)) = uint16(payload_116.Address.F6)
+		*(*uint16)(unsafe.Add(dst, 26)) = uint16(payload_116.Address.F7)
+		*(*uint32)(unsafe.Add(dst, 28)) = uint32(payload_116.ScopeId)
+	}
 }

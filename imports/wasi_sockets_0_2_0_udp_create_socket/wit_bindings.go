@@ -20,76 +20,35 @@ type UdpSocket = wasi_sockets_0_2_0_udp.UdpSocket
 
 // Creates an unbound UDP socket for the given address family.
 func CreateUdpSocket(addressFamily IpAddressFamily) wit_types.Result[*UdpSocket, ErrorCode] {
+	v_2 := wasm_lower_wasi_sockets_0_2_0_network_IpAddressFamily(addressFamily)
+	ret_3 := resultArea_(8)
+	wasm_import_create_udp_socket(v_2, int32(uintptr(ret_3)))
+	var variant_4 wit_types.Result[*UdpSocket, ErrorCode]
+	switch *(*uint8)(ret_3) {
+	case 0:
+		variant_4 = wit_types.Ok[*UdpSocket, ErrorCode](wasi_sockets_0_2_0_udp.UdpSocketFromHandle(*(*int32)(unsafe.Add(ret_3, 4))))
+	case 1:
+		variant_4 = wit_types.Err[*UdpSocket, ErrorCode](wasm_load_wasi_sockets_0_2_0_network_ErrorCode(unsafe.Add(ret_3, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<udp-socket, error-code>")
+	}
+	return variant_4
+}
+
+//go:wasmimport wasi:sockets/udp-create-socket@0.2.0 create-udp-socket
+func wasm_import_create_udp_socket(arg0 int32, arg1 int32)
+
+// wasm_lower_wasi_sockets_0_2_0_network_IpAddressFamily returns the core values of a value of type ip-address-family.
+func wasm_lower_wasi_sockets_0_2_0_network_IpAddressFamily(value wasi_sockets_0_2_0_network.IpAddressFamily) int32 {
 	var v_1 int32
-	switch addressFamily {
+	switch value {
 	case 0:
 		v_1 = 0
 	case 1:
 		v_1 = 1
 	}
-	ret_2 := resultArea_(8)
-	wasm_import_create_udp_socket(v_1, int32(uintptr(ret_2)))
-	var variant_3 wit_types.Result[*UdpSocket, ErrorCode]
-	switch *(*uint8)(ret_2) {
-	case 0:
-		variant_3 = wit_types.Ok[*UdpSocket, ErrorCode](wasi_sockets_0_2_0_udp.UdpSocketFromHandle(*(*int32)(unsafe.Add(ret_2, 4))))
-	case 1:
-		var variant_4 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(0)
-		case 1:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(1)
-		case 2:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(2)
-		case 3:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(3)
-		case 4:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(4)
-		case 5:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(5)
-		case 6:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(6)
-		case 7:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(7)
-		case 8:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(8)
-		case 9:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(9)
-		case 10:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(10)
-		case 11:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(11)
-		case 12:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(12)
-		case 13:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(13)
-		case 14:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(14)
-		case 15:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(15)
-		case 16:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(16)
-		case 17:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(17)
-		case 18:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(18)
-		case 19:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(19)
-		case 20:
-			variant_4 = wasi_sockets_0_2_0_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_3 = wit_types.Err[*UdpSocket, ErrorCode](variant_4)
-	default:
-		panic("bindgen: invalid discriminant for result<udp-socket, error-code>")
-	}
-	return variant_3
+	return v_1
 }
-
-//go:wasmimport wasi:sockets/udp-create-socket@0.2.0 create-udp-socket
-func wasm_import_create_udp_socket(arg0 int32, arg1 int32)
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the
@@ -100,4 +59,56 @@ func wasm_import_create_udp_socket(arg0 int32, arg1 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_sockets_0_2_0_network_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_wasi_sockets_0_2_0_network_ErrorCode(src unsafe.Pointer) wasi_sockets_0_2_0_network.ErrorCode {
+	var variant_5 wasi_sockets_0_2_0_network.ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(0)
+	case 1:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(1)
+	case 2:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(2)
+	case 3:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(3)
+	case 4:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(4)
+	case 5:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(5)
+	case 6:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(6)
+	case 7:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(7)
+	case 8:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(8)
+	case 9:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(9)
+	case 10:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(10)
+	case 11:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(11)
+	case 12:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(12)
+	case 13:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(13)
+	case 14:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(14)
+	case 15:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(15)
+	case 16:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(16)
+	case 17:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(17)
+	case 18:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(18)
+	case 19:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(19)
+	case 20:
+		variant_5 = wasi_sockets_0_2_0_network.ErrorCode(20)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_5
 }

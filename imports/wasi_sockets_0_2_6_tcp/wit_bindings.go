@@ -101,6 +101,512 @@ func wasm_resource_drop_tcp_socket(handle int32)
 
 // Begins assigning a local address and port to the socket.
 func (self *TcpSocket) StartBind(network *Network, localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
+	v_15, v_16, v_17, v_18, v_19, v_20, v_21, v_22, v_23, v_24, v_25, v_26 := wasm_lower_wasi_sockets_0_2_6_network_IpSocketAddress(localAddress)
+	ret_27 := resultArea_(2)
+	wasm_import_method_tcp_socket_start_bind(self.Handle(), network.Handle(), v_15, v_16, v_17, v_18, v_19, v_20, v_21, v_22, v_23, v_24, v_25, v_26, int32(uintptr(ret_27)))
+	var variant_28 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_27) {
+	case 0:
+		variant_28 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_28 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_27, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_28
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.start-bind
+func wasm_import_method_tcp_socket_start_bind(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32, arg14 int32)
+
+// Completes a bind started with `start-bind`.
+func (self *TcpSocket) FinishBind() wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_30 := resultArea_(2)
+	wasm_import_method_tcp_socket_finish_bind(self.Handle(), int32(uintptr(ret_30)))
+	var variant_31 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_30) {
+	case 0:
+		variant_31 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_31 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_30, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_31
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.finish-bind
+func wasm_import_method_tcp_socket_finish_bind(arg0 int32, arg1 int32)
+
+// Begins connecting to a remote endpoint.
+func (self *TcpSocket) StartConnect(network *Network, remoteAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
+	v_32, v_33, v_34, v_35, v_36, v_37, v_38, v_39, v_40, v_41, v_42, v_43 := wasm_lower_wasi_sockets_0_2_6_network_IpSocketAddress(remoteAddress)
+	ret_44 := resultArea_(2)
+	wasm_import_method_tcp_socket_start_connect(self.Handle(), network.Handle(), v_32, v_33, v_34, v_35, v_36, v_37, v_38, v_39, v_40, v_41, v_42, v_43, int32(uintptr(ret_44)))
+	var variant_45 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_44) {
+	case 0:
+		variant_45 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_45 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_44, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_45
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.start-connect
+func wasm_import_method_tcp_socket_start_connect(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32, arg14 int32)
+
+// Completes the connection and hands back streams for reading and writing.
+func (self *TcpSocket) FinishConnect() wit_types.Result[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode] {
+	ret_46 := resultArea_(12)
+	wasm_import_method_tcp_socket_finish_connect(self.Handle(), int32(uintptr(ret_46)))
+	var variant_47 wit_types.Result[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode]
+	switch *(*uint8)(ret_46) {
+	case 0:
+		field_48 := wasi_io_0_2_6_streams.InputStreamFromHandle(*(*int32)(unsafe.Add(ret_46, 4)))
+		field_49 := wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_46, 8)))
+		variant_47 = wit_types.Ok[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode](wit_types.Tuple2[*InputStream, *OutputStream]{F0: field_48, F1: field_49})
+	case 1:
+		variant_47 = wit_types.Err[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_46, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<tuple<input-stream, output-stream>, error-code>")
+	}
+	return variant_47
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.finish-connect
+func wasm_import_method_tcp_socket_finish_connect(arg0 int32, arg1 int32)
+
+// Begins turning the bound socket into one that accepts incoming connections.
+func (self *TcpSocket) StartListen() wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_50 := resultArea_(2)
+	wasm_import_method_tcp_socket_start_listen(self.Handle(), int32(uintptr(ret_50)))
+	var variant_51 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_50) {
+	case 0:
+		variant_51 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_51 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_50, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_51
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.start-listen
+func wasm_import_method_tcp_socket_start_listen(arg0 int32, arg1 int32)
+
+// Completes the switch to listening started with `start-listen`.
+func (self *TcpSocket) FinishListen() wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_52 := resultArea_(2)
+	wasm_import_method_tcp_socket_finish_listen(self.Handle(), int32(uintptr(ret_52)))
+	var variant_53 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_52) {
+	case 0:
+		variant_53 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_53 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_52, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_53
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.finish-listen
+func wasm_import_method_tcp_socket_finish_listen(arg0 int32, arg1 int32)
+
+// Takes the next incoming connection, giving a new socket and its streams.
+func (self *TcpSocket) Accept() wit_types.Result[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode] {
+	ret_54 := resultArea_(16)
+	wasm_import_method_tcp_socket_accept(self.Handle(), int32(uintptr(ret_54)))
+	var variant_55 wit_types.Result[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode]
+	switch *(*uint8)(ret_54) {
+	case 0:
+		field_56 := TcpSocketFromHandle(*(*int32)(unsafe.Add(ret_54, 4)))
+		field_57 := wasi_io_0_2_6_streams.InputStreamFromHandle(*(*int32)(unsafe.Add(ret_54, 8)))
+		field_58 := wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_54, 12)))
+		variant_55 = wit_types.Ok[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode](wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream]{F0: field_56, F1: field_57, F2: field_58})
+	case 1:
+		variant_55 = wit_types.Err[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_54, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<tuple<tcp-socket, input-stream, output-stream>, error-code>")
+	}
+	return variant_55
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.accept
+func wasm_import_method_tcp_socket_accept(arg0 int32, arg1 int32)
+
+// The address and port the socket is bound to.
+func (self *TcpSocket) LocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
+	ret_59 := resultArea_(36)
+	wasm_import_method_tcp_socket_local_address(self.Handle(), int32(uintptr(ret_59)))
+	var variant_60 wit_types.Result[IpSocketAddress, ErrorCode]
+	switch *(*uint8)(ret_59) {
+	case 0:
+		variant_60 = wit_types.Ok[IpSocketAddress, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_IpSocketAddress(unsafe.Add(ret_59, 4)))
+	case 1:
+		variant_60 = wit_types.Err[IpSocketAddress, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_59, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
+	}
+	return variant_60
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.local-address
+func wasm_import_method_tcp_socket_local_address(arg0 int32, arg1 int32)
+
+// The address and port of the connected peer.
+func (self *TcpSocket) RemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
+	ret_80 := resultArea_(36)
+	wasm_import_method_tcp_socket_remote_address(self.Handle(), int32(uintptr(ret_80)))
+	var variant_81 wit_types.Result[IpSocketAddress, ErrorCode]
+	switch *(*uint8)(ret_80) {
+	case 0:
+		variant_81 = wit_types.Ok[IpSocketAddress, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_IpSocketAddress(unsafe.Add(ret_80, 4)))
+	case 1:
+		variant_81 = wit_types.Err[IpSocketAddress, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_80, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
+	}
+	return variant_81
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.remote-address
+func wasm_import_method_tcp_socket_remote_address(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) IsListening() bool {
+	result_82 := wasm_import_method_tcp_socket_is_listening(self.Handle())
+	return (result_82 != 0)
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.is-listening
+func wasm_import_method_tcp_socket_is_listening(arg0 int32) int32
+
+func (self *TcpSocket) AddressFamily() IpAddressFamily {
+	result_83 := wasm_import_method_tcp_socket_address_family(self.Handle())
+	return wasm_lift_wasi_sockets_0_2_6_network_IpAddressFamily(result_83)
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.address-family
+func wasm_import_method_tcp_socket_address_family(arg0 int32) int32
+
+// Sets how many not-yet-accepted connections may queue up.
+func (self *TcpSocket) SetListenBacklogSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_85 := resultArea_(2)
+	wasm_import_method_tcp_socket_set_listen_backlog_size(self.Handle(), int64(value), int32(uintptr(ret_85)))
+	var variant_86 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_85) {
+	case 0:
+		variant_86 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_86 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_85, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_86
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-listen-backlog-size
+func wasm_import_method_tcp_socket_set_listen_backlog_size(arg0 int32, arg1 int64, arg2 int32)
+
+// Whether TCP keep-alive probes are sent on idle connections.
+func (self *TcpSocket) KeepAliveEnabled() wit_types.Result[bool, ErrorCode] {
+	ret_87 := resultArea_(2)
+	wasm_import_method_tcp_socket_keep_alive_enabled(self.Handle(), int32(uintptr(ret_87)))
+	var variant_88 wit_types.Result[bool, ErrorCode]
+	switch *(*uint8)(ret_87) {
+	case 0:
+		variant_88 = wit_types.Ok[bool, ErrorCode]((*(*uint8)(unsafe.Add(ret_87, 1)) != 0))
+	case 1:
+		variant_88 = wit_types.Err[bool, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_87, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<bool, error-code>")
+	}
+	return variant_88
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.keep-alive-enabled
+func wasm_import_method_tcp_socket_keep_alive_enabled(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetKeepAliveEnabled(value bool) wit_types.Result[wit_types.Unit, ErrorCode] {
+	var flag_89 int32
+	if value {
+		flag_89 = 1
+	}
+	ret_90 := resultArea_(2)
+	wasm_import_method_tcp_socket_set_keep_alive_enabled(self.Handle(), flag_89, int32(uintptr(ret_90)))
+	var variant_91 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_90) {
+	case 0:
+		variant_91 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_91 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_90, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_91
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-keep-alive-enabled
+func wasm_import_method_tcp_socket_set_keep_alive_enabled(arg0 int32, arg1 int32, arg2 int32)
+
+// How long a connection must be idle before keep-alive probes start.
+func (self *TcpSocket) KeepAliveIdleTime() wit_types.Result[Duration, ErrorCode] {
+	ret_92 := resultArea_(16)
+	wasm_import_method_tcp_socket_keep_alive_idle_time(self.Handle(), int32(uintptr(ret_92)))
+	var variant_93 wit_types.Result[Duration, ErrorCode]
+	switch *(*uint8)(ret_92) {
+	case 0:
+		variant_93 = wit_types.Ok[Duration, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_92, 8))))
+	case 1:
+		variant_93 = wit_types.Err[Duration, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_92, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<duration, error-code>")
+	}
+	return variant_93
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.keep-alive-idle-time
+func wasm_import_method_tcp_socket_keep_alive_idle_time(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetKeepAliveIdleTime(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_94 := resultArea_(2)
+	wasm_import_method_tcp_socket_set_keep_alive_idle_time(self.Handle(), int64(value), int32(uintptr(ret_94)))
+	var variant_95 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_94) {
+	case 0:
+		variant_95 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_95 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_94, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_95
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-keep-alive-idle-time
+func wasm_import_method_tcp_socket_set_keep_alive_idle_time(arg0 int32, arg1 int64, arg2 int32)
+
+// The time between keep-alive probes.
+func (self *TcpSocket) KeepAliveInterval() wit_types.Result[Duration, ErrorCode] {
+	ret_96 := resultArea_(16)
+	wasm_import_method_tcp_socket_keep_alive_interval(self.Handle(), int32(uintptr(ret_96)))
+	var variant_97 wit_types.Result[Duration, ErrorCode]
+	switch *(*uint8)(ret_96) {
+	case 0:
+		variant_97 = wit_types.Ok[Duration, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_96, 8))))
+	case 1:
+		variant_97 = wit_types.Err[Duration, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_96, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<duration, error-code>")
+	}
+	return variant_97
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.keep-alive-interval
+func wasm_import_method_tcp_socket_keep_alive_interval(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetKeepAliveInterval(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_98 := resultArea_(2)
+	wasm_import_method_tcp_socket_set_keep_alive_interval(self.Handle(), int64(value), int32(uintptr(ret_98)))
+	var variant_99 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_98) {
+	case 0:
+		variant_99 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_99 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_98, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_99
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-keep-alive-interval
+func wasm_import_method_tcp_socket_set_keep_alive_interval(arg0 int32, arg1 int64, arg2 int32)
+
+// How many unanswered probes before the connection is considered dead.
+func (self *TcpSocket) KeepAliveCount() wit_types.Result[uint32, ErrorCode] {
+	ret_100 := resultArea_(8)
+	wasm_import_method_tcp_socket_keep_alive_count(self.Handle(), int32(uintptr(ret_100)))
+	var variant_101 wit_types.Result[uint32, ErrorCode]
+	switch *(*uint8)(ret_100) {
+	case 0:
+		variant_101 = wit_types.Ok[uint32, ErrorCode](uint32(*(*uint32)(unsafe.Add(ret_100, 4))))
+	case 1:
+		variant_101 = wit_types.Err[uint32, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_100, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<u32, error-code>")
+	}
+	return variant_101
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.keep-alive-count
+func wasm_import_method_tcp_socket_keep_alive_count(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetKeepAliveCount(value uint32) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_102 := resultArea_(2)
+	wasm_import_method_tcp_socket_set_keep_alive_count(self.Handle(), int32(value), int32(uintptr(ret_102)))
+	var variant_103 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_102) {
+	case 0:
+		variant_103 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_103 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_102, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_103
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-keep-alive-count
+func wasm_import_method_tcp_socket_set_keep_alive_count(arg0 int32, arg1 int32, arg2 int32)
+
+// The IP time-to-live / hop limit for outgoing packets.
+func (self *TcpSocket) HopLimit() wit_types.Result[uint8, ErrorCode] {
+	ret_104 := resultArea_(2)
+	wasm_import_method_tcp_socket_hop_limit(self.Handle(), int32(uintptr(ret_104)))
+	var variant_105 wit_types.Result[uint8, ErrorCode]
+	switch *(*uint8)(ret_104) {
+	case 0:
+		variant_105 = wit_types.Ok[uint8, ErrorCode](uint8(*(*uint8)(unsafe.Add(ret_104, 1))))
+	case 1:
+		variant_105 = wit_types.Err[uint8, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_104, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<u8, error-code>")
+	}
+	return variant_105
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.hop-limit
+func wasm_import_method_tcp_socket_hop_limit(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_106 := resultArea_(2)
+	wasm_import_method_tcp_socket_set_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_106)))
+	var variant_107 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_106) {
+	case 0:
+		variant_107 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_107 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_106, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_107
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-hop-limit
+func wasm_import_method_tcp_socket_set_hop_limit(arg0 int32, arg1 int32, arg2 int32)
+
+// The size of the kernel's receive buffer for this socket.
+func (self *TcpSocket) ReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
+	ret_108 := resultArea_(16)
+	wasm_import_method_tcp_socket_receive_buffer_size(self.Handle(), int32(uintptr(ret_108)))
+	var variant_109 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_108) {
+	case 0:
+		variant_109 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_108, 8))))
+	case 1:
+		variant_109 = wit_types.Err[uint64, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_108, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_109
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.receive-buffer-size
+func wasm_import_method_tcp_socket_receive_buffer_size(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_110 := resultArea_(2)
+	wasm_import_method_tcp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_110)))
+	var variant_111 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_110) {
+	case 0:
+		variant_111 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_111 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_110, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_111
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-receive-buffer-size
+func wasm_import_method_tcp_socket_set_receive_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// The size of the kernel's send buffer for this socket.
+func (self *TcpSocket) SendBufferSize() wit_types.Result[uint64, ErrorCode] {
+	ret_112 := resultArea_(16)
+	wasm_import_method_tcp_socket_send_buffer_size(self.Handle(), int32(uintptr(ret_112)))
+	var variant_113 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_112) {
+	case 0:
+		variant_113 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_112, 8))))
+	case 1:
+		variant_113 = wit_types.Err[uint64, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_112, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_113
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.send-buffer-size
+func wasm_import_method_tcp_socket_send_buffer_size(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_114 := resultArea_(2)
+	wasm_import_method_tcp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_114)))
+	var variant_115 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_114) {
+	case 0:
+		variant_115 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_115 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_114, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_115
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-send-buffer-size
+func wasm_import_method_tcp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// Gives a pollable that becomes ready when a pending `start-*`/`finish-*`
+// step or `accept` can make progress.
+func (self *TcpSocket) Subscribe() *Pollable {
+	result_116 := wasm_import_method_tcp_socket_subscribe(self.Handle())
+	return wasi_io_0_2_6_poll.PollableFromHandle(result_116)
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.subscribe
+func wasm_import_method_tcp_socket_subscribe(arg0 int32) int32
+
+// Stops sending, receiving or both, without closing the socket.
+func (self *TcpSocket) Shutdown(shutdownType ShutdownType) wit_types.Result[wit_types.Unit, ErrorCode] {
+	v_118 := wasm_lower_ShutdownType(shutdownType)
+	ret_119 := resultArea_(2)
+	wasm_import_method_tcp_socket_shutdown(self.Handle(), v_118, int32(uintptr(ret_119)))
+	var variant_120 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_119) {
+	case 0:
+		variant_120 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_120 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_wasi_sockets_0_2_6_network_ErrorCode(unsafe.Add(ret_119, 1)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_120
+}
+
+//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.shutdown
+func wasm_import_method_tcp_socket_shutdown(arg0 int32, arg1 int32, arg2 int32)
+
+// wasm_lower_wasi_sockets_0_2_6_network_IpSocketAddress returns the core values of a value of type ip-socket-address.
+func wasm_lower_wasi_sockets_0_2_6_network_IpSocketAddress(value wasi_sockets_0_2_6_network.IpSocketAddress) (int32, int32, int32, int32, int32, int32, int32, int32, int32, int32, int32, int32) {
 	var v_1 int32
 	var v_2 int32
 	var v_3 int32
@@ -113,10 +619,10 @@ func (self *TcpSocket) StartBind(network *Network, localAddress IpSocketAddress)
 	var v_10 int32
 	var v_11 int32
 	var v_12 int32
-	switch localAddress.Tag() {
+	switch value.Tag() {
 	case wasi_sockets_0_2_6_network.IpSocketAddressIpv4:
 		v_1 = 0
-		payload_13 := localAddress.Ipv4()
+		payload_13 := value.Ipv4()
 		v_2 = int32(payload_13.Port)
 		v_3 = int32(payload_13.Address.F0)
 		v_4 = int32(payload_13.Address.F1)
@@ -124,7 +630,7 @@ func (self *TcpSocket) StartBind(network *Network, localAddress IpSocketAddress)
 		v_6 = int32(payload_13.Address.F3)
 	case wasi_sockets_0_2_6_network.IpSocketAddressIpv6:
 		v_1 = 1
-		payload_14 := localAddress.Ipv6()
+		payload_14 := value.Ipv6()
 		v_2 = int32(payload_14.Port)
 		v_3 = int32(payload_14.FlowInfo)
 		v_4 = int32(payload_14.Address.F0)
@@ -137,1789 +643,8 @@ func (self *TcpSocket) StartBind(network *Network, localAddress IpSocketAddress)
 		v_11 = int32(payload_14.Address.F7)
 		v_12 = int32(payload_14.ScopeId)
 	}
-	ret_15 := resultArea_(2)
-	wasm_import_method_tcp_socket_start_bind(self.Handle(), network.Handle(), v_1, v_2, v_3, v_4, v_5, v_6, v_7, v_8, v_9, v_10, v_11, v_12, int32(uintptr(ret_15)))
-	var variant_16 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_15) {
-	case 0:
-		variant_16 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_17 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_15, 1)) {
-		case 0:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_17 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_16 = wit_types.Err[wit_types.Unit, ErrorCode](variant_17)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_16
+	return v_1, v_2, v_3, v_4, v_5, v_6, v_7, v_8, v_9, v_10, v_11, v_12
 }
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.start-bind
-func wasm_import_method_tcp_socket_start_bind(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32, arg14 int32)
-
-// Completes a bind started with `start-bind`.
-func (self *TcpSocket) FinishBind() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_18 := resultArea_(2)
-	wasm_import_method_tcp_socket_finish_bind(self.Handle(), int32(uintptr(ret_18)))
-	var variant_19 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_18) {
-	case 0:
-		variant_19 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_20 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_18, 1)) {
-		case 0:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_20 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_19 = wit_types.Err[wit_types.Unit, ErrorCode](variant_20)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_19
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.finish-bind
-func wasm_import_method_tcp_socket_finish_bind(arg0 int32, arg1 int32)
-
-// Begins connecting to a remote endpoint.
-func (self *TcpSocket) StartConnect(network *Network, remoteAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var v_21 int32
-	var v_22 int32
-	var v_23 int32
-	var v_24 int32
-	var v_25 int32
-	var v_26 int32
-	var v_27 int32
-	var v_28 int32
-	var v_29 int32
-	var v_30 int32
-	var v_31 int32
-	var v_32 int32
-	switch remoteAddress.Tag() {
-	case wasi_sockets_0_2_6_network.IpSocketAddressIpv4:
-		v_21 = 0
-		payload_33 := remoteAddress.Ipv4()
-		v_22 = int32(payload_33.Port)
-		v_23 = int32(payload_33.Address.F0)
-		v_24 = int32(payload_33.Address.F1)
-		v_25 = int32(payload_33.Address.F2)
-		v_26 = int32(payload_33.Address.F3)
-	case wasi_sockets_0_2_6_network.IpSocketAddressIpv6:
-		v_21 = 1
-		payload_34 := remoteAddress.Ipv6()
-		v_22 = int32(payload_34.Port)
-		v_23 = int32(payload_34.FlowInfo)
-		v_24 = int32(payload_34.Address.F0)
-		v_25 = int32(payload_34.Address.F1)
-		v_26 = int32(payload_34.Address.F2)
-		v_27 = int32(payload_34.Address.F3)
-		v_28 = int32(payload_34.Address.F4)
-		v_29 = int32(payload_34.Address.F5)
-		v_30 = int32(payload_34.Address.F6)
-		v_31 = int32(payload_34.Address.F7)
-		v_32 = int32(payload_34.ScopeId)
-	}
-	ret_35 := resultArea_(2)
-	wasm_import_method_tcp_socket_start_connect(self.Handle(), network.Handle(), v_21, v_22, v_23, v_24, v_25, v_26, v_27, v_28, v_29, v_30, v_31, v_32, int32(uintptr(ret_35)))
-	var variant_36 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_35) {
-	case 0:
-		variant_36 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_37 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_35, 1)) {
-		case 0:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_37 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_36 = wit_types.Err[wit_types.Unit, ErrorCode](variant_37)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_36
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.start-connect
-func wasm_import_method_tcp_socket_start_connect(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32, arg14 int32)
-
-// Completes the connection and hands back streams for reading and writing.
-func (self *TcpSocket) FinishConnect() wit_types.Result[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode] {
-	ret_38 := resultArea_(12)
-	wasm_import_method_tcp_socket_finish_connect(self.Handle(), int32(uintptr(ret_38)))
-	var variant_39 wit_types.Result[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode]
-	switch *(*uint8)(ret_38) {
-	case 0:
-		field_40 := wasi_io_0_2_6_streams.InputStreamFromHandle(*(*int32)(unsafe.Add(ret_38, 4)))
-		field_41 := wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_38, 8)))
-		variant_39 = wit_types.Ok[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode](wit_types.Tuple2[*InputStream, *OutputStream]{F0: field_40, F1: field_41})
-	case 1:
-		var variant_42 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_38, 4)) {
-		case 0:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_42 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_39 = wit_types.Err[wit_types.Tuple2[*InputStream, *OutputStream], ErrorCode](variant_42)
-	default:
-		panic("bindgen: invalid discriminant for result<tuple<input-stream, output-stream>, error-code>")
-	}
-	return variant_39
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.finish-connect
-func wasm_import_method_tcp_socket_finish_connect(arg0 int32, arg1 int32)
-
-// Begins turning the bound socket into one that accepts incoming connections.
-func (self *TcpSocket) StartListen() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_43 := resultArea_(2)
-	wasm_import_method_tcp_socket_start_listen(self.Handle(), int32(uintptr(ret_43)))
-	var variant_44 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_43) {
-	case 0:
-		variant_44 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_45 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_43, 1)) {
-		case 0:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_45 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_44 = wit_types.Err[wit_types.Unit, ErrorCode](variant_45)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_44
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.start-listen
-func wasm_import_method_tcp_socket_start_listen(arg0 int32, arg1 int32)
-
-// Completes the switch to listening started with `start-listen`.
-func (self *TcpSocket) FinishListen() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_46 := resultArea_(2)
-	wasm_import_method_tcp_socket_finish_listen(self.Handle(), int32(uintptr(ret_46)))
-	var variant_47 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_46) {
-	case 0:
-		variant_47 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_48 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_46, 1)) {
-		case 0:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_48 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_47 = wit_types.Err[wit_types.Unit, ErrorCode](variant_48)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_47
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.finish-listen
-func wasm_import_method_tcp_socket_finish_listen(arg0 int32, arg1 int32)
-
-// Takes the next incoming connection, giving a new socket and its streams.
-func (self *TcpSocket) Accept() wit_types.Result[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode] {
-	ret_49 := resultArea_(16)
-	wasm_import_method_tcp_socket_accept(self.Handle(), int32(uintptr(ret_49)))
-	var variant_50 wit_types.Result[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode]
-	switch *(*uint8)(ret_49) {
-	case 0:
-		field_51 := TcpSocketFromHandle(*(*int32)(unsafe.Add(ret_49, 4)))
-		field_52 := wasi_io_0_2_6_streams.InputStreamFromHandle(*(*int32)(unsafe.Add(ret_49, 8)))
-		field_53 := wasi_io_0_2_6_streams.OutputStreamFromHandle(*(*int32)(unsafe.Add(ret_49, 12)))
-		variant_50 = wit_types.Ok[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode](wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream]{F0: field_51, F1: field_52, F2: field_53})
-	case 1:
-		var variant_54 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_49, 4)) {
-		case 0:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_54 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_50 = wit_types.Err[wit_types.Tuple3[*TcpSocket, *InputStream, *OutputStream], ErrorCode](variant_54)
-	default:
-		panic("bindgen: invalid discriminant for result<tuple<tcp-socket, input-stream, output-stream>, error-code>")
-	}
-	return variant_50
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.accept
-func wasm_import_method_tcp_socket_accept(arg0 int32, arg1 int32)
-
-// The address and port the socket is bound to.
-func (self *TcpSocket) LocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	ret_55 := resultArea_(36)
-	wasm_import_method_tcp_socket_local_address(self.Handle(), int32(uintptr(ret_55)))
-	var variant_56 wit_types.Result[IpSocketAddress, ErrorCode]
-	switch *(*uint8)(ret_55) {
-	case 0:
-		var variant_57 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_55, 4)) {
-		case 0:
-			field_58 := uint16(*(*uint16)(unsafe.Add(ret_55, 8)))
-			field_60 := uint8(*(*uint8)(unsafe.Add(ret_55, 10)))
-			field_61 := uint8(*(*uint8)(unsafe.Add(ret_55, 11)))
-			field_62 := uint8(*(*uint8)(unsafe.Add(ret_55, 12)))
-			field_63 := uint8(*(*uint8)(unsafe.Add(ret_55, 13)))
-			field_59 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_60, F1: field_61, F2: field_62, F3: field_63}
-			variant_57 = wasi_sockets_0_2_6_network.MakeIpSocketAddressIpv4(wasi_sockets_0_2_6_network.Ipv4SocketAddress{Port: field_58, Address: field_59})
-		case 1:
-			field_64 := uint16(*(*uint16)(unsafe.Add(ret_55, 8)))
-			field_65 := uint32(*(*uint32)(unsafe.Add(ret_55, 12)))
-			field_67 := uint16(*(*uint16)(unsafe.Add(ret_55, 16)))
-			field_68 := uint16(*(*uint16)(unsafe.Add(ret_55, 18)))
-			field_69 := uint16(*(*uint16)(unsafe.Add(ret_55, 20)))
-			field_70 := uint16(*(*uint16)(unsafe.Add(ret_55, 22)))
-			field_71 := uint16(*(*uint16)(unsafe.Add(ret_55, 24)))
-			field_72 := uint16(*(*uint16)(unsafe.Add(ret_55, 26)))
-			field_73 := uint16(*(*uint16)(unsafe.Add(ret_55, 28)))
-			field_74 := uint16(*(*uint16)(unsafe.Add(ret_55, 30)))
-			field_66 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_67, F1: field_68, F2: field_69, F3: field_70, F4: field_71, F5: field_72, F6: field_73, F7: field_74}
-			field_75 := uint32(*(*uint32)(unsafe.Add(ret_55, 32)))
-			variant_57 = wasi_sockets_0_2_6_network.MakeIpSocketAddressIpv6(wasi_sockets_0_2_6_network.Ipv6SocketAddress{Port: field_64, FlowInfo: field_65, Address: field_66, ScopeId: field_75})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		variant_56 = wit_types.Ok[IpSocketAddress, ErrorCode](variant_57)
-	case 1:
-		var variant_76 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_55, 4)) {
-		case 0:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_76 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_56 = wit_types.Err[IpSocketAddress, ErrorCode](variant_76)
-	default:
-		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
-	}
-	return variant_56
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.local-address
-func wasm_import_method_tcp_socket_local_address(arg0 int32, arg1 int32)
-
-// The address and port of the connected peer.
-func (self *TcpSocket) RemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	ret_77 := resultArea_(36)
-	wasm_import_method_tcp_socket_remote_address(self.Handle(), int32(uintptr(ret_77)))
-	var variant_78 wit_types.Result[IpSocketAddress, ErrorCode]
-	switch *(*uint8)(ret_77) {
-	case 0:
-		var variant_79 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_77, 4)) {
-		case 0:
-			field_80 := uint16(*(*uint16)(unsafe.Add(ret_77, 8)))
-			field_82 := uint8(*(*uint8)(unsafe.Add(ret_77, 10)))
-			field_83 := uint8(*(*uint8)(unsafe.Add(ret_77, 11)))
-			field_84 := uint8(*(*uint8)(unsafe.Add(ret_77, 12)))
-			field_85 := uint8(*(*uint8)(unsafe.Add(ret_77, 13)))
-			field_81 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_82, F1: field_83, F2: field_84, F3: field_85}
-			variant_79 = wasi_sockets_0_2_6_network.MakeIpSocketAddressIpv4(wasi_sockets_0_2_6_network.Ipv4SocketAddress{Port: field_80, Address: field_81})
-		case 1:
-			field_86 := uint16(*(*uint16)(unsafe.Add(ret_77, 8)))
-			field_87 := uint32(*(*uint32)(unsafe.Add(ret_77, 12)))
-			field_89 := uint16(*(*uint16)(unsafe.Add(ret_77, 16)))
-			field_90 := uint16(*(*uint16)(unsafe.Add(ret_77, 18)))
-			field_91 := uint16(*(*uint16)(unsafe.Add(ret_77, 20)))
-			field_92 := uint16(*(*uint16)(unsafe.Add(ret_77, 22)))
-			field_93 := uint16(*(*uint16)(unsafe.Add(ret_77, 24)))
-			field_94 := uint16(*(*uint16)(unsafe.Add(ret_77, 26)))
-			field_95 := uint16(*(*uint16)(unsafe.Add(ret_77, 28)))
-			field_96 := uint16(*(*uint16)(unsafe.Add(ret_77, 30)))
-			field_88 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_89, F1: field_90, F2: field_91, F3: field_92, F4: field_93, F5: field_94, F6: field_95, F7: field_96}
-			field_97 := uint32(*(*uint32)(unsafe.Add(ret_77, 32)))
-			variant_79 = wasi_sockets_0_2_6_network.MakeIpSocketAddressIpv6(wasi_sockets_0_2_6_network.Ipv6SocketAddress{Port: field_86, FlowInfo: field_87, Address: field_88, ScopeId: field_97})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		variant_78 = wit_types.Ok[IpSocketAddress, ErrorCode](variant_79)
-	case 1:
-		var variant_98 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_77, 4)) {
-		case 0:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_98 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_78 = wit_types.Err[IpSocketAddress, ErrorCode](variant_98)
-	default:
-		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
-	}
-	return variant_78
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.remote-address
-func wasm_import_method_tcp_socket_remote_address(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) IsListening() bool {
-	result_99 := wasm_import_method_tcp_socket_is_listening(self.Handle())
-	return (result_99 != 0)
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.is-listening
-func wasm_import_method_tcp_socket_is_listening(arg0 int32) int32
-
-func (self *TcpSocket) AddressFamily() IpAddressFamily {
-	result_100 := wasm_import_method_tcp_socket_address_family(self.Handle())
-	var variant_101 IpAddressFamily
-	switch uint32(result_100) {
-	case 0:
-		variant_101 = wasi_sockets_0_2_6_network.IpAddressFamily(0)
-	case 1:
-		variant_101 = wasi_sockets_0_2_6_network.IpAddressFamily(1)
-	default:
-		panic("bindgen: invalid discriminant for ip-address-family")
-	}
-	return variant_101
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.address-family
-func wasm_import_method_tcp_socket_address_family(arg0 int32) int32
-
-// Sets how many not-yet-accepted connections may queue up.
-func (self *TcpSocket) SetListenBacklogSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_102 := resultArea_(2)
-	wasm_import_method_tcp_socket_set_listen_backlog_size(self.Handle(), int64(value), int32(uintptr(ret_102)))
-	var variant_103 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_102) {
-	case 0:
-		variant_103 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_104 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_102, 1)) {
-		case 0:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_104 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_103 = wit_types.Err[wit_types.Unit, ErrorCode](variant_104)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_103
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-listen-backlog-size
-func wasm_import_method_tcp_socket_set_listen_backlog_size(arg0 int32, arg1 int64, arg2 int32)
-
-// Whether TCP keep-alive probes are sent on idle connections.
-func (self *TcpSocket) KeepAliveEnabled() wit_types.Result[bool, ErrorCode] {
-	ret_105 := resultArea_(2)
-	wasm_import_method_tcp_socket_keep_alive_enabled(self.Handle(), int32(uintptr(ret_105)))
-	var variant_106 wit_types.Result[bool, ErrorCode]
-	switch *(*uint8)(ret_105) {
-	case 0:
-		variant_106 = wit_types.Ok[bool, ErrorCode]((*(*uint8)(unsafe.Add(ret_105, 1)) != 0))
-	case 1:
-		var variant_107 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_105, 1)) {
-		case 0:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_107 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_106 = wit_types.Err[bool, ErrorCode](variant_107)
-	default:
-		panic("bindgen: invalid discriminant for result<bool, error-code>")
-	}
-	return variant_106
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.keep-alive-enabled
-func wasm_import_method_tcp_socket_keep_alive_enabled(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetKeepAliveEnabled(value bool) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var flag_108 int32
-	if value {
-		flag_108 = 1
-	}
-	ret_109 := resultArea_(2)
-	wasm_import_method_tcp_socket_set_keep_alive_enabled(self.Handle(), flag_108, int32(uintptr(ret_109)))
-	var variant_110 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_109) {
-	case 0:
-		variant_110 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_111 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_109, 1)) {
-		case 0:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_111 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_110 = wit_types.Err[wit_types.Unit, ErrorCode](variant_111)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_110
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-keep-alive-enabled
-func wasm_import_method_tcp_socket_set_keep_alive_enabled(arg0 int32, arg1 int32, arg2 int32)
-
-// How long a connection must be idle before keep-alive probes start.
-func (self *TcpSocket) KeepAliveIdleTime() wit_types.Result[Duration, ErrorCode] {
-	ret_112 := resultArea_(16)
-	wasm_import_method_tcp_socket_keep_alive_idle_time(self.Handle(), int32(uintptr(ret_112)))
-	var variant_113 wit_types.Result[Duration, ErrorCode]
-	switch *(*uint8)(ret_112) {
-	case 0:
-		variant_113 = wit_types.Ok[Duration, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_112, 8))))
-	case 1:
-		var variant_114 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_112, 8)) {
-		case 0:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_114 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_113 = wit_types.Err[Duration, ErrorCode](variant_114)
-	default:
-		panic("bindgen: invalid discriminant for result<duration, error-code>")
-	}
-	return variant_113
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.keep-alive-idle-time
-func wasm_import_method_tcp_socket_keep_alive_idle_time(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetKeepAliveIdleTime(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_115 := resultArea_(2)
-	wasm_import_method_tcp_socket_set_keep_alive_idle_time(self.Handle(), int64(value), int32(uintptr(ret_115)))
-	var variant_116 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_115) {
-	case 0:
-		variant_116 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_117 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_115, 1)) {
-		case 0:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_117 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_116 = wit_types.Err[wit_types.Unit, ErrorCode](variant_117)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_116
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-keep-alive-idle-time
-func wasm_import_method_tcp_socket_set_keep_alive_idle_time(arg0 int32, arg1 int64, arg2 int32)
-
-// The time between keep-alive probes.
-func (self *TcpSocket) KeepAliveInterval() wit_types.Result[Duration, ErrorCode] {
-	ret_118 := resultArea_(16)
-	wasm_import_method_tcp_socket_keep_alive_interval(self.Handle(), int32(uintptr(ret_118)))
-	var variant_119 wit_types.Result[Duration, ErrorCode]
-	switch *(*uint8)(ret_118) {
-	case 0:
-		variant_119 = wit_types.Ok[Duration, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_118, 8))))
-	case 1:
-		var variant_120 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_118, 8)) {
-		case 0:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_120 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_119 = wit_types.Err[Duration, ErrorCode](variant_120)
-	default:
-		panic("bindgen: invalid discriminant for result<duration, error-code>")
-	}
-	return variant_119
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.keep-alive-interval
-func wasm_import_method_tcp_socket_keep_alive_interval(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetKeepAliveInterval(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_121 := resultArea_(2)
-	wasm_import_method_tcp_socket_set_keep_alive_interval(self.Handle(), int64(value), int32(uintptr(ret_121)))
-	var variant_122 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_121) {
-	case 0:
-		variant_122 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_123 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_121, 1)) {
-		case 0:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_123 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_122 = wit_types.Err[wit_types.Unit, ErrorCode](variant_123)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_122
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-keep-alive-interval
-func wasm_import_method_tcp_socket_set_keep_alive_interval(arg0 int32, arg1 int64, arg2 int32)
-
-// How many unanswered probes before the connection is considered dead.
-func (self *TcpSocket) KeepAliveCount() wit_types.Result[uint32, ErrorCode] {
-	ret_124 := resultArea_(8)
-	wasm_import_method_tcp_socket_keep_alive_count(self.Handle(), int32(uintptr(ret_124)))
-	var variant_125 wit_types.Result[uint32, ErrorCode]
-	switch *(*uint8)(ret_124) {
-	case 0:
-		variant_125 = wit_types.Ok[uint32, ErrorCode](uint32(*(*uint32)(unsafe.Add(ret_124, 4))))
-	case 1:
-		var variant_126 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_124, 4)) {
-		case 0:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_126 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_125 = wit_types.Err[uint32, ErrorCode](variant_126)
-	default:
-		panic("bindgen: invalid discriminant for result<u32, error-code>")
-	}
-	return variant_125
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.keep-alive-count
-func wasm_import_method_tcp_socket_keep_alive_count(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetKeepAliveCount(value uint32) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_127 := resultArea_(2)
-	wasm_import_method_tcp_socket_set_keep_alive_count(self.Handle(), int32(value), int32(uintptr(ret_127)))
-	var variant_128 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_127) {
-	case 0:
-		variant_128 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_129 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_127, 1)) {
-		case 0:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_129 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_128 = wit_types.Err[wit_types.Unit, ErrorCode](variant_129)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_128
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-keep-alive-count
-func wasm_import_method_tcp_socket_set_keep_alive_count(arg0 int32, arg1 int32, arg2 int32)
-
-// The IP time-to-live / hop limit for outgoing packets.
-func (self *TcpSocket) HopLimit() wit_types.Result[uint8, ErrorCode] {
-	ret_130 := resultArea_(2)
-	wasm_import_method_tcp_socket_hop_limit(self.Handle(), int32(uintptr(ret_130)))
-	var variant_131 wit_types.Result[uint8, ErrorCode]
-	switch *(*uint8)(ret_130) {
-	case 0:
-		variant_131 = wit_types.Ok[uint8, ErrorCode](uint8(*(*uint8)(unsafe.Add(ret_130, 1))))
-	case 1:
-		var variant_132 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_130, 1)) {
-		case 0:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_132 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_131 = wit_types.Err[uint8, ErrorCode](variant_132)
-	default:
-		panic("bindgen: invalid discriminant for result<u8, error-code>")
-	}
-	return variant_131
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.hop-limit
-func wasm_import_method_tcp_socket_hop_limit(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_133 := resultArea_(2)
-	wasm_import_method_tcp_socket_set_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_133)))
-	var variant_134 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_133) {
-	case 0:
-		variant_134 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_135 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_133, 1)) {
-		case 0:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_135 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_134 = wit_types.Err[wit_types.Unit, ErrorCode](variant_135)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_134
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-hop-limit
-func wasm_import_method_tcp_socket_set_hop_limit(arg0 int32, arg1 int32, arg2 int32)
-
-// The size of the kernel's receive buffer for this socket.
-func (self *TcpSocket) ReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
-	ret_136 := resultArea_(16)
-	wasm_import_method_tcp_socket_receive_buffer_size(self.Handle(), int32(uintptr(ret_136)))
-	var variant_137 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_136) {
-	case 0:
-		variant_137 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_136, 8))))
-	case 1:
-		var variant_138 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_136, 8)) {
-		case 0:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_138 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_137 = wit_types.Err[uint64, ErrorCode](variant_138)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_137
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.receive-buffer-size
-func wasm_import_method_tcp_socket_receive_buffer_size(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_139 := resultArea_(2)
-	wasm_import_method_tcp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_139)))
-	var variant_140 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_139) {
-	case 0:
-		variant_140 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_141 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_139, 1)) {
-		case 0:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_141 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_140 = wit_types.Err[wit_types.Unit, ErrorCode](variant_141)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_140
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-receive-buffer-size
-func wasm_import_method_tcp_socket_set_receive_buffer_size(arg0 int32, arg1 int64, arg2 int32)
-
-// The size of the kernel's send buffer for this socket.
-func (self *TcpSocket) SendBufferSize() wit_types.Result[uint64, ErrorCode] {
-	ret_142 := resultArea_(16)
-	wasm_import_method_tcp_socket_send_buffer_size(self.Handle(), int32(uintptr(ret_142)))
-	var variant_143 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_142) {
-	case 0:
-		variant_143 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_142, 8))))
-	case 1:
-		var variant_144 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_142, 8)) {
-		case 0:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_144 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_143 = wit_types.Err[uint64, ErrorCode](variant_144)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_143
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.send-buffer-size
-func wasm_import_method_tcp_socket_send_buffer_size(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_145 := resultArea_(2)
-	wasm_import_method_tcp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_145)))
-	var variant_146 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_145) {
-	case 0:
-		variant_146 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_147 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_145, 1)) {
-		case 0:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_147 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_146 = wit_types.Err[wit_types.Unit, ErrorCode](variant_147)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_146
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.set-send-buffer-size
-func wasm_import_method_tcp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
-
-// Gives a pollable that becomes ready when a pending `start-*`/`finish-*`
-// step or `accept` can make progress.
-func (self *TcpSocket) Subscribe() *Pollable {
-	result_148 := wasm_import_method_tcp_socket_subscribe(self.Handle())
-	return wasi_io_0_2_6_poll.PollableFromHandle(result_148)
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.subscribe
-func wasm_import_method_tcp_socket_subscribe(arg0 int32) int32
-
-// Stops sending, receiving or both, without closing the socket.
-func (self *TcpSocket) Shutdown(shutdownType ShutdownType) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var v_149 int32
-	switch shutdownType {
-	case 0:
-		v_149 = 0
-	case 1:
-		v_149 = 1
-	case 2:
-		v_149 = 2
-	}
-	ret_150 := resultArea_(2)
-	wasm_import_method_tcp_socket_shutdown(self.Handle(), v_149, int32(uintptr(ret_150)))
-	var variant_151 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_150) {
-	case 0:
-		variant_151 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_152 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_150, 1)) {
-		case 0:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(0)
-		case 1:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(1)
-		case 2:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(2)
-		case 3:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(3)
-		case 4:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(4)
-		case 5:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(5)
-		case 6:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(6)
-		case 7:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(7)
-		case 8:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(8)
-		case 9:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(9)
-		case 10:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(10)
-		case 11:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(11)
-		case 12:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(12)
-		case 13:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(13)
-		case 14:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(14)
-		case 15:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(15)
-		case 16:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(16)
-		case 17:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(17)
-		case 18:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(18)
-		case 19:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(19)
-		case 20:
-			variant_152 = wasi_sockets_0_2_6_network.ErrorCode(20)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_151 = wit_types.Err[wit_types.Unit, ErrorCode](variant_152)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_151
-}
-
-//go:wasmimport wasi:sockets/tcp@0.2.6 [method]tcp-socket.shutdown
-func wasm_import_method_tcp_socket_shutdown(arg0 int32, arg1 int32, arg2 int32)
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the
@@ -1930,4 +655,116 @@ func wasm_import_method_tcp_socket_shutdown(arg0 int32, arg1 int32, arg2 int32)
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_sockets_0_2_6_network_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_wasi_sockets_0_2_6_network_ErrorCode(src unsafe.Pointer) wasi_sockets_0_2_6_network.ErrorCode {
+	var variant_29 wasi_sockets_0_2_6_network.ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(0)
+	case 1:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(1)
+	case 2:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(2)
+	case 3:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(3)
+	case 4:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(4)
+	case 5:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(5)
+	case 6:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(6)
+	case 7:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(7)
+	case 8:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(8)
+	case 9:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(9)
+	case 10:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(10)
+	case 11:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(11)
+	case 12:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(12)
+	case 13:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(13)
+	case 14:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(14)
+	case 15:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(15)
+	case 16:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(16)
+	case 17:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(17)
+	case 18:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(18)
+	case 19:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(19)
+	case 20:
+		variant_29 = wasi_sockets_0_2_6_network.ErrorCode(20)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_29
+}
+
+// wasm_load_wasi_sockets_0_2_6_network_IpSocketAddress reads a value of type ip-socket-address from linear memory at src.
+func wasm_load_wasi_sockets_0_2_6_network_IpSocketAddress(src unsafe.Pointer) wasi_sockets_0_2_6_network.IpSocketAddress {
+	var variant_61 wasi_sockets_0_2_6_network.IpSocketAddress
+	switch *(*uint8)(src) {
+	case 0:
+		field_62 := uint16(*(*uint16)(unsafe.Add(src, 4)))
+		field_64 := uint8(*(*uint8)(unsafe.Add(src, 6)))
+		field_65 := uint8(*(*uint8)(unsafe.Add(src, 7)))
+		field_66 := uint8(*(*uint8)(unsafe.Add(src, 8)))
+		field_67 := uint8(*(*uint8)(unsafe.Add(src, 9)))
+		field_63 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_64, F1: field_65, F2: field_66, F3: field_67}
+		variant_61 = wasi_sockets_0_2_6_network.MakeIpSocketAddressIpv4(wasi_sockets_0_2_6_network.Ipv4SocketAddress{Port: field_62, Address: field_63})
+	case 1:
+		field_68 := uint16(*(*uint16)(unsafe.Add(src, 4)))
+		field_69 := uint32(*(*uint32)(unsafe.Add(src, 8)))
+		field_71 := uint16(*(*uint16)(unsafe.Add(src, 12)))
+		field_72 := uint16(*(*uint16)(unsafe.Add(src, 14)))
+		field_73 := uint16(*(*uint16)(unsafe.Add(src, 16)))
+		field_74 := uint16(*(*uint16)(unsafe.Add(src, 18)))
+		field_75 := uint16(*(*uint16)(unsafe.Add(src, 20)))
+		field_76 := uint16(*(*uint16)(unsafe.Add(src, 22)))
+		field_77 := uint16(*(*uint16)(unsafe.Add(src, 24)))
+		field_78 := uint16(*(*uint16)(unsafe.Add(src, 26)))
+		field_70 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_71, F1: field_72, F2: field_73, F3: field_74, F4: field_75, F5: field_76, F6: field_77, F7: field_78}
+		field_79 := uint32(*(*uint32)(unsafe.Add(src, 28)))
+		variant_61 = wasi_sockets_0_2_6_network.MakeIpSocketAddressIpv6(wasi_sockets_0_2_6_network.Ipv6SocketAddress{Port: field_68, FlowInfo: field_69, Address: field_70, ScopeId: field_79})
+	default:
+		panic("bindgen: invalid discriminant for ip-socket-address")
+	}
+	return variant_61
+}
+
+// wasm_lift_wasi_sockets_0_2_6_network_IpAddressFamily builds a value of type ip-address-family from its core values.
+func wasm_lift_wasi_sockets_0_2_6_network_IpAddressFamily(arg0 int32) wasi_sockets_0_2_6_network.IpAddressFamily {
+	var variant_84 wasi_sockets_0_2_6_network.IpAddressFamily
+	switch uint32(arg0) {
+	case 0:
+		variant_84 = wasi_sockets_0_2_6_network.IpAddressFamily(0)
+	case 1:
+		variant_84 = wasi_sockets_0_2_6_network.IpAddressFamily(1)
+	default:
+		panic("bindgen: invalid discriminant for ip-address-family")
+	}
+	return variant_84
+}
+
+// wasm_lower_ShutdownType returns the core values of a value of type shutdown-type.
+func wasm_lower_ShutdownType(value ShutdownType) int32 {
+	var v_117 int32
+	switch value {
+	case 0:
+		v_117 = 0
+	case 1:
+		v_117 = 1
+	case 2:
+		v_117 = 2
+	}
+	return v_117
 }

@@ -74,58 +74,11 @@ func ResolveAddresses(name string) wit_types.Result[[]IpAddress, ErrorCode] {
 		base_4 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 4)))))
 		list_5 := make([]IpAddress, uint32(*(*uint32)(unsafe.Add(ret_2, 8))))
 		for i_6 := range list_5 {
-			var variant_7 IpAddress
-			switch *(*uint8)(unsafe.Add(base_4, i_6*18)) {
-			case 0:
-				field_8 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_4, i_6*18), 2)))
-				field_9 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_4, i_6*18), 3)))
-				field_10 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_4, i_6*18), 4)))
-				field_11 := uint8(*(*uint8)(unsafe.Add(unsafe.Add(base_4, i_6*18), 5)))
-				variant_7 = wasi_sockets_0_3_0_rc_2026_03_15_types.MakeIpAddressIpv4(wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_8, F1: field_9, F2: field_10, F3: field_11})
-			case 1:
-				field_12 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_4, i_6*18), 2)))
-				field_13 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_4, i_6*18), 4)))
-				field_14 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_4, i_6*18), 6)))
-				field_15 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_4, i_6*18), 8)))
-				field_16 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_4, i_6*18), 10)))
-				field_17 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_4, i_6*18), 12)))
-				field_18 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_4, i_6*18), 14)))
-				field_19 := uint16(*(*uint16)(unsafe.Add(unsafe.Add(base_4, i_6*18), 16)))
-				variant_7 = wasi_sockets_0_3_0_rc_2026_03_15_types.MakeIpAddressIpv6(wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_12, F1: field_13, F2: field_14, F3: field_15, F4: field_16, F5: field_17, F6: field_18, F7: field_19})
-			default:
-				panic("bindgen: invalid discriminant for ip-address")
-			}
-			list_5[i_6] = variant_7
+			list_5[i_6] = wasm_load_wasi_sockets_0_3_0_rc_2026_03_15_types_IpAddress(unsafe.Add(base_4, i_6*18))
 		}
 		variant_3 = wit_types.Ok[[]IpAddress, ErrorCode](list_5)
 	case 1:
-		var variant_20 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_2, 4)) {
-		case 0:
-			variant_20 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_20 = MakeErrorCodeInvalidArgument()
-		case 2:
-			variant_20 = MakeErrorCodeNameUnresolvable()
-		case 3:
-			variant_20 = MakeErrorCodeTemporaryResolverFailure()
-		case 4:
-			variant_20 = MakeErrorCodePermanentResolverFailure()
-		case 5:
-			var variant_21 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_2, 8)) {
-			case 0:
-				variant_21 = wit_types.None[string]()
-			case 1:
-				variant_21 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_2, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_2, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_20 = MakeErrorCodeOther(variant_21)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_3 = wit_types.Err[[]IpAddress, ErrorCode](variant_20)
+		variant_3 = wit_types.Err[[]IpAddress, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_2, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<ip-address>, error-code>")
 	}
@@ -144,4 +97,61 @@ func wasm_import_async_resolve_addresses(arg0 int32, arg1 int32, arg2 int32) int
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_load_wasi_sockets_0_3_0_rc_2026_03_15_types_IpAddress reads a value of type ip-address from linear memory at src.
+func wasm_load_wasi_sockets_0_3_0_rc_2026_03_15_types_IpAddress(src unsafe.Pointer) wasi_sockets_0_3_0_rc_2026_03_15_types.IpAddress {
+	var variant_7 wasi_sockets_0_3_0_rc_2026_03_15_types.IpAddress
+	switch *(*uint8)(src) {
+	case 0:
+		field_8 := uint8(*(*uint8)(unsafe.Add(src, 2)))
+		field_9 := uint8(*(*uint8)(unsafe.Add(src, 3)))
+		field_10 := uint8(*(*uint8)(unsafe.Add(src, 4)))
+		field_11 := uint8(*(*uint8)(unsafe.Add(src, 5)))
+		variant_7 = wasi_sockets_0_3_0_rc_2026_03_15_types.MakeIpAddressIpv4(wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_8, F1: field_9, F2: field_10, F3: field_11})
+	case 1:
+		field_12 := uint16(*(*uint16)(unsafe.Add(src, 2)))
+		field_13 := uint16(*(*uint16)(unsafe.Add(src, 4)))
+		field_14 := uint16(*(*uint16)(unsafe.Add(src, 6)))
+		field_15 := uint16(*(*uint16)(unsafe.Add(src, 8)))
+		field_16 := uint16(*(*uint16)(unsafe.Add(src, 10)))
+		field_17 := uint16(*(*uint16)(unsafe.Add(src, 12)))
+		field_18 := uint16(*(*uint16)(unsafe.Add(src, 14)))
+		field_19 := uint16(*(*uint16)(unsafe.Add(src, 16)))
+		variant_7 = wasi_sockets_0_3_0_rc_2026_03_15_types.MakeIpAddressIpv6(wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_12, F1: field_13, F2: field_14, F3: field_15, F4: field_16, F5: field_17, F6: field_18, F7: field_19})
+	default:
+		panic("bindgen: invalid discriminant for ip-address")
+	}
+	return variant_7
+}
+
+// wasm_load_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_ErrorCode(src unsafe.Pointer) ErrorCode {
+	var variant_20 ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_20 = MakeErrorCodeAccessDenied()
+	case 1:
+		variant_20 = MakeErrorCodeInvalidArgument()
+	case 2:
+		variant_20 = MakeErrorCodeNameUnresolvable()
+	case 3:
+		variant_20 = MakeErrorCodeTemporaryResolverFailure()
+	case 4:
+		variant_20 = MakeErrorCodePermanentResolverFailure()
+	case 5:
+		var variant_21 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 4)) {
+		case 0:
+			variant_21 = wit_types.None[string]()
+		case 1:
+			variant_21 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_20 = MakeErrorCodeOther(variant_21)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_20
 }

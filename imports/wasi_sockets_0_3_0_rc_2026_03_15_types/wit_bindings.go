@@ -414,51 +414,7 @@ func wasm_future_2_lift(src unsafe.Pointer) wit_types.Result[wit_types.Unit, Err
 	case 0:
 		variant_1 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
 	case 1:
-		var variant_2 ErrorCode
-		switch *(*uint8)(unsafe.Add(src, 4)) {
-		case 0:
-			variant_2 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_2 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_2 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_2 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_2 = MakeErrorCodeTimeout()
-		case 5:
-			variant_2 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_2 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_2 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_2 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_2 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_2 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_2 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_2 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_2 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_3 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(src, 8)) {
-			case 0:
-				variant_3 = wit_types.None[string]()
-			case 1:
-				variant_3 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 12)))))), uint32(*(*uint32)(unsafe.Add(src, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_2 = MakeErrorCodeOther(variant_3)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_1 = wit_types.Err[wit_types.Unit, ErrorCode](variant_2)
+		variant_1 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(src, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<_, error-code>")
 	}
@@ -472,50 +428,7 @@ func wasm_future_2_lower(pinner *runtime.Pinner, value wit_types.Result[wit_type
 	case wit_types.ResultErr:
 		*(*uint8)(dst) = 1
 		payload_4 := value.Err()
-		switch payload_4.Tag() {
-		case ErrorCodeAccessDenied:
-			*(*uint8)(unsafe.Add(dst, 4)) = 0
-		case ErrorCodeNotSupported:
-			*(*uint8)(unsafe.Add(dst, 4)) = 1
-		case ErrorCodeInvalidArgument:
-			*(*uint8)(unsafe.Add(dst, 4)) = 2
-		case ErrorCodeOutOfMemory:
-			*(*uint8)(unsafe.Add(dst, 4)) = 3
-		case ErrorCodeTimeout:
-			*(*uint8)(unsafe.Add(dst, 4)) = 4
-		case ErrorCodeInvalidState:
-			*(*uint8)(unsafe.Add(dst, 4)) = 5
-		case ErrorCodeAddressNotBindable:
-			*(*uint8)(unsafe.Add(dst, 4)) = 6
-		case ErrorCodeAddressInUse:
-			*(*uint8)(unsafe.Add(dst, 4)) = 7
-		case ErrorCodeRemoteUnreachable:
-			*(*uint8)(unsafe.Add(dst, 4)) = 8
-		case ErrorCodeConnectionRefused:
-			*(*uint8)(unsafe.Add(dst, 4)) = 9
-		case ErrorCodeConnectionBroken:
-			*(*uint8)(unsafe.Add(dst, 4)) = 10
-		case ErrorCodeConnectionReset:
-			*(*uint8)(unsafe.Add(dst, 4)) = 11
-		case ErrorCodeConnectionAborted:
-			*(*uint8)(unsafe.Add(dst, 4)) = 12
-		case ErrorCodeDatagramTooLarge:
-			*(*uint8)(unsafe.Add(dst, 4)) = 13
-		case ErrorCodeOther:
-			*(*uint8)(unsafe.Add(dst, 4)) = 14
-			payload_5 := payload_4.Other()
-			switch payload_5.Tag() {
-			case wit_types.OptionNone:
-				*(*uint8)(unsafe.Add(dst, 8)) = 0
-			case wit_types.OptionSome:
-				*(*uint8)(unsafe.Add(dst, 8)) = 1
-				payload_6 := payload_5.Some()
-				str_7 := unsafe.Pointer(unsafe.StringData(payload_6))
-				pinner.Pin(str_7)
-				*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(uintptr(str_7)))
-				*(*uint32)(unsafe.Add(dst, 16)) = uint32(int32(len(payload_6)))
-			}
-		}
+		wasm_store_ErrorCode(pinner, payload_4, unsafe.Add(dst, 4))
 	}
 	return func() {}
 }
@@ -544,69 +457,19 @@ func LiftFutureResultUnitErrorCode(handle int32) *wit_types.FutureReader[wit_typ
 
 // Creates an unbound, unconnected TCP socket for the given address family.
 func TcpSocketCreate(addressFamily IpAddressFamily) wit_types.Result[*TcpSocket, ErrorCode] {
-	var v_8 int32
-	switch addressFamily {
+	v_9 := wasm_lower_IpAddressFamily(addressFamily)
+	ret_10 := resultArea_(20)
+	wasm_import_static_tcp_socket_create(v_9, int32(uintptr(ret_10)))
+	var variant_11 wit_types.Result[*TcpSocket, ErrorCode]
+	switch *(*uint8)(ret_10) {
 	case 0:
-		v_8 = 0
+		variant_11 = wit_types.Ok[*TcpSocket, ErrorCode](TcpSocketFromHandle(*(*int32)(unsafe.Add(ret_10, 4))))
 	case 1:
-		v_8 = 1
-	}
-	ret_9 := resultArea_(20)
-	wasm_import_static_tcp_socket_create(v_8, int32(uintptr(ret_9)))
-	var variant_10 wit_types.Result[*TcpSocket, ErrorCode]
-	switch *(*uint8)(ret_9) {
-	case 0:
-		variant_10 = wit_types.Ok[*TcpSocket, ErrorCode](TcpSocketFromHandle(*(*int32)(unsafe.Add(ret_9, 4))))
-	case 1:
-		var variant_11 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_9, 4)) {
-		case 0:
-			variant_11 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_11 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_11 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_11 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_11 = MakeErrorCodeTimeout()
-		case 5:
-			variant_11 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_11 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_11 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_11 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_11 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_11 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_11 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_11 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_11 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_12 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_9, 8)) {
-			case 0:
-				variant_12 = wit_types.None[string]()
-			case 1:
-				variant_12 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_9, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_9, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_11 = MakeErrorCodeOther(variant_12)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_10 = wit_types.Err[*TcpSocket, ErrorCode](variant_11)
+		variant_11 = wit_types.Err[*TcpSocket, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_10, 4)))
 	default:
 		panic("bindgen: invalid discriminant for result<tcp-socket, error-code>")
 	}
-	return variant_10
+	return variant_11
 }
 
 //go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [static]tcp-socket.create
@@ -614,6 +477,844 @@ func wasm_import_static_tcp_socket_create(arg0 int32, arg1 int32)
 
 // Assigns a local address and port to the socket.
 func (self *TcpSocket) Bind(localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
+	v_26, v_27, v_28, v_29, v_30, v_31, v_32, v_33, v_34, v_35, v_36, v_37 := wasm_lower_IpSocketAddress(localAddress)
+	ret_38 := resultArea_(20)
+	wasm_import_method_tcp_socket_bind(self.Handle(), v_26, v_27, v_28, v_29, v_30, v_31, v_32, v_33, v_34, v_35, v_36, v_37, int32(uintptr(ret_38)))
+	var variant_39 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_38) {
+	case 0:
+		variant_39 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_39 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_38, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_39
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.bind
+func wasm_import_method_tcp_socket_bind(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32)
+
+// Connects to a remote endpoint, binding to a local address if needed.
+func (self *TcpSocket) Connect(remoteAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	params_40 := wit_runtime.Allocate(pinner_, 36, 4)
+	*(*int32)(params_40) = self.Handle()
+	wasm_store_IpSocketAddress(remoteAddress, unsafe.Add(params_40, 4))
+	ret_43 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_tcp_socket_connect(int32(uintptr(params_40)), int32(uintptr(ret_43)))))
+	var variant_44 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_43) {
+	case 0:
+		variant_44 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_44 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_43, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_44
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [async-lower][method]tcp-socket.connect
+func wasm_import_async_method_tcp_socket_connect(arg0 int32, arg1 int32) int32
+
+// Starts accepting connections; each accepted client arrives on the
+// returned stream as a new connected socket.
+func (self *TcpSocket) Listen() wit_types.Result[*wit_types.StreamReader[*TcpSocket], ErrorCode] {
+	ret_45 := resultArea_(20)
+	wasm_import_method_tcp_socket_listen(self.Handle(), int32(uintptr(ret_45)))
+	var variant_46 wit_types.Result[*wit_types.StreamReader[*TcpSocket], ErrorCode]
+	switch *(*uint8)(ret_45) {
+	case 0:
+		variant_46 = wit_types.Ok[*wit_types.StreamReader[*TcpSocket], ErrorCode](LiftStreamTcpSocket(*(*int32)(unsafe.Add(ret_45, 4))))
+	case 1:
+		variant_46 = wit_types.Err[*wit_types.StreamReader[*TcpSocket], ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_45, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<stream<tcp-socket>, error-code>")
+	}
+	return variant_46
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.listen
+func wasm_import_method_tcp_socket_listen(arg0 int32, arg1 int32)
+
+// Sends the bytes of the given stream over the connection; the future
+// reports when and how sending finished.
+func (self *TcpSocket) Send(data *wit_types.StreamReader[uint8]) *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]] {
+	result_47 := wasm_import_method_tcp_socket_send(self.Handle(), data.TakeHandle())
+	return LiftFutureResultUnitErrorCode(result_47)
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.send
+func wasm_import_method_tcp_socket_send(arg0 int32, arg1 int32) int32
+
+// Gives the bytes arriving on the connection as a stream, plus a future
+// that reports how receiving ended.
+func (self *TcpSocket) Receive() (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
+	ret_48 := resultArea_(8)
+	wasm_import_method_tcp_socket_receive(self.Handle(), int32(uintptr(ret_48)))
+	field_49 := LiftStreamU8(*(*int32)(ret_48))
+	field_50 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_48, 4)))
+	tuple_51 := wit_types.Tuple2[*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]]{F0: field_49, F1: field_50}
+	return tuple_51.F0, tuple_51.F1
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.receive
+func wasm_import_method_tcp_socket_receive(arg0 int32, arg1 int32)
+
+// The address and port the socket is bound to.
+func (self *TcpSocket) GetLocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
+	ret_52 := resultArea_(36)
+	wasm_import_method_tcp_socket_get_local_address(self.Handle(), int32(uintptr(ret_52)))
+	var variant_53 wit_types.Result[IpSocketAddress, ErrorCode]
+	switch *(*uint8)(ret_52) {
+	case 0:
+		variant_53 = wit_types.Ok[IpSocketAddress, ErrorCode](wasm_load_IpSocketAddress(unsafe.Add(ret_52, 4)))
+	case 1:
+		variant_53 = wit_types.Err[IpSocketAddress, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_52, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
+	}
+	return variant_53
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-local-address
+func wasm_import_method_tcp_socket_get_local_address(arg0 int32, arg1 int32)
+
+// The address and port of the connected peer.
+func (self *TcpSocket) GetRemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
+	ret_73 := resultArea_(36)
+	wasm_import_method_tcp_socket_get_remote_address(self.Handle(), int32(uintptr(ret_73)))
+	var variant_74 wit_types.Result[IpSocketAddress, ErrorCode]
+	switch *(*uint8)(ret_73) {
+	case 0:
+		variant_74 = wit_types.Ok[IpSocketAddress, ErrorCode](wasm_load_IpSocketAddress(unsafe.Add(ret_73, 4)))
+	case 1:
+		variant_74 = wit_types.Err[IpSocketAddress, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_73, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
+	}
+	return variant_74
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-remote-address
+func wasm_import_method_tcp_socket_get_remote_address(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) GetIsListening() bool {
+	result_75 := wasm_import_method_tcp_socket_get_is_listening(self.Handle())
+	return (result_75 != 0)
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-is-listening
+func wasm_import_method_tcp_socket_get_is_listening(arg0 int32) int32
+
+func (self *TcpSocket) GetAddressFamily() IpAddressFamily {
+	result_76 := wasm_import_method_tcp_socket_get_address_family(self.Handle())
+	return wasm_lift_IpAddressFamily(result_76)
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-address-family
+func wasm_import_method_tcp_socket_get_address_family(arg0 int32) int32
+
+// Sets how many not-yet-accepted connections may queue up.
+func (self *TcpSocket) SetListenBacklogSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_78 := resultArea_(20)
+	wasm_import_method_tcp_socket_set_listen_backlog_size(self.Handle(), int64(value), int32(uintptr(ret_78)))
+	var variant_79 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_78) {
+	case 0:
+		variant_79 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_79 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_78, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_79
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-listen-backlog-size
+func wasm_import_method_tcp_socket_set_listen_backlog_size(arg0 int32, arg1 int64, arg2 int32)
+
+// Whether TCP keep-alive probes are sent on idle connections.
+func (self *TcpSocket) GetKeepAliveEnabled() wit_types.Result[bool, ErrorCode] {
+	ret_80 := resultArea_(20)
+	wasm_import_method_tcp_socket_get_keep_alive_enabled(self.Handle(), int32(uintptr(ret_80)))
+	var variant_81 wit_types.Result[bool, ErrorCode]
+	switch *(*uint8)(ret_80) {
+	case 0:
+		variant_81 = wit_types.Ok[bool, ErrorCode]((*(*uint8)(unsafe.Add(ret_80, 4)) != 0))
+	case 1:
+		variant_81 = wit_types.Err[bool, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_80, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<bool, error-code>")
+	}
+	return variant_81
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-keep-alive-enabled
+func wasm_import_method_tcp_socket_get_keep_alive_enabled(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetKeepAliveEnabled(value bool) wit_types.Result[wit_types.Unit, ErrorCode] {
+	var flag_82 int32
+	if value {
+		flag_82 = 1
+	}
+	ret_83 := resultArea_(20)
+	wasm_import_method_tcp_socket_set_keep_alive_enabled(self.Handle(), flag_82, int32(uintptr(ret_83)))
+	var variant_84 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_83) {
+	case 0:
+		variant_84 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_84 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_83, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_84
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-keep-alive-enabled
+func wasm_import_method_tcp_socket_set_keep_alive_enabled(arg0 int32, arg1 int32, arg2 int32)
+
+// How long a connection must be idle before keep-alive probes start.
+func (self *TcpSocket) GetKeepAliveIdleTime() wit_types.Result[Duration, ErrorCode] {
+	ret_85 := resultArea_(24)
+	wasm_import_method_tcp_socket_get_keep_alive_idle_time(self.Handle(), int32(uintptr(ret_85)))
+	var variant_86 wit_types.Result[Duration, ErrorCode]
+	switch *(*uint8)(ret_85) {
+	case 0:
+		variant_86 = wit_types.Ok[Duration, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_85, 8))))
+	case 1:
+		variant_86 = wit_types.Err[Duration, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_85, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<duration, error-code>")
+	}
+	return variant_86
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-keep-alive-idle-time
+func wasm_import_method_tcp_socket_get_keep_alive_idle_time(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetKeepAliveIdleTime(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_87 := resultArea_(20)
+	wasm_import_method_tcp_socket_set_keep_alive_idle_time(self.Handle(), int64(value), int32(uintptr(ret_87)))
+	var variant_88 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_87) {
+	case 0:
+		variant_88 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_88 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_87, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_88
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-keep-alive-idle-time
+func wasm_import_method_tcp_socket_set_keep_alive_idle_time(arg0 int32, arg1 int64, arg2 int32)
+
+// The time between keep-alive probes.
+func (self *TcpSocket) GetKeepAliveInterval() wit_types.Result[Duration, ErrorCode] {
+	ret_89 := resultArea_(24)
+	wasm_import_method_tcp_socket_get_keep_alive_interval(self.Handle(), int32(uintptr(ret_89)))
+	var variant_90 wit_types.Result[Duration, ErrorCode]
+	switch *(*uint8)(ret_89) {
+	case 0:
+		variant_90 = wit_types.Ok[Duration, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_89, 8))))
+	case 1:
+		variant_90 = wit_types.Err[Duration, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_89, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<duration, error-code>")
+	}
+	return variant_90
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-keep-alive-interval
+func wasm_import_method_tcp_socket_get_keep_alive_interval(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetKeepAliveInterval(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_91 := resultArea_(20)
+	wasm_import_method_tcp_socket_set_keep_alive_interval(self.Handle(), int64(value), int32(uintptr(ret_91)))
+	var variant_92 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_91) {
+	case 0:
+		variant_92 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_92 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_91, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_92
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-keep-alive-interval
+func wasm_import_method_tcp_socket_set_keep_alive_interval(arg0 int32, arg1 int64, arg2 int32)
+
+// How many unanswered probes before the connection is considered dead.
+func (self *TcpSocket) GetKeepAliveCount() wit_types.Result[uint32, ErrorCode] {
+	ret_93 := resultArea_(20)
+	wasm_import_method_tcp_socket_get_keep_alive_count(self.Handle(), int32(uintptr(ret_93)))
+	var variant_94 wit_types.Result[uint32, ErrorCode]
+	switch *(*uint8)(ret_93) {
+	case 0:
+		variant_94 = wit_types.Ok[uint32, ErrorCode](uint32(*(*uint32)(unsafe.Add(ret_93, 4))))
+	case 1:
+		variant_94 = wit_types.Err[uint32, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_93, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<u32, error-code>")
+	}
+	return variant_94
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-keep-alive-count
+func wasm_import_method_tcp_socket_get_keep_alive_count(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetKeepAliveCount(value uint32) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_95 := resultArea_(20)
+	wasm_import_method_tcp_socket_set_keep_alive_count(self.Handle(), int32(value), int32(uintptr(ret_95)))
+	var variant_96 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_95) {
+	case 0:
+		variant_96 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_96 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_95, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_96
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-keep-alive-count
+func wasm_import_method_tcp_socket_set_keep_alive_count(arg0 int32, arg1 int32, arg2 int32)
+
+// The IP time-to-live / hop limit for outgoing packets.
+func (self *TcpSocket) GetHopLimit() wit_types.Result[uint8, ErrorCode] {
+	ret_97 := resultArea_(20)
+	wasm_import_method_tcp_socket_get_hop_limit(self.Handle(), int32(uintptr(ret_97)))
+	var variant_98 wit_types.Result[uint8, ErrorCode]
+	switch *(*uint8)(ret_97) {
+	case 0:
+		variant_98 = wit_types.Ok[uint8, ErrorCode](uint8(*(*uint8)(unsafe.Add(ret_97, 4))))
+	case 1:
+		variant_98 = wit_types.Err[uint8, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_97, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<u8, error-code>")
+	}
+	return variant_98
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-hop-limit
+func wasm_import_method_tcp_socket_get_hop_limit(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_99 := resultArea_(20)
+	wasm_import_method_tcp_socket_set_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_99)))
+	var variant_100 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_99) {
+	case 0:
+		variant_100 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_100 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_99, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_100
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-hop-limit
+func wasm_import_method_tcp_socket_set_hop_limit(arg0 int32, arg1 int32, arg2 int32)
+
+// The size of the kernel's receive buffer for this socket.
+func (self *TcpSocket) GetReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
+	ret_101 := resultArea_(24)
+	wasm_import_method_tcp_socket_get_receive_buffer_size(self.Handle(), int32(uintptr(ret_101)))
+	var variant_102 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_101) {
+	case 0:
+		variant_102 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_101, 8))))
+	case 1:
+		variant_102 = wit_types.Err[uint64, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_101, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_102
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-receive-buffer-size
+func wasm_import_method_tcp_socket_get_receive_buffer_size(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_103 := resultArea_(20)
+	wasm_import_method_tcp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_103)))
+	var variant_104 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_103) {
+	case 0:
+		variant_104 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_104 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_103, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_104
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-receive-buffer-size
+func wasm_import_method_tcp_socket_set_receive_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// The size of the kernel's send buffer for this socket.
+func (self *TcpSocket) GetSendBufferSize() wit_types.Result[uint64, ErrorCode] {
+	ret_105 := resultArea_(24)
+	wasm_import_method_tcp_socket_get_send_buffer_size(self.Handle(), int32(uintptr(ret_105)))
+	var variant_106 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_105) {
+	case 0:
+		variant_106 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_105, 8))))
+	case 1:
+		variant_106 = wit_types.Err[uint64, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_105, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_106
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-send-buffer-size
+func wasm_import_method_tcp_socket_get_send_buffer_size(arg0 int32, arg1 int32)
+
+func (self *TcpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_107 := resultArea_(20)
+	wasm_import_method_tcp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_107)))
+	var variant_108 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_107) {
+	case 0:
+		variant_108 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_108 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_107, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_108
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-send-buffer-size
+func wasm_import_method_tcp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// Creates an unbound UDP socket for the given address family.
+func UdpSocketCreate(addressFamily IpAddressFamily) wit_types.Result[*UdpSocket, ErrorCode] {
+	v_109 := wasm_lower_IpAddressFamily(addressFamily)
+	ret_110 := resultArea_(20)
+	wasm_import_static_udp_socket_create(v_109, int32(uintptr(ret_110)))
+	var variant_111 wit_types.Result[*UdpSocket, ErrorCode]
+	switch *(*uint8)(ret_110) {
+	case 0:
+		variant_111 = wit_types.Ok[*UdpSocket, ErrorCode](UdpSocketFromHandle(*(*int32)(unsafe.Add(ret_110, 4))))
+	case 1:
+		variant_111 = wit_types.Err[*UdpSocket, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_110, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<udp-socket, error-code>")
+	}
+	return variant_111
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [static]udp-socket.create
+func wasm_import_static_udp_socket_create(arg0 int32, arg1 int32)
+
+// Assigns a local address and port to the socket.
+func (self *UdpSocket) Bind(localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
+	v_112, v_113, v_114, v_115, v_116, v_117, v_118, v_119, v_120, v_121, v_122, v_123 := wasm_lower_IpSocketAddress(localAddress)
+	ret_124 := resultArea_(20)
+	wasm_import_method_udp_socket_bind(self.Handle(), v_112, v_113, v_114, v_115, v_116, v_117, v_118, v_119, v_120, v_121, v_122, v_123, int32(uintptr(ret_124)))
+	var variant_125 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_124) {
+	case 0:
+		variant_125 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_125 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_124, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_125
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.bind
+func wasm_import_method_udp_socket_bind(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32)
+
+// Fixes the remote peer: datagrams then go only to it and are only
+// accepted from it.
+func (self *UdpSocket) Connect(remoteAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
+	v_126, v_127, v_128, v_129, v_130, v_131, v_132, v_133, v_134, v_135, v_136, v_137 := wasm_lower_IpSocketAddress(remoteAddress)
+	ret_138 := resultArea_(20)
+	wasm_import_method_udp_socket_connect(self.Handle(), v_126, v_127, v_128, v_129, v_130, v_131, v_132, v_133, v_134, v_135, v_136, v_137, int32(uintptr(ret_138)))
+	var variant_139 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_138) {
+	case 0:
+		variant_139 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_139 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_138, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_139
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.connect
+func wasm_import_method_udp_socket_connect(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32)
+
+// Removes the fixed remote peer set by `connect`.
+func (self *UdpSocket) Disconnect() wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_140 := resultArea_(20)
+	wasm_import_method_udp_socket_disconnect(self.Handle(), int32(uintptr(ret_140)))
+	var variant_141 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_140) {
+	case 0:
+		variant_141 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_141 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_140, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_141
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.disconnect
+func wasm_import_method_udp_socket_disconnect(arg0 int32, arg1 int32)
+
+// Sends one datagram; the address may be omitted when the socket is connected.
+func (self *UdpSocket) Send(data []uint8, remoteAddress wit_types.Option[IpSocketAddress]) wit_types.Result[wit_types.Unit, ErrorCode] {
+	pinner_ := &runtime.Pinner{}
+	defer pinner_.Unpin()
+	params_142 := wit_runtime.Allocate(pinner_, 48, 4)
+	*(*int32)(params_142) = self.Handle()
+	list_143 := unsafe.Pointer(unsafe.SliceData(data))
+	pinner_.Pin(list_143)
+	*(*uint32)(unsafe.Add(params_142, 4)) = uint32(int32(uintptr(list_143)))
+	*(*uint32)(unsafe.Add(params_142, 8)) = uint32(int32(len(data)))
+	switch remoteAddress.Tag() {
+	case wit_types.OptionNone:
+		*(*uint8)(unsafe.Add(params_142, 12)) = 0
+	case wit_types.OptionSome:
+		*(*uint8)(unsafe.Add(params_142, 12)) = 1
+		payload_144 := remoteAddress.Some()
+		wasm_store_IpSocketAddress(payload_144, unsafe.Add(params_142, 16))
+	}
+	ret_145 := resultArea_(20)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_udp_socket_send(int32(uintptr(params_142)), int32(uintptr(ret_145)))))
+	var variant_146 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_145) {
+	case 0:
+		variant_146 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_146 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_145, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_146
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [async-lower][method]udp-socket.send
+func wasm_import_async_method_udp_socket_send(arg0 int32, arg1 int32) int32
+
+// Waits for one datagram and returns it with the address it came from.
+func (self *UdpSocket) Receive() wit_types.Result[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode] {
+	ret_147 := resultArea_(44)
+	wit_async.SubtaskWait(uint32(wasm_import_async_method_udp_socket_receive(self.Handle(), int32(uintptr(ret_147)))))
+	var variant_148 wit_types.Result[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode]
+	switch *(*uint8)(ret_147) {
+	case 0:
+		field_149 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_147, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_147, 8))))
+		field_150 := wasm_load_IpSocketAddress(unsafe.Add(ret_147, 12))
+		variant_148 = wit_types.Ok[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode](wit_types.Tuple2[[]uint8, IpSocketAddress]{F0: field_149, F1: field_150})
+	case 1:
+		variant_148 = wit_types.Err[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_147, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<tuple<list<u8>, ip-socket-address>, error-code>")
+	}
+	return variant_148
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [async-lower][method]udp-socket.receive
+func wasm_import_async_method_udp_socket_receive(arg0 int32, arg1 int32) int32
+
+// The address and port the socket is bound to.
+func (self *UdpSocket) GetLocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
+	ret_151 := resultArea_(36)
+	wasm_import_method_udp_socket_get_local_address(self.Handle(), int32(uintptr(ret_151)))
+	var variant_152 wit_types.Result[IpSocketAddress, ErrorCode]
+	switch *(*uint8)(ret_151) {
+	case 0:
+		variant_152 = wit_types.Ok[IpSocketAddress, ErrorCode](wasm_load_IpSocketAddress(unsafe.Add(ret_151, 4)))
+	case 1:
+		variant_152 = wit_types.Err[IpSocketAddress, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_151, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
+	}
+	return variant_152
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-local-address
+func wasm_import_method_udp_socket_get_local_address(arg0 int32, arg1 int32)
+
+// The fixed remote peer, if the socket is connected.
+func (self *UdpSocket) GetRemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
+	ret_153 := resultArea_(36)
+	wasm_import_method_udp_socket_get_remote_address(self.Handle(), int32(uintptr(ret_153)))
+	var variant_154 wit_types.Result[IpSocketAddress, ErrorCode]
+	switch *(*uint8)(ret_153) {
+	case 0:
+		variant_154 = wit_types.Ok[IpSocketAddress, ErrorCode](wasm_load_IpSocketAddress(unsafe.Add(ret_153, 4)))
+	case 1:
+		variant_154 = wit_types.Err[IpSocketAddress, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_153, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
+	}
+	return variant_154
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-remote-address
+func wasm_import_method_udp_socket_get_remote_address(arg0 int32, arg1 int32)
+
+func (self *UdpSocket) GetAddressFamily() IpAddressFamily {
+	result_155 := wasm_import_method_udp_socket_get_address_family(self.Handle())
+	return wasm_lift_IpAddressFamily(result_155)
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-address-family
+func wasm_import_method_udp_socket_get_address_family(arg0 int32) int32
+
+// The IP time-to-live / hop limit for outgoing unicast datagrams.
+func (self *UdpSocket) GetUnicastHopLimit() wit_types.Result[uint8, ErrorCode] {
+	ret_156 := resultArea_(20)
+	wasm_import_method_udp_socket_get_unicast_hop_limit(self.Handle(), int32(uintptr(ret_156)))
+	var variant_157 wit_types.Result[uint8, ErrorCode]
+	switch *(*uint8)(ret_156) {
+	case 0:
+		variant_157 = wit_types.Ok[uint8, ErrorCode](uint8(*(*uint8)(unsafe.Add(ret_156, 4))))
+	case 1:
+		variant_157 = wit_types.Err[uint8, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_156, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<u8, error-code>")
+	}
+	return variant_157
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-unicast-hop-limit
+func wasm_import_method_udp_socket_get_unicast_hop_limit(arg0 int32, arg1 int32)
+
+func (self *UdpSocket) SetUnicastHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_158 := resultArea_(20)
+	wasm_import_method_udp_socket_set_unicast_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_158)))
+	var variant_159 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_158) {
+	case 0:
+		variant_159 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_159 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_158, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_159
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.set-unicast-hop-limit
+func wasm_import_method_udp_socket_set_unicast_hop_limit(arg0 int32, arg1 int32, arg2 int32)
+
+// The size of the kernel's receive buffer for this socket.
+func (self *UdpSocket) GetReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
+	ret_160 := resultArea_(24)
+	wasm_import_method_udp_socket_get_receive_buffer_size(self.Handle(), int32(uintptr(ret_160)))
+	var variant_161 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_160) {
+	case 0:
+		variant_161 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_160, 8))))
+	case 1:
+		variant_161 = wit_types.Err[uint64, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_160, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_161
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-receive-buffer-size
+func wasm_import_method_udp_socket_get_receive_buffer_size(arg0 int32, arg1 int32)
+
+func (self *UdpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_162 := resultArea_(20)
+	wasm_import_method_udp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_162)))
+	var variant_163 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_162) {
+	case 0:
+		variant_163 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_163 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_162, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_163
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.set-receive-buffer-size
+func wasm_import_method_udp_socket_set_receive_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// The size of the kernel's send buffer for this socket.
+func (self *UdpSocket) GetSendBufferSize() wit_types.Result[uint64, ErrorCode] {
+	ret_164 := resultArea_(24)
+	wasm_import_method_udp_socket_get_send_buffer_size(self.Handle(), int32(uintptr(ret_164)))
+	var variant_165 wit_types.Result[uint64, ErrorCode]
+	switch *(*uint8)(ret_164) {
+	case 0:
+		variant_165 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_164, 8))))
+	case 1:
+		variant_165 = wit_types.Err[uint64, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_164, 8)))
+	default:
+		panic("bindgen: invalid discriminant for result<u64, error-code>")
+	}
+	return variant_165
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-send-buffer-size
+func wasm_import_method_udp_socket_get_send_buffer_size(arg0 int32, arg1 int32)
+
+func (self *UdpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
+	ret_166 := resultArea_(20)
+	wasm_import_method_udp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_166)))
+	var variant_167 wit_types.Result[wit_types.Unit, ErrorCode]
+	switch *(*uint8)(ret_166) {
+	case 0:
+		variant_167 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+	case 1:
+		variant_167 = wit_types.Err[wit_types.Unit, ErrorCode](wasm_load_ErrorCode(unsafe.Add(ret_166, 4)))
+	default:
+		panic("bindgen: invalid discriminant for result<_, error-code>")
+	}
+	return variant_167
+}
+
+//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.set-send-buffer-size
+func wasm_import_method_udp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
+
+// wasm_load_ErrorCode reads a value of type error-code from linear memory at src.
+func wasm_load_ErrorCode(src unsafe.Pointer) ErrorCode {
+	var variant_2 ErrorCode
+	switch *(*uint8)(src) {
+	case 0:
+		variant_2 = MakeErrorCodeAccessDenied()
+	case 1:
+		variant_2 = MakeErrorCodeNotSupported()
+	case 2:
+		variant_2 = MakeErrorCodeInvalidArgument()
+	case 3:
+		variant_2 = MakeErrorCodeOutOfMemory()
+	case 4:
+		variant_2 = MakeErrorCodeTimeout()
+	case 5:
+		variant_2 = MakeErrorCodeInvalidState()
+	case 6:
+		variant_2 = MakeErrorCodeAddressNotBindable()
+	case 7:
+		variant_2 = MakeErrorCodeAddressInUse()
+	case 8:
+		variant_2 = MakeErrorCodeRemoteUnreachable()
+	case 9:
+		variant_2 = MakeErrorCodeConnectionRefused()
+	case 10:
+		variant_2 = MakeErrorCodeConnectionBroken()
+	case 11:
+		variant_2 = MakeErrorCodeConnectionReset()
+	case 12:
+		variant_2 = MakeErrorCodeConnectionAborted()
+	case 13:
+		variant_2 = MakeErrorCodeDatagramTooLarge()
+	case 14:
+		var variant_3 wit_types.Option[string]
+		switch *(*uint8)(unsafe.Add(src, 4)) {
+		case 0:
+			variant_3 = wit_types.None[string]()
+		case 1:
+			variant_3 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+		default:
+			panic("bindgen: invalid discriminant for option<string>")
+		}
+		variant_2 = MakeErrorCodeOther(variant_3)
+	default:
+		panic("bindgen: invalid discriminant for error-code")
+	}
+	return variant_2
+}
+
+// wasm_store_ErrorCode writes a value of type error-code to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_ErrorCode(pinner *runtime.Pinner, value ErrorCode, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case ErrorCodeAccessDenied:
+		*(*uint8)(dst) = 0
+	case ErrorCodeNotSupported:
+		*(*uint8)(dst) = 1
+	case ErrorCodeInvalidArgument:
+		*(*uint8)(dst) = 2
+	case ErrorCodeOutOfMemory:
+		*(*uint8)(dst) = 3
+	case ErrorCodeTimeout:
+		*(*uint8)(dst) = 4
+	case ErrorCodeInvalidState:
+		*(*uint8)(dst) = 5
+	case ErrorCodeAddressNotBindable:
+		*(*uint8)(dst) = 6
+	case ErrorCodeAddressInUse:
+		*(*uint8)(dst) = 7
+	case ErrorCodeRemoteUnreachable:
+		*(*uint8)(dst) = 8
+	case ErrorCodeConnectionRefused:
+		*(*uint8)(dst) = 9
+	case ErrorCodeConnectionBroken:
+		*(*uint8)(dst) = 10
+	case ErrorCodeConnectionReset:
+		*(*uint8)(dst) = 11
+	case ErrorCodeConnectionAborted:
+		*(*uint8)(dst) = 12
+	case ErrorCodeDatagramTooLarge:
+		*(*uint8)(dst) = 13
+	case ErrorCodeOther:
+		*(*uint8)(dst) = 14
+		payload_5 := value.Other()
+		switch payload_5.Tag() {
+		case wit_types.OptionNone:
+			*(*uint8)(unsafe.Add(dst, 4)) = 0
+		case wit_types.OptionSome:
+			*(*uint8)(unsafe.Add(dst, 4)) = 1
+			payload_6 := payload_5.Some()
+			str_7 := unsafe.Pointer(unsafe.StringData(payload_6))
+			pinner.Pin(str_7)
+			*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_7)))
+			*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_6)))
+		}
+	}
+}
+
+// wasm_lower_IpAddressFamily returns the core values of a value of type ip-address-family.
+func wasm_lower_IpAddressFamily(value IpAddressFamily) int32 {
+	var v_8 int32
+	switch value {
+	case 0:
+		v_8 = 0
+	case 1:
+		v_8 = 1
+	}
+	return v_8
+}
+
+// resultArea_ allocates size bytes, 8-aligned, for an import's results.
+// It must not be inlined: inlined, escape analysis would see that the
+// memory does not escape the caller and put it on the goroutine stack,
+// which moves when Go code the host calls back into (cabi_realloc) grows
+// it, and the host's results would land in the old copy.
+//
+//go:noinline
+func resultArea_(size uintptr) unsafe.Pointer {
+	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_lower_IpSocketAddress returns the core values of a value of type ip-socket-address.
+func wasm_lower_IpSocketAddress(value IpSocketAddress) (int32, int32, int32, int32, int32, int32, int32, int32, int32, int32, int32, int32) {
+	var v_12 int32
 	var v_13 int32
 	var v_14 int32
 	var v_15 int32
@@ -625,2523 +1326,103 @@ func (self *TcpSocket) Bind(localAddress IpSocketAddress) wit_types.Result[wit_t
 	var v_21 int32
 	var v_22 int32
 	var v_23 int32
-	var v_24 int32
-	switch localAddress.Tag() {
+	switch value.Tag() {
 	case IpSocketAddressIpv4:
-		v_13 = 0
-		payload_25 := localAddress.Ipv4()
-		v_14 = int32(payload_25.Port)
+		v_12 = 0
+		payload_24 := value.Ipv4()
+		v_13 = int32(payload_24.Port)
+		v_14 = int32(payload_24.Address.F0)
+		v_15 = int32(payload_24.Address.F1)
+		v_16 = int32(payload_24.Address.F2)
+		v_17 = int32(payload_24.Address.F3)
+	case IpSocketAddressIpv6:
+		v_12 = 1
+		payload_25 := value.Ipv6()
+		v_13 = int32(payload_25.Port)
+		v_14 = int32(payload_25.FlowInfo)
 		v_15 = int32(payload_25.Address.F0)
 		v_16 = int32(payload_25.Address.F1)
 		v_17 = int32(payload_25.Address.F2)
 		v_18 = int32(payload_25.Address.F3)
-	case IpSocketAddressIpv6:
-		v_13 = 1
-		payload_26 := localAddress.Ipv6()
-		v_14 = int32(payload_26.Port)
-		v_15 = int32(payload_26.FlowInfo)
-		v_16 = int32(payload_26.Address.F0)
-		v_17 = int32(payload_26.Address.F1)
-		v_18 = int32(payload_26.Address.F2)
-		v_19 = int32(payload_26.Address.F3)
-		v_20 = int32(payload_26.Address.F4)
-		v_21 = int32(payload_26.Address.F5)
-		v_22 = int32(payload_26.Address.F6)
-		v_23 = int32(payload_26.Address.F7)
-		v_24 = int32(payload_26.ScopeId)
+		v_19 = int32(payload_25.Address.F4)
+		v_20 = int32(payload_25.Address.F5)
+		v_21 = int32(payload_25.Address.F6)
+		v_22 = int32(payload_25.Address.F7)
+		v_23 = int32(payload_25.ScopeId)
 	}
-	ret_27 := resultArea_(20)
-	wasm_import_method_tcp_socket_bind(self.Handle(), v_13, v_14, v_15, v_16, v_17, v_18, v_19, v_20, v_21, v_22, v_23, v_24, int32(uintptr(ret_27)))
-	var variant_28 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_27) {
-	case 0:
-		variant_28 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_29 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_27, 4)) {
-		case 0:
-			variant_29 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_29 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_29 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_29 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_29 = MakeErrorCodeTimeout()
-		case 5:
-			variant_29 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_29 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_29 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_29 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_29 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_29 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_29 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_29 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_29 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_30 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_27, 8)) {
-			case 0:
-				variant_30 = wit_types.None[string]()
-			case 1:
-				variant_30 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_27, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_27, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_29 = MakeErrorCodeOther(variant_30)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_28 = wit_types.Err[wit_types.Unit, ErrorCode](variant_29)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_28
+	return v_12, v_13, v_14, v_15, v_16, v_17, v_18, v_19, v_20, v_21, v_22, v_23
 }
 
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.bind
-func wasm_import_method_tcp_socket_bind(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32)
-
-// Connects to a remote endpoint, binding to a local address if needed.
-func (self *TcpSocket) Connect(remoteAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	params_31 := wit_runtime.Allocate(pinner_, 36, 4)
-	*(*int32)(params_31) = self.Handle()
-	switch remoteAddress.Tag() {
+// wasm_store_IpSocketAddress writes a value of type ip-socket-address to linear memory at dst.
+func wasm_store_IpSocketAddress(value IpSocketAddress, dst unsafe.Pointer) {
+	switch value.Tag() {
 	case IpSocketAddressIpv4:
-		*(*uint8)(unsafe.Add(params_31, 4)) = 0
-		payload_32 := remoteAddress.Ipv4()
-		*(*uint16)(unsafe.Add(params_31, 8)) = uint16(payload_32.Port)
-		*(*uint8)(unsafe.Add(params_31, 10)) = uint8(payload_32.Address.F0)
-		*(*uint8)(unsafe.Add(params_31, 11)) = uint8(payload_32.Address.F1)
-		*(*uint8)(unsafe.Add(params_31, 12)) = uint8(payload_32.Address.F2)
-		*(*uint8)(unsafe.Add(params_31, 13)) = uint8(payload_32.Address.F3)
+		*(*uint8)(dst) = 0
+		payload_41 := value.Ipv4()
+		*(*uint16)(unsafe.Add(dst, 4)) = uint16(payload_41.Port)
+		*(*uint8)(unsafe.Add(dst, 6)) = uint8(payload_41.Address.F0)
+		*(*uint8)(unsafe.Add(dst, 7)) = uint8(payload_41.Address.F1)
+		*(*uint8)(unsafe.Add(dst, 8)) = uint8(payload_41.Address.F2)
+		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_41.Address.F3)
 	case IpSocketAddressIpv6:
-		*(*uint8)(unsafe.Add(params_31, 4)) = 1
-		payload_33 := remoteAddress.Ipv6()
-		*(*uint16)(unsafe.Add(params_31, 8)) = uint16(payload_33.Port)
-		*(*uint32)(unsafe.Add(params_31, 12)) = uint32(payload_33.FlowInfo)
-		*(*uint16)(unsafe.Add(params_31, 16)) = uint16(payload_33.Address.F0)
-		*(*uint16)(unsafe.Add(params_31, 18)) = uint16(payload_33.Address.F1)
-		*(*uint16)(unsafe.Add(params_31, 20)) = uint16(payload_33.Address.F2)
-		*(*uint16)(unsafe.Add(params_31, 22)) = uint16(payload_33.Address.F3)
-		*(*uint16)(unsafe.Add(params_31, 24)) = uint16(payload_33.Address.F4)
-		*(*uint16)(unsafe.Add(params_31, 26)) = uint16(payload_33.Address.F5)
-		*(*uint16)(unsafe.Add(params_31, 28)) = uint16(payload_33.Address.F6)
-		*(*uint16)(unsafe.Add(params_31, 30)) = uint16(payload_33.Address.F7)
-		*(*uint32)(unsafe.Add(params_31, 32)) = uint32(payload_33.ScopeId)
+		*(*uint8)(dst) = 1
+		payload_42 := value.Ipv6()
+		*(*uint16)(unsafe.Add(dst, 4)) = uint16(payload_42.Port)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(payload_42.FlowInfo)
+		*(*uint16)(unsafe.Add(dst, 12)) = uint16(payload_42.Address.F0)
+		*(*uint16)(unsafe.Add(dst, 14)) = uint16(payload_42.Address.F1)
+		*(*uint16)(unsafe.Add(dst, 16)) = uint16(payload_42.Address.F2)
+		*(*uint16)(unsafe.Add(dst, 18)) = uint16(payload_42.Address.F3)
+		*(*uint16)(unsafe.Add(dst, 20)) = uint16(payload_42.Address.F4)
+		*(*uint16)(unsafe.Add(dst, 22)) = uint16(payload_42.Address.F5)
+		*(*uint16)(unsafe.Add(dst, 24)) = uint16(payload_42.Address.F6)
+		*(*uint16)(unsafe.Add(dst, 26)) = uint16(payload_42.Address.F7)
+		*(*uint32)(unsafe.Add(dst, 28)) = uint32(payload_42.ScopeId)
 	}
-	ret_34 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_tcp_socket_connect(int32(uintptr(params_31)), int32(uintptr(ret_34)))))
-	var variant_35 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_34) {
+}
+
+// wasm_load_IpSocketAddress reads a value of type ip-socket-address from linear memory at src.
+func wasm_load_IpSocketAddress(src unsafe.Pointer) IpSocketAddress {
+	var variant_54 IpSocketAddress
+	switch *(*uint8)(src) {
 	case 0:
-		variant_35 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
+		field_55 := uint16(*(*uint16)(unsafe.Add(src, 4)))
+		field_57 := uint8(*(*uint8)(unsafe.Add(src, 6)))
+		field_58 := uint8(*(*uint8)(unsafe.Add(src, 7)))
+		field_59 := uint8(*(*uint8)(unsafe.Add(src, 8)))
+		field_60 := uint8(*(*uint8)(unsafe.Add(src, 9)))
+		field_56 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_57, F1: field_58, F2: field_59, F3: field_60}
+		variant_54 = MakeIpSocketAddressIpv4(Ipv4SocketAddress{Port: field_55, Address: field_56})
 	case 1:
-		var variant_36 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_34, 4)) {
-		case 0:
-			variant_36 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_36 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_36 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_36 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_36 = MakeErrorCodeTimeout()
-		case 5:
-			variant_36 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_36 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_36 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_36 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_36 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_36 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_36 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_36 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_36 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_37 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_34, 8)) {
-			case 0:
-				variant_37 = wit_types.None[string]()
-			case 1:
-				variant_37 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_34, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_34, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_36 = MakeErrorCodeOther(variant_37)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_35 = wit_types.Err[wit_types.Unit, ErrorCode](variant_36)
+		field_61 := uint16(*(*uint16)(unsafe.Add(src, 4)))
+		field_62 := uint32(*(*uint32)(unsafe.Add(src, 8)))
+		field_64 := uint16(*(*uint16)(unsafe.Add(src, 12)))
+		field_65 := uint16(*(*uint16)(unsafe.Add(src, 14)))
+		field_66 := uint16(*(*uint16)(unsafe.Add(src, 16)))
+		field_67 := uint16(*(*uint16)(unsafe.Add(src, 18)))
+		field_68 := uint16(*(*uint16)(unsafe.Add(src, 20)))
+		field_69 := uint16(*(*uint16)(unsafe.Add(src, 22)))
+		field_70 := uint16(*(*uint16)(unsafe.Add(src, 24)))
+		field_71 := uint16(*(*uint16)(unsafe.Add(src, 26)))
+		field_63 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_64, F1: field_65, F2: field_66, F3: field_67, F4: field_68, F5: field_69, F6: field_70, F7: field_71}
+		field_72 := uint32(*(*uint32)(unsafe.Add(src, 28)))
+		variant_54 = MakeIpSocketAddressIpv6(Ipv6SocketAddress{Port: field_61, FlowInfo: field_62, Address: field_63, ScopeId: field_72})
 	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
+		panic("bindgen: invalid discriminant for ip-socket-address")
 	}
-	return variant_35
+	return variant_54
 }
 
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [async-lower][method]tcp-socket.connect
-func wasm_import_async_method_tcp_socket_connect(arg0 int32, arg1 int32) int32
-
-// Starts accepting connections; each accepted client arrives on the
-// returned stream as a new connected socket.
-func (self *TcpSocket) Listen() wit_types.Result[*wit_types.StreamReader[*TcpSocket], ErrorCode] {
-	ret_38 := resultArea_(20)
-	wasm_import_method_tcp_socket_listen(self.Handle(), int32(uintptr(ret_38)))
-	var variant_39 wit_types.Result[*wit_types.StreamReader[*TcpSocket], ErrorCode]
-	switch *(*uint8)(ret_38) {
+// wasm_lift_IpAddressFamily builds a value of type ip-address-family from its core values.
+func wasm_lift_IpAddressFamily(arg0 int32) IpAddressFamily {
+	var variant_77 IpAddressFamily
+	switch uint32(arg0) {
 	case 0:
-		variant_39 = wit_types.Ok[*wit_types.StreamReader[*TcpSocket], ErrorCode](LiftStreamTcpSocket(*(*int32)(unsafe.Add(ret_38, 4))))
+		variant_77 = IpAddressFamily(0)
 	case 1:
-		var variant_40 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_38, 4)) {
-		case 0:
-			variant_40 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_40 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_40 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_40 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_40 = MakeErrorCodeTimeout()
-		case 5:
-			variant_40 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_40 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_40 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_40 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_40 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_40 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_40 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_40 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_40 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_41 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_38, 8)) {
-			case 0:
-				variant_41 = wit_types.None[string]()
-			case 1:
-				variant_41 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_38, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_38, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_40 = MakeErrorCodeOther(variant_41)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_39 = wit_types.Err[*wit_types.StreamReader[*TcpSocket], ErrorCode](variant_40)
-	default:
-		panic("bindgen: invalid discriminant for result<stream<tcp-socket>, error-code>")
-	}
-	return variant_39
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.listen
-func wasm_import_method_tcp_socket_listen(arg0 int32, arg1 int32)
-
-// Sends the bytes of the given stream over the connection; the future
-// reports when and how sending finished.
-func (self *TcpSocket) Send(data *wit_types.StreamReader[uint8]) *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]] {
-	result_42 := wasm_import_method_tcp_socket_send(self.Handle(), data.TakeHandle())
-	return LiftFutureResultUnitErrorCode(result_42)
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.send
-func wasm_import_method_tcp_socket_send(arg0 int32, arg1 int32) int32
-
-// Gives the bytes arriving on the connection as a stream, plus a future
-// that reports how receiving ended.
-func (self *TcpSocket) Receive() (*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]) {
-	ret_43 := resultArea_(8)
-	wasm_import_method_tcp_socket_receive(self.Handle(), int32(uintptr(ret_43)))
-	field_44 := LiftStreamU8(*(*int32)(ret_43))
-	field_45 := LiftFutureResultUnitErrorCode(*(*int32)(unsafe.Add(ret_43, 4)))
-	tuple_46 := wit_types.Tuple2[*wit_types.StreamReader[uint8], *wit_types.FutureReader[wit_types.Result[wit_types.Unit, ErrorCode]]]{F0: field_44, F1: field_45}
-	return tuple_46.F0, tuple_46.F1
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.receive
-func wasm_import_method_tcp_socket_receive(arg0 int32, arg1 int32)
-
-// The address and port the socket is bound to.
-func (self *TcpSocket) GetLocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	ret_47 := resultArea_(36)
-	wasm_import_method_tcp_socket_get_local_address(self.Handle(), int32(uintptr(ret_47)))
-	var variant_48 wit_types.Result[IpSocketAddress, ErrorCode]
-	switch *(*uint8)(ret_47) {
-	case 0:
-		var variant_49 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_47, 4)) {
-		case 0:
-			field_50 := uint16(*(*uint16)(unsafe.Add(ret_47, 8)))
-			field_52 := uint8(*(*uint8)(unsafe.Add(ret_47, 10)))
-			field_53 := uint8(*(*uint8)(unsafe.Add(ret_47, 11)))
-			field_54 := uint8(*(*uint8)(unsafe.Add(ret_47, 12)))
-			field_55 := uint8(*(*uint8)(unsafe.Add(ret_47, 13)))
-			field_51 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_52, F1: field_53, F2: field_54, F3: field_55}
-			variant_49 = MakeIpSocketAddressIpv4(Ipv4SocketAddress{Port: field_50, Address: field_51})
-		case 1:
-			field_56 := uint16(*(*uint16)(unsafe.Add(ret_47, 8)))
-			field_57 := uint32(*(*uint32)(unsafe.Add(ret_47, 12)))
-			field_59 := uint16(*(*uint16)(unsafe.Add(ret_47, 16)))
-			field_60 := uint16(*(*uint16)(unsafe.Add(ret_47, 18)))
-			field_61 := uint16(*(*uint16)(unsafe.Add(ret_47, 20)))
-			field_62 := uint16(*(*uint16)(unsafe.Add(ret_47, 22)))
-			field_63 := uint16(*(*uint16)(unsafe.Add(ret_47, 24)))
-			field_64 := uint16(*(*uint16)(unsafe.Add(ret_47, 26)))
-			field_65 := uint16(*(*uint16)(unsafe.Add(ret_47, 28)))
-			field_66 := uint16(*(*uint16)(unsafe.Add(ret_47, 30)))
-			field_58 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_59, F1: field_60, F2: field_61, F3: field_62, F4: field_63, F5: field_64, F6: field_65, F7: field_66}
-			field_67 := uint32(*(*uint32)(unsafe.Add(ret_47, 32)))
-			variant_49 = MakeIpSocketAddressIpv6(Ipv6SocketAddress{Port: field_56, FlowInfo: field_57, Address: field_58, ScopeId: field_67})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		variant_48 = wit_types.Ok[IpSocketAddress, ErrorCode](variant_49)
-	case 1:
-		var variant_68 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_47, 4)) {
-		case 0:
-			variant_68 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_68 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_68 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_68 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_68 = MakeErrorCodeTimeout()
-		case 5:
-			variant_68 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_68 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_68 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_68 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_68 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_68 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_68 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_68 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_68 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_69 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_47, 8)) {
-			case 0:
-				variant_69 = wit_types.None[string]()
-			case 1:
-				variant_69 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_47, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_47, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_68 = MakeErrorCodeOther(variant_69)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_48 = wit_types.Err[IpSocketAddress, ErrorCode](variant_68)
-	default:
-		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
-	}
-	return variant_48
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-local-address
-func wasm_import_method_tcp_socket_get_local_address(arg0 int32, arg1 int32)
-
-// The address and port of the connected peer.
-func (self *TcpSocket) GetRemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	ret_70 := resultArea_(36)
-	wasm_import_method_tcp_socket_get_remote_address(self.Handle(), int32(uintptr(ret_70)))
-	var variant_71 wit_types.Result[IpSocketAddress, ErrorCode]
-	switch *(*uint8)(ret_70) {
-	case 0:
-		var variant_72 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_70, 4)) {
-		case 0:
-			field_73 := uint16(*(*uint16)(unsafe.Add(ret_70, 8)))
-			field_75 := uint8(*(*uint8)(unsafe.Add(ret_70, 10)))
-			field_76 := uint8(*(*uint8)(unsafe.Add(ret_70, 11)))
-			field_77 := uint8(*(*uint8)(unsafe.Add(ret_70, 12)))
-			field_78 := uint8(*(*uint8)(unsafe.Add(ret_70, 13)))
-			field_74 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_75, F1: field_76, F2: field_77, F3: field_78}
-			variant_72 = MakeIpSocketAddressIpv4(Ipv4SocketAddress{Port: field_73, Address: field_74})
-		case 1:
-			field_79 := uint16(*(*uint16)(unsafe.Add(ret_70, 8)))
-			field_80 := uint32(*(*uint32)(unsafe.Add(ret_70, 12)))
-			field_82 := uint16(*(*uint16)(unsafe.Add(ret_70, 16)))
-			field_83 := uint16(*(*uint16)(unsafe.Add(ret_70, 18)))
-			field_84 := uint16(*(*uint16)(unsafe.Add(ret_70, 20)))
-			field_85 := uint16(*(*uint16)(unsafe.Add(ret_70, 22)))
-			field_86 := uint16(*(*uint16)(unsafe.Add(ret_70, 24)))
-			field_87 := uint16(*(*uint16)(unsafe.Add(ret_70, 26)))
-			field_88 := uint16(*(*uint16)(unsafe.Add(ret_70, 28)))
-			field_89 := uint16(*(*uint16)(unsafe.Add(ret_70, 30)))
-			field_81 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_82, F1: field_83, F2: field_84, F3: field_85, F4: field_86, F5: field_87, F6: field_88, F7: field_89}
-			field_90 := uint32(*(*uint32)(unsafe.Add(ret_70, 32)))
-			variant_72 = MakeIpSocketAddressIpv6(Ipv6SocketAddress{Port: field_79, FlowInfo: field_80, Address: field_81, ScopeId: field_90})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		variant_71 = wit_types.Ok[IpSocketAddress, ErrorCode](variant_72)
-	case 1:
-		var variant_91 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_70, 4)) {
-		case 0:
-			variant_91 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_91 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_91 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_91 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_91 = MakeErrorCodeTimeout()
-		case 5:
-			variant_91 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_91 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_91 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_91 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_91 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_91 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_91 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_91 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_91 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_92 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_70, 8)) {
-			case 0:
-				variant_92 = wit_types.None[string]()
-			case 1:
-				variant_92 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_70, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_70, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_91 = MakeErrorCodeOther(variant_92)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_71 = wit_types.Err[IpSocketAddress, ErrorCode](variant_91)
-	default:
-		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
-	}
-	return variant_71
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-remote-address
-func wasm_import_method_tcp_socket_get_remote_address(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) GetIsListening() bool {
-	result_93 := wasm_import_method_tcp_socket_get_is_listening(self.Handle())
-	return (result_93 != 0)
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-is-listening
-func wasm_import_method_tcp_socket_get_is_listening(arg0 int32) int32
-
-func (self *TcpSocket) GetAddressFamily() IpAddressFamily {
-	result_94 := wasm_import_method_tcp_socket_get_address_family(self.Handle())
-	var variant_95 IpAddressFamily
-	switch uint32(result_94) {
-	case 0:
-		variant_95 = IpAddressFamily(0)
-	case 1:
-		variant_95 = IpAddressFamily(1)
+		variant_77 = IpAddressFamily(1)
 	default:
 		panic("bindgen: invalid discriminant for ip-address-family")
 	}
-	return variant_95
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-address-family
-func wasm_import_method_tcp_socket_get_address_family(arg0 int32) int32
-
-// Sets how many not-yet-accepted connections may queue up.
-func (self *TcpSocket) SetListenBacklogSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_96 := resultArea_(20)
-	wasm_import_method_tcp_socket_set_listen_backlog_size(self.Handle(), int64(value), int32(uintptr(ret_96)))
-	var variant_97 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_96) {
-	case 0:
-		variant_97 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_98 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_96, 4)) {
-		case 0:
-			variant_98 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_98 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_98 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_98 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_98 = MakeErrorCodeTimeout()
-		case 5:
-			variant_98 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_98 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_98 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_98 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_98 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_98 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_98 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_98 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_98 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_99 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_96, 8)) {
-			case 0:
-				variant_99 = wit_types.None[string]()
-			case 1:
-				variant_99 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_96, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_96, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_98 = MakeErrorCodeOther(variant_99)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_97 = wit_types.Err[wit_types.Unit, ErrorCode](variant_98)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_97
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-listen-backlog-size
-func wasm_import_method_tcp_socket_set_listen_backlog_size(arg0 int32, arg1 int64, arg2 int32)
-
-// Whether TCP keep-alive probes are sent on idle connections.
-func (self *TcpSocket) GetKeepAliveEnabled() wit_types.Result[bool, ErrorCode] {
-	ret_100 := resultArea_(20)
-	wasm_import_method_tcp_socket_get_keep_alive_enabled(self.Handle(), int32(uintptr(ret_100)))
-	var variant_101 wit_types.Result[bool, ErrorCode]
-	switch *(*uint8)(ret_100) {
-	case 0:
-		variant_101 = wit_types.Ok[bool, ErrorCode]((*(*uint8)(unsafe.Add(ret_100, 4)) != 0))
-	case 1:
-		var variant_102 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_100, 4)) {
-		case 0:
-			variant_102 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_102 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_102 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_102 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_102 = MakeErrorCodeTimeout()
-		case 5:
-			variant_102 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_102 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_102 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_102 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_102 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_102 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_102 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_102 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_102 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_103 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_100, 8)) {
-			case 0:
-				variant_103 = wit_types.None[string]()
-			case 1:
-				variant_103 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_100, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_100, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_102 = MakeErrorCodeOther(variant_103)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_101 = wit_types.Err[bool, ErrorCode](variant_102)
-	default:
-		panic("bindgen: invalid discriminant for result<bool, error-code>")
-	}
-	return variant_101
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-keep-alive-enabled
-func wasm_import_method_tcp_socket_get_keep_alive_enabled(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetKeepAliveEnabled(value bool) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var flag_104 int32
-	if value {
-		flag_104 = 1
-	}
-	ret_105 := resultArea_(20)
-	wasm_import_method_tcp_socket_set_keep_alive_enabled(self.Handle(), flag_104, int32(uintptr(ret_105)))
-	var variant_106 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_105) {
-	case 0:
-		variant_106 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_107 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_105, 4)) {
-		case 0:
-			variant_107 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_107 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_107 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_107 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_107 = MakeErrorCodeTimeout()
-		case 5:
-			variant_107 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_107 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_107 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_107 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_107 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_107 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_107 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_107 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_107 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_108 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_105, 8)) {
-			case 0:
-				variant_108 = wit_types.None[string]()
-			case 1:
-				variant_108 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_105, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_105, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_107 = MakeErrorCodeOther(variant_108)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_106 = wit_types.Err[wit_types.Unit, ErrorCode](variant_107)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_106
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-keep-alive-enabled
-func wasm_import_method_tcp_socket_set_keep_alive_enabled(arg0 int32, arg1 int32, arg2 int32)
-
-// How long a connection must be idle before keep-alive probes start.
-func (self *TcpSocket) GetKeepAliveIdleTime() wit_types.Result[Duration, ErrorCode] {
-	ret_109 := resultArea_(24)
-	wasm_import_method_tcp_socket_get_keep_alive_idle_time(self.Handle(), int32(uintptr(ret_109)))
-	var variant_110 wit_types.Result[Duration, ErrorCode]
-	switch *(*uint8)(ret_109) {
-	case 0:
-		variant_110 = wit_types.Ok[Duration, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_109, 8))))
-	case 1:
-		var variant_111 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_109, 8)) {
-		case 0:
-			variant_111 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_111 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_111 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_111 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_111 = MakeErrorCodeTimeout()
-		case 5:
-			variant_111 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_111 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_111 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_111 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_111 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_111 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_111 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_111 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_111 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_112 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_109, 12)) {
-			case 0:
-				variant_112 = wit_types.None[string]()
-			case 1:
-				variant_112 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_109, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_109, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_111 = MakeErrorCodeOther(variant_112)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_110 = wit_types.Err[Duration, ErrorCode](variant_111)
-	default:
-		panic("bindgen: invalid discriminant for result<duration, error-code>")
-	}
-	return variant_110
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-keep-alive-idle-time
-func wasm_import_method_tcp_socket_get_keep_alive_idle_time(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetKeepAliveIdleTime(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_113 := resultArea_(20)
-	wasm_import_method_tcp_socket_set_keep_alive_idle_time(self.Handle(), int64(value), int32(uintptr(ret_113)))
-	var variant_114 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_113) {
-	case 0:
-		variant_114 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_115 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_113, 4)) {
-		case 0:
-			variant_115 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_115 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_115 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_115 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_115 = MakeErrorCodeTimeout()
-		case 5:
-			variant_115 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_115 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_115 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_115 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_115 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_115 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_115 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_115 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_115 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_116 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_113, 8)) {
-			case 0:
-				variant_116 = wit_types.None[string]()
-			case 1:
-				variant_116 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_113, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_113, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_115 = MakeErrorCodeOther(variant_116)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_114 = wit_types.Err[wit_types.Unit, ErrorCode](variant_115)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_114
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-keep-alive-idle-time
-func wasm_import_method_tcp_socket_set_keep_alive_idle_time(arg0 int32, arg1 int64, arg2 int32)
-
-// The time between keep-alive probes.
-func (self *TcpSocket) GetKeepAliveInterval() wit_types.Result[Duration, ErrorCode] {
-	ret_117 := resultArea_(24)
-	wasm_import_method_tcp_socket_get_keep_alive_interval(self.Handle(), int32(uintptr(ret_117)))
-	var variant_118 wit_types.Result[Duration, ErrorCode]
-	switch *(*uint8)(ret_117) {
-	case 0:
-		variant_118 = wit_types.Ok[Duration, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_117, 8))))
-	case 1:
-		var variant_119 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_117, 8)) {
-		case 0:
-			variant_119 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_119 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_119 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_119 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_119 = MakeErrorCodeTimeout()
-		case 5:
-			variant_119 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_119 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_119 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_119 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_119 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_119 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_119 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_119 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_119 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_120 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_117, 12)) {
-			case 0:
-				variant_120 = wit_types.None[string]()
-			case 1:
-				variant_120 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_117, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_117, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_119 = MakeErrorCodeOther(variant_120)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_118 = wit_types.Err[Duration, ErrorCode](variant_119)
-	default:
-		panic("bindgen: invalid discriminant for result<duration, error-code>")
-	}
-	return variant_118
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-keep-alive-interval
-func wasm_import_method_tcp_socket_get_keep_alive_interval(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetKeepAliveInterval(value Duration) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_121 := resultArea_(20)
-	wasm_import_method_tcp_socket_set_keep_alive_interval(self.Handle(), int64(value), int32(uintptr(ret_121)))
-	var variant_122 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_121) {
-	case 0:
-		variant_122 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_123 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_121, 4)) {
-		case 0:
-			variant_123 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_123 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_123 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_123 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_123 = MakeErrorCodeTimeout()
-		case 5:
-			variant_123 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_123 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_123 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_123 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_123 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_123 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_123 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_123 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_123 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_124 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_121, 8)) {
-			case 0:
-				variant_124 = wit_types.None[string]()
-			case 1:
-				variant_124 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_121, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_121, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_123 = MakeErrorCodeOther(variant_124)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_122 = wit_types.Err[wit_types.Unit, ErrorCode](variant_123)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_122
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-keep-alive-interval
-func wasm_import_method_tcp_socket_set_keep_alive_interval(arg0 int32, arg1 int64, arg2 int32)
-
-// How many unanswered probes before the connection is considered dead.
-func (self *TcpSocket) GetKeepAliveCount() wit_types.Result[uint32, ErrorCode] {
-	ret_125 := resultArea_(20)
-	wasm_import_method_tcp_socket_get_keep_alive_count(self.Handle(), int32(uintptr(ret_125)))
-	var variant_126 wit_types.Result[uint32, ErrorCode]
-	switch *(*uint8)(ret_125) {
-	case 0:
-		variant_126 = wit_types.Ok[uint32, ErrorCode](uint32(*(*uint32)(unsafe.Add(ret_125, 4))))
-	case 1:
-		var variant_127 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_125, 4)) {
-		case 0:
-			variant_127 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_127 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_127 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_127 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_127 = MakeErrorCodeTimeout()
-		case 5:
-			variant_127 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_127 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_127 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_127 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_127 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_127 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_127 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_127 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_127 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_128 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_125, 8)) {
-			case 0:
-				variant_128 = wit_types.None[string]()
-			case 1:
-				variant_128 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_125, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_125, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_127 = MakeErrorCodeOther(variant_128)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_126 = wit_types.Err[uint32, ErrorCode](variant_127)
-	default:
-		panic("bindgen: invalid discriminant for result<u32, error-code>")
-	}
-	return variant_126
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-keep-alive-count
-func wasm_import_method_tcp_socket_get_keep_alive_count(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetKeepAliveCount(value uint32) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_129 := resultArea_(20)
-	wasm_import_method_tcp_socket_set_keep_alive_count(self.Handle(), int32(value), int32(uintptr(ret_129)))
-	var variant_130 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_129) {
-	case 0:
-		variant_130 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_131 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_129, 4)) {
-		case 0:
-			variant_131 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_131 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_131 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_131 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_131 = MakeErrorCodeTimeout()
-		case 5:
-			variant_131 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_131 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_131 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_131 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_131 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_131 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_131 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_131 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_131 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_132 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_129, 8)) {
-			case 0:
-				variant_132 = wit_types.None[string]()
-			case 1:
-				variant_132 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_129, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_129, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_131 = MakeErrorCodeOther(variant_132)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_130 = wit_types.Err[wit_types.Unit, ErrorCode](variant_131)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_130
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-keep-alive-count
-func wasm_import_method_tcp_socket_set_keep_alive_count(arg0 int32, arg1 int32, arg2 int32)
-
-// The IP time-to-live / hop limit for outgoing packets.
-func (self *TcpSocket) GetHopLimit() wit_types.Result[uint8, ErrorCode] {
-	ret_133 := resultArea_(20)
-	wasm_import_method_tcp_socket_get_hop_limit(self.Handle(), int32(uintptr(ret_133)))
-	var variant_134 wit_types.Result[uint8, ErrorCode]
-	switch *(*uint8)(ret_133) {
-	case 0:
-		variant_134 = wit_types.Ok[uint8, ErrorCode](uint8(*(*uint8)(unsafe.Add(ret_133, 4))))
-	case 1:
-		var variant_135 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_133, 4)) {
-		case 0:
-			variant_135 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_135 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_135 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_135 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_135 = MakeErrorCodeTimeout()
-		case 5:
-			variant_135 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_135 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_135 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_135 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_135 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_135 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_135 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_135 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_135 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_136 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_133, 8)) {
-			case 0:
-				variant_136 = wit_types.None[string]()
-			case 1:
-				variant_136 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_133, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_133, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_135 = MakeErrorCodeOther(variant_136)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_134 = wit_types.Err[uint8, ErrorCode](variant_135)
-	default:
-		panic("bindgen: invalid discriminant for result<u8, error-code>")
-	}
-	return variant_134
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-hop-limit
-func wasm_import_method_tcp_socket_get_hop_limit(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_137 := resultArea_(20)
-	wasm_import_method_tcp_socket_set_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_137)))
-	var variant_138 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_137) {
-	case 0:
-		variant_138 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_139 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_137, 4)) {
-		case 0:
-			variant_139 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_139 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_139 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_139 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_139 = MakeErrorCodeTimeout()
-		case 5:
-			variant_139 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_139 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_139 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_139 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_139 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_139 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_139 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_139 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_139 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_140 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_137, 8)) {
-			case 0:
-				variant_140 = wit_types.None[string]()
-			case 1:
-				variant_140 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_137, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_137, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_139 = MakeErrorCodeOther(variant_140)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_138 = wit_types.Err[wit_types.Unit, ErrorCode](variant_139)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_138
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-hop-limit
-func wasm_import_method_tcp_socket_set_hop_limit(arg0 int32, arg1 int32, arg2 int32)
-
-// The size of the kernel's receive buffer for this socket.
-func (self *TcpSocket) GetReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
-	ret_141 := resultArea_(24)
-	wasm_import_method_tcp_socket_get_receive_buffer_size(self.Handle(), int32(uintptr(ret_141)))
-	var variant_142 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_141) {
-	case 0:
-		variant_142 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_141, 8))))
-	case 1:
-		var variant_143 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_141, 8)) {
-		case 0:
-			variant_143 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_143 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_143 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_143 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_143 = MakeErrorCodeTimeout()
-		case 5:
-			variant_143 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_143 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_143 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_143 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_143 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_143 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_143 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_143 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_143 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_144 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_141, 12)) {
-			case 0:
-				variant_144 = wit_types.None[string]()
-			case 1:
-				variant_144 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_141, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_141, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_143 = MakeErrorCodeOther(variant_144)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_142 = wit_types.Err[uint64, ErrorCode](variant_143)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_142
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-receive-buffer-size
-func wasm_import_method_tcp_socket_get_receive_buffer_size(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_145 := resultArea_(20)
-	wasm_import_method_tcp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_145)))
-	var variant_146 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_145) {
-	case 0:
-		variant_146 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_147 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_145, 4)) {
-		case 0:
-			variant_147 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_147 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_147 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_147 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_147 = MakeErrorCodeTimeout()
-		case 5:
-			variant_147 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_147 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_147 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_147 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_147 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_147 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_147 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_147 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_147 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_148 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_145, 8)) {
-			case 0:
-				variant_148 = wit_types.None[string]()
-			case 1:
-				variant_148 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_145, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_145, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_147 = MakeErrorCodeOther(variant_148)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_146 = wit_types.Err[wit_types.Unit, ErrorCode](variant_147)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_146
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-receive-buffer-size
-func wasm_import_method_tcp_socket_set_receive_buffer_size(arg0 int32, arg1 int64, arg2 int32)
-
-// The size of the kernel's send buffer for this socket.
-func (self *TcpSocket) GetSendBufferSize() wit_types.Result[uint64, ErrorCode] {
-	ret_149 := resultArea_(24)
-	wasm_import_method_tcp_socket_get_send_buffer_size(self.Handle(), int32(uintptr(ret_149)))
-	var variant_150 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_149) {
-	case 0:
-		variant_150 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_149, 8))))
-	case 1:
-		var variant_151 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_149, 8)) {
-		case 0:
-			variant_151 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_151 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_151 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_151 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_151 = MakeErrorCodeTimeout()
-		case 5:
-			variant_151 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_151 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_151 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_151 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_151 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_151 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_151 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_151 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_151 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_152 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_149, 12)) {
-			case 0:
-				variant_152 = wit_types.None[string]()
-			case 1:
-				variant_152 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_149, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_149, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_151 = MakeErrorCodeOther(variant_152)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_150 = wit_types.Err[uint64, ErrorCode](variant_151)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_150
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.get-send-buffer-size
-func wasm_import_method_tcp_socket_get_send_buffer_size(arg0 int32, arg1 int32)
-
-func (self *TcpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_153 := resultArea_(20)
-	wasm_import_method_tcp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_153)))
-	var variant_154 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_153) {
-	case 0:
-		variant_154 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_155 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_153, 4)) {
-		case 0:
-			variant_155 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_155 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_155 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_155 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_155 = MakeErrorCodeTimeout()
-		case 5:
-			variant_155 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_155 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_155 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_155 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_155 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_155 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_155 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_155 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_155 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_156 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_153, 8)) {
-			case 0:
-				variant_156 = wit_types.None[string]()
-			case 1:
-				variant_156 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_153, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_153, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_155 = MakeErrorCodeOther(variant_156)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_154 = wit_types.Err[wit_types.Unit, ErrorCode](variant_155)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_154
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]tcp-socket.set-send-buffer-size
-func wasm_import_method_tcp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
-
-// Creates an unbound UDP socket for the given address family.
-func UdpSocketCreate(addressFamily IpAddressFamily) wit_types.Result[*UdpSocket, ErrorCode] {
-	var v_157 int32
-	switch addressFamily {
-	case 0:
-		v_157 = 0
-	case 1:
-		v_157 = 1
-	}
-	ret_158 := resultArea_(20)
-	wasm_import_static_udp_socket_create(v_157, int32(uintptr(ret_158)))
-	var variant_159 wit_types.Result[*UdpSocket, ErrorCode]
-	switch *(*uint8)(ret_158) {
-	case 0:
-		variant_159 = wit_types.Ok[*UdpSocket, ErrorCode](UdpSocketFromHandle(*(*int32)(unsafe.Add(ret_158, 4))))
-	case 1:
-		var variant_160 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_158, 4)) {
-		case 0:
-			variant_160 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_160 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_160 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_160 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_160 = MakeErrorCodeTimeout()
-		case 5:
-			variant_160 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_160 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_160 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_160 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_160 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_160 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_160 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_160 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_160 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_161 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_158, 8)) {
-			case 0:
-				variant_161 = wit_types.None[string]()
-			case 1:
-				variant_161 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_158, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_158, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_160 = MakeErrorCodeOther(variant_161)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_159 = wit_types.Err[*UdpSocket, ErrorCode](variant_160)
-	default:
-		panic("bindgen: invalid discriminant for result<udp-socket, error-code>")
-	}
-	return variant_159
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [static]udp-socket.create
-func wasm_import_static_udp_socket_create(arg0 int32, arg1 int32)
-
-// Assigns a local address and port to the socket.
-func (self *UdpSocket) Bind(localAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var v_162 int32
-	var v_163 int32
-	var v_164 int32
-	var v_165 int32
-	var v_166 int32
-	var v_167 int32
-	var v_168 int32
-	var v_169 int32
-	var v_170 int32
-	var v_171 int32
-	var v_172 int32
-	var v_173 int32
-	switch localAddress.Tag() {
-	case IpSocketAddressIpv4:
-		v_162 = 0
-		payload_174 := localAddress.Ipv4()
-		v_163 = int32(payload_174.Port)
-		v_164 = int32(payload_174.Address.F0)
-		v_165 = int32(payload_174.Address.F1)
-		v_166 = int32(payload_174.Address.F2)
-		v_167 = int32(payload_174.Address.F3)
-	case IpSocketAddressIpv6:
-		v_162 = 1
-		payload_175 := localAddress.Ipv6()
-		v_163 = int32(payload_175.Port)
-		v_164 = int32(payload_175.FlowInfo)
-		v_165 = int32(payload_175.Address.F0)
-		v_166 = int32(payload_175.Address.F1)
-		v_167 = int32(payload_175.Address.F2)
-		v_168 = int32(payload_175.Address.F3)
-		v_169 = int32(payload_175.Address.F4)
-		v_170 = int32(payload_175.Address.F5)
-		v_171 = int32(payload_175.Address.F6)
-		v_172 = int32(payload_175.Address.F7)
-		v_173 = int32(payload_175.ScopeId)
-	}
-	ret_176 := resultArea_(20)
-	wasm_import_method_udp_socket_bind(self.Handle(), v_162, v_163, v_164, v_165, v_166, v_167, v_168, v_169, v_170, v_171, v_172, v_173, int32(uintptr(ret_176)))
-	var variant_177 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_176) {
-	case 0:
-		variant_177 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_178 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_176, 4)) {
-		case 0:
-			variant_178 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_178 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_178 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_178 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_178 = MakeErrorCodeTimeout()
-		case 5:
-			variant_178 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_178 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_178 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_178 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_178 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_178 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_178 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_178 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_178 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_179 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_176, 8)) {
-			case 0:
-				variant_179 = wit_types.None[string]()
-			case 1:
-				variant_179 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_176, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_176, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_178 = MakeErrorCodeOther(variant_179)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_177 = wit_types.Err[wit_types.Unit, ErrorCode](variant_178)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_177
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.bind
-func wasm_import_method_udp_socket_bind(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32)
-
-// Fixes the remote peer: datagrams then go only to it and are only
-// accepted from it.
-func (self *UdpSocket) Connect(remoteAddress IpSocketAddress) wit_types.Result[wit_types.Unit, ErrorCode] {
-	var v_180 int32
-	var v_181 int32
-	var v_182 int32
-	var v_183 int32
-	var v_184 int32
-	var v_185 int32
-	var v_186 int32
-	var v_187 int32
-	var v_188 int32
-	var v_189 int32
-	var v_190 int32
-	var v_191 int32
-	switch remoteAddress.Tag() {
-	case IpSocketAddressIpv4:
-		v_180 = 0
-		payload_192 := remoteAddress.Ipv4()
-		v_181 = int32(payload_192.Port)
-		v_182 = int32(payload_192.Address.F0)
-		v_183 = int32(payload_192.Address.F1)
-		v_184 = int32(payload_192.Address.F2)
-		v_185 = int32(payload_192.Address.F3)
-	case IpSocketAddressIpv6:
-		v_180 = 1
-		payload_193 := remoteAddress.Ipv6()
-		v_181 = int32(payload_193.Port)
-		v_182 = int32(payload_193.FlowInfo)
-		v_183 = int32(payload_193.Address.F0)
-		v_184 = int32(payload_193.Address.F1)
-		v_185 = int32(payload_193.Address.F2)
-		v_186 = int32(payload_193.Address.F3)
-		v_187 = int32(payload_193.Address.F4)
-		v_188 = int32(payload_193.Address.F5)
-		v_189 = int32(payload_193.Address.F6)
-		v_190 = int32(payload_193.Address.F7)
-		v_191 = int32(payload_193.ScopeId)
-	}
-	ret_194 := resultArea_(20)
-	wasm_import_method_udp_socket_connect(self.Handle(), v_180, v_181, v_182, v_183, v_184, v_185, v_186, v_187, v_188, v_189, v_190, v_191, int32(uintptr(ret_194)))
-	var variant_195 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_194) {
-	case 0:
-		variant_195 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_196 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_194, 4)) {
-		case 0:
-			variant_196 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_196 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_196 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_196 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_196 = MakeErrorCodeTimeout()
-		case 5:
-			variant_196 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_196 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_196 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_196 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_196 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_196 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_196 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_196 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_196 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_197 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_194, 8)) {
-			case 0:
-				variant_197 = wit_types.None[string]()
-			case 1:
-				variant_197 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_194, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_194, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_196 = MakeErrorCodeOther(variant_197)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_195 = wit_types.Err[wit_types.Unit, ErrorCode](variant_196)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_195
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.connect
-func wasm_import_method_udp_socket_connect(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4 int32, arg5 int32, arg6 int32, arg7 int32, arg8 int32, arg9 int32, arg10 int32, arg11 int32, arg12 int32, arg13 int32)
-
-// Removes the fixed remote peer set by `connect`.
-func (self *UdpSocket) Disconnect() wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_198 := resultArea_(20)
-	wasm_import_method_udp_socket_disconnect(self.Handle(), int32(uintptr(ret_198)))
-	var variant_199 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_198) {
-	case 0:
-		variant_199 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_200 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_198, 4)) {
-		case 0:
-			variant_200 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_200 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_200 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_200 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_200 = MakeErrorCodeTimeout()
-		case 5:
-			variant_200 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_200 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_200 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_200 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_200 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_200 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_200 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_200 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_200 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_201 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_198, 8)) {
-			case 0:
-				variant_201 = wit_types.None[string]()
-			case 1:
-				variant_201 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_198, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_198, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_200 = MakeErrorCodeOther(variant_201)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_199 = wit_types.Err[wit_types.Unit, ErrorCode](variant_200)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_199
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.disconnect
-func wasm_import_method_udp_socket_disconnect(arg0 int32, arg1 int32)
-
-// Sends one datagram; the address may be omitted when the socket is connected.
-func (self *UdpSocket) Send(data []uint8, remoteAddress wit_types.Option[IpSocketAddress]) wit_types.Result[wit_types.Unit, ErrorCode] {
-	pinner_ := &runtime.Pinner{}
-	defer pinner_.Unpin()
-	params_202 := wit_runtime.Allocate(pinner_, 48, 4)
-	*(*int32)(params_202) = self.Handle()
-	list_203 := unsafe.Pointer(unsafe.SliceData(data))
-	pinner_.Pin(list_203)
-	*(*uint32)(unsafe.Add(params_202, 4)) = uint32(int32(uintptr(list_203)))
-	*(*uint32)(unsafe.Add(params_202, 8)) = uint32(int32(len(data)))
-	switch remoteAddress.Tag() {
-	case wit_types.OptionNone:
-		*(*uint8)(unsafe.Add(params_202, 12)) = 0
-	case wit_types.OptionSome:
-		*(*uint8)(unsafe.Add(params_202, 12)) = 1
-		payload_204 := remoteAddress.Some()
-		switch payload_204.Tag() {
-		case IpSocketAddressIpv4:
-			*(*uint8)(unsafe.Add(params_202, 16)) = 0
-			payload_205 := payload_204.Ipv4()
-			*(*uint16)(unsafe.Add(params_202, 20)) = uint16(payload_205.Port)
-			*(*uint8)(unsafe.Add(params_202, 22)) = uint8(payload_205.Address.F0)
-			*(*uint8)(unsafe.Add(params_202, 23)) = uint8(payload_205.Address.F1)
-			*(*uint8)(unsafe.Add(params_202, 24)) = uint8(payload_205.Address.F2)
-			*(*uint8)(unsafe.Add(params_202, 25)) = uint8(payload_205.Address.F3)
-		case IpSocketAddressIpv6:
-			*(*uint8)(unsafe.Add(params_202, 16)) = 1
-			payload_206 := payload_204.Ipv6()
-			*(*uint16)(unsafe.Add(params_202, 20)) = uint16(payload_206.Port)
-			*(*uint32)(unsafe.Add(params_202, 24)) = uint32(payload_206.FlowInfo)
-			*(*uint16)(unsafe.Add(params_202, 28)) = uint16(payload_206.Address.F0)
-			*(*uint16)(unsafe.Add(params_202, 30)) = uint16(payload_206.Address.F1)
-			*(*uint16)(unsafe.Add(params_202, 32)) = uint16(payload_206.Address.F2)
-			*(*uint16)(unsafe.Add(params_202, 34)) = uint16(payload_206.Address.F3)
-			*(*uint16)(unsafe.Add(params_202, 36)) = uint16(payload_206.Address.F4)
-			*(*uint16)(unsafe.Add(params_202, 38)) = uint16(payload_206.Address.F5)
-			*(*uint16)(unsafe.Add(params_202, 40)) = uint16(payload_206.Address.F6)
-			*(*uint16)(unsafe.Add(params_202, 42)) = uint16(payload_206.Address.F7)
-			*(*uint32)(unsafe.Add(params_202, 44)) = uint32(payload_206.ScopeId)
-		}
-	}
-	ret_207 := resultArea_(20)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_udp_socket_send(int32(uintptr(params_202)), int32(uintptr(ret_207)))))
-	var variant_208 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_207) {
-	case 0:
-		variant_208 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_209 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_207, 4)) {
-		case 0:
-			variant_209 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_209 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_209 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_209 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_209 = MakeErrorCodeTimeout()
-		case 5:
-			variant_209 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_209 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_209 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_209 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_209 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_209 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_209 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_209 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_209 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_210 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_207, 8)) {
-			case 0:
-				variant_210 = wit_types.None[string]()
-			case 1:
-				variant_210 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_207, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_207, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_209 = MakeErrorCodeOther(variant_210)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_208 = wit_types.Err[wit_types.Unit, ErrorCode](variant_209)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_208
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [async-lower][method]udp-socket.send
-func wasm_import_async_method_udp_socket_send(arg0 int32, arg1 int32) int32
-
-// Waits for one datagram and returns it with the address it came from.
-func (self *UdpSocket) Receive() wit_types.Result[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode] {
-	ret_211 := resultArea_(44)
-	wit_async.SubtaskWait(uint32(wasm_import_async_method_udp_socket_receive(self.Handle(), int32(uintptr(ret_211)))))
-	var variant_212 wit_types.Result[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode]
-	switch *(*uint8)(ret_211) {
-	case 0:
-		field_213 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_211, 4)))))), uint32(*(*uint32)(unsafe.Add(ret_211, 8))))
-		var variant_215 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_211, 12)) {
-		case 0:
-			field_216 := uint16(*(*uint16)(unsafe.Add(ret_211, 16)))
-			field_218 := uint8(*(*uint8)(unsafe.Add(ret_211, 18)))
-			field_219 := uint8(*(*uint8)(unsafe.Add(ret_211, 19)))
-			field_220 := uint8(*(*uint8)(unsafe.Add(ret_211, 20)))
-			field_221 := uint8(*(*uint8)(unsafe.Add(ret_211, 21)))
-			field_217 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_218, F1: field_219, F2: field_220, F3: field_221}
-			variant_215 = MakeIpSocketAddressIpv4(Ipv4SocketAddress{Port: field_216, Address: field_217})
-		case 1:
-			field_222 := uint16(*(*uint16)(unsafe.Add(ret_211, 16)))
-			field_223 := uint32(*(*uint32)(unsafe.Add(ret_211, 20)))
-			field_225 := uint16(*(*uint16)(unsafe.Add(ret_211, 24)))
-			field_226 := uint16(*(*uint16)(unsafe.Add(ret_211, 26)))
-			field_227 := uint16(*(*uint16)(unsafe.Add(ret_211, 28)))
-			field_228 := uint16(*(*uint16)(unsafe.Add(ret_211, 30)))
-			field_229 := uint16(*(*uint16)(unsafe.Add(ret_211, 32)))
-			field_230 := uint16(*(*uint16)(unsafe.Add(ret_211, 34)))
-			field_231 := uint16(*(*uint16)(unsafe.Add(ret_211, 36)))
-			field_232 := uint16(*(*uint16)(unsafe.Add(ret_211, 38)))
-			field_224 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_225, F1: field_226, F2: field_227, F3: field_228, F4: field_229, F5: field_230, F6: field_231, F7: field_232}
-			field_233 := uint32(*(*uint32)(unsafe.Add(ret_211, 40)))
-			variant_215 = MakeIpSocketAddressIpv6(Ipv6SocketAddress{Port: field_222, FlowInfo: field_223, Address: field_224, ScopeId: field_233})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		field_214 := variant_215
-		variant_212 = wit_types.Ok[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode](wit_types.Tuple2[[]uint8, IpSocketAddress]{F0: field_213, F1: field_214})
-	case 1:
-		var variant_234 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_211, 4)) {
-		case 0:
-			variant_234 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_234 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_234 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_234 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_234 = MakeErrorCodeTimeout()
-		case 5:
-			variant_234 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_234 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_234 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_234 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_234 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_234 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_234 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_234 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_234 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_235 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_211, 8)) {
-			case 0:
-				variant_235 = wit_types.None[string]()
-			case 1:
-				variant_235 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_211, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_211, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_234 = MakeErrorCodeOther(variant_235)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_212 = wit_types.Err[wit_types.Tuple2[[]uint8, IpSocketAddress], ErrorCode](variant_234)
-	default:
-		panic("bindgen: invalid discriminant for result<tuple<list<u8>, ip-socket-address>, error-code>")
-	}
-	return variant_212
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [async-lower][method]udp-socket.receive
-func wasm_import_async_method_udp_socket_receive(arg0 int32, arg1 int32) int32
-
-// The address and port the socket is bound to.
-func (self *UdpSocket) GetLocalAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	ret_236 := resultArea_(36)
-	wasm_import_method_udp_socket_get_local_address(self.Handle(), int32(uintptr(ret_236)))
-	var variant_237 wit_types.Result[IpSocketAddress, ErrorCode]
-	switch *(*uint8)(ret_236) {
-	case 0:
-		var variant_238 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_236, 4)) {
-		case 0:
-			field_239 := uint16(*(*uint16)(unsafe.Add(ret_236, 8)))
-			field_241 := uint8(*(*uint8)(unsafe.Add(ret_236, 10)))
-			field_242 := uint8(*(*uint8)(unsafe.Add(ret_236, 11)))
-			field_243 := uint8(*(*uint8)(unsafe.Add(ret_236, 12)))
-			field_244 := uint8(*(*uint8)(unsafe.Add(ret_236, 13)))
-			field_240 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_241, F1: field_242, F2: field_243, F3: field_244}
-			variant_238 = MakeIpSocketAddressIpv4(Ipv4SocketAddress{Port: field_239, Address: field_240})
-		case 1:
-			field_245 := uint16(*(*uint16)(unsafe.Add(ret_236, 8)))
-			field_246 := uint32(*(*uint32)(unsafe.Add(ret_236, 12)))
-			field_248 := uint16(*(*uint16)(unsafe.Add(ret_236, 16)))
-			field_249 := uint16(*(*uint16)(unsafe.Add(ret_236, 18)))
-			field_250 := uint16(*(*uint16)(unsafe.Add(ret_236, 20)))
-			field_251 := uint16(*(*uint16)(unsafe.Add(ret_236, 22)))
-			field_252 := uint16(*(*uint16)(unsafe.Add(ret_236, 24)))
-			field_253 := uint16(*(*uint16)(unsafe.Add(ret_236, 26)))
-			field_254 := uint16(*(*uint16)(unsafe.Add(ret_236, 28)))
-			field_255 := uint16(*(*uint16)(unsafe.Add(ret_236, 30)))
-			field_247 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_248, F1: field_249, F2: field_250, F3: field_251, F4: field_252, F5: field_253, F6: field_254, F7: field_255}
-			field_256 := uint32(*(*uint32)(unsafe.Add(ret_236, 32)))
-			variant_238 = MakeIpSocketAddressIpv6(Ipv6SocketAddress{Port: field_245, FlowInfo: field_246, Address: field_247, ScopeId: field_256})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		variant_237 = wit_types.Ok[IpSocketAddress, ErrorCode](variant_238)
-	case 1:
-		var variant_257 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_236, 4)) {
-		case 0:
-			variant_257 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_257 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_257 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_257 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_257 = MakeErrorCodeTimeout()
-		case 5:
-			variant_257 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_257 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_257 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_257 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_257 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_257 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_257 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_257 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_257 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_258 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_236, 8)) {
-			case 0:
-				variant_258 = wit_types.None[string]()
-			case 1:
-				variant_258 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_236, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_236, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_257 = MakeErrorCodeOther(variant_258)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_237 = wit_types.Err[IpSocketAddress, ErrorCode](variant_257)
-	default:
-		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
-	}
-	return variant_237
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-local-address
-func wasm_import_method_udp_socket_get_local_address(arg0 int32, arg1 int32)
-
-// The fixed remote peer, if the socket is connected.
-func (self *UdpSocket) GetRemoteAddress() wit_types.Result[IpSocketAddress, ErrorCode] {
-	ret_259 := resultArea_(36)
-	wasm_import_method_udp_socket_get_remote_address(self.Handle(), int32(uintptr(ret_259)))
-	var variant_260 wit_types.Result[IpSocketAddress, ErrorCode]
-	switch *(*uint8)(ret_259) {
-	case 0:
-		var variant_261 IpSocketAddress
-		switch *(*uint8)(unsafe.Add(ret_259, 4)) {
-		case 0:
-			field_262 := uint16(*(*uint16)(unsafe.Add(ret_259, 8)))
-			field_264 := uint8(*(*uint8)(unsafe.Add(ret_259, 10)))
-			field_265 := uint8(*(*uint8)(unsafe.Add(ret_259, 11)))
-			field_266 := uint8(*(*uint8)(unsafe.Add(ret_259, 12)))
-			field_267 := uint8(*(*uint8)(unsafe.Add(ret_259, 13)))
-			field_263 := wit_types.Tuple4[uint8, uint8, uint8, uint8]{F0: field_264, F1: field_265, F2: field_266, F3: field_267}
-			variant_261 = MakeIpSocketAddressIpv4(Ipv4SocketAddress{Port: field_262, Address: field_263})
-		case 1:
-			field_268 := uint16(*(*uint16)(unsafe.Add(ret_259, 8)))
-			field_269 := uint32(*(*uint32)(unsafe.Add(ret_259, 12)))
-			field_271 := uint16(*(*uint16)(unsafe.Add(ret_259, 16)))
-			field_272 := uint16(*(*uint16)(unsafe.Add(ret_259, 18)))
-			field_273 := uint16(*(*uint16)(unsafe.Add(ret_259, 20)))
-			field_274 := uint16(*(*uint16)(unsafe.Add(ret_259, 22)))
-			field_275 := uint16(*(*uint16)(unsafe.Add(ret_259, 24)))
-			field_276 := uint16(*(*uint16)(unsafe.Add(ret_259, 26)))
-			field_277 := uint16(*(*uint16)(unsafe.Add(ret_259, 28)))
-			field_278 := uint16(*(*uint16)(unsafe.Add(ret_259, 30)))
-			field_270 := wit_types.Tuple8[uint16, uint16, uint16, uint16, uint16, uint16, uint16, uint16]{F0: field_271, F1: field_272, F2: field_273, F3: field_274, F4: field_275, F5: field_276, F6: field_277, F7: field_278}
-			field_279 := uint32(*(*uint32)(unsafe.Add(ret_259, 32)))
-			variant_261 = MakeIpSocketAddressIpv6(Ipv6SocketAddress{Port: field_268, FlowInfo: field_269, Address: field_270, ScopeId: field_279})
-		default:
-			panic("bindgen: invalid discriminant for ip-socket-address")
-		}
-		variant_260 = wit_types.Ok[IpSocketAddress, ErrorCode](variant_261)
-	case 1:
-		var variant_280 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_259, 4)) {
-		case 0:
-			variant_280 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_280 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_280 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_280 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_280 = MakeErrorCodeTimeout()
-		case 5:
-			variant_280 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_280 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_280 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_280 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_280 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_280 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_280 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_280 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_280 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_281 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_259, 8)) {
-			case 0:
-				variant_281 = wit_types.None[string]()
-			case 1:
-				variant_281 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_259, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_259, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_280 = MakeErrorCodeOther(variant_281)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_260 = wit_types.Err[IpSocketAddress, ErrorCode](variant_280)
-	default:
-		panic("bindgen: invalid discriminant for result<ip-socket-address, error-code>")
-	}
-	return variant_260
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-remote-address
-func wasm_import_method_udp_socket_get_remote_address(arg0 int32, arg1 int32)
-
-func (self *UdpSocket) GetAddressFamily() IpAddressFamily {
-	result_282 := wasm_import_method_udp_socket_get_address_family(self.Handle())
-	var variant_283 IpAddressFamily
-	switch uint32(result_282) {
-	case 0:
-		variant_283 = IpAddressFamily(0)
-	case 1:
-		variant_283 = IpAddressFamily(1)
-	default:
-		panic("bindgen: invalid discriminant for ip-address-family")
-	}
-	return variant_283
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-address-family
-func wasm_import_method_udp_socket_get_address_family(arg0 int32) int32
-
-// The IP time-to-live / hop limit for outgoing unicast datagrams.
-func (self *UdpSocket) GetUnicastHopLimit() wit_types.Result[uint8, ErrorCode] {
-	ret_284 := resultArea_(20)
-	wasm_import_method_udp_socket_get_unicast_hop_limit(self.Handle(), int32(uintptr(ret_284)))
-	var variant_285 wit_types.Result[uint8, ErrorCode]
-	switch *(*uint8)(ret_284) {
-	case 0:
-		variant_285 = wit_types.Ok[uint8, ErrorCode](uint8(*(*uint8)(unsafe.Add(ret_284, 4))))
-	case 1:
-		var variant_286 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_284, 4)) {
-		case 0:
-			variant_286 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_286 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_286 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_286 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_286 = MakeErrorCodeTimeout()
-		case 5:
-			variant_286 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_286 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_286 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_286 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_286 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_286 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_286 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_286 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_286 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_287 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_284, 8)) {
-			case 0:
-				variant_287 = wit_types.None[string]()
-			case 1:
-				variant_287 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_284, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_284, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_286 = MakeErrorCodeOther(variant_287)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_285 = wit_types.Err[uint8, ErrorCode](variant_286)
-	default:
-		panic("bindgen: invalid discriminant for result<u8, error-code>")
-	}
-	return variant_285
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-unicast-hop-limit
-func wasm_import_method_udp_socket_get_unicast_hop_limit(arg0 int32, arg1 int32)
-
-func (self *UdpSocket) SetUnicastHopLimit(value uint8) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_288 := resultArea_(20)
-	wasm_import_method_udp_socket_set_unicast_hop_limit(self.Handle(), int32(value), int32(uintptr(ret_288)))
-	var variant_289 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_288) {
-	case 0:
-		variant_289 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_290 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_288, 4)) {
-		case 0:
-			variant_290 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_290 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_290 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_290 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_290 = MakeErrorCodeTimeout()
-		case 5:
-			variant_290 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_290 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_290 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_290 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_290 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_290 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_290 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_290 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_290 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_291 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_288, 8)) {
-			case 0:
-				variant_291 = wit_types.None[string]()
-			case 1:
-				variant_291 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_288, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_288, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_290 = MakeErrorCodeOther(variant_291)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_289 = wit_types.Err[wit_types.Unit, ErrorCode](variant_290)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_289
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.set-unicast-hop-limit
-func wasm_import_method_udp_socket_set_unicast_hop_limit(arg0 int32, arg1 int32, arg2 int32)
-
-// The size of the kernel's receive buffer for this socket.
-func (self *UdpSocket) GetReceiveBufferSize() wit_types.Result[uint64, ErrorCode] {
-	ret_292 := resultArea_(24)
-	wasm_import_method_udp_socket_get_receive_buffer_size(self.Handle(), int32(uintptr(ret_292)))
-	var variant_293 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_292) {
-	case 0:
-		variant_293 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_292, 8))))
-	case 1:
-		var variant_294 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_292, 8)) {
-		case 0:
-			variant_294 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_294 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_294 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_294 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_294 = MakeErrorCodeTimeout()
-		case 5:
-			variant_294 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_294 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_294 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_294 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_294 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_294 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_294 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_294 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_294 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_295 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_292, 12)) {
-			case 0:
-				variant_295 = wit_types.None[string]()
-			case 1:
-				variant_295 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_292, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_292, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_294 = MakeErrorCodeOther(variant_295)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_293 = wit_types.Err[uint64, ErrorCode](variant_294)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_293
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-receive-buffer-size
-func wasm_import_method_udp_socket_get_receive_buffer_size(arg0 int32, arg1 int32)
-
-func (self *UdpSocket) SetReceiveBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_296 := resultArea_(20)
-	wasm_import_method_udp_socket_set_receive_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_296)))
-	var variant_297 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_296) {
-	case 0:
-		variant_297 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_298 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_296, 4)) {
-		case 0:
-			variant_298 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_298 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_298 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_298 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_298 = MakeErrorCodeTimeout()
-		case 5:
-			variant_298 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_298 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_298 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_298 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_298 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_298 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_298 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_298 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_298 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_299 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_296, 8)) {
-			case 0:
-				variant_299 = wit_types.None[string]()
-			case 1:
-				variant_299 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_296, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_296, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_298 = MakeErrorCodeOther(variant_299)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_297 = wit_types.Err[wit_types.Unit, ErrorCode](variant_298)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_297
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.set-receive-buffer-size
-func wasm_import_method_udp_socket_set_receive_buffer_size(arg0 int32, arg1 int64, arg2 int32)
-
-// The size of the kernel's send buffer for this socket.
-func (self *UdpSocket) GetSendBufferSize() wit_types.Result[uint64, ErrorCode] {
-	ret_300 := resultArea_(24)
-	wasm_import_method_udp_socket_get_send_buffer_size(self.Handle(), int32(uintptr(ret_300)))
-	var variant_301 wit_types.Result[uint64, ErrorCode]
-	switch *(*uint8)(ret_300) {
-	case 0:
-		variant_301 = wit_types.Ok[uint64, ErrorCode](uint64(*(*uint64)(unsafe.Add(ret_300, 8))))
-	case 1:
-		var variant_302 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_300, 8)) {
-		case 0:
-			variant_302 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_302 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_302 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_302 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_302 = MakeErrorCodeTimeout()
-		case 5:
-			variant_302 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_302 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_302 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_302 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_302 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_302 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_302 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_302 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_302 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_303 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_300, 12)) {
-			case 0:
-				variant_303 = wit_types.None[string]()
-			case 1:
-				variant_303 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_300, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_300, 20)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_302 = MakeErrorCodeOther(variant_303)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_301 = wit_types.Err[uint64, ErrorCode](variant_302)
-	default:
-		panic("bindgen: invalid discriminant for result<u64, error-code>")
-	}
-	return variant_301
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.get-send-buffer-size
-func wasm_import_method_udp_socket_get_send_buffer_size(arg0 int32, arg1 int32)
-
-func (self *UdpSocket) SetSendBufferSize(value uint64) wit_types.Result[wit_types.Unit, ErrorCode] {
-	ret_304 := resultArea_(20)
-	wasm_import_method_udp_socket_set_send_buffer_size(self.Handle(), int64(value), int32(uintptr(ret_304)))
-	var variant_305 wit_types.Result[wit_types.Unit, ErrorCode]
-	switch *(*uint8)(ret_304) {
-	case 0:
-		variant_305 = wit_types.Ok[wit_types.Unit, ErrorCode](wit_types.Unit{})
-	case 1:
-		var variant_306 ErrorCode
-		switch *(*uint8)(unsafe.Add(ret_304, 4)) {
-		case 0:
-			variant_306 = MakeErrorCodeAccessDenied()
-		case 1:
-			variant_306 = MakeErrorCodeNotSupported()
-		case 2:
-			variant_306 = MakeErrorCodeInvalidArgument()
-		case 3:
-			variant_306 = MakeErrorCodeOutOfMemory()
-		case 4:
-			variant_306 = MakeErrorCodeTimeout()
-		case 5:
-			variant_306 = MakeErrorCodeInvalidState()
-		case 6:
-			variant_306 = MakeErrorCodeAddressNotBindable()
-		case 7:
-			variant_306 = MakeErrorCodeAddressInUse()
-		case 8:
-			variant_306 = MakeErrorCodeRemoteUnreachable()
-		case 9:
-			variant_306 = MakeErrorCodeConnectionRefused()
-		case 10:
-			variant_306 = MakeErrorCodeConnectionBroken()
-		case 11:
-			variant_306 = MakeErrorCodeConnectionReset()
-		case 12:
-			variant_306 = MakeErrorCodeConnectionAborted()
-		case 13:
-			variant_306 = MakeErrorCodeDatagramTooLarge()
-		case 14:
-			var variant_307 wit_types.Option[string]
-			switch *(*uint8)(unsafe.Add(ret_304, 8)) {
-			case 0:
-				variant_307 = wit_types.None[string]()
-			case 1:
-				variant_307 = wit_types.Some[string](unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_304, 12)))))), uint32(*(*uint32)(unsafe.Add(ret_304, 16)))))
-			default:
-				panic("bindgen: invalid discriminant for option<string>")
-			}
-			variant_306 = MakeErrorCodeOther(variant_307)
-		default:
-			panic("bindgen: invalid discriminant for error-code")
-		}
-		variant_305 = wit_types.Err[wit_types.Unit, ErrorCode](variant_306)
-	default:
-		panic("bindgen: invalid discriminant for result<_, error-code>")
-	}
-	return variant_305
-}
-
-//go:wasmimport wasi:sockets/types@0.3.0-rc-2026-03-15 [method]udp-socket.set-send-buffer-size
-func wasm_import_method_udp_socket_set_send_buffer_size(arg0 int32, arg1 int64, arg2 int32)
-
-// resultArea_ allocates size bytes, 8-aligned, for an import's results.
-// It must not be inlined: inlined, escape analysis would see that the
-// memory does not escape the caller and put it on the goroutine stack,
-// which moves when Go code the host calls back into (cabi_realloc) grows
-// it, and the host's results would land in the old copy.
-//
-//go:noinline
-func resultArea_(size uintptr) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+	return variant_77
 }

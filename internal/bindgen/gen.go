@@ -100,11 +100,14 @@ type goPkg struct {
 	imports map[string]string // import path → package name
 	out     bytes.Buffer      // declarations, in order
 	helpers map[string]bool   // lift/lower helpers already emitted
-	aux     bytes.Buffer      // helpers, emitted after the declarations
-	funcs   map[*wit.Function]string
-	streams []*asyncType // stream and future types used by this package's functions
-	errCtx  string       // name of the ErrorContext type once declared
-	seq     int
+	// outlined holds the helpers that lift and lower named variants and
+	// enums (see outline.go).
+	outlined map[outlineKey]outlined
+	aux      bytes.Buffer // helpers, emitted after the declarations
+	funcs    map[*wit.Function]string
+	streams  []*asyncType // stream and future types used by this package's functions
+	errCtx   string       // name of the ErrorContext type once declared
+	seq      int
 }
 
 // Generate produces bindings for a world.

@@ -23,6 +23,14 @@ func (c *cursor) next() string {
 // liftFlat emits code building the Go value of type t from core values and
 // returns an expression for it.
 func (e *emitter) liftFlat(t wit.Type, c *cursor) string {
+	if td, ok := outlinable(t); ok {
+		name, pinned := e.outline("lift", td)
+		args := make([]string, len(abi.Flat(td)))
+		for i := range args {
+			args[i] = c.next()
+		}
+		return e.call(name, pinned, args...)
+	}
 	if isVariantLike(t) {
 		return e.liftVariantFlat(t, c)
 	}
@@ -178,6 +186,10 @@ func (e *emitter) liftVariantFlat(t wit.Type, c *cursor) string {
 // expression for it.
 func (e *emitter) load(t wit.Type, base string, off uint32) string {
 	at := e.at(base, off)
+	if td, ok := outlinable(t); ok {
+		name, pinned := e.outline("load", td)
+		return e.call(name, pinned, at)
+	}
 	if isVariantLike(t) {
 		return e.loadVariant(t, base, off)
 	}

@@ -2,6 +2,7 @@ package bindgen
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spin-go/sdk/internal/wit"
 	"github.com/spin-go/sdk/internal/wit/abi"
@@ -10,6 +11,15 @@ import (
 // lowerFlat emits code lowering the Go value v of type t and returns one
 // expression per core value of abi.Flat(t).
 func (e *emitter) lowerFlat(t wit.Type, v string) []string {
+	if td, ok := outlinable(t); ok {
+		name, pinned := e.outline("lower", td)
+		vars := make([]string, len(abi.Flat(td)))
+		for i := range vars {
+			vars[i] = e.tmp("v")
+		}
+		e.line("%s := %s", strings.Join(vars, ", "), e.call(name, pinned, v))
+		return vars
+	}
 	if isVariantLike(t) {
 		return e.lowerVariantFlat(t, v)
 	}
@@ -170,6 +180,11 @@ func (e *emitter) lowerVariantFlat(t wit.Type, v string) []string {
 // store emits code writing v of type t at base+off in linear memory.
 func (e *emitter) store(t wit.Type, v, base string, off uint32) {
 	at := e.at(base, off)
+	if td, ok := outlinable(t); ok {
+		name, pinned := e.outline("store", td)
+		e.line("%s", e.call(name, pinned, v, at))
+		return
+	}
 	if isVariantLike(t) {
 		e.storeVariant(t, v, base, off)
 		return

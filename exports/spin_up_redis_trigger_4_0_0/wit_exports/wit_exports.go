@@ -38,27 +38,10 @@ func wasm_export_spin_redis_inbound_redis_3_0_0_handle_message(arg0 int32, arg1 
 		case wit_types.ResultErr:
 			v_4 = 1
 			payload_8 := result_3.Err()
-			var v_9 int32
-			var v_10 int32
-			var v_11 int32
-			switch payload_8.Tag() {
-			case spin_redis_3_0_0_redis.ErrorInvalidAddress:
-				v_9 = 0
-			case spin_redis_3_0_0_redis.ErrorTooManyConnections:
-				v_9 = 1
-			case spin_redis_3_0_0_redis.ErrorTypeError:
-				v_9 = 2
-			case spin_redis_3_0_0_redis.ErrorOther:
-				v_9 = 3
-				payload_12 := payload_8.Other()
-				str_13 := unsafe.Pointer(unsafe.StringData(payload_12))
-				pinner_.Pin(str_13)
-				v_10 = int32(uintptr(str_13))
-				v_11 = int32(len(payload_12))
-			}
-			v_5 = v_9
-			v_6 = v_10
-			v_7 = v_11
+			v_14, v_15, v_16 := wasm_lower_spin_redis_3_0_0_redis_Error(pinner_, payload_8)
+			v_5 = v_14
+			v_6 = v_15
+			v_7 = v_16
 		}
 		wasm_task_return_spin_redis_inbound_redis_3_0_0_handle_message(v_4, v_5, v_6, v_7)
 	})))
@@ -72,6 +55,29 @@ func wasm_callback_spin_redis_inbound_redis_3_0_0_handle_message(event0, event1,
 
 //go:wasmimport [export]spin:redis/inbound-redis@3.0.0 [task-return]handle-message
 func wasm_task_return_spin_redis_inbound_redis_3_0_0_handle_message(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
+
+// wasm_lower_spin_redis_3_0_0_redis_Error returns the core values of a value of type error; what it lowers stays pinned by pinner.
+func wasm_lower_spin_redis_3_0_0_redis_Error(pinner *runtime.Pinner, value spin_redis_3_0_0_redis.Error) (int32, int32, int32) {
+	var v_9 int32
+	var v_10 int32
+	var v_11 int32
+	switch value.Tag() {
+	case spin_redis_3_0_0_redis.ErrorInvalidAddress:
+		v_9 = 0
+	case spin_redis_3_0_0_redis.ErrorTooManyConnections:
+		v_9 = 1
+	case spin_redis_3_0_0_redis.ErrorTypeError:
+		v_9 = 2
+	case spin_redis_3_0_0_redis.ErrorOther:
+		v_9 = 3
+		payload_12 := value.Other()
+		str_13 := unsafe.Pointer(unsafe.StringData(payload_12))
+		pinner.Pin(str_13)
+		v_10 = int32(uintptr(str_13))
+		v_11 = int32(len(payload_12))
+	}
+	return v_9, v_10, v_11
+}
 
 // inTask_ is set while an async export or its callback runs guest code;
 // the scheduler's timer hook may only start host waits then.

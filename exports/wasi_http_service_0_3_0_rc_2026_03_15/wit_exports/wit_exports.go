@@ -44,431 +44,14 @@ func wasm_export_wasi_http_handler_0_3_0_rc_2026_03_15_handle(arg0 int32) int32 
 		case wit_types.ResultErr:
 			v_4 = 1
 			payload_13 := result_3.Err()
-			var v_14 int32
-			var v_15 int32
-			var v_16 int64
-			var v_17 int32
-			var v_18 int32
-			var v_19 int32
-			var v_20 int32
-			switch payload_13.Tag() {
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDNSTimeout:
-				v_14 = 0
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDNSError:
-				v_14 = 1
-				payload_21 := payload_13.DNSError()
-				var v_22 int32
-				var v_23 int32
-				var v_24 int32
-				switch payload_21.Rcode.Tag() {
-				case wit_types.OptionNone:
-					v_22 = 0
-				case wit_types.OptionSome:
-					v_22 = 1
-					payload_25 := payload_21.Rcode.Some()
-					str_26 := unsafe.Pointer(unsafe.StringData(payload_25))
-					pinner_.Pin(str_26)
-					v_23 = int32(uintptr(str_26))
-					v_24 = int32(len(payload_25))
-				}
-				var v_27 int32
-				var v_28 int32
-				switch payload_21.InfoCode.Tag() {
-				case wit_types.OptionNone:
-					v_27 = 0
-				case wit_types.OptionSome:
-					v_27 = 1
-					payload_29 := payload_21.InfoCode.Some()
-					v_28 = int32(payload_29)
-				}
-				v_15 = v_22
-				v_16 = int64(uint32(v_23))
-				v_17 = v_24
-				v_18 = v_27
-				v_19 = v_28
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDestinationNotFound:
-				v_14 = 2
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDestinationUnavailable:
-				v_14 = 3
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDestinationIPProhibited:
-				v_14 = 4
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDestinationIPUnroutable:
-				v_14 = 5
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionRefused:
-				v_14 = 6
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionTerminated:
-				v_14 = 7
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionTimeout:
-				v_14 = 8
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionReadTimeout:
-				v_14 = 9
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionWriteTimeout:
-				v_14 = 10
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionLimitReached:
-				v_14 = 11
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeTLSProtocolError:
-				v_14 = 12
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeTLSCertificateError:
-				v_14 = 13
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeTLSAlertReceived:
-				v_14 = 14
-				payload_30 := payload_13.TLSAlertReceived()
-				var v_31 int32
-				var v_32 int32
-				switch payload_30.AlertId.Tag() {
-				case wit_types.OptionNone:
-					v_31 = 0
-				case wit_types.OptionSome:
-					v_31 = 1
-					payload_33 := payload_30.AlertId.Some()
-					v_32 = int32(payload_33)
-				}
-				var v_34 int32
-				var v_35 int32
-				var v_36 int32
-				switch payload_30.AlertMessage.Tag() {
-				case wit_types.OptionNone:
-					v_34 = 0
-				case wit_types.OptionSome:
-					v_34 = 1
-					payload_37 := payload_30.AlertMessage.Some()
-					str_38 := unsafe.Pointer(unsafe.StringData(payload_37))
-					pinner_.Pin(str_38)
-					v_35 = int32(uintptr(str_38))
-					v_36 = int32(len(payload_37))
-				}
-				v_15 = v_31
-				v_16 = int64(uint32(v_32))
-				v_17 = v_34
-				v_18 = v_35
-				v_19 = v_36
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestDenied:
-				v_14 = 15
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestLengthRequired:
-				v_14 = 16
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestBodySize:
-				v_14 = 17
-				payload_39 := payload_13.HTTPRequestBodySize()
-				var v_40 int32
-				var v_41 int64
-				switch payload_39.Tag() {
-				case wit_types.OptionNone:
-					v_40 = 0
-				case wit_types.OptionSome:
-					v_40 = 1
-					payload_42 := payload_39.Some()
-					v_41 = int64(payload_42)
-				}
-				v_15 = v_40
-				v_16 = v_41
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestMethodInvalid:
-				v_14 = 18
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestURIInvalid:
-				v_14 = 19
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestURITooLong:
-				v_14 = 20
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestHeaderSectionSize:
-				v_14 = 21
-				payload_43 := payload_13.HTTPRequestHeaderSectionSize()
-				var v_44 int32
-				var v_45 int32
-				switch payload_43.Tag() {
-				case wit_types.OptionNone:
-					v_44 = 0
-				case wit_types.OptionSome:
-					v_44 = 1
-					payload_46 := payload_43.Some()
-					v_45 = int32(payload_46)
-				}
-				v_15 = v_44
-				v_16 = int64(uint32(v_45))
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestHeaderSize:
-				v_14 = 22
-				payload_47 := payload_13.HTTPRequestHeaderSize()
-				var v_48 int32
-				var v_49 int32
-				var v_50 int32
-				var v_51 int32
-				var v_52 int32
-				var v_53 int32
-				switch payload_47.Tag() {
-				case wit_types.OptionNone:
-					v_48 = 0
-				case wit_types.OptionSome:
-					v_48 = 1
-					payload_54 := payload_47.Some()
-					var v_55 int32
-					var v_56 int32
-					var v_57 int32
-					switch payload_54.FieldName.Tag() {
-					case wit_types.OptionNone:
-						v_55 = 0
-					case wit_types.OptionSome:
-						v_55 = 1
-						payload_58 := payload_54.FieldName.Some()
-						str_59 := unsafe.Pointer(unsafe.StringData(payload_58))
-						pinner_.Pin(str_59)
-						v_56 = int32(uintptr(str_59))
-						v_57 = int32(len(payload_58))
-					}
-					var v_60 int32
-					var v_61 int32
-					switch payload_54.FieldSize.Tag() {
-					case wit_types.OptionNone:
-						v_60 = 0
-					case wit_types.OptionSome:
-						v_60 = 1
-						payload_62 := payload_54.FieldSize.Some()
-						v_61 = int32(payload_62)
-					}
-					v_49 = v_55
-					v_50 = v_56
-					v_51 = v_57
-					v_52 = v_60
-					v_53 = v_61
-				}
-				v_15 = v_48
-				v_16 = int64(uint32(v_49))
-				v_17 = v_50
-				v_18 = v_51
-				v_19 = v_52
-				v_20 = v_53
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestTrailerSectionSize:
-				v_14 = 23
-				payload_63 := payload_13.HTTPRequestTrailerSectionSize()
-				var v_64 int32
-				var v_65 int32
-				switch payload_63.Tag() {
-				case wit_types.OptionNone:
-					v_64 = 0
-				case wit_types.OptionSome:
-					v_64 = 1
-					payload_66 := payload_63.Some()
-					v_65 = int32(payload_66)
-				}
-				v_15 = v_64
-				v_16 = int64(uint32(v_65))
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestTrailerSize:
-				v_14 = 24
-				payload_67 := payload_13.HTTPRequestTrailerSize()
-				var v_68 int32
-				var v_69 int32
-				var v_70 int32
-				switch payload_67.FieldName.Tag() {
-				case wit_types.OptionNone:
-					v_68 = 0
-				case wit_types.OptionSome:
-					v_68 = 1
-					payload_71 := payload_67.FieldName.Some()
-					str_72 := unsafe.Pointer(unsafe.StringData(payload_71))
-					pinner_.Pin(str_72)
-					v_69 = int32(uintptr(str_72))
-					v_70 = int32(len(payload_71))
-				}
-				var v_73 int32
-				var v_74 int32
-				switch payload_67.FieldSize.Tag() {
-				case wit_types.OptionNone:
-					v_73 = 0
-				case wit_types.OptionSome:
-					v_73 = 1
-					payload_75 := payload_67.FieldSize.Some()
-					v_74 = int32(payload_75)
-				}
-				v_15 = v_68
-				v_16 = int64(uint32(v_69))
-				v_17 = v_70
-				v_18 = v_73
-				v_19 = v_74
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseIncomplete:
-				v_14 = 25
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseHeaderSectionSize:
-				v_14 = 26
-				payload_76 := payload_13.HTTPResponseHeaderSectionSize()
-				var v_77 int32
-				var v_78 int32
-				switch payload_76.Tag() {
-				case wit_types.OptionNone:
-					v_77 = 0
-				case wit_types.OptionSome:
-					v_77 = 1
-					payload_79 := payload_76.Some()
-					v_78 = int32(payload_79)
-				}
-				v_15 = v_77
-				v_16 = int64(uint32(v_78))
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseHeaderSize:
-				v_14 = 27
-				payload_80 := payload_13.HTTPResponseHeaderSize()
-				var v_81 int32
-				var v_82 int32
-				var v_83 int32
-				switch payload_80.FieldName.Tag() {
-				case wit_types.OptionNone:
-					v_81 = 0
-				case wit_types.OptionSome:
-					v_81 = 1
-					payload_84 := payload_80.FieldName.Some()
-					str_85 := unsafe.Pointer(unsafe.StringData(payload_84))
-					pinner_.Pin(str_85)
-					v_82 = int32(uintptr(str_85))
-					v_83 = int32(len(payload_84))
-				}
-				var v_86 int32
-				var v_87 int32
-				switch payload_80.FieldSize.Tag() {
-				case wit_types.OptionNone:
-					v_86 = 0
-				case wit_types.OptionSome:
-					v_86 = 1
-					payload_88 := payload_80.FieldSize.Some()
-					v_87 = int32(payload_88)
-				}
-				v_15 = v_81
-				v_16 = int64(uint32(v_82))
-				v_17 = v_83
-				v_18 = v_86
-				v_19 = v_87
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseBodySize:
-				v_14 = 28
-				payload_89 := payload_13.HTTPResponseBodySize()
-				var v_90 int32
-				var v_91 int64
-				switch payload_89.Tag() {
-				case wit_types.OptionNone:
-					v_90 = 0
-				case wit_types.OptionSome:
-					v_90 = 1
-					payload_92 := payload_89.Some()
-					v_91 = int64(payload_92)
-				}
-				v_15 = v_90
-				v_16 = v_91
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseTrailerSectionSize:
-				v_14 = 29
-				payload_93 := payload_13.HTTPResponseTrailerSectionSize()
-				var v_94 int32
-				var v_95 int32
-				switch payload_93.Tag() {
-				case wit_types.OptionNone:
-					v_94 = 0
-				case wit_types.OptionSome:
-					v_94 = 1
-					payload_96 := payload_93.Some()
-					v_95 = int32(payload_96)
-				}
-				v_15 = v_94
-				v_16 = int64(uint32(v_95))
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseTrailerSize:
-				v_14 = 30
-				payload_97 := payload_13.HTTPResponseTrailerSize()
-				var v_98 int32
-				var v_99 int32
-				var v_100 int32
-				switch payload_97.FieldName.Tag() {
-				case wit_types.OptionNone:
-					v_98 = 0
-				case wit_types.OptionSome:
-					v_98 = 1
-					payload_101 := payload_97.FieldName.Some()
-					str_102 := unsafe.Pointer(unsafe.StringData(payload_101))
-					pinner_.Pin(str_102)
-					v_99 = int32(uintptr(str_102))
-					v_100 = int32(len(payload_101))
-				}
-				var v_103 int32
-				var v_104 int32
-				switch payload_97.FieldSize.Tag() {
-				case wit_types.OptionNone:
-					v_103 = 0
-				case wit_types.OptionSome:
-					v_103 = 1
-					payload_105 := payload_97.FieldSize.Some()
-					v_104 = int32(payload_105)
-				}
-				v_15 = v_98
-				v_16 = int64(uint32(v_99))
-				v_17 = v_100
-				v_18 = v_103
-				v_19 = v_104
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseTransferCoding:
-				v_14 = 31
-				payload_106 := payload_13.HTTPResponseTransferCoding()
-				var v_107 int32
-				var v_108 int32
-				var v_109 int32
-				switch payload_106.Tag() {
-				case wit_types.OptionNone:
-					v_107 = 0
-				case wit_types.OptionSome:
-					v_107 = 1
-					payload_110 := payload_106.Some()
-					str_111 := unsafe.Pointer(unsafe.StringData(payload_110))
-					pinner_.Pin(str_111)
-					v_108 = int32(uintptr(str_111))
-					v_109 = int32(len(payload_110))
-				}
-				v_15 = v_107
-				v_16 = int64(uint32(v_108))
-				v_17 = v_109
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseContentCoding:
-				v_14 = 32
-				payload_112 := payload_13.HTTPResponseContentCoding()
-				var v_113 int32
-				var v_114 int32
-				var v_115 int32
-				switch payload_112.Tag() {
-				case wit_types.OptionNone:
-					v_113 = 0
-				case wit_types.OptionSome:
-					v_113 = 1
-					payload_116 := payload_112.Some()
-					str_117 := unsafe.Pointer(unsafe.StringData(payload_116))
-					pinner_.Pin(str_117)
-					v_114 = int32(uintptr(str_117))
-					v_115 = int32(len(payload_116))
-				}
-				v_15 = v_113
-				v_16 = int64(uint32(v_114))
-				v_17 = v_115
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseTimeout:
-				v_14 = 33
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPUpgradeFailed:
-				v_14 = 34
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPProtocolError:
-				v_14 = 35
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeLoopDetected:
-				v_14 = 36
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConfigurationError:
-				v_14 = 37
-			case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeInternalError:
-				v_14 = 38
-				payload_118 := payload_13.InternalError()
-				var v_119 int32
-				var v_120 int32
-				var v_121 int32
-				switch payload_118.Tag() {
-				case wit_types.OptionNone:
-					v_119 = 0
-				case wit_types.OptionSome:
-					v_119 = 1
-					payload_122 := payload_118.Some()
-					str_123 := unsafe.Pointer(unsafe.StringData(payload_122))
-					pinner_.Pin(str_123)
-					v_120 = int32(uintptr(str_123))
-					v_121 = int32(len(payload_122))
-				}
-				v_15 = v_119
-				v_16 = int64(uint32(v_120))
-				v_17 = v_121
-			}
-			v_5 = v_14
-			v_6 = v_15
-			v_7 = v_16
-			v_8 = v_17
-			v_9 = v_18
-			v_10 = v_19
-			v_11 = v_20
+			v_124, v_125, v_126, v_127, v_128, v_129, v_130 := wasm_lower_wasi_http_0_3_0_rc_2026_03_15_types_ErrorCode(pinner_, payload_13)
+			v_5 = v_124
+			v_6 = v_125
+			v_7 = v_126
+			v_8 = v_127
+			v_9 = v_128
+			v_10 = v_129
+			v_11 = v_130
 		}
 		wasm_task_return_wasi_http_handler_0_3_0_rc_2026_03_15_handle(v_4, v_5, v_6, v_7, v_8, v_9, v_10, v_11)
 	})))
@@ -482,6 +65,429 @@ func wasm_callback_wasi_http_handler_0_3_0_rc_2026_03_15_handle(event0, event1, 
 
 //go:wasmimport [export]wasi:http/handler@0.3.0-rc-2026-03-15 [task-return]handle
 func wasm_task_return_wasi_http_handler_0_3_0_rc_2026_03_15_handle(arg0 int32, arg1 int32, arg2 int32, arg3 int64, arg4 int32, arg5 int32, arg6 int32, arg7 int32)
+
+// wasm_lower_wasi_http_0_3_0_rc_2026_03_15_types_ErrorCode returns the core values of a value of type error-code; what it lowers stays pinned by pinner.
+func wasm_lower_wasi_http_0_3_0_rc_2026_03_15_types_ErrorCode(pinner *runtime.Pinner, value wasi_http_0_3_0_rc_2026_03_15_types.ErrorCode) (int32, int32, int64, int32, int32, int32, int32) {
+	var v_14 int32
+	var v_15 int32
+	var v_16 int64
+	var v_17 int32
+	var v_18 int32
+	var v_19 int32
+	var v_20 int32
+	switch value.Tag() {
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDNSTimeout:
+		v_14 = 0
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDNSError:
+		v_14 = 1
+		payload_21 := value.DNSError()
+		var v_22 int32
+		var v_23 int32
+		var v_24 int32
+		switch payload_21.Rcode.Tag() {
+		case wit_types.OptionNone:
+			v_22 = 0
+		case wit_types.OptionSome:
+			v_22 = 1
+			payload_25 := payload_21.Rcode.Some()
+			str_26 := unsafe.Pointer(unsafe.StringData(payload_25))
+			pinner.Pin(str_26)
+			v_23 = int32(uintptr(str_26))
+			v_24 = int32(len(payload_25))
+		}
+		var v_27 int32
+		var v_28 int32
+		switch payload_21.InfoCode.Tag() {
+		case wit_types.OptionNone:
+			v_27 = 0
+		case wit_types.OptionSome:
+			v_27 = 1
+			payload_29 := payload_21.InfoCode.Some()
+			v_28 = int32(payload_29)
+		}
+		v_15 = v_22
+		v_16 = int64(uint32(v_23))
+		v_17 = v_24
+		v_18 = v_27
+		v_19 = v_28
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDestinationNotFound:
+		v_14 = 2
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDestinationUnavailable:
+		v_14 = 3
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDestinationIPProhibited:
+		v_14 = 4
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeDestinationIPUnroutable:
+		v_14 = 5
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionRefused:
+		v_14 = 6
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionTerminated:
+		v_14 = 7
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionTimeout:
+		v_14 = 8
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionReadTimeout:
+		v_14 = 9
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionWriteTimeout:
+		v_14 = 10
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConnectionLimitReached:
+		v_14 = 11
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeTLSProtocolError:
+		v_14 = 12
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeTLSCertificateError:
+		v_14 = 13
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeTLSAlertReceived:
+		v_14 = 14
+		payload_30 := value.TLSAlertReceived()
+		var v_31 int32
+		var v_32 int32
+		switch payload_30.AlertId.Tag() {
+		case wit_types.OptionNone:
+			v_31 = 0
+		case wit_types.OptionSome:
+			v_31 = 1
+			payload_33 := payload_30.AlertId.Some()
+			v_32 = int32(payload_33)
+		}
+		var v_34 int32
+		var v_35 int32
+		var v_36 int32
+		switch payload_30.AlertMessage.Tag() {
+		case wit_types.OptionNone:
+			v_34 = 0
+		case wit_types.OptionSome:
+			v_34 = 1
+			payload_37 := payload_30.AlertMessage.Some()
+			str_38 := unsafe.Pointer(unsafe.StringData(payload_37))
+			pinner.Pin(str_38)
+			v_35 = int32(uintptr(str_38))
+			v_36 = int32(len(payload_37))
+		}
+		v_15 = v_31
+		v_16 = int64(uint32(v_32))
+		v_17 = v_34
+		v_18 = v_35
+		v_19 = v_36
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestDenied:
+		v_14 = 15
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestLengthRequired:
+		v_14 = 16
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestBodySize:
+		v_14 = 17
+		payload_39 := value.HTTPRequestBodySize()
+		var v_40 int32
+		var v_41 int64
+		switch payload_39.Tag() {
+		case wit_types.OptionNone:
+			v_40 = 0
+		case wit_types.OptionSome:
+			v_40 = 1
+			payload_42 := payload_39.Some()
+			v_41 = int64(payload_42)
+		}
+		v_15 = v_40
+		v_16 = v_41
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestMethodInvalid:
+		v_14 = 18
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestURIInvalid:
+		v_14 = 19
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestURITooLong:
+		v_14 = 20
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestHeaderSectionSize:
+		v_14 = 21
+		payload_43 := value.HTTPRequestHeaderSectionSize()
+		var v_44 int32
+		var v_45 int32
+		switch payload_43.Tag() {
+		case wit_types.OptionNone:
+			v_44 = 0
+		case wit_types.OptionSome:
+			v_44 = 1
+			payload_46 := payload_43.Some()
+			v_45 = int32(payload_46)
+		}
+		v_15 = v_44
+		v_16 = int64(uint32(v_45))
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestHeaderSize:
+		v_14 = 22
+		payload_47 := value.HTTPRequestHeaderSize()
+		var v_48 int32
+		var v_49 int32
+		var v_50 int32
+		var v_51 int32
+		var v_52 int32
+		var v_53 int32
+		switch payload_47.Tag() {
+		case wit_types.OptionNone:
+			v_48 = 0
+		case wit_types.OptionSome:
+			v_48 = 1
+			payload_54 := payload_47.Some()
+			var v_55 int32
+			var v_56 int32
+			var v_57 int32
+			switch payload_54.FieldName.Tag() {
+			case wit_types.OptionNone:
+				v_55 = 0
+			case wit_types.OptionSome:
+				v_55 = 1
+				payload_58 := payload_54.FieldName.Some()
+				str_59 := unsafe.Pointer(unsafe.StringData(payload_58))
+				pinner.Pin(str_59)
+				v_56 = int32(uintptr(str_59))
+				v_57 = int32(len(payload_58))
+			}
+			var v_60 int32
+			var v_61 int32
+			switch payload_54.FieldSize.Tag() {
+			case wit_types.OptionNone:
+				v_60 = 0
+			case wit_types.OptionSome:
+				v_60 = 1
+				payload_62 := payload_54.FieldSize.Some()
+				v_61 = int32(payload_62)
+			}
+			v_49 = v_55
+			v_50 = v_56
+			v_51 = v_57
+			v_52 = v_60
+			v_53 = v_61
+		}
+		v_15 = v_48
+		v_16 = int64(uint32(v_49))
+		v_17 = v_50
+		v_18 = v_51
+		v_19 = v_52
+		v_20 = v_53
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestTrailerSectionSize:
+		v_14 = 23
+		payload_63 := value.HTTPRequestTrailerSectionSize()
+		var v_64 int32
+		var v_65 int32
+		switch payload_63.Tag() {
+		case wit_types.OptionNone:
+			v_64 = 0
+		case wit_types.OptionSome:
+			v_64 = 1
+			payload_66 := payload_63.Some()
+			v_65 = int32(payload_66)
+		}
+		v_15 = v_64
+		v_16 = int64(uint32(v_65))
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPRequestTrailerSize:
+		v_14 = 24
+		payload_67 := value.HTTPRequestTrailerSize()
+		var v_68 int32
+		var v_69 int32
+		var v_70 int32
+		switch payload_67.FieldName.Tag() {
+		case wit_types.OptionNone:
+			v_68 = 0
+		case wit_types.OptionSome:
+			v_68 = 1
+			payload_71 := payload_67.FieldName.Some()
+			str_72 := unsafe.Pointer(unsafe.StringData(payload_71))
+			pinner.Pin(str_72)
+			v_69 = int32(uintptr(str_72))
+			v_70 = int32(len(payload_71))
+		}
+		var v_73 int32
+		var v_74 int32
+		switch payload_67.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			v_73 = 0
+		case wit_types.OptionSome:
+			v_73 = 1
+			payload_75 := payload_67.FieldSize.Some()
+			v_74 = int32(payload_75)
+		}
+		v_15 = v_68
+		v_16 = int64(uint32(v_69))
+		v_17 = v_70
+		v_18 = v_73
+		v_19 = v_74
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseIncomplete:
+		v_14 = 25
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseHeaderSectionSize:
+		v_14 = 26
+		payload_76 := value.HTTPResponseHeaderSectionSize()
+		var v_77 int32
+		var v_78 int32
+		switch payload_76.Tag() {
+		case wit_types.OptionNone:
+			v_77 = 0
+		case wit_types.OptionSome:
+			v_77 = 1
+			payload_79 := payload_76.Some()
+			v_78 = int32(payload_79)
+		}
+		v_15 = v_77
+		v_16 = int64(uint32(v_78))
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseHeaderSize:
+		v_14 = 27
+		payload_80 := value.HTTPResponseHeaderSize()
+		var v_81 int32
+		var v_82 int32
+		var v_83 int32
+		switch payload_80.FieldName.Tag() {
+		case wit_types.OptionNone:
+			v_81 = 0
+		case wit_types.OptionSome:
+			v_81 = 1
+			payload_84 := payload_80.FieldName.Some()
+			str_85 := unsafe.Pointer(unsafe.StringData(payload_84))
+			pinner.Pin(str_85)
+			v_82 = int32(uintptr(str_85))
+			v_83 = int32(len(payload_84))
+		}
+		var v_86 int32
+		var v_87 int32
+		switch payload_80.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			v_86 = 0
+		case wit_types.OptionSome:
+			v_86 = 1
+			payload_88 := payload_80.FieldSize.Some()
+			v_87 = int32(payload_88)
+		}
+		v_15 = v_81
+		v_16 = int64(uint32(v_82))
+		v_17 = v_83
+		v_18 = v_86
+		v_19 = v_87
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseBodySize:
+		v_14 = 28
+		payload_89 := value.HTTPResponseBodySize()
+		var v_90 int32
+		var v_91 int64
+		switch payload_89.Tag() {
+		case wit_types.OptionNone:
+			v_90 = 0
+		case wit_types.OptionSome:
+			v_90 = 1
+			payload_92 := payload_89.Some()
+			v_91 = int64(payload_92)
+		}
+		v_15 = v_90
+		v_16 = v_91
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseTrailerSectionSize:
+		v_14 = 29
+		payload_93 := value.HTTPResponseTrailerSectionSize()
+		var v_94 int32
+		var v_95 int32
+		switch payload_93.Tag() {
+		case wit_types.OptionNone:
+			v_94 = 0
+		case wit_types.OptionSome:
+			v_94 = 1
+			payload_96 := payload_93.Some()
+			v_95 = int32(payload_96)
+		}
+		v_15 = v_94
+		v_16 = int64(uint32(v_95))
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseTrailerSize:
+		v_14 = 30
+		payload_97 := value.HTTPResponseTrailerSize()
+		var v_98 int32
+		var v_99 int32
+		var v_100 int32
+		switch payload_97.FieldName.Tag() {
+		case wit_types.OptionNone:
+			v_98 = 0
+		case wit_types.OptionSome:
+			v_98 = 1
+			payload_101 := payload_97.FieldName.Some()
+			str_102 := unsafe.Pointer(unsafe.StringData(payload_101))
+			pinner.Pin(str_102)
+			v_99 = int32(uintptr(str_102))
+			v_100 = int32(len(payload_101))
+		}
+		var v_103 int32
+		var v_104 int32
+		switch payload_97.FieldSize.Tag() {
+		case wit_types.OptionNone:
+			v_103 = 0
+		case wit_types.OptionSome:
+			v_103 = 1
+			payload_105 := payload_97.FieldSize.Some()
+			v_104 = int32(payload_105)
+		}
+		v_15 = v_98
+		v_16 = int64(uint32(v_99))
+		v_17 = v_100
+		v_18 = v_103
+		v_19 = v_104
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseTransferCoding:
+		v_14 = 31
+		payload_106 := value.HTTPResponseTransferCoding()
+		var v_107 int32
+		var v_108 int32
+		var v_109 int32
+		switch payload_106.Tag() {
+		case wit_types.OptionNone:
+			v_107 = 0
+		case wit_types.OptionSome:
+			v_107 = 1
+			payload_110 := payload_106.Some()
+			str_111 := unsafe.Pointer(unsafe.StringData(payload_110))
+			pinner.Pin(str_111)
+			v_108 = int32(uintptr(str_111))
+			v_109 = int32(len(payload_110))
+		}
+		v_15 = v_107
+		v_16 = int64(uint32(v_108))
+		v_17 = v_109
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseContentCoding:
+		v_14 = 32
+		payload_112 := value.HTTPResponseContentCoding()
+		var v_113 int32
+		var v_114 int32
+		var v_115 int32
+		switch payload_112.Tag() {
+		case wit_types.OptionNone:
+			v_113 = 0
+		case wit_types.OptionSome:
+			v_113 = 1
+			payload_116 := payload_112.Some()
+			str_117 := unsafe.Pointer(unsafe.StringData(payload_116))
+			pinner.Pin(str_117)
+			v_114 = int32(uintptr(str_117))
+			v_115 = int32(len(payload_116))
+		}
+		v_15 = v_113
+		v_16 = int64(uint32(v_114))
+		v_17 = v_115
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPResponseTimeout:
+		v_14 = 33
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPUpgradeFailed:
+		v_14 = 34
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeHTTPProtocolError:
+		v_14 = 35
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeLoopDetected:
+		v_14 = 36
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeConfigurationError:
+		v_14 = 37
+	case wasi_http_0_3_0_rc_2026_03_15_types.ErrorCodeInternalError:
+		v_14 = 38
+		payload_118 := value.InternalError()
+		var v_119 int32
+		var v_120 int32
+		var v_121 int32
+		switch payload_118.Tag() {
+		case wit_types.OptionNone:
+			v_119 = 0
+		case wit_types.OptionSome:
+			v_119 = 1
+			payload_122 := payload_118.Some()
+			str_123 := unsafe.Pointer(unsafe.StringData(payload_122))
+			pinner.Pin(str_123)
+			v_120 = int32(uintptr(str_123))
+			v_121 = int32(len(payload_122))
+		}
+		v_15 = v_119
+		v_16 = int64(uint32(v_120))
+		v_17 = v_121
+	}
+	return v_14, v_15, v_16, v_17, v_18, v_19, v_20
+}
 
 // inTask_ is set while an async export or its callback runs guest code;
 // the scheduler's timer hook may only start host waits then.

@@ -345,10 +345,16 @@ export async function listen02(component, host, port) {
   const { HTTPServer, types } = await import('@bytecodealliance/preview2-shim/http');
   const answered = guardOutparam(types);
   let next = await component.newInstance();
+  // A failed instantiation is reported, and the next request retries it
+  // with the instance it would have replaced.
+  const refill = () => component.newInstance().then(
+    (i) => { next = i; },
+    (err) => console.error('spin-go host: instantiation failed:', err),
+  );
   const server = new HTTPServer({
     handle(request, outparam) {
       const instance = next;
-      component.newInstance().then((i) => { next = i; });
+      refill();
       const handler = exportOf(instance, 'wasi:http/incoming-handler@0.2') ?? instance.incomingHandler;
       try {
         handler.handle(request, outparam);

@@ -207,120 +207,11 @@ func wasm_future_3_drop_readable(handle int32)
 func wasm_future_3_drop_writable(handle int32)
 
 func wasm_future_3_lift(src unsafe.Pointer) Shape {
-	var variant_5 Shape
-	switch *(*uint8)(src) {
-	case 0:
-		variant_5 = test_kitchen_1_0_0_types.MakeShapeNone()
-	case 1:
-		variant_5 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(src, 8)))
-	case 2:
-		field_6 := *(*float64)(unsafe.Add(src, 8))
-		field_7 := *(*float64)(unsafe.Add(src, 16))
-		variant_5 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_6, F1: field_7})
-	case 3:
-		variant_5 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
-	case 4:
-		variant_5 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(src, 8))))
-	case 5:
-		field_9 := (*(*uint8)(unsafe.Add(src, 8)) != 0)
-		field_10 := int8(*(*uint8)(unsafe.Add(src, 9)))
-		field_11 := uint8(*(*uint8)(unsafe.Add(src, 10)))
-		field_12 := int16(*(*uint16)(unsafe.Add(src, 12)))
-		field_13 := uint16(*(*uint16)(unsafe.Add(src, 14)))
-		field_14 := int32(*(*uint32)(unsafe.Add(src, 16)))
-		field_15 := uint32(*(*uint32)(unsafe.Add(src, 20)))
-		field_16 := int64(*(*uint64)(unsafe.Add(src, 24)))
-		field_17 := uint64(*(*uint64)(unsafe.Add(src, 32)))
-		field_18 := *(*float32)(unsafe.Add(src, 40))
-		field_19 := *(*float64)(unsafe.Add(src, 48))
-		field_20 := rune(*(*uint32)(unsafe.Add(src, 56)))
-		field_21 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 60)))))), uint32(*(*uint32)(unsafe.Add(src, 64))))
-		field_8 := test_kitchen_1_0_0_types.Scalars{B: field_9, S8: field_10, U8: field_11, S16: field_12, U16: field_13, S32: field_14, U32: field_15, S64: field_16, U64: field_17, F32: field_18, F64: field_19, C: field_20, S: field_21}
-		base_23 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 72)))))
-		list_24 := make([]string, uint32(*(*uint32)(unsafe.Add(src, 76))))
-		for i_25 := range list_24 {
-			list_24[i_25] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_23, i_25*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_23, i_25*8), 4))))
-		}
-		field_22 := list_24
-		elem_27 := uint16(*(*uint16)(unsafe.Add(src, 80)))
-		elem_28 := uint16(*(*uint16)(unsafe.Add(src, 82)))
-		elem_29 := uint16(*(*uint16)(unsafe.Add(src, 84)))
-		field_26 := [3]uint16{elem_27, elem_28, elem_29}
-		field_31 := uint8(*(*uint8)(unsafe.Add(src, 88)))
-		field_32 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 92)))))), uint32(*(*uint32)(unsafe.Add(src, 96))))
-		field_30 := wit_types.Tuple2[uint8, string]{F0: field_31, F1: field_32}
-		variant_5 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_8, Tags: field_22, Fixed: field_26, Pair: field_30})
-	default:
-		panic("bindgen: invalid discriminant for shape")
-	}
-	return variant_5
+	return wasm_load_test_kitchen_1_0_0_types_Shape(src)
 }
 
 func wasm_future_3_lower(pinner *runtime.Pinner, value Shape, dst unsafe.Pointer) func() {
-	switch value.Tag() {
-	case test_kitchen_1_0_0_types.ShapeNone:
-		*(*uint8)(dst) = 0
-	case test_kitchen_1_0_0_types.ShapeCircle:
-		*(*uint8)(dst) = 1
-		payload_33 := value.Circle()
-		*(*float32)(unsafe.Add(dst, 8)) = payload_33
-	case test_kitchen_1_0_0_types.ShapeRect:
-		*(*uint8)(dst) = 2
-		payload_34 := value.Rect()
-		*(*float64)(unsafe.Add(dst, 8)) = payload_34.F0
-		*(*float64)(unsafe.Add(dst, 16)) = payload_34.F1
-	case test_kitchen_1_0_0_types.ShapeNamed:
-		*(*uint8)(dst) = 3
-		payload_35 := value.Named()
-		str_36 := unsafe.Pointer(unsafe.StringData(payload_35))
-		pinner.Pin(str_36)
-		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_36)))
-		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_35)))
-	case test_kitchen_1_0_0_types.ShapeWide:
-		*(*uint8)(dst) = 4
-		payload_37 := value.Wide()
-		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_37)
-	case test_kitchen_1_0_0_types.ShapeDeep:
-		*(*uint8)(dst) = 5
-		payload_38 := value.Deep()
-		if payload_38.Inner.B {
-			*(*uint8)(unsafe.Add(dst, 8)) = 1
-		} else {
-			*(*uint8)(unsafe.Add(dst, 8)) = 0
-		}
-		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_38.Inner.S8)
-		*(*uint8)(unsafe.Add(dst, 10)) = uint8(payload_38.Inner.U8)
-		*(*uint16)(unsafe.Add(dst, 12)) = uint16(payload_38.Inner.S16)
-		*(*uint16)(unsafe.Add(dst, 14)) = uint16(payload_38.Inner.U16)
-		*(*uint32)(unsafe.Add(dst, 16)) = uint32(payload_38.Inner.S32)
-		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_38.Inner.U32)
-		*(*uint64)(unsafe.Add(dst, 24)) = uint64(payload_38.Inner.S64)
-		*(*uint64)(unsafe.Add(dst, 32)) = uint64(payload_38.Inner.U64)
-		*(*float32)(unsafe.Add(dst, 40)) = payload_38.Inner.F32
-		*(*float64)(unsafe.Add(dst, 48)) = payload_38.Inner.F64
-		*(*uint32)(unsafe.Add(dst, 56)) = uint32(payload_38.Inner.C)
-		str_39 := unsafe.Pointer(unsafe.StringData(payload_38.Inner.S))
-		pinner.Pin(str_39)
-		*(*uint32)(unsafe.Add(dst, 60)) = uint32(int32(uintptr(str_39)))
-		*(*uint32)(unsafe.Add(dst, 64)) = uint32(int32(len(payload_38.Inner.S)))
-		list_40 := wit_runtime.Allocate(pinner, uintptr(len(payload_38.Tags))*8, 4)
-		for i_41, elem_42 := range payload_38.Tags {
-			str_43 := unsafe.Pointer(unsafe.StringData(elem_42))
-			pinner.Pin(str_43)
-			*(*uint32)(unsafe.Add(list_40, i_41*8)) = uint32(int32(uintptr(str_43)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_40, i_41*8), 4)) = uint32(int32(len(elem_42)))
-		}
-		*(*uint32)(unsafe.Add(dst, 72)) = uint32(int32(uintptr(list_40)))
-		*(*uint32)(unsafe.Add(dst, 76)) = uint32(int32(len(payload_38.Tags)))
-		*(*uint16)(unsafe.Add(dst, 80)) = uint16(payload_38.Fixed[0])
-		*(*uint16)(unsafe.Add(dst, 82)) = uint16(payload_38.Fixed[1])
-		*(*uint16)(unsafe.Add(dst, 84)) = uint16(payload_38.Fixed[2])
-		*(*uint8)(unsafe.Add(dst, 88)) = uint8(payload_38.Pair.F0)
-		str_44 := unsafe.Pointer(unsafe.StringData(payload_38.Pair.F1))
-		pinner.Pin(str_44)
-		*(*uint32)(unsafe.Add(dst, 92)) = uint32(int32(uintptr(str_44)))
-		*(*uint32)(unsafe.Add(dst, 96)) = uint32(int32(len(payload_38.Pair.F1)))
-	}
+	wasm_store_test_kitchen_1_0_0_types_Shape(pinner, value, dst)
 	return func() {}
 }
 
@@ -533,69 +424,23 @@ func Big(a uint32, b uint32, c uint32, d uint32, e uint32) Shape {
 	*(*uint32)(unsafe.Add(params_49, 16)) = uint32(e)
 	ret_50 := resultArea_(104)
 	wit_async.SubtaskWait(uint32(wasm_import_async_big(int32(uintptr(params_49)), int32(uintptr(ret_50)))))
-	var variant_51 Shape
-	switch *(*uint8)(ret_50) {
-	case 0:
-		variant_51 = test_kitchen_1_0_0_types.MakeShapeNone()
-	case 1:
-		variant_51 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(ret_50, 8)))
-	case 2:
-		field_52 := *(*float64)(unsafe.Add(ret_50, 8))
-		field_53 := *(*float64)(unsafe.Add(ret_50, 16))
-		variant_51 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_52, F1: field_53})
-	case 3:
-		variant_51 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_50, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_50, 12)))))
-	case 4:
-		variant_51 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(ret_50, 8))))
-	case 5:
-		field_55 := (*(*uint8)(unsafe.Add(ret_50, 8)) != 0)
-		field_56 := int8(*(*uint8)(unsafe.Add(ret_50, 9)))
-		field_57 := uint8(*(*uint8)(unsafe.Add(ret_50, 10)))
-		field_58 := int16(*(*uint16)(unsafe.Add(ret_50, 12)))
-		field_59 := uint16(*(*uint16)(unsafe.Add(ret_50, 14)))
-		field_60 := int32(*(*uint32)(unsafe.Add(ret_50, 16)))
-		field_61 := uint32(*(*uint32)(unsafe.Add(ret_50, 20)))
-		field_62 := int64(*(*uint64)(unsafe.Add(ret_50, 24)))
-		field_63 := uint64(*(*uint64)(unsafe.Add(ret_50, 32)))
-		field_64 := *(*float32)(unsafe.Add(ret_50, 40))
-		field_65 := *(*float64)(unsafe.Add(ret_50, 48))
-		field_66 := rune(*(*uint32)(unsafe.Add(ret_50, 56)))
-		field_67 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_50, 60)))))), uint32(*(*uint32)(unsafe.Add(ret_50, 64))))
-		field_54 := test_kitchen_1_0_0_types.Scalars{B: field_55, S8: field_56, U8: field_57, S16: field_58, U16: field_59, S32: field_60, U32: field_61, S64: field_62, U64: field_63, F32: field_64, F64: field_65, C: field_66, S: field_67}
-		base_69 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_50, 72)))))
-		list_70 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_50, 76))))
-		for i_71 := range list_70 {
-			list_70[i_71] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_69, i_71*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_69, i_71*8), 4))))
-		}
-		field_68 := list_70
-		elem_73 := uint16(*(*uint16)(unsafe.Add(ret_50, 80)))
-		elem_74 := uint16(*(*uint16)(unsafe.Add(ret_50, 82)))
-		elem_75 := uint16(*(*uint16)(unsafe.Add(ret_50, 84)))
-		field_72 := [3]uint16{elem_73, elem_74, elem_75}
-		field_77 := uint8(*(*uint8)(unsafe.Add(ret_50, 88)))
-		field_78 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_50, 92)))))), uint32(*(*uint32)(unsafe.Add(ret_50, 96))))
-		field_76 := wit_types.Tuple2[uint8, string]{F0: field_77, F1: field_78}
-		variant_51 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_54, Tags: field_68, Fixed: field_72, Pair: field_76})
-	default:
-		panic("bindgen: invalid discriminant for shape")
-	}
-	return variant_51
+	return wasm_load_test_kitchen_1_0_0_types_Shape(ret_50)
 }
 
 //go:wasmimport test:kitchen/async-fns@1.0.0 [async-lower]big
 func wasm_import_async_big(arg0 int32, arg1 int32) int32
 
 func Read(s *wit_types.StreamReader[uint8]) *wit_types.FutureReader[wit_types.Result[wit_types.Unit, string]] {
-	result_79 := wasm_import_read(s.TakeHandle())
-	return LiftFutureResultUnitString(result_79)
+	result_51 := wasm_import_read(s.TakeHandle())
+	return LiftFutureResultUnitString(result_51)
 }
 
 //go:wasmimport test:kitchen/async-fns@1.0.0 read
 func wasm_import_read(arg0 int32) int32
 
 func Strings(s *wit_types.StreamReader[string], f *wit_types.FutureReader[Shape]) *wit_types.StreamReader[*Counter] {
-	result_80 := wasm_import_strings(s.TakeHandle(), f.TakeHandle())
-	return LiftStreamTestKitchenTypesCounter(result_80)
+	result_52 := wasm_import_strings(s.TakeHandle(), f.TakeHandle())
+	return LiftStreamTestKitchenTypesCounter(result_52)
 }
 
 //go:wasmimport test:kitchen/async-fns@1.0.0 strings
@@ -607,6 +452,125 @@ func Bare(s *wit_types.StreamReader[wit_types.Unit], f *wit_types.FutureReader[w
 
 //go:wasmimport test:kitchen/async-fns@1.0.0 bare
 func wasm_import_bare(arg0 int32, arg1 int32)
+
+// wasm_load_test_kitchen_1_0_0_types_Shape reads a value of type shape from linear memory at src.
+func wasm_load_test_kitchen_1_0_0_types_Shape(src unsafe.Pointer) test_kitchen_1_0_0_types.Shape {
+	var variant_5 test_kitchen_1_0_0_types.Shape
+	switch *(*uint8)(src) {
+	case 0:
+		variant_5 = test_kitchen_1_0_0_types.MakeShapeNone()
+	case 1:
+		variant_5 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(src, 8)))
+	case 2:
+		field_6 := *(*float64)(unsafe.Add(src, 8))
+		field_7 := *(*float64)(unsafe.Add(src, 16))
+		variant_5 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_6, F1: field_7})
+	case 3:
+		variant_5 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 4:
+		variant_5 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(src, 8))))
+	case 5:
+		field_9 := (*(*uint8)(unsafe.Add(src, 8)) != 0)
+		field_10 := int8(*(*uint8)(unsafe.Add(src, 9)))
+		field_11 := uint8(*(*uint8)(unsafe.Add(src, 10)))
+		field_12 := int16(*(*uint16)(unsafe.Add(src, 12)))
+		field_13 := uint16(*(*uint16)(unsafe.Add(src, 14)))
+		field_14 := int32(*(*uint32)(unsafe.Add(src, 16)))
+		field_15 := uint32(*(*uint32)(unsafe.Add(src, 20)))
+		field_16 := int64(*(*uint64)(unsafe.Add(src, 24)))
+		field_17 := uint64(*(*uint64)(unsafe.Add(src, 32)))
+		field_18 := *(*float32)(unsafe.Add(src, 40))
+		field_19 := *(*float64)(unsafe.Add(src, 48))
+		field_20 := rune(*(*uint32)(unsafe.Add(src, 56)))
+		field_21 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 60)))))), uint32(*(*uint32)(unsafe.Add(src, 64))))
+		field_8 := test_kitchen_1_0_0_types.Scalars{B: field_9, S8: field_10, U8: field_11, S16: field_12, U16: field_13, S32: field_14, U32: field_15, S64: field_16, U64: field_17, F32: field_18, F64: field_19, C: field_20, S: field_21}
+		base_23 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 72)))))
+		list_24 := make([]string, uint32(*(*uint32)(unsafe.Add(src, 76))))
+		for i_25 := range list_24 {
+			list_24[i_25] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_23, i_25*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_23, i_25*8), 4))))
+		}
+		field_22 := list_24
+		elem_27 := uint16(*(*uint16)(unsafe.Add(src, 80)))
+		elem_28 := uint16(*(*uint16)(unsafe.Add(src, 82)))
+		elem_29 := uint16(*(*uint16)(unsafe.Add(src, 84)))
+		field_26 := [3]uint16{elem_27, elem_28, elem_29}
+		field_31 := uint8(*(*uint8)(unsafe.Add(src, 88)))
+		field_32 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 92)))))), uint32(*(*uint32)(unsafe.Add(src, 96))))
+		field_30 := wit_types.Tuple2[uint8, string]{F0: field_31, F1: field_32}
+		variant_5 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_8, Tags: field_22, Fixed: field_26, Pair: field_30})
+	default:
+		panic("bindgen: invalid discriminant for shape")
+	}
+	return variant_5
+}
+
+// wasm_store_test_kitchen_1_0_0_types_Shape writes a value of type shape to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_test_kitchen_1_0_0_types_Shape(pinner *runtime.Pinner, value test_kitchen_1_0_0_types.Shape, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case test_kitchen_1_0_0_types.ShapeNone:
+		*(*uint8)(dst) = 0
+	case test_kitchen_1_0_0_types.ShapeCircle:
+		*(*uint8)(dst) = 1
+		payload_33 := value.Circle()
+		*(*float32)(unsafe.Add(dst, 8)) = payload_33
+	case test_kitchen_1_0_0_types.ShapeRect:
+		*(*uint8)(dst) = 2
+		payload_34 := value.Rect()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_34.F0
+		*(*float64)(unsafe.Add(dst, 16)) = payload_34.F1
+	case test_kitchen_1_0_0_types.ShapeNamed:
+		*(*uint8)(dst) = 3
+		payload_35 := value.Named()
+		str_36 := unsafe.Pointer(unsafe.StringData(payload_35))
+		pinner.Pin(str_36)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_36)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_35)))
+	case test_kitchen_1_0_0_types.ShapeWide:
+		*(*uint8)(dst) = 4
+		payload_37 := value.Wide()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_37)
+	case test_kitchen_1_0_0_types.ShapeDeep:
+		*(*uint8)(dst) = 5
+		payload_38 := value.Deep()
+		if payload_38.Inner.B {
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+		} else {
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		}
+		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_38.Inner.S8)
+		*(*uint8)(unsafe.Add(dst, 10)) = uint8(payload_38.Inner.U8)
+		*(*uint16)(unsafe.Add(dst, 12)) = uint16(payload_38.Inner.S16)
+		*(*uint16)(unsafe.Add(dst, 14)) = uint16(payload_38.Inner.U16)
+		*(*uint32)(unsafe.Add(dst, 16)) = uint32(payload_38.Inner.S32)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_38.Inner.U32)
+		*(*uint64)(unsafe.Add(dst, 24)) = uint64(payload_38.Inner.S64)
+		*(*uint64)(unsafe.Add(dst, 32)) = uint64(payload_38.Inner.U64)
+		*(*float32)(unsafe.Add(dst, 40)) = payload_38.Inner.F32
+		*(*float64)(unsafe.Add(dst, 48)) = payload_38.Inner.F64
+		*(*uint32)(unsafe.Add(dst, 56)) = uint32(payload_38.Inner.C)
+		str_39 := unsafe.Pointer(unsafe.StringData(payload_38.Inner.S))
+		pinner.Pin(str_39)
+		*(*uint32)(unsafe.Add(dst, 60)) = uint32(int32(uintptr(str_39)))
+		*(*uint32)(unsafe.Add(dst, 64)) = uint32(int32(len(payload_38.Inner.S)))
+		list_40 := wit_runtime.Allocate(pinner, uintptr(len(payload_38.Tags))*8, 4)
+		for i_41, elem_42 := range payload_38.Tags {
+			str_43 := unsafe.Pointer(unsafe.StringData(elem_42))
+			pinner.Pin(str_43)
+			*(*uint32)(unsafe.Add(list_40, i_41*8)) = uint32(int32(uintptr(str_43)))
+			*(*uint32)(unsafe.Add(unsafe.Add(list_40, i_41*8), 4)) = uint32(int32(len(elem_42)))
+		}
+		*(*uint32)(unsafe.Add(dst, 72)) = uint32(int32(uintptr(list_40)))
+		*(*uint32)(unsafe.Add(dst, 76)) = uint32(int32(len(payload_38.Tags)))
+		*(*uint16)(unsafe.Add(dst, 80)) = uint16(payload_38.Fixed[0])
+		*(*uint16)(unsafe.Add(dst, 82)) = uint16(payload_38.Fixed[1])
+		*(*uint16)(unsafe.Add(dst, 84)) = uint16(payload_38.Fixed[2])
+		*(*uint8)(unsafe.Add(dst, 88)) = uint8(payload_38.Pair.F0)
+		str_44 := unsafe.Pointer(unsafe.StringData(payload_38.Pair.F1))
+		pinner.Pin(str_44)
+		*(*uint32)(unsafe.Add(dst, 92)) = uint32(int32(uintptr(str_44)))
+		*(*uint32)(unsafe.Add(dst, 96)) = uint32(int32(len(payload_38.Pair.F1)))
+	}
+}
 
 // resultArea_ allocates size bytes, 8-aligned, for an import's results.
 // It must not be inlined: inlined, escape analysis would see that the

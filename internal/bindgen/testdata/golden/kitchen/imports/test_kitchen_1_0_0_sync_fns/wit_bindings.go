@@ -139,152 +139,24 @@ func EchoShape(s Shape) Shape {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
 	params_50 := wit_runtime.Allocate(pinner_, 104, 8)
-	switch s.Tag() {
-	case test_kitchen_1_0_0_types.ShapeNone:
-		*(*uint8)(params_50) = 0
-	case test_kitchen_1_0_0_types.ShapeCircle:
-		*(*uint8)(params_50) = 1
-		payload_51 := s.Circle()
-		*(*float32)(unsafe.Add(params_50, 8)) = payload_51
-	case test_kitchen_1_0_0_types.ShapeRect:
-		*(*uint8)(params_50) = 2
-		payload_52 := s.Rect()
-		*(*float64)(unsafe.Add(params_50, 8)) = payload_52.F0
-		*(*float64)(unsafe.Add(params_50, 16)) = payload_52.F1
-	case test_kitchen_1_0_0_types.ShapeNamed:
-		*(*uint8)(params_50) = 3
-		payload_53 := s.Named()
-		str_54 := unsafe.Pointer(unsafe.StringData(payload_53))
-		pinner_.Pin(str_54)
-		*(*uint32)(unsafe.Add(params_50, 8)) = uint32(int32(uintptr(str_54)))
-		*(*uint32)(unsafe.Add(params_50, 12)) = uint32(int32(len(payload_53)))
-	case test_kitchen_1_0_0_types.ShapeWide:
-		*(*uint8)(params_50) = 4
-		payload_55 := s.Wide()
-		*(*uint64)(unsafe.Add(params_50, 8)) = uint64(payload_55)
-	case test_kitchen_1_0_0_types.ShapeDeep:
-		*(*uint8)(params_50) = 5
-		payload_56 := s.Deep()
-		if payload_56.Inner.B {
-			*(*uint8)(unsafe.Add(params_50, 8)) = 1
-		} else {
-			*(*uint8)(unsafe.Add(params_50, 8)) = 0
-		}
-		*(*uint8)(unsafe.Add(params_50, 9)) = uint8(payload_56.Inner.S8)
-		*(*uint8)(unsafe.Add(params_50, 10)) = uint8(payload_56.Inner.U8)
-		*(*uint16)(unsafe.Add(params_50, 12)) = uint16(payload_56.Inner.S16)
-		*(*uint16)(unsafe.Add(params_50, 14)) = uint16(payload_56.Inner.U16)
-		*(*uint32)(unsafe.Add(params_50, 16)) = uint32(payload_56.Inner.S32)
-		*(*uint32)(unsafe.Add(params_50, 20)) = uint32(payload_56.Inner.U32)
-		*(*uint64)(unsafe.Add(params_50, 24)) = uint64(payload_56.Inner.S64)
-		*(*uint64)(unsafe.Add(params_50, 32)) = uint64(payload_56.Inner.U64)
-		*(*float32)(unsafe.Add(params_50, 40)) = payload_56.Inner.F32
-		*(*float64)(unsafe.Add(params_50, 48)) = payload_56.Inner.F64
-		*(*uint32)(unsafe.Add(params_50, 56)) = uint32(payload_56.Inner.C)
-		str_57 := unsafe.Pointer(unsafe.StringData(payload_56.Inner.S))
-		pinner_.Pin(str_57)
-		*(*uint32)(unsafe.Add(params_50, 60)) = uint32(int32(uintptr(str_57)))
-		*(*uint32)(unsafe.Add(params_50, 64)) = uint32(int32(len(payload_56.Inner.S)))
-		list_58 := wit_runtime.Allocate(pinner_, uintptr(len(payload_56.Tags))*8, 4)
-		for i_59, elem_60 := range payload_56.Tags {
-			str_61 := unsafe.Pointer(unsafe.StringData(elem_60))
-			pinner_.Pin(str_61)
-			*(*uint32)(unsafe.Add(list_58, i_59*8)) = uint32(int32(uintptr(str_61)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_58, i_59*8), 4)) = uint32(int32(len(elem_60)))
-		}
-		*(*uint32)(unsafe.Add(params_50, 72)) = uint32(int32(uintptr(list_58)))
-		*(*uint32)(unsafe.Add(params_50, 76)) = uint32(int32(len(payload_56.Tags)))
-		*(*uint16)(unsafe.Add(params_50, 80)) = uint16(payload_56.Fixed[0])
-		*(*uint16)(unsafe.Add(params_50, 82)) = uint16(payload_56.Fixed[1])
-		*(*uint16)(unsafe.Add(params_50, 84)) = uint16(payload_56.Fixed[2])
-		*(*uint8)(unsafe.Add(params_50, 88)) = uint8(payload_56.Pair.F0)
-		str_62 := unsafe.Pointer(unsafe.StringData(payload_56.Pair.F1))
-		pinner_.Pin(str_62)
-		*(*uint32)(unsafe.Add(params_50, 92)) = uint32(int32(uintptr(str_62)))
-		*(*uint32)(unsafe.Add(params_50, 96)) = uint32(int32(len(payload_56.Pair.F1)))
-	}
+	wasm_store_test_kitchen_1_0_0_types_Shape(pinner_, s, params_50)
 	ret_63 := resultArea_(104)
 	wasm_import_echo_shape(int32(uintptr(params_50)), int32(uintptr(ret_63)))
-	var variant_64 Shape
-	switch *(*uint8)(ret_63) {
-	case 0:
-		variant_64 = test_kitchen_1_0_0_types.MakeShapeNone()
-	case 1:
-		variant_64 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(ret_63, 8)))
-	case 2:
-		field_65 := *(*float64)(unsafe.Add(ret_63, 8))
-		field_66 := *(*float64)(unsafe.Add(ret_63, 16))
-		variant_64 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_65, F1: field_66})
-	case 3:
-		variant_64 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_63, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_63, 12)))))
-	case 4:
-		variant_64 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(ret_63, 8))))
-	case 5:
-		field_68 := (*(*uint8)(unsafe.Add(ret_63, 8)) != 0)
-		field_69 := int8(*(*uint8)(unsafe.Add(ret_63, 9)))
-		field_70 := uint8(*(*uint8)(unsafe.Add(ret_63, 10)))
-		field_71 := int16(*(*uint16)(unsafe.Add(ret_63, 12)))
-		field_72 := uint16(*(*uint16)(unsafe.Add(ret_63, 14)))
-		field_73 := int32(*(*uint32)(unsafe.Add(ret_63, 16)))
-		field_74 := uint32(*(*uint32)(unsafe.Add(ret_63, 20)))
-		field_75 := int64(*(*uint64)(unsafe.Add(ret_63, 24)))
-		field_76 := uint64(*(*uint64)(unsafe.Add(ret_63, 32)))
-		field_77 := *(*float32)(unsafe.Add(ret_63, 40))
-		field_78 := *(*float64)(unsafe.Add(ret_63, 48))
-		field_79 := rune(*(*uint32)(unsafe.Add(ret_63, 56)))
-		field_80 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_63, 60)))))), uint32(*(*uint32)(unsafe.Add(ret_63, 64))))
-		field_67 := test_kitchen_1_0_0_types.Scalars{B: field_68, S8: field_69, U8: field_70, S16: field_71, U16: field_72, S32: field_73, U32: field_74, S64: field_75, U64: field_76, F32: field_77, F64: field_78, C: field_79, S: field_80}
-		base_82 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_63, 72)))))
-		list_83 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_63, 76))))
-		for i_84 := range list_83 {
-			list_83[i_84] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_82, i_84*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_82, i_84*8), 4))))
-		}
-		field_81 := list_83
-		elem_86 := uint16(*(*uint16)(unsafe.Add(ret_63, 80)))
-		elem_87 := uint16(*(*uint16)(unsafe.Add(ret_63, 82)))
-		elem_88 := uint16(*(*uint16)(unsafe.Add(ret_63, 84)))
-		field_85 := [3]uint16{elem_86, elem_87, elem_88}
-		field_90 := uint8(*(*uint8)(unsafe.Add(ret_63, 88)))
-		field_91 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_63, 92)))))), uint32(*(*uint32)(unsafe.Add(ret_63, 96))))
-		field_89 := wit_types.Tuple2[uint8, string]{F0: field_90, F1: field_91}
-		variant_64 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_67, Tags: field_81, Fixed: field_85, Pair: field_89})
-	default:
-		panic("bindgen: invalid discriminant for shape")
-	}
-	return variant_64
+	return wasm_load_test_kitchen_1_0_0_types_Shape(ret_63)
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 echo-shape
 func wasm_import_echo_shape(arg0 int32, arg1 int32)
 
 func EchoEnumFlags(c Color, s Small, w Wide) (Color, Small, Wide) {
-	var v_92 int32
-	switch c {
-	case 0:
-		v_92 = 0
-	case 1:
-		v_92 = 1
-	case 2:
-		v_92 = 2
-	}
-	ret_93 := resultArea_(8)
-	wasm_import_echo_enum_flags(v_92, int32(s), int32(w), int32(uintptr(ret_93)))
-	var variant_95 Color
-	switch *(*uint8)(ret_93) {
-	case 0:
-		variant_95 = test_kitchen_1_0_0_types.Color(0)
-	case 1:
-		variant_95 = test_kitchen_1_0_0_types.Color(1)
-	case 2:
-		variant_95 = test_kitchen_1_0_0_types.Color(2)
-	default:
-		panic("bindgen: invalid discriminant for color")
-	}
-	field_94 := variant_95
-	field_96 := test_kitchen_1_0_0_types.Small(*(*uint8)(unsafe.Add(ret_93, 1)))
-	field_97 := test_kitchen_1_0_0_types.Wide(*(*uint32)(unsafe.Add(ret_93, 4)))
-	tuple_98 := wit_types.Tuple3[Color, Small, Wide]{F0: field_94, F1: field_96, F2: field_97}
-	return tuple_98.F0, tuple_98.F1, tuple_98.F2
+	v_93 := wasm_lower_test_kitchen_1_0_0_types_Color(c)
+	ret_94 := resultArea_(8)
+	wasm_import_echo_enum_flags(v_93, int32(s), int32(w), int32(uintptr(ret_94)))
+	field_95 := wasm_load_test_kitchen_1_0_0_types_Color(ret_94)
+	field_97 := test_kitchen_1_0_0_types.Small(*(*uint8)(unsafe.Add(ret_94, 1)))
+	field_98 := test_kitchen_1_0_0_types.Wide(*(*uint32)(unsafe.Add(ret_94, 4)))
+	tuple_99 := wit_types.Tuple3[Color, Small, Wide]{F0: field_95, F1: field_97, F2: field_98}
+	return tuple_99.F0, tuple_99.F1, tuple_99.F2
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 echo-enum-flags
@@ -293,66 +165,66 @@ func wasm_import_echo_enum_flags(arg0 int32, arg1 int32, arg2 int32, arg3 int32)
 func EchoOptions(a wit_types.Option[uint8], b wit_types.Option[string], c wit_types.Option[wit_types.Option[float64]]) wit_types.Option[wit_types.Tuple2[uint8, string]] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	var v_99 int32
 	var v_100 int32
+	var v_101 int32
 	switch a.Tag() {
 	case wit_types.OptionNone:
-		v_99 = 0
+		v_100 = 0
 	case wit_types.OptionSome:
-		v_99 = 1
-		payload_101 := a.Some()
-		v_100 = int32(payload_101)
+		v_100 = 1
+		payload_102 := a.Some()
+		v_101 = int32(payload_102)
 	}
-	var v_102 int32
 	var v_103 int32
 	var v_104 int32
+	var v_105 int32
 	switch b.Tag() {
 	case wit_types.OptionNone:
-		v_102 = 0
+		v_103 = 0
 	case wit_types.OptionSome:
-		v_102 = 1
-		payload_105 := b.Some()
-		str_106 := unsafe.Pointer(unsafe.StringData(payload_105))
-		pinner_.Pin(str_106)
-		v_103 = int32(uintptr(str_106))
-		v_104 = int32(len(payload_105))
+		v_103 = 1
+		payload_106 := b.Some()
+		str_107 := unsafe.Pointer(unsafe.StringData(payload_106))
+		pinner_.Pin(str_107)
+		v_104 = int32(uintptr(str_107))
+		v_105 = int32(len(payload_106))
 	}
-	var v_107 int32
 	var v_108 int32
-	var v_109 float64
+	var v_109 int32
+	var v_110 float64
 	switch c.Tag() {
 	case wit_types.OptionNone:
-		v_107 = 0
+		v_108 = 0
 	case wit_types.OptionSome:
-		v_107 = 1
-		payload_110 := c.Some()
-		var v_111 int32
-		var v_112 float64
-		switch payload_110.Tag() {
+		v_108 = 1
+		payload_111 := c.Some()
+		var v_112 int32
+		var v_113 float64
+		switch payload_111.Tag() {
 		case wit_types.OptionNone:
-			v_111 = 0
+			v_112 = 0
 		case wit_types.OptionSome:
-			v_111 = 1
-			payload_113 := payload_110.Some()
-			v_112 = payload_113
+			v_112 = 1
+			payload_114 := payload_111.Some()
+			v_113 = payload_114
 		}
-		v_108 = v_111
 		v_109 = v_112
+		v_110 = v_113
 	}
-	ret_114 := resultArea_(16)
-	wasm_import_echo_options(v_99, v_100, v_102, v_103, v_104, v_107, v_108, v_109, int32(uintptr(ret_114)))
-	var variant_115 wit_types.Option[wit_types.Tuple2[uint8, string]]
-	switch *(*uint8)(ret_114) {
+	ret_115 := resultArea_(16)
+	wasm_import_echo_options(v_100, v_101, v_103, v_104, v_105, v_108, v_109, v_110, int32(uintptr(ret_115)))
+	var variant_116 wit_types.Option[wit_types.Tuple2[uint8, string]]
+	switch *(*uint8)(ret_115) {
 	case 0:
-		variant_115 = wit_types.None[wit_types.Tuple2[uint8, string]]()
+		variant_116 = wit_types.None[wit_types.Tuple2[uint8, string]]()
 	case 1:
-		field_116 := uint8(*(*uint8)(unsafe.Add(ret_114, 4)))
-		field_117 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_114, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_114, 12))))
-		variant_115 = wit_types.Some[wit_types.Tuple2[uint8, string]](wit_types.Tuple2[uint8, string]{F0: field_116, F1: field_117})
+		field_117 := uint8(*(*uint8)(unsafe.Add(ret_115, 4)))
+		field_118 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_115, 8)))))), uint32(*(*uint32)(unsafe.Add(ret_115, 12))))
+		variant_116 = wit_types.Some[wit_types.Tuple2[uint8, string]](wit_types.Tuple2[uint8, string]{F0: field_117, F1: field_118})
 	default:
 		panic("bindgen: invalid discriminant for option<tuple<u8, string>>")
 	}
-	return variant_115
+	return variant_116
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 echo-options
@@ -361,171 +233,62 @@ func wasm_import_echo_options(arg0 int32, arg1 int32, arg2 int32, arg3 int32, ar
 func EchoResults(a wit_types.Result[wit_types.Unit, wit_types.Unit], b wit_types.Result[uint32, wit_types.Unit], c wit_types.Result[wit_types.Unit, string], d wit_types.Result[string, Shape]) wit_types.Result[[]string, Shape] {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_118 := wit_runtime.Allocate(pinner_, 136, 8)
+	params_119 := wit_runtime.Allocate(pinner_, 136, 8)
 	switch a.Tag() {
 	case wit_types.ResultOk:
-		*(*uint8)(params_118) = 0
+		*(*uint8)(params_119) = 0
 	case wit_types.ResultErr:
-		*(*uint8)(params_118) = 1
+		*(*uint8)(params_119) = 1
 	}
 	switch b.Tag() {
 	case wit_types.ResultOk:
-		*(*uint8)(unsafe.Add(params_118, 4)) = 0
-		payload_119 := b.Ok()
-		*(*uint32)(unsafe.Add(params_118, 8)) = uint32(payload_119)
+		*(*uint8)(unsafe.Add(params_119, 4)) = 0
+		payload_120 := b.Ok()
+		*(*uint32)(unsafe.Add(params_119, 8)) = uint32(payload_120)
 	case wit_types.ResultErr:
-		*(*uint8)(unsafe.Add(params_118, 4)) = 1
+		*(*uint8)(unsafe.Add(params_119, 4)) = 1
 	}
 	switch c.Tag() {
 	case wit_types.ResultOk:
-		*(*uint8)(unsafe.Add(params_118, 12)) = 0
+		*(*uint8)(unsafe.Add(params_119, 12)) = 0
 	case wit_types.ResultErr:
-		*(*uint8)(unsafe.Add(params_118, 12)) = 1
-		payload_120 := c.Err()
-		str_121 := unsafe.Pointer(unsafe.StringData(payload_120))
-		pinner_.Pin(str_121)
-		*(*uint32)(unsafe.Add(params_118, 16)) = uint32(int32(uintptr(str_121)))
-		*(*uint32)(unsafe.Add(params_118, 20)) = uint32(int32(len(payload_120)))
+		*(*uint8)(unsafe.Add(params_119, 12)) = 1
+		payload_121 := c.Err()
+		str_122 := unsafe.Pointer(unsafe.StringData(payload_121))
+		pinner_.Pin(str_122)
+		*(*uint32)(unsafe.Add(params_119, 16)) = uint32(int32(uintptr(str_122)))
+		*(*uint32)(unsafe.Add(params_119, 20)) = uint32(int32(len(payload_121)))
 	}
 	switch d.Tag() {
 	case wit_types.ResultOk:
-		*(*uint8)(unsafe.Add(params_118, 24)) = 0
-		payload_122 := d.Ok()
-		str_123 := unsafe.Pointer(unsafe.StringData(payload_122))
-		pinner_.Pin(str_123)
-		*(*uint32)(unsafe.Add(params_118, 32)) = uint32(int32(uintptr(str_123)))
-		*(*uint32)(unsafe.Add(params_118, 36)) = uint32(int32(len(payload_122)))
+		*(*uint8)(unsafe.Add(params_119, 24)) = 0
+		payload_123 := d.Ok()
+		str_124 := unsafe.Pointer(unsafe.StringData(payload_123))
+		pinner_.Pin(str_124)
+		*(*uint32)(unsafe.Add(params_119, 32)) = uint32(int32(uintptr(str_124)))
+		*(*uint32)(unsafe.Add(params_119, 36)) = uint32(int32(len(payload_123)))
 	case wit_types.ResultErr:
-		*(*uint8)(unsafe.Add(params_118, 24)) = 1
-		payload_124 := d.Err()
-		switch payload_124.Tag() {
-		case test_kitchen_1_0_0_types.ShapeNone:
-			*(*uint8)(unsafe.Add(params_118, 32)) = 0
-		case test_kitchen_1_0_0_types.ShapeCircle:
-			*(*uint8)(unsafe.Add(params_118, 32)) = 1
-			payload_125 := payload_124.Circle()
-			*(*float32)(unsafe.Add(params_118, 40)) = payload_125
-		case test_kitchen_1_0_0_types.ShapeRect:
-			*(*uint8)(unsafe.Add(params_118, 32)) = 2
-			payload_126 := payload_124.Rect()
-			*(*float64)(unsafe.Add(params_118, 40)) = payload_126.F0
-			*(*float64)(unsafe.Add(params_118, 48)) = payload_126.F1
-		case test_kitchen_1_0_0_types.ShapeNamed:
-			*(*uint8)(unsafe.Add(params_118, 32)) = 3
-			payload_127 := payload_124.Named()
-			str_128 := unsafe.Pointer(unsafe.StringData(payload_127))
-			pinner_.Pin(str_128)
-			*(*uint32)(unsafe.Add(params_118, 40)) = uint32(int32(uintptr(str_128)))
-			*(*uint32)(unsafe.Add(params_118, 44)) = uint32(int32(len(payload_127)))
-		case test_kitchen_1_0_0_types.ShapeWide:
-			*(*uint8)(unsafe.Add(params_118, 32)) = 4
-			payload_129 := payload_124.Wide()
-			*(*uint64)(unsafe.Add(params_118, 40)) = uint64(payload_129)
-		case test_kitchen_1_0_0_types.ShapeDeep:
-			*(*uint8)(unsafe.Add(params_118, 32)) = 5
-			payload_130 := payload_124.Deep()
-			if payload_130.Inner.B {
-				*(*uint8)(unsafe.Add(params_118, 40)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(params_118, 40)) = 0
-			}
-			*(*uint8)(unsafe.Add(params_118, 41)) = uint8(payload_130.Inner.S8)
-			*(*uint8)(unsafe.Add(params_118, 42)) = uint8(payload_130.Inner.U8)
-			*(*uint16)(unsafe.Add(params_118, 44)) = uint16(payload_130.Inner.S16)
-			*(*uint16)(unsafe.Add(params_118, 46)) = uint16(payload_130.Inner.U16)
-			*(*uint32)(unsafe.Add(params_118, 48)) = uint32(payload_130.Inner.S32)
-			*(*uint32)(unsafe.Add(params_118, 52)) = uint32(payload_130.Inner.U32)
-			*(*uint64)(unsafe.Add(params_118, 56)) = uint64(payload_130.Inner.S64)
-			*(*uint64)(unsafe.Add(params_118, 64)) = uint64(payload_130.Inner.U64)
-			*(*float32)(unsafe.Add(params_118, 72)) = payload_130.Inner.F32
-			*(*float64)(unsafe.Add(params_118, 80)) = payload_130.Inner.F64
-			*(*uint32)(unsafe.Add(params_118, 88)) = uint32(payload_130.Inner.C)
-			str_131 := unsafe.Pointer(unsafe.StringData(payload_130.Inner.S))
-			pinner_.Pin(str_131)
-			*(*uint32)(unsafe.Add(params_118, 92)) = uint32(int32(uintptr(str_131)))
-			*(*uint32)(unsafe.Add(params_118, 96)) = uint32(int32(len(payload_130.Inner.S)))
-			list_132 := wit_runtime.Allocate(pinner_, uintptr(len(payload_130.Tags))*8, 4)
-			for i_133, elem_134 := range payload_130.Tags {
-				str_135 := unsafe.Pointer(unsafe.StringData(elem_134))
-				pinner_.Pin(str_135)
-				*(*uint32)(unsafe.Add(list_132, i_133*8)) = uint32(int32(uintptr(str_135)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_132, i_133*8), 4)) = uint32(int32(len(elem_134)))
-			}
-			*(*uint32)(unsafe.Add(params_118, 104)) = uint32(int32(uintptr(list_132)))
-			*(*uint32)(unsafe.Add(params_118, 108)) = uint32(int32(len(payload_130.Tags)))
-			*(*uint16)(unsafe.Add(params_118, 112)) = uint16(payload_130.Fixed[0])
-			*(*uint16)(unsafe.Add(params_118, 114)) = uint16(payload_130.Fixed[1])
-			*(*uint16)(unsafe.Add(params_118, 116)) = uint16(payload_130.Fixed[2])
-			*(*uint8)(unsafe.Add(params_118, 120)) = uint8(payload_130.Pair.F0)
-			str_136 := unsafe.Pointer(unsafe.StringData(payload_130.Pair.F1))
-			pinner_.Pin(str_136)
-			*(*uint32)(unsafe.Add(params_118, 124)) = uint32(int32(uintptr(str_136)))
-			*(*uint32)(unsafe.Add(params_118, 128)) = uint32(int32(len(payload_130.Pair.F1)))
-		}
+		*(*uint8)(unsafe.Add(params_119, 24)) = 1
+		payload_125 := d.Err()
+		wasm_store_test_kitchen_1_0_0_types_Shape(pinner_, payload_125, unsafe.Add(params_119, 32))
 	}
-	ret_137 := resultArea_(112)
-	wasm_import_echo_results(int32(uintptr(params_118)), int32(uintptr(ret_137)))
-	var variant_138 wit_types.Result[[]string, Shape]
-	switch *(*uint8)(ret_137) {
+	ret_126 := resultArea_(112)
+	wasm_import_echo_results(int32(uintptr(params_119)), int32(uintptr(ret_126)))
+	var variant_127 wit_types.Result[[]string, Shape]
+	switch *(*uint8)(ret_126) {
 	case 0:
-		base_139 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_137, 8)))))
-		list_140 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_137, 12))))
-		for i_141 := range list_140 {
-			list_140[i_141] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_139, i_141*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_139, i_141*8), 4))))
+		base_128 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_126, 8)))))
+		list_129 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_126, 12))))
+		for i_130 := range list_129 {
+			list_129[i_130] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_128, i_130*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_128, i_130*8), 4))))
 		}
-		variant_138 = wit_types.Ok[[]string, Shape](list_140)
+		variant_127 = wit_types.Ok[[]string, Shape](list_129)
 	case 1:
-		var variant_142 Shape
-		switch *(*uint8)(unsafe.Add(ret_137, 8)) {
-		case 0:
-			variant_142 = test_kitchen_1_0_0_types.MakeShapeNone()
-		case 1:
-			variant_142 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(ret_137, 16)))
-		case 2:
-			field_143 := *(*float64)(unsafe.Add(ret_137, 16))
-			field_144 := *(*float64)(unsafe.Add(ret_137, 24))
-			variant_142 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_143, F1: field_144})
-		case 3:
-			variant_142 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_137, 16)))))), uint32(*(*uint32)(unsafe.Add(ret_137, 20)))))
-		case 4:
-			variant_142 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(ret_137, 16))))
-		case 5:
-			field_146 := (*(*uint8)(unsafe.Add(ret_137, 16)) != 0)
-			field_147 := int8(*(*uint8)(unsafe.Add(ret_137, 17)))
-			field_148 := uint8(*(*uint8)(unsafe.Add(ret_137, 18)))
-			field_149 := int16(*(*uint16)(unsafe.Add(ret_137, 20)))
-			field_150 := uint16(*(*uint16)(unsafe.Add(ret_137, 22)))
-			field_151 := int32(*(*uint32)(unsafe.Add(ret_137, 24)))
-			field_152 := uint32(*(*uint32)(unsafe.Add(ret_137, 28)))
-			field_153 := int64(*(*uint64)(unsafe.Add(ret_137, 32)))
-			field_154 := uint64(*(*uint64)(unsafe.Add(ret_137, 40)))
-			field_155 := *(*float32)(unsafe.Add(ret_137, 48))
-			field_156 := *(*float64)(unsafe.Add(ret_137, 56))
-			field_157 := rune(*(*uint32)(unsafe.Add(ret_137, 64)))
-			field_158 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_137, 68)))))), uint32(*(*uint32)(unsafe.Add(ret_137, 72))))
-			field_145 := test_kitchen_1_0_0_types.Scalars{B: field_146, S8: field_147, U8: field_148, S16: field_149, U16: field_150, S32: field_151, U32: field_152, S64: field_153, U64: field_154, F32: field_155, F64: field_156, C: field_157, S: field_158}
-			base_160 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_137, 80)))))
-			list_161 := make([]string, uint32(*(*uint32)(unsafe.Add(ret_137, 84))))
-			for i_162 := range list_161 {
-				list_161[i_162] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_160, i_162*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_160, i_162*8), 4))))
-			}
-			field_159 := list_161
-			elem_164 := uint16(*(*uint16)(unsafe.Add(ret_137, 88)))
-			elem_165 := uint16(*(*uint16)(unsafe.Add(ret_137, 90)))
-			elem_166 := uint16(*(*uint16)(unsafe.Add(ret_137, 92)))
-			field_163 := [3]uint16{elem_164, elem_165, elem_166}
-			field_168 := uint8(*(*uint8)(unsafe.Add(ret_137, 96)))
-			field_169 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(ret_137, 100)))))), uint32(*(*uint32)(unsafe.Add(ret_137, 104))))
-			field_167 := wit_types.Tuple2[uint8, string]{F0: field_168, F1: field_169}
-			variant_142 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_145, Tags: field_159, Fixed: field_163, Pair: field_167})
-		default:
-			panic("bindgen: invalid discriminant for shape")
-		}
-		variant_138 = wit_types.Err[[]string, Shape](variant_142)
+		variant_127 = wit_types.Err[[]string, Shape](wasm_load_test_kitchen_1_0_0_types_Shape(unsafe.Add(ret_126, 8)))
 	default:
 		panic("bindgen: invalid discriminant for result<list<string>, shape>")
 	}
-	return variant_138
+	return variant_127
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 echo-results
@@ -534,104 +297,41 @@ func wasm_import_echo_results(arg0 int32, arg1 int32)
 func EchoLists(a Bytes, b []float32, c []Shape, d [][]string, e []bool) [][]string {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	list_170 := unsafe.Pointer(unsafe.SliceData(a))
-	pinner_.Pin(list_170)
-	list_171 := unsafe.Pointer(unsafe.SliceData(b))
-	pinner_.Pin(list_171)
-	list_172 := wit_runtime.Allocate(pinner_, uintptr(len(c))*104, 8)
-	for i_173, elem_174 := range c {
-		switch elem_174.Tag() {
-		case test_kitchen_1_0_0_types.ShapeNone:
-			*(*uint8)(unsafe.Add(list_172, i_173*104)) = 0
-		case test_kitchen_1_0_0_types.ShapeCircle:
-			*(*uint8)(unsafe.Add(list_172, i_173*104)) = 1
-			payload_175 := elem_174.Circle()
-			*(*float32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 8)) = payload_175
-		case test_kitchen_1_0_0_types.ShapeRect:
-			*(*uint8)(unsafe.Add(list_172, i_173*104)) = 2
-			payload_176 := elem_174.Rect()
-			*(*float64)(unsafe.Add(unsafe.Add(list_172, i_173*104), 8)) = payload_176.F0
-			*(*float64)(unsafe.Add(unsafe.Add(list_172, i_173*104), 16)) = payload_176.F1
-		case test_kitchen_1_0_0_types.ShapeNamed:
-			*(*uint8)(unsafe.Add(list_172, i_173*104)) = 3
-			payload_177 := elem_174.Named()
-			str_178 := unsafe.Pointer(unsafe.StringData(payload_177))
-			pinner_.Pin(str_178)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 8)) = uint32(int32(uintptr(str_178)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 12)) = uint32(int32(len(payload_177)))
-		case test_kitchen_1_0_0_types.ShapeWide:
-			*(*uint8)(unsafe.Add(list_172, i_173*104)) = 4
-			payload_179 := elem_174.Wide()
-			*(*uint64)(unsafe.Add(unsafe.Add(list_172, i_173*104), 8)) = uint64(payload_179)
-		case test_kitchen_1_0_0_types.ShapeDeep:
-			*(*uint8)(unsafe.Add(list_172, i_173*104)) = 5
-			payload_180 := elem_174.Deep()
-			if payload_180.Inner.B {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_172, i_173*104), 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(unsafe.Add(list_172, i_173*104), 8)) = 0
-			}
-			*(*uint8)(unsafe.Add(unsafe.Add(list_172, i_173*104), 9)) = uint8(payload_180.Inner.S8)
-			*(*uint8)(unsafe.Add(unsafe.Add(list_172, i_173*104), 10)) = uint8(payload_180.Inner.U8)
-			*(*uint16)(unsafe.Add(unsafe.Add(list_172, i_173*104), 12)) = uint16(payload_180.Inner.S16)
-			*(*uint16)(unsafe.Add(unsafe.Add(list_172, i_173*104), 14)) = uint16(payload_180.Inner.U16)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 16)) = uint32(payload_180.Inner.S32)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 20)) = uint32(payload_180.Inner.U32)
-			*(*uint64)(unsafe.Add(unsafe.Add(list_172, i_173*104), 24)) = uint64(payload_180.Inner.S64)
-			*(*uint64)(unsafe.Add(unsafe.Add(list_172, i_173*104), 32)) = uint64(payload_180.Inner.U64)
-			*(*float32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 40)) = payload_180.Inner.F32
-			*(*float64)(unsafe.Add(unsafe.Add(list_172, i_173*104), 48)) = payload_180.Inner.F64
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 56)) = uint32(payload_180.Inner.C)
-			str_181 := unsafe.Pointer(unsafe.StringData(payload_180.Inner.S))
-			pinner_.Pin(str_181)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 60)) = uint32(int32(uintptr(str_181)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 64)) = uint32(int32(len(payload_180.Inner.S)))
-			list_182 := wit_runtime.Allocate(pinner_, uintptr(len(payload_180.Tags))*8, 4)
-			for i_183, elem_184 := range payload_180.Tags {
-				str_185 := unsafe.Pointer(unsafe.StringData(elem_184))
-				pinner_.Pin(str_185)
-				*(*uint32)(unsafe.Add(list_182, i_183*8)) = uint32(int32(uintptr(str_185)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_182, i_183*8), 4)) = uint32(int32(len(elem_184)))
-			}
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 72)) = uint32(int32(uintptr(list_182)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 76)) = uint32(int32(len(payload_180.Tags)))
-			*(*uint16)(unsafe.Add(unsafe.Add(list_172, i_173*104), 80)) = uint16(payload_180.Fixed[0])
-			*(*uint16)(unsafe.Add(unsafe.Add(list_172, i_173*104), 82)) = uint16(payload_180.Fixed[1])
-			*(*uint16)(unsafe.Add(unsafe.Add(list_172, i_173*104), 84)) = uint16(payload_180.Fixed[2])
-			*(*uint8)(unsafe.Add(unsafe.Add(list_172, i_173*104), 88)) = uint8(payload_180.Pair.F0)
-			str_186 := unsafe.Pointer(unsafe.StringData(payload_180.Pair.F1))
-			pinner_.Pin(str_186)
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 92)) = uint32(int32(uintptr(str_186)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_172, i_173*104), 96)) = uint32(int32(len(payload_180.Pair.F1)))
-		}
+	list_131 := unsafe.Pointer(unsafe.SliceData(a))
+	pinner_.Pin(list_131)
+	list_132 := unsafe.Pointer(unsafe.SliceData(b))
+	pinner_.Pin(list_132)
+	list_133 := wit_runtime.Allocate(pinner_, uintptr(len(c))*104, 8)
+	for i_134, elem_135 := range c {
+		wasm_store_test_kitchen_1_0_0_types_Shape(pinner_, elem_135, unsafe.Add(list_133, i_134*104))
 	}
-	list_187 := wit_runtime.Allocate(pinner_, uintptr(len(d))*8, 4)
-	for i_188, elem_189 := range d {
-		list_190 := wit_runtime.Allocate(pinner_, uintptr(len(elem_189))*8, 4)
-		for i_191, elem_192 := range elem_189 {
-			str_193 := unsafe.Pointer(unsafe.StringData(elem_192))
-			pinner_.Pin(str_193)
-			*(*uint32)(unsafe.Add(list_190, i_191*8)) = uint32(int32(uintptr(str_193)))
-			*(*uint32)(unsafe.Add(unsafe.Add(list_190, i_191*8), 4)) = uint32(int32(len(elem_192)))
+	list_136 := wit_runtime.Allocate(pinner_, uintptr(len(d))*8, 4)
+	for i_137, elem_138 := range d {
+		list_139 := wit_runtime.Allocate(pinner_, uintptr(len(elem_138))*8, 4)
+		for i_140, elem_141 := range elem_138 {
+			str_142 := unsafe.Pointer(unsafe.StringData(elem_141))
+			pinner_.Pin(str_142)
+			*(*uint32)(unsafe.Add(list_139, i_140*8)) = uint32(int32(uintptr(str_142)))
+			*(*uint32)(unsafe.Add(unsafe.Add(list_139, i_140*8), 4)) = uint32(int32(len(elem_141)))
 		}
-		*(*uint32)(unsafe.Add(list_187, i_188*8)) = uint32(int32(uintptr(list_190)))
-		*(*uint32)(unsafe.Add(unsafe.Add(list_187, i_188*8), 4)) = uint32(int32(len(elem_189)))
+		*(*uint32)(unsafe.Add(list_136, i_137*8)) = uint32(int32(uintptr(list_139)))
+		*(*uint32)(unsafe.Add(unsafe.Add(list_136, i_137*8), 4)) = uint32(int32(len(elem_138)))
 	}
-	list_194 := unsafe.Pointer(unsafe.SliceData(e))
-	pinner_.Pin(list_194)
-	ret_195 := resultArea_(8)
-	wasm_import_echo_lists(int32(uintptr(list_170)), int32(len(a)), int32(uintptr(list_171)), int32(len(b)), int32(uintptr(list_172)), int32(len(c)), int32(uintptr(list_187)), int32(len(d)), int32(uintptr(list_194)), int32(len(e)), int32(uintptr(ret_195)))
-	base_196 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_195))))
-	list_197 := make([][]string, uint32(*(*uint32)(unsafe.Add(ret_195, 4))))
-	for i_198 := range list_197 {
-		base_199 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_196, i_198*8)))))
-		list_200 := make([]string, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_196, i_198*8), 4))))
-		for i_201 := range list_200 {
-			list_200[i_201] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_199, i_201*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_199, i_201*8), 4))))
+	list_143 := unsafe.Pointer(unsafe.SliceData(e))
+	pinner_.Pin(list_143)
+	ret_144 := resultArea_(8)
+	wasm_import_echo_lists(int32(uintptr(list_131)), int32(len(a)), int32(uintptr(list_132)), int32(len(b)), int32(uintptr(list_133)), int32(len(c)), int32(uintptr(list_136)), int32(len(d)), int32(uintptr(list_143)), int32(len(e)), int32(uintptr(ret_144)))
+	base_145 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_144))))
+	list_146 := make([][]string, uint32(*(*uint32)(unsafe.Add(ret_144, 4))))
+	for i_147 := range list_146 {
+		base_148 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_145, i_147*8)))))
+		list_149 := make([]string, uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_145, i_147*8), 4))))
+		for i_150 := range list_149 {
+			list_149[i_150] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_148, i_150*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_148, i_150*8), 4))))
 		}
-		list_197[i_198] = list_200
+		list_146[i_147] = list_149
 	}
-	return list_197
+	return list_146
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 echo-lists
@@ -640,25 +340,25 @@ func wasm_import_echo_lists(arg0 int32, arg1 int32, arg2 int32, arg3 int32, arg4
 func EchoMap(m Lookup) Lookup {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	map_202 := wit_runtime.Allocate(pinner_, uintptr(len(m))*12, 4)
-	i_203 := 0
-	for key_204, value_205 := range m {
-		str_206 := unsafe.Pointer(unsafe.StringData(key_204))
-		pinner_.Pin(str_206)
-		*(*uint32)(unsafe.Add(map_202, i_203*12)) = uint32(int32(uintptr(str_206)))
-		*(*uint32)(unsafe.Add(unsafe.Add(map_202, i_203*12), 4)) = uint32(int32(len(key_204)))
-		*(*uint32)(unsafe.Add(unsafe.Add(map_202, i_203*12), 8)) = uint32(value_205)
-		i_203++
+	map_151 := wit_runtime.Allocate(pinner_, uintptr(len(m))*12, 4)
+	i_152 := 0
+	for key_153, value_154 := range m {
+		str_155 := unsafe.Pointer(unsafe.StringData(key_153))
+		pinner_.Pin(str_155)
+		*(*uint32)(unsafe.Add(map_151, i_152*12)) = uint32(int32(uintptr(str_155)))
+		*(*uint32)(unsafe.Add(unsafe.Add(map_151, i_152*12), 4)) = uint32(int32(len(key_153)))
+		*(*uint32)(unsafe.Add(unsafe.Add(map_151, i_152*12), 8)) = uint32(value_154)
+		i_152++
 	}
-	ret_207 := resultArea_(8)
-	wasm_import_echo_map(int32(uintptr(map_202)), int32(len(m)), int32(uintptr(ret_207)))
-	base_208 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_207))))
-	map_209 := make(map[string]uint32, uint32(*(*uint32)(unsafe.Add(ret_207, 4))))
-	for i_210 := range uint32(*(*uint32)(unsafe.Add(ret_207, 4))) {
-		key_211 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_208, i_210*12)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_208, i_210*12), 4))))
-		map_209[key_211] = uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_208, i_210*12), 8)))
+	ret_156 := resultArea_(8)
+	wasm_import_echo_map(int32(uintptr(map_151)), int32(len(m)), int32(uintptr(ret_156)))
+	base_157 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(ret_156))))
+	map_158 := make(map[string]uint32, uint32(*(*uint32)(unsafe.Add(ret_156, 4))))
+	for i_159 := range uint32(*(*uint32)(unsafe.Add(ret_156, 4))) {
+		key_160 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_157, i_159*12)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_157, i_159*12), 4))))
+		map_158[key_160] = uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_157, i_159*12), 8)))
 	}
-	return map_209
+	return map_158
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 echo-map
@@ -667,55 +367,55 @@ func wasm_import_echo_map(arg0 int32, arg1 int32, arg2 int32)
 func Many(a uint64, b uint64, c uint64, d uint64, e uint64, f uint64, g uint64, h uint64, i uint64, j uint64, k uint64, l uint64, m uint64, n uint64, o uint64, p uint64, q uint64) uint64 {
 	pinner_ := &runtime.Pinner{}
 	defer pinner_.Unpin()
-	params_212 := wit_runtime.Allocate(pinner_, 136, 8)
-	*(*uint64)(params_212) = uint64(a)
-	*(*uint64)(unsafe.Add(params_212, 8)) = uint64(b)
-	*(*uint64)(unsafe.Add(params_212, 16)) = uint64(c)
-	*(*uint64)(unsafe.Add(params_212, 24)) = uint64(d)
-	*(*uint64)(unsafe.Add(params_212, 32)) = uint64(e)
-	*(*uint64)(unsafe.Add(params_212, 40)) = uint64(f)
-	*(*uint64)(unsafe.Add(params_212, 48)) = uint64(g)
-	*(*uint64)(unsafe.Add(params_212, 56)) = uint64(h)
-	*(*uint64)(unsafe.Add(params_212, 64)) = uint64(i)
-	*(*uint64)(unsafe.Add(params_212, 72)) = uint64(j)
-	*(*uint64)(unsafe.Add(params_212, 80)) = uint64(k)
-	*(*uint64)(unsafe.Add(params_212, 88)) = uint64(l)
-	*(*uint64)(unsafe.Add(params_212, 96)) = uint64(m)
-	*(*uint64)(unsafe.Add(params_212, 104)) = uint64(n)
-	*(*uint64)(unsafe.Add(params_212, 112)) = uint64(o)
-	*(*uint64)(unsafe.Add(params_212, 120)) = uint64(p)
-	*(*uint64)(unsafe.Add(params_212, 128)) = uint64(q)
-	result_213 := wasm_import_many(int32(uintptr(params_212)))
-	return uint64(result_213)
+	params_161 := wit_runtime.Allocate(pinner_, 136, 8)
+	*(*uint64)(params_161) = uint64(a)
+	*(*uint64)(unsafe.Add(params_161, 8)) = uint64(b)
+	*(*uint64)(unsafe.Add(params_161, 16)) = uint64(c)
+	*(*uint64)(unsafe.Add(params_161, 24)) = uint64(d)
+	*(*uint64)(unsafe.Add(params_161, 32)) = uint64(e)
+	*(*uint64)(unsafe.Add(params_161, 40)) = uint64(f)
+	*(*uint64)(unsafe.Add(params_161, 48)) = uint64(g)
+	*(*uint64)(unsafe.Add(params_161, 56)) = uint64(h)
+	*(*uint64)(unsafe.Add(params_161, 64)) = uint64(i)
+	*(*uint64)(unsafe.Add(params_161, 72)) = uint64(j)
+	*(*uint64)(unsafe.Add(params_161, 80)) = uint64(k)
+	*(*uint64)(unsafe.Add(params_161, 88)) = uint64(l)
+	*(*uint64)(unsafe.Add(params_161, 96)) = uint64(m)
+	*(*uint64)(unsafe.Add(params_161, 104)) = uint64(n)
+	*(*uint64)(unsafe.Add(params_161, 112)) = uint64(o)
+	*(*uint64)(unsafe.Add(params_161, 120)) = uint64(p)
+	*(*uint64)(unsafe.Add(params_161, 128)) = uint64(q)
+	result_162 := wasm_import_many(int32(uintptr(params_161)))
+	return uint64(result_162)
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 many
 func wasm_import_many(arg0 int32) int64
 
 func TakeCounter(c *Counter) uint32 {
-	result_214 := wasm_import_take_counter(c.TakeHandle())
-	return uint32(result_214)
+	result_163 := wasm_import_take_counter(c.TakeHandle())
+	return uint32(result_163)
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 take-counter
 func wasm_import_take_counter(arg0 int32) int32
 
 func PeekCounter(c *Counter) uint32 {
-	result_215 := wasm_import_peek_counter(c.Handle())
-	return uint32(result_215)
+	result_164 := wasm_import_peek_counter(c.Handle())
+	return uint32(result_164)
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 peek-counter
 func wasm_import_peek_counter(arg0 int32) int32
 
 func CharAndFloats(c rune, f float32, d float64) (rune, float32, float64) {
-	ret_216 := resultArea_(16)
-	wasm_import_char_and_floats(int32(c), f, d, int32(uintptr(ret_216)))
-	field_217 := rune(*(*uint32)(ret_216))
-	field_218 := *(*float32)(unsafe.Add(ret_216, 4))
-	field_219 := *(*float64)(unsafe.Add(ret_216, 8))
-	tuple_220 := wit_types.Tuple3[rune, float32, float64]{F0: field_217, F1: field_218, F2: field_219}
-	return tuple_220.F0, tuple_220.F1, tuple_220.F2
+	ret_165 := resultArea_(16)
+	wasm_import_char_and_floats(int32(c), f, d, int32(uintptr(ret_165)))
+	field_166 := rune(*(*uint32)(ret_165))
+	field_167 := *(*float32)(unsafe.Add(ret_165, 4))
+	field_168 := *(*float64)(unsafe.Add(ret_165, 8))
+	tuple_169 := wit_types.Tuple3[rune, float32, float64]{F0: field_166, F1: field_167, F2: field_168}
+	return tuple_169.F0, tuple_169.F1, tuple_169.F2
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 char-and-floats
@@ -729,8 +429,8 @@ func Nothing() {
 func wasm_import_nothing()
 
 func Errors(e ErrorContext) ErrorContext {
-	result_221 := wasm_import_errors(e.Handle)
-	return ErrorContext{Handle: result_221}
+	result_170 := wasm_import_errors(e.Handle)
+	return ErrorContext{Handle: result_170}
 }
 
 //go:wasmimport test:kitchen/sync-fns@1.0.0 errors
@@ -745,6 +445,155 @@ func wasm_import_errors(arg0 int32) int32
 //go:noinline
 func resultArea_(size uintptr) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(make([]uint64, (size+7)/8)))
+}
+
+// wasm_store_test_kitchen_1_0_0_types_Shape writes a value of type shape to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_test_kitchen_1_0_0_types_Shape(pinner *runtime.Pinner, value test_kitchen_1_0_0_types.Shape, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case test_kitchen_1_0_0_types.ShapeNone:
+		*(*uint8)(dst) = 0
+	case test_kitchen_1_0_0_types.ShapeCircle:
+		*(*uint8)(dst) = 1
+		payload_51 := value.Circle()
+		*(*float32)(unsafe.Add(dst, 8)) = payload_51
+	case test_kitchen_1_0_0_types.ShapeRect:
+		*(*uint8)(dst) = 2
+		payload_52 := value.Rect()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_52.F0
+		*(*float64)(unsafe.Add(dst, 16)) = payload_52.F1
+	case test_kitchen_1_0_0_types.ShapeNamed:
+		*(*uint8)(dst) = 3
+		payload_53 := value.Named()
+		str_54 := unsafe.Pointer(unsafe.StringData(payload_53))
+		pinner.Pin(str_54)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_54)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_53)))
+	case test_kitchen_1_0_0_types.ShapeWide:
+		*(*uint8)(dst) = 4
+		payload_55 := value.Wide()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_55)
+	case test_kitchen_1_0_0_types.ShapeDeep:
+		*(*uint8)(dst) = 5
+		payload_56 := value.Deep()
+		if payload_56.Inner.B {
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+		} else {
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		}
+		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_56.Inner.S8)
+		*(*uint8)(unsafe.Add(dst, 10)) = uint8(payload_56.Inner.U8)
+		*(*uint16)(unsafe.Add(dst, 12)) = uint16(payload_56.Inner.S16)
+		*(*uint16)(unsafe.Add(dst, 14)) = uint16(payload_56.Inner.U16)
+		*(*uint32)(unsafe.Add(dst, 16)) = uint32(payload_56.Inner.S32)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_56.Inner.U32)
+		*(*uint64)(unsafe.Add(dst, 24)) = uint64(payload_56.Inner.S64)
+		*(*uint64)(unsafe.Add(dst, 32)) = uint64(payload_56.Inner.U64)
+		*(*float32)(unsafe.Add(dst, 40)) = payload_56.Inner.F32
+		*(*float64)(unsafe.Add(dst, 48)) = payload_56.Inner.F64
+		*(*uint32)(unsafe.Add(dst, 56)) = uint32(payload_56.Inner.C)
+		str_57 := unsafe.Pointer(unsafe.StringData(payload_56.Inner.S))
+		pinner.Pin(str_57)
+		*(*uint32)(unsafe.Add(dst, 60)) = uint32(int32(uintptr(str_57)))
+		*(*uint32)(unsafe.Add(dst, 64)) = uint32(int32(len(payload_56.Inner.S)))
+		list_58 := wit_runtime.Allocate(pinner, uintptr(len(payload_56.Tags))*8, 4)
+		for i_59, elem_60 := range payload_56.Tags {
+			str_61 := unsafe.Pointer(unsafe.StringData(elem_60))
+			pinner.Pin(str_61)
+			*(*uint32)(unsafe.Add(list_58, i_59*8)) = uint32(int32(uintptr(str_61)))
+			*(*uint32)(unsafe.Add(unsafe.Add(list_58, i_59*8), 4)) = uint32(int32(len(elem_60)))
+		}
+		*(*uint32)(unsafe.Add(dst, 72)) = uint32(int32(uintptr(list_58)))
+		*(*uint32)(unsafe.Add(dst, 76)) = uint32(int32(len(payload_56.Tags)))
+		*(*uint16)(unsafe.Add(dst, 80)) = uint16(payload_56.Fixed[0])
+		*(*uint16)(unsafe.Add(dst, 82)) = uint16(payload_56.Fixed[1])
+		*(*uint16)(unsafe.Add(dst, 84)) = uint16(payload_56.Fixed[2])
+		*(*uint8)(unsafe.Add(dst, 88)) = uint8(payload_56.Pair.F0)
+		str_62 := unsafe.Pointer(unsafe.StringData(payload_56.Pair.F1))
+		pinner.Pin(str_62)
+		*(*uint32)(unsafe.Add(dst, 92)) = uint32(int32(uintptr(str_62)))
+		*(*uint32)(unsafe.Add(dst, 96)) = uint32(int32(len(payload_56.Pair.F1)))
+	}
+}
+
+// wasm_load_test_kitchen_1_0_0_types_Shape reads a value of type shape from linear memory at src.
+func wasm_load_test_kitchen_1_0_0_types_Shape(src unsafe.Pointer) test_kitchen_1_0_0_types.Shape {
+	var variant_64 test_kitchen_1_0_0_types.Shape
+	switch *(*uint8)(src) {
+	case 0:
+		variant_64 = test_kitchen_1_0_0_types.MakeShapeNone()
+	case 1:
+		variant_64 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(src, 8)))
+	case 2:
+		field_65 := *(*float64)(unsafe.Add(src, 8))
+		field_66 := *(*float64)(unsafe.Add(src, 16))
+		variant_64 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_65, F1: field_66})
+	case 3:
+		variant_64 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 4:
+		variant_64 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(src, 8))))
+	case 5:
+		field_68 := (*(*uint8)(unsafe.Add(src, 8)) != 0)
+		field_69 := int8(*(*uint8)(unsafe.Add(src, 9)))
+		field_70 := uint8(*(*uint8)(unsafe.Add(src, 10)))
+		field_71 := int16(*(*uint16)(unsafe.Add(src, 12)))
+		field_72 := uint16(*(*uint16)(unsafe.Add(src, 14)))
+		field_73 := int32(*(*uint32)(unsafe.Add(src, 16)))
+		field_74 := uint32(*(*uint32)(unsafe.Add(src, 20)))
+		field_75 := int64(*(*uint64)(unsafe.Add(src, 24)))
+		field_76 := uint64(*(*uint64)(unsafe.Add(src, 32)))
+		field_77 := *(*float32)(unsafe.Add(src, 40))
+		field_78 := *(*float64)(unsafe.Add(src, 48))
+		field_79 := rune(*(*uint32)(unsafe.Add(src, 56)))
+		field_80 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 60)))))), uint32(*(*uint32)(unsafe.Add(src, 64))))
+		field_67 := test_kitchen_1_0_0_types.Scalars{B: field_68, S8: field_69, U8: field_70, S16: field_71, U16: field_72, S32: field_73, U32: field_74, S64: field_75, U64: field_76, F32: field_77, F64: field_78, C: field_79, S: field_80}
+		base_82 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 72)))))
+		list_83 := make([]string, uint32(*(*uint32)(unsafe.Add(src, 76))))
+		for i_84 := range list_83 {
+			list_83[i_84] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_82, i_84*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_82, i_84*8), 4))))
+		}
+		field_81 := list_83
+		elem_86 := uint16(*(*uint16)(unsafe.Add(src, 80)))
+		elem_87 := uint16(*(*uint16)(unsafe.Add(src, 82)))
+		elem_88 := uint16(*(*uint16)(unsafe.Add(src, 84)))
+		field_85 := [3]uint16{elem_86, elem_87, elem_88}
+		field_90 := uint8(*(*uint8)(unsafe.Add(src, 88)))
+		field_91 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 92)))))), uint32(*(*uint32)(unsafe.Add(src, 96))))
+		field_89 := wit_types.Tuple2[uint8, string]{F0: field_90, F1: field_91}
+		variant_64 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_67, Tags: field_81, Fixed: field_85, Pair: field_89})
+	default:
+		panic("bindgen: invalid discriminant for shape")
+	}
+	return variant_64
+}
+
+// wasm_lower_test_kitchen_1_0_0_types_Color returns the core values of a value of type color.
+func wasm_lower_test_kitchen_1_0_0_types_Color(value test_kitchen_1_0_0_types.Color) int32 {
+	var v_92 int32
+	switch value {
+	case 0:
+		v_92 = 0
+	case 1:
+		v_92 = 1
+	case 2:
+		v_92 = 2
+	}
+	return v_92
+}
+
+// wasm_load_test_kitchen_1_0_0_types_Color reads a value of type color from linear memory at src.
+func wasm_load_test_kitchen_1_0_0_types_Color(src unsafe.Pointer) test_kitchen_1_0_0_types.Color {
+	var variant_96 test_kitchen_1_0_0_types.Color
+	switch *(*uint8)(src) {
+	case 0:
+		variant_96 = test_kitchen_1_0_0_types.Color(0)
+	case 1:
+		variant_96 = test_kitchen_1_0_0_types.Color(1)
+	case 2:
+		variant_96 = test_kitchen_1_0_0_types.Color(2)
+	default:
+		panic("bindgen: invalid discriminant for color")
+	}
+	return variant_96
 }
 
 // ErrorContext is a WIT error-context: a handle to a host-side error description.

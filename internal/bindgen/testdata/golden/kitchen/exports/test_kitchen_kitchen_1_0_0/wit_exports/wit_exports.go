@@ -210,53 +210,7 @@ func wasm_export_post_test_kitchen_api_1_0_0_sync_many(arg0 int32) {
 //go:wasmexport [async-lift]test:kitchen/api@1.0.0#async-echo
 func wasm_export_test_kitchen_api_1_0_0_async_echo(arg0 int32) int32 {
 	params_70 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(arg0)))
-	var variant_72 export_test_kitchen_1_0_0_api.Shape
-	switch *(*uint8)(params_70) {
-	case 0:
-		variant_72 = test_kitchen_1_0_0_types.MakeShapeNone()
-	case 1:
-		variant_72 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(params_70, 8)))
-	case 2:
-		field_73 := *(*float64)(unsafe.Add(params_70, 8))
-		field_74 := *(*float64)(unsafe.Add(params_70, 16))
-		variant_72 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_73, F1: field_74})
-	case 3:
-		variant_72 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_70, 8)))))), uint32(*(*uint32)(unsafe.Add(params_70, 12)))))
-	case 4:
-		variant_72 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(params_70, 8))))
-	case 5:
-		field_76 := (*(*uint8)(unsafe.Add(params_70, 8)) != 0)
-		field_77 := int8(*(*uint8)(unsafe.Add(params_70, 9)))
-		field_78 := uint8(*(*uint8)(unsafe.Add(params_70, 10)))
-		field_79 := int16(*(*uint16)(unsafe.Add(params_70, 12)))
-		field_80 := uint16(*(*uint16)(unsafe.Add(params_70, 14)))
-		field_81 := int32(*(*uint32)(unsafe.Add(params_70, 16)))
-		field_82 := uint32(*(*uint32)(unsafe.Add(params_70, 20)))
-		field_83 := int64(*(*uint64)(unsafe.Add(params_70, 24)))
-		field_84 := uint64(*(*uint64)(unsafe.Add(params_70, 32)))
-		field_85 := *(*float32)(unsafe.Add(params_70, 40))
-		field_86 := *(*float64)(unsafe.Add(params_70, 48))
-		field_87 := rune(*(*uint32)(unsafe.Add(params_70, 56)))
-		field_88 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_70, 60)))))), uint32(*(*uint32)(unsafe.Add(params_70, 64))))
-		field_75 := test_kitchen_1_0_0_types.Scalars{B: field_76, S8: field_77, U8: field_78, S16: field_79, U16: field_80, S32: field_81, U32: field_82, S64: field_83, U64: field_84, F32: field_85, F64: field_86, C: field_87, S: field_88}
-		base_90 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_70, 72)))))
-		list_91 := make([]string, uint32(*(*uint32)(unsafe.Add(params_70, 76))))
-		for i_92 := range list_91 {
-			list_91[i_92] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_90, i_92*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_90, i_92*8), 4))))
-		}
-		field_89 := list_91
-		elem_94 := uint16(*(*uint16)(unsafe.Add(params_70, 80)))
-		elem_95 := uint16(*(*uint16)(unsafe.Add(params_70, 82)))
-		elem_96 := uint16(*(*uint16)(unsafe.Add(params_70, 84)))
-		field_93 := [3]uint16{elem_94, elem_95, elem_96}
-		field_98 := uint8(*(*uint8)(unsafe.Add(params_70, 88)))
-		field_99 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(params_70, 92)))))), uint32(*(*uint32)(unsafe.Add(params_70, 96))))
-		field_97 := wit_types.Tuple2[uint8, string]{F0: field_98, F1: field_99}
-		variant_72 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_75, Tags: field_89, Fixed: field_93, Pair: field_97})
-	default:
-		panic("bindgen: invalid discriminant for shape")
-	}
-	arg_71 := variant_72
+	arg_71 := wasm_load_test_kitchen_1_0_0_types_Shape(params_70)
 	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
@@ -267,70 +221,7 @@ func wasm_export_test_kitchen_api_1_0_0_async_echo(arg0 int32) int32 {
 		}
 		result_101 := impl_100(arg_71)
 		ret_102 := wit_runtime.Allocate(pinner_, 104, 8)
-		switch result_101.Tag() {
-		case test_kitchen_1_0_0_types.ShapeNone:
-			*(*uint8)(ret_102) = 0
-		case test_kitchen_1_0_0_types.ShapeCircle:
-			*(*uint8)(ret_102) = 1
-			payload_103 := result_101.Circle()
-			*(*float32)(unsafe.Add(ret_102, 8)) = payload_103
-		case test_kitchen_1_0_0_types.ShapeRect:
-			*(*uint8)(ret_102) = 2
-			payload_104 := result_101.Rect()
-			*(*float64)(unsafe.Add(ret_102, 8)) = payload_104.F0
-			*(*float64)(unsafe.Add(ret_102, 16)) = payload_104.F1
-		case test_kitchen_1_0_0_types.ShapeNamed:
-			*(*uint8)(ret_102) = 3
-			payload_105 := result_101.Named()
-			str_106 := unsafe.Pointer(unsafe.StringData(payload_105))
-			pinner_.Pin(str_106)
-			*(*uint32)(unsafe.Add(ret_102, 8)) = uint32(int32(uintptr(str_106)))
-			*(*uint32)(unsafe.Add(ret_102, 12)) = uint32(int32(len(payload_105)))
-		case test_kitchen_1_0_0_types.ShapeWide:
-			*(*uint8)(ret_102) = 4
-			payload_107 := result_101.Wide()
-			*(*uint64)(unsafe.Add(ret_102, 8)) = uint64(payload_107)
-		case test_kitchen_1_0_0_types.ShapeDeep:
-			*(*uint8)(ret_102) = 5
-			payload_108 := result_101.Deep()
-			if payload_108.Inner.B {
-				*(*uint8)(unsafe.Add(ret_102, 8)) = 1
-			} else {
-				*(*uint8)(unsafe.Add(ret_102, 8)) = 0
-			}
-			*(*uint8)(unsafe.Add(ret_102, 9)) = uint8(payload_108.Inner.S8)
-			*(*uint8)(unsafe.Add(ret_102, 10)) = uint8(payload_108.Inner.U8)
-			*(*uint16)(unsafe.Add(ret_102, 12)) = uint16(payload_108.Inner.S16)
-			*(*uint16)(unsafe.Add(ret_102, 14)) = uint16(payload_108.Inner.U16)
-			*(*uint32)(unsafe.Add(ret_102, 16)) = uint32(payload_108.Inner.S32)
-			*(*uint32)(unsafe.Add(ret_102, 20)) = uint32(payload_108.Inner.U32)
-			*(*uint64)(unsafe.Add(ret_102, 24)) = uint64(payload_108.Inner.S64)
-			*(*uint64)(unsafe.Add(ret_102, 32)) = uint64(payload_108.Inner.U64)
-			*(*float32)(unsafe.Add(ret_102, 40)) = payload_108.Inner.F32
-			*(*float64)(unsafe.Add(ret_102, 48)) = payload_108.Inner.F64
-			*(*uint32)(unsafe.Add(ret_102, 56)) = uint32(payload_108.Inner.C)
-			str_109 := unsafe.Pointer(unsafe.StringData(payload_108.Inner.S))
-			pinner_.Pin(str_109)
-			*(*uint32)(unsafe.Add(ret_102, 60)) = uint32(int32(uintptr(str_109)))
-			*(*uint32)(unsafe.Add(ret_102, 64)) = uint32(int32(len(payload_108.Inner.S)))
-			list_110 := wit_runtime.Allocate(pinner_, uintptr(len(payload_108.Tags))*8, 4)
-			for i_111, elem_112 := range payload_108.Tags {
-				str_113 := unsafe.Pointer(unsafe.StringData(elem_112))
-				pinner_.Pin(str_113)
-				*(*uint32)(unsafe.Add(list_110, i_111*8)) = uint32(int32(uintptr(str_113)))
-				*(*uint32)(unsafe.Add(unsafe.Add(list_110, i_111*8), 4)) = uint32(int32(len(elem_112)))
-			}
-			*(*uint32)(unsafe.Add(ret_102, 72)) = uint32(int32(uintptr(list_110)))
-			*(*uint32)(unsafe.Add(ret_102, 76)) = uint32(int32(len(payload_108.Tags)))
-			*(*uint16)(unsafe.Add(ret_102, 80)) = uint16(payload_108.Fixed[0])
-			*(*uint16)(unsafe.Add(ret_102, 82)) = uint16(payload_108.Fixed[1])
-			*(*uint16)(unsafe.Add(ret_102, 84)) = uint16(payload_108.Fixed[2])
-			*(*uint8)(unsafe.Add(ret_102, 88)) = uint8(payload_108.Pair.F0)
-			str_114 := unsafe.Pointer(unsafe.StringData(payload_108.Pair.F1))
-			pinner_.Pin(str_114)
-			*(*uint32)(unsafe.Add(ret_102, 92)) = uint32(int32(uintptr(str_114)))
-			*(*uint32)(unsafe.Add(ret_102, 96)) = uint32(int32(len(payload_108.Pair.F1)))
-		}
+		wasm_store_test_kitchen_1_0_0_types_Shape(pinner_, result_101, ret_102)
 		wasm_task_return_test_kitchen_api_1_0_0_async_echo(int32(uintptr(ret_102)))
 	})))
 }
@@ -481,4 +372,123 @@ func exitTask_(code uint32) uint32 {
 		wit_runtime.Unpin()
 	}
 	return code
+}
+
+// wasm_load_test_kitchen_1_0_0_types_Shape reads a value of type shape from linear memory at src.
+func wasm_load_test_kitchen_1_0_0_types_Shape(src unsafe.Pointer) test_kitchen_1_0_0_types.Shape {
+	var variant_72 test_kitchen_1_0_0_types.Shape
+	switch *(*uint8)(src) {
+	case 0:
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeNone()
+	case 1:
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeCircle(*(*float32)(unsafe.Add(src, 8)))
+	case 2:
+		field_73 := *(*float64)(unsafe.Add(src, 8))
+		field_74 := *(*float64)(unsafe.Add(src, 16))
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeRect(wit_types.Tuple2[float64, float64]{F0: field_73, F1: field_74})
+	case 3:
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeNamed(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 8)))))), uint32(*(*uint32)(unsafe.Add(src, 12)))))
+	case 4:
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeWide(uint64(*(*uint64)(unsafe.Add(src, 8))))
+	case 5:
+		field_76 := (*(*uint8)(unsafe.Add(src, 8)) != 0)
+		field_77 := int8(*(*uint8)(unsafe.Add(src, 9)))
+		field_78 := uint8(*(*uint8)(unsafe.Add(src, 10)))
+		field_79 := int16(*(*uint16)(unsafe.Add(src, 12)))
+		field_80 := uint16(*(*uint16)(unsafe.Add(src, 14)))
+		field_81 := int32(*(*uint32)(unsafe.Add(src, 16)))
+		field_82 := uint32(*(*uint32)(unsafe.Add(src, 20)))
+		field_83 := int64(*(*uint64)(unsafe.Add(src, 24)))
+		field_84 := uint64(*(*uint64)(unsafe.Add(src, 32)))
+		field_85 := *(*float32)(unsafe.Add(src, 40))
+		field_86 := *(*float64)(unsafe.Add(src, 48))
+		field_87 := rune(*(*uint32)(unsafe.Add(src, 56)))
+		field_88 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 60)))))), uint32(*(*uint32)(unsafe.Add(src, 64))))
+		field_75 := test_kitchen_1_0_0_types.Scalars{B: field_76, S8: field_77, U8: field_78, S16: field_79, U16: field_80, S32: field_81, U32: field_82, S64: field_83, U64: field_84, F32: field_85, F64: field_86, C: field_87, S: field_88}
+		base_90 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 72)))))
+		list_91 := make([]string, uint32(*(*uint32)(unsafe.Add(src, 76))))
+		for i_92 := range list_91 {
+			list_91[i_92] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_90, i_92*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_90, i_92*8), 4))))
+		}
+		field_89 := list_91
+		elem_94 := uint16(*(*uint16)(unsafe.Add(src, 80)))
+		elem_95 := uint16(*(*uint16)(unsafe.Add(src, 82)))
+		elem_96 := uint16(*(*uint16)(unsafe.Add(src, 84)))
+		field_93 := [3]uint16{elem_94, elem_95, elem_96}
+		field_98 := uint8(*(*uint8)(unsafe.Add(src, 88)))
+		field_99 := unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(src, 92)))))), uint32(*(*uint32)(unsafe.Add(src, 96))))
+		field_97 := wit_types.Tuple2[uint8, string]{F0: field_98, F1: field_99}
+		variant_72 = test_kitchen_1_0_0_types.MakeShapeDeep(test_kitchen_1_0_0_types.Nested{Inner: field_75, Tags: field_89, Fixed: field_93, Pair: field_97})
+	default:
+		panic("bindgen: invalid discriminant for shape")
+	}
+	return variant_72
+}
+
+// wasm_store_test_kitchen_1_0_0_types_Shape writes a value of type shape to linear memory at dst; what it lowers stays pinned by pinner.
+func wasm_store_test_kitchen_1_0_0_types_Shape(pinner *runtime.Pinner, value test_kitchen_1_0_0_types.Shape, dst unsafe.Pointer) {
+	switch value.Tag() {
+	case test_kitchen_1_0_0_types.ShapeNone:
+		*(*uint8)(dst) = 0
+	case test_kitchen_1_0_0_types.ShapeCircle:
+		*(*uint8)(dst) = 1
+		payload_103 := value.Circle()
+		*(*float32)(unsafe.Add(dst, 8)) = payload_103
+	case test_kitchen_1_0_0_types.ShapeRect:
+		*(*uint8)(dst) = 2
+		payload_104 := value.Rect()
+		*(*float64)(unsafe.Add(dst, 8)) = payload_104.F0
+		*(*float64)(unsafe.Add(dst, 16)) = payload_104.F1
+	case test_kitchen_1_0_0_types.ShapeNamed:
+		*(*uint8)(dst) = 3
+		payload_105 := value.Named()
+		str_106 := unsafe.Pointer(unsafe.StringData(payload_105))
+		pinner.Pin(str_106)
+		*(*uint32)(unsafe.Add(dst, 8)) = uint32(int32(uintptr(str_106)))
+		*(*uint32)(unsafe.Add(dst, 12)) = uint32(int32(len(payload_105)))
+	case test_kitchen_1_0_0_types.ShapeWide:
+		*(*uint8)(dst) = 4
+		payload_107 := value.Wide()
+		*(*uint64)(unsafe.Add(dst, 8)) = uint64(payload_107)
+	case test_kitchen_1_0_0_types.ShapeDeep:
+		*(*uint8)(dst) = 5
+		payload_108 := value.Deep()
+		if payload_108.Inner.B {
+			*(*uint8)(unsafe.Add(dst, 8)) = 1
+		} else {
+			*(*uint8)(unsafe.Add(dst, 8)) = 0
+		}
+		*(*uint8)(unsafe.Add(dst, 9)) = uint8(payload_108.Inner.S8)
+		*(*uint8)(unsafe.Add(dst, 10)) = uint8(payload_108.Inner.U8)
+		*(*uint16)(unsafe.Add(dst, 12)) = uint16(payload_108.Inner.S16)
+		*(*uint16)(unsafe.Add(dst, 14)) = uint16(payload_108.Inner.U16)
+		*(*uint32)(unsafe.Add(dst, 16)) = uint32(payload_108.Inner.S32)
+		*(*uint32)(unsafe.Add(dst, 20)) = uint32(payload_108.Inner.U32)
+		*(*uint64)(unsafe.Add(dst, 24)) = uint64(payload_108.Inner.S64)
+		*(*uint64)(unsafe.Add(dst, 32)) = uint64(payload_108.Inner.U64)
+		*(*float32)(unsafe.Add(dst, 40)) = payload_108.Inner.F32
+		*(*float64)(unsafe.Add(dst, 48)) = payload_108.Inner.F64
+		*(*uint32)(unsafe.Add(dst, 56)) = uint32(payload_108.Inner.C)
+		str_109 := unsafe.Pointer(unsafe.StringData(payload_108.Inner.S))
+		pinner.Pin(str_109)
+		*(*uint32)(unsafe.Add(dst, 60)) = uint32(int32(uintptr(str_109)))
+		*(*uint32)(unsafe.Add(dst, 64)) = uint32(int32(len(payload_108.Inner.S)))
+		list_110 := wit_runtime.Allocate(pinner, uintptr(len(payload_108.Tags))*8, 4)
+		for i_111, elem_112 := range payload_108.Tags {
+			str_113 := unsafe.Pointer(unsafe.StringData(elem_112))
+			pinner.Pin(str_113)
+			*(*uint32)(unsafe.Add(list_110, i_111*8)) = uint32(int32(uintptr(str_113)))
+			*(*uint32)(unsafe.Add(unsafe.Add(list_110, i_111*8), 4)) = uint32(int32(len(elem_112)))
+		}
+		*(*uint32)(unsafe.Add(dst, 72)) = uint32(int32(uintptr(list_110)))
+		*(*uint32)(unsafe.Add(dst, 76)) = uint32(int32(len(payload_108.Tags)))
+		*(*uint16)(unsafe.Add(dst, 80)) = uint16(payload_108.Fixed[0])
+		*(*uint16)(unsafe.Add(dst, 82)) = uint16(payload_108.Fixed[1])
+		*(*uint16)(unsafe.Add(dst, 84)) = uint16(payload_108.Fixed[2])
+		*(*uint8)(unsafe.Add(dst, 88)) = uint8(payload_108.Pair.F0)
+		str_114 := unsafe.Pointer(unsafe.StringData(payload_108.Pair.F1))
+		pinner.Pin(str_114)
+		*(*uint32)(unsafe.Add(dst, 92)) = uint32(int32(uintptr(str_114)))
+		*(*uint32)(unsafe.Add(dst, 96)) = uint32(int32(len(payload_108.Pair.F1)))
+	}
 }
