@@ -284,7 +284,7 @@ func (g *gen) emitAsyncShim(p, ep *goPkg, f *wit.Function, name, ident string, s
 		inner = fmt.Sprintf("pinner_ := &%s.Pinner{}\ndefer pinner_.Unpin()\n", p.use("runtime")) + inner
 	}
 	wa := p.use(pkgAsync)
-	p.printf("\n//go:wasmexport [async-lift]%s\nfunc wasm_export_%s(%s) int32 {\n%sinTask_ = true\nreturn int32(exitTask_(%s.Run(func() {\n%s})))\n}\n",
+	p.printf("\n//go:wasmexport [async-lift]%s\nfunc wasm_export_%s(%s) int32 {\n%sliveTasks_++\ninTask_ = true\nreturn int32(exitTask_(%s.Run(func() {\n%s})))\n}\n",
 		name, ident, coreDecl(sig.Params), lift.b.String(), wa, inner)
 	p.printf("\n//go:wasmexport [callback][async-lift]%s\nfunc wasm_callback_%s(event0, event1, event2 uint32) uint32 {\ninTask_ = true\nreturn exitTask_(%s.Callback(event0, event1, event2))\n}\n",
 		name, ident, wa)
@@ -300,14 +300,27 @@ func (g *gen) emitAsyncShim(p, ep *goPkg, f *wit.Function, name, ident string, s
 // the scheduler's timer hook may only start host waits then.
 var inTask_ bool
 
-// exitTask_ runs when guest code hands control back to the host. Once the
-// callback reports that the task has exited, nothing is pending any more,
-// so no result can still be on its way into memory the host allocated for
-// the task: that memory is released.
+// liveTasks_ counts the async export tasks that have started and not
+// exited.
+var liveTasks_ int
+
+// exitTask_ runs when guest code hands control back to the host. Memory
+// the host allocates through cabi_realloc for strings and lists stays
+// pinned (by wit/runtime, all in one Pinner) until it is released here,
+// and only once no task is live. A task waiting on an async import or a
+// future or stream read may already have its result in such memory: a host
+// may lower a result as soon as it is ready (Wasmtime does), while the
+// instance runs another task, and the waiting task lifts it only when its
+// event is delivered. Released at every task's exit, that memory could be
+// collected before it was lifted. When no task is live, nothing is pending.
+// Spin 4 gives an instance at most 128 requests, which bounds what is held
+// while tasks overlap.
 func exitTask_(code uint32) uint32 {
 	inTask_ = false
 	if code&0xf == %[1]s.CALLBACK_CODE_EXIT {
-		%[2]s.Unpin()
+		if liveTasks_--; liveTasks_ == 0 {
+			%[2]s.Unpin()
+		}
 	}
 	return code
 }

@@ -19,6 +19,7 @@ var exportPinner_ = &runtime.Pinner{}
 //go:wasmexport [async-lift]spin:redis/inbound-redis@3.0.0#handle-message
 func wasm_export_spin_redis_inbound_redis_3_0_0_handle_message(arg0 int32, arg1 int32) int32 {
 	arg_1 := unsafe.Slice((*uint8)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(arg0)))), uint32(arg1))
+	liveTasks_++
 	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
@@ -83,14 +84,27 @@ func wasm_lower_spin_redis_3_0_0_redis_Error(pinner *runtime.Pinner, value spin_
 // the scheduler's timer hook may only start host waits then.
 var inTask_ bool
 
-// exitTask_ runs when guest code hands control back to the host. Once the
-// callback reports that the task has exited, nothing is pending any more,
-// so no result can still be on its way into memory the host allocated for
-// the task: that memory is released.
+// liveTasks_ counts the async export tasks that have started and not
+// exited.
+var liveTasks_ int
+
+// exitTask_ runs when guest code hands control back to the host. Memory
+// the host allocates through cabi_realloc for strings and lists stays
+// pinned (by wit/runtime, all in one Pinner) until it is released here,
+// and only once no task is live. A task waiting on an async import or a
+// future or stream read may already have its result in such memory: a host
+// may lower a result as soon as it is ready (Wasmtime does), while the
+// instance runs another task, and the waiting task lifts it only when its
+// event is delivered. Released at every task's exit, that memory could be
+// collected before it was lifted. When no task is live, nothing is pending.
+// Spin 4 gives an instance at most 128 requests, which bounds what is held
+// while tasks overlap.
 func exitTask_(code uint32) uint32 {
 	inTask_ = false
 	if code&0xf == wit_async.CALLBACK_CODE_EXIT {
-		wit_runtime.Unpin()
+		if liveTasks_--; liveTasks_ == 0 {
+			wit_runtime.Unpin()
+		}
 	}
 	return code
 }

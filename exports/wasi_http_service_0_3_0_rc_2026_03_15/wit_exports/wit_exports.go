@@ -19,6 +19,7 @@ var exportPinner_ = &runtime.Pinner{}
 //go:wasmexport [async-lift]wasi:http/handler@0.3.0-rc-2026-03-15#handle
 func wasm_export_wasi_http_handler_0_3_0_rc_2026_03_15_handle(arg0 int32) int32 {
 	arg_1 := wasi_http_0_3_0_rc_2026_03_15_types.RequestFromHandle(arg0)
+	liveTasks_++
 	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
@@ -493,14 +494,27 @@ func wasm_lower_wasi_http_0_3_0_rc_2026_03_15_types_ErrorCode(pinner *runtime.Pi
 // the scheduler's timer hook may only start host waits then.
 var inTask_ bool
 
-// exitTask_ runs when guest code hands control back to the host. Once the
-// callback reports that the task has exited, nothing is pending any more,
-// so no result can still be on its way into memory the host allocated for
-// the task: that memory is released.
+// liveTasks_ counts the async export tasks that have started and not
+// exited.
+var liveTasks_ int
+
+// exitTask_ runs when guest code hands control back to the host. Memory
+// the host allocates through cabi_realloc for strings and lists stays
+// pinned (by wit/runtime, all in one Pinner) until it is released here,
+// and only once no task is live. A task waiting on an async import or a
+// future or stream read may already have its result in such memory: a host
+// may lower a result as soon as it is ready (Wasmtime does), while the
+// instance runs another task, and the waiting task lifts it only when its
+// event is delivered. Released at every task's exit, that memory could be
+// collected before it was lifted. When no task is live, nothing is pending.
+// Spin 4 gives an instance at most 128 requests, which bounds what is held
+// while tasks overlap.
 func exitTask_(code uint32) uint32 {
 	inTask_ = false
 	if code&0xf == wit_async.CALLBACK_CODE_EXIT {
-		wit_runtime.Unpin()
+		if liveTasks_--; liveTasks_ == 0 {
+			wit_runtime.Unpin()
+		}
 	}
 	return code
 }

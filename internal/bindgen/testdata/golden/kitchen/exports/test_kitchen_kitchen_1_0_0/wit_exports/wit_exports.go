@@ -53,6 +53,7 @@ func wasm_export_post_test_kitchen_api_1_0_0__method_session_name(arg0 int32) {
 func wasm_export_test_kitchen_api_1_0_0__method_session_touch(arg0 int32, arg1 int32) int32 {
 	arg_8 := export_test_kitchen_1_0_0_api.SessionFromRep(arg0)
 	arg_9 := uint32(arg1)
+	liveTasks_++
 	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
@@ -211,6 +212,7 @@ func wasm_export_post_test_kitchen_api_1_0_0_sync_many(arg0 int32) {
 func wasm_export_test_kitchen_api_1_0_0_async_echo(arg0 int32) int32 {
 	params_70 := unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(arg0)))
 	arg_71 := wasm_load_test_kitchen_1_0_0_types_Shape(params_70)
+	liveTasks_++
 	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
@@ -238,6 +240,7 @@ func wasm_task_return_test_kitchen_api_1_0_0_async_echo(arg0 int32)
 //go:wasmexport [async-lift]test:kitchen/api@1.0.0#async-stream
 func wasm_export_test_kitchen_api_1_0_0_async_stream(arg0 int32) int32 {
 	arg_115 := export_test_kitchen_1_0_0_api.LiftStreamU8(arg0)
+	liveTasks_++
 	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		impl_116 := export_test_kitchen_1_0_0_api.Exports.AsyncStream
@@ -260,6 +263,7 @@ func wasm_task_return_test_kitchen_api_1_0_0_async_stream(arg0 int32)
 
 //go:wasmexport [async-lift]test:kitchen/api@1.0.0#async-nothing
 func wasm_export_test_kitchen_api_1_0_0_async_nothing() int32 {
+	liveTasks_++
 	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		impl_118 := export_test_kitchen_1_0_0_api.Exports.AsyncNothing
@@ -302,6 +306,7 @@ func wasm_export_run(arg0 int32, arg1 int32) int32 {
 		list_126[i_127] = unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(uint32(*(*uint32)(unsafe.Add(base_125, i_127*8)))))), uint32(*(*uint32)(unsafe.Add(unsafe.Add(base_125, i_127*8), 4))))
 	}
 	arg_124 := list_126
+	liveTasks_++
 	inTask_ = true
 	return int32(exitTask_(wit_async.Run(func() {
 		pinner_ := &runtime.Pinner{}
@@ -362,14 +367,27 @@ func wasm_export_post_version(arg0 int32) {
 // the scheduler's timer hook may only start host waits then.
 var inTask_ bool
 
-// exitTask_ runs when guest code hands control back to the host. Once the
-// callback reports that the task has exited, nothing is pending any more,
-// so no result can still be on its way into memory the host allocated for
-// the task: that memory is released.
+// liveTasks_ counts the async export tasks that have started and not
+// exited.
+var liveTasks_ int
+
+// exitTask_ runs when guest code hands control back to the host. Memory
+// the host allocates through cabi_realloc for strings and lists stays
+// pinned (by wit/runtime, all in one Pinner) until it is released here,
+// and only once no task is live. A task waiting on an async import or a
+// future or stream read may already have its result in such memory: a host
+// may lower a result as soon as it is ready (Wasmtime does), while the
+// instance runs another task, and the waiting task lifts it only when its
+// event is delivered. Released at every task's exit, that memory could be
+// collected before it was lifted. When no task is live, nothing is pending.
+// Spin 4 gives an instance at most 128 requests, which bounds what is held
+// while tasks overlap.
 func exitTask_(code uint32) uint32 {
 	inTask_ = false
 	if code&0xf == wit_async.CALLBACK_CODE_EXIT {
-		wit_runtime.Unpin()
+		if liveTasks_--; liveTasks_ == 0 {
+			wit_runtime.Unpin()
+		}
 	}
 	return code
 }
