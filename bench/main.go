@@ -1,6 +1,7 @@
 // Command bench measures spin-go: component sizes with a breakdown, build
-// time (cold and warm), cold start, throughput and latency through the
-// local host, and peak guest memory while streaming. It prints one table
+// time (cold and warm), cold start, the cost of a fresh instance on
+// Wasmtime, throughput and latency through the local host, and peak guest
+// memory while streaming. It prints one table
 // and writes the raw numbers as JSON so that two runs can be compared.
 //
 //	go run ./bench [-runs 3] [-requests 200] [-warmup 1000] [-stream-mb 1024] [-optimize] [-json bench.json]
@@ -139,6 +140,23 @@ func main() {
 		add(stat("cold start: "+name+" (host start to first answer)", "ms", starts, ""))
 	}
 
+	// The local host runs components on V8; Spin runs them on Wasmtime,
+	// where a fresh instance costs something else (see bench/wasmtime).
+	var cores []string
+	names := []string{"raw-bindings hello", "spinhttp hello"}
+	for _, name := range names {
+		cores = append(cores, comps[name]+".core")
+	}
+	for i, t := range wasmtimeStarts(root, cores) {
+		var total []float64
+		for r := range t.Instantiate {
+			total = append(total, t.Instantiate[r]+t.Initialize[r])
+		}
+		add(stat("fresh instance on Wasmtime: "+names[i]+" core module, instantiate", "µs", t.Instantiate, "median of 300 per run"))
+		add(stat("fresh instance on Wasmtime: "+names[i]+" core module, _initialize", "µs", t.Initialize, "the Go runtime's start and the package initialisers"))
+		add(stat("fresh instance on Wasmtime: "+names[i]+" core module, both", "µs", total, ""))
+	}
+
 	// Cases in one group are measured A/B: in each run, all their hosts
 	// are started fresh and warmed, then measured one after the other (in
 	// turn first), so that drift in the machine's speed falls on both
@@ -230,6 +248,30 @@ func main() {
 		data, _ := json.MarshalIndent(stats, "", "  ")
 		check(os.WriteFile(*jsonOut, data, 0o644))
 	}
+}
+
+// wasmtimeTiming is what bench/wasmtime reports for one core module.
+type wasmtimeTiming struct {
+	Instantiate []float64 `json:"instantiate_us"`
+	Initialize  []float64 `json:"initialize_us"`
+}
+
+// wasmtimeStarts runs bench/wasmtime, a module of its own (it needs cgo and
+// wasmtime-go), over the core modules.
+func wasmtimeStarts(root string, cores []string) []wasmtimeTiming {
+	cmd := exec.Command("go", append([]string{"run", ".", "-runs", fmt.Sprint(*runs)}, cores...)...)
+	cmd.Dir = filepath.Join(root, "bench", "wasmtime")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		fail(fmt.Sprintf("bench/wasmtime: %v", err))
+	}
+	var ts []wasmtimeTiming
+	if err := json.Unmarshal(out, &ts); err != nil || len(ts) != len(cores) {
+		fail(fmt.Sprintf("bench/wasmtime printed %q: %v", out, err))
+	}
+	return ts
 }
 
 func buildOnce(dir, out string, o build.Options) {
