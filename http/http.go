@@ -159,14 +159,15 @@ func headerValue(h http.Header, key string) string {
 // incoming holds the parts of a request as the host gives them.
 type incoming struct {
 	method string
-	// scheme asks the host for "http", "https" or another ("" when
-	// unknown); nil is "http". Only needed without spin-full-url, which
-	// Spin always sends, so it is one host call fewer per request.
-	scheme    func() string
-	authority string
-	pathQuery string
-	header    http.Header
-	body      io.ReadCloser
+	// parts asks the host for the request's scheme ("http", "https" or
+	// another; "" when unknown, which is "http"), its authority and its
+	// path with query. It is called only when spin-full-url is missing:
+	// Spin always sends that header, built as scheme://authority/path?query
+	// from the same parts, so under Spin a request costs three host calls
+	// fewer (about 11 µs each under jco).
+	parts  func() (scheme, authority, pathQuery string)
+	header http.Header
+	body   io.ReadCloser
 	// trailers is called after the body reached EOF and returns the
 	// request trailers.
 	trailers func() http.Header
@@ -174,19 +175,20 @@ type incoming struct {
 
 // newRequest builds the *http.Request a handler sees.
 func newRequest(in incoming) (*http.Request, error) {
-	target := in.pathQuery
-	if target == "" {
-		target = "/"
-	}
 	full := headerValue(in.header, canonicalKey(HeaderFullURL))
-	if full == "" {
-		scheme := "http"
-		if in.scheme != nil {
-			if s := in.scheme(); s != "" {
-				scheme = s
-			}
+	authority, target, ok := splitFullURL(full)
+	if !ok {
+		var scheme string
+		if in.parts != nil {
+			scheme, authority, target = in.parts()
 		}
-		full = scheme + "://" + in.authority + target
+		if scheme == "" {
+			scheme = "http"
+		}
+		if target == "" {
+			target = "/"
+		}
+		full = scheme + "://" + authority + target
 	}
 	u, err := url.Parse(full)
 	if err != nil {
@@ -199,7 +201,7 @@ func newRequest(in incoming) (*http.Request, error) {
 		ProtoMajor: 1,
 		ProtoMinor: 1,
 		Header:     in.header,
-		Host:       in.authority,
+		Host:       authority,
 		RequestURI: target,
 		RemoteAddr: headerValue(in.header, canonicalKey(HeaderClientAddr)),
 	}
@@ -227,6 +229,26 @@ func newRequest(in incoming) (*http.Request, error) {
 		r.Body = http.NoBody
 	}
 	return r, nil
+}
+
+// splitFullURL takes the authority and the path with query out of a
+// spin-full-url value, scheme://authority/path?query, as Spin builds it
+// from the request's own parts. It reports false for a value of another
+// shape, and the parts are then asked of the host.
+func splitFullURL(full string) (authority, pathQuery string, ok bool) {
+	_, rest, ok := strings.Cut(full, "://")
+	if !ok {
+		return "", "", false
+	}
+	i := strings.IndexAny(rest, "/?")
+	if i < 0 {
+		return rest, "/", true
+	}
+	authority, pathQuery = rest[:i], rest[i:]
+	if pathQuery[0] == '?' {
+		pathQuery = "/" + pathQuery
+	}
+	return authority, pathQuery, true
 }
 
 // trailerBody fills in Request.Trailer when the body reaches EOF, as

@@ -31,9 +31,11 @@ func TestNewRequest(t *testing.T) {
 	h.Set("Content-Length", "5")
 	h.Set("Trailer", "X-Sum, x-other")
 	body := io.NopCloser(strings.NewReader("hello"))
-	noScheme := func() string { t.Error("the scheme was asked for although spin-full-url has it"); return "" }
-	r, err := newRequest(incoming{method: "PATCH", scheme: noScheme, authority: "example.com:8080",
-		pathQuery: "/shop/users/1/edit?theme=pink", header: h, body: body,
+	noParts := func() (string, string, string) {
+		t.Error("the URL's parts were asked of the host although spin-full-url has them")
+		return "", "", ""
+	}
+	r, err := newRequest(incoming{method: "PATCH", parts: noParts, header: h, body: body,
 		trailers: func() http.Header { return http.Header{"X-Sum": {"42"}} }})
 	require.NoError(t, err)
 	assert.Equal(t, "PATCH", r.Method)
@@ -52,18 +54,53 @@ func TestNewRequest(t *testing.T) {
 	assert.Equal(t, "42", r.Trailer.Get("X-Sum"), "trailers arrive at EOF")
 
 	// Without spin-full-url the URL comes from scheme, authority and path.
-	r, err = newRequest(incoming{method: "GET", authority: "localhost:3000", pathQuery: "/a?b=c", header: http.Header{},
+	// An unknown scheme ("") is http.
+	parts := func(scheme, authority, pathQuery string) func() (string, string, string) {
+		return func() (string, string, string) { return scheme, authority, pathQuery }
+	}
+	r, err = newRequest(incoming{method: "GET", parts: parts("", "localhost:3000", "/a?b=c"), header: http.Header{},
 		body: http.NoBody, trailers: func() http.Header { return nil }})
 	require.NoError(t, err)
 	assert.Equal(t, "http://localhost:3000/a?b=c", r.URL.String())
+	assert.Equal(t, "localhost:3000", r.Host)
+	assert.Equal(t, "/a?b=c", r.RequestURI)
 	assert.Nil(t, r.TLS)
 	assert.Nil(t, r.Trailer, "no trailers announced: nil, as in net/http")
-	r, err = newRequest(incoming{method: "GET", scheme: func() string { return "https" }, authority: "localhost:3000",
-		pathQuery: "/", header: http.Header{}, body: http.NoBody, trailers: func() http.Header { return nil }})
+	r, err = newRequest(incoming{method: "GET", parts: parts("https", "localhost:3000", ""), header: http.Header{},
+		body: http.NoBody, trailers: func() http.Header { return nil }})
 	require.NoError(t, err)
 	assert.Equal(t, "https://localhost:3000/", r.URL.String())
+	assert.Equal(t, "/", r.RequestURI)
 	assert.NotNil(t, r.TLS)
 	assert.Equal(t, int64(-1), r.ContentLength)
+
+	// A spin-full-url of another shape: the parts come from the host.
+	h = http.Header{}
+	h.Set(HeaderFullURL, "not a URL")
+	r, err = newRequest(incoming{method: "GET", parts: parts("http", "h:1", "/x"), header: h,
+		body: http.NoBody, trailers: func() http.Header { return nil }})
+	require.NoError(t, err)
+	assert.Equal(t, "http://h:1/x", r.URL.String())
+}
+
+func TestSplitFullURL(t *testing.T) {
+	for _, c := range []struct {
+		full, authority, pathQuery string
+		ok                         bool
+	}{
+		{"http://localhost:3000/a/b?c=d", "localhost:3000", "/a/b?c=d", true},
+		{"https://[::1]:8443/%2Fraw//path", "[::1]:8443", "/%2Fraw//path", true},
+		{"http://example.com", "example.com", "/", true},
+		{"http://example.com?q=1", "example.com", "/?q=1", true},
+		{"http://h/%zz", "h", "/%zz", true}, // url.Parse rejects it later, with the URL in the error
+		{"/just/a/path", "", "", false},
+		{"", "", "", false},
+	} {
+		authority, pathQuery, ok := splitFullURL(c.full)
+		assert.Equal(t, c.ok, ok, c.full)
+		assert.Equal(t, c.authority, authority, c.full)
+		assert.Equal(t, c.pathQuery, pathQuery, c.full)
+	}
 }
 
 func TestResponseTrailersAndWireHeaders(t *testing.T) {

@@ -44,11 +44,11 @@ func handle02(req *types.IncomingRequest, out *types.ResponseOutparam) {
 
 func incoming02(req *types.IncomingRequest) (incoming, error) {
 	in := incoming{
-		method:    method02(req.Method()),
-		pathQuery: req.PathWithQuery().SomeOr("/"),
-		authority: req.Authority().SomeOr(""),
-		header:    header02(req.Headers()),
-		scheme:    func() string { return scheme02(req.Scheme()) },
+		method: method02(req.Method()),
+		header: header02(req.Headers()),
+		parts: func() (string, string, string) {
+			return scheme02(req.Scheme()), req.Authority().SomeOr(""), req.PathWithQuery().SomeOr("/")
+		},
 	}
 	body := req.Consume()
 	if body.IsErr() {

@@ -85,11 +85,11 @@ func runHandler(f func()) {
 // incoming03 takes a WASI request apart.
 func incoming03(req *types.Request) (incoming, error) {
 	in := incoming{
-		method:    method03(req.GetMethod()),
-		pathQuery: req.GetPathWithQuery().SomeOr("/"),
-		authority: req.GetAuthority().SomeOr(""),
-		header:    header03(req.GetHeaders()),
-		scheme:    func() string { return scheme03(req.GetScheme()) },
+		method: method03(req.GetMethod()),
+		header: header03(req.GetHeaders()),
+		parts: func() (string, string, string) {
+			return scheme03(req.GetScheme()), req.GetAuthority().SomeOr(""), req.GetPathWithQuery().SomeOr("/")
+		},
 	}
 	body := &requestBody{req: req, dropUnread: mayHaveBody(in.method, in.header)}
 	in.body = body
