@@ -345,8 +345,8 @@ export async function listen02(component, host, port) {
   const { HTTPServer, types } = await import('@bytecodealliance/preview2-shim/http');
   const answered = guardOutparam(types);
   let next = await component.newInstance();
-  // A failed instantiation is reported, and the next request retries it
-  // with the instance it would have replaced.
+  // If making the next instance fails, the failure is reported, and the
+  // instance just used serves the next request too, which tries again.
   const refill = () => component.newInstance().then(
     (i) => { next = i; },
     (err) => console.error('spin-go host: instantiation failed:', err),
