@@ -39,6 +39,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+
+	witypes "go.bytecodealliance.org/pkg/wit/types"
 )
 
 // Headers Spin sets on every incoming request.
@@ -454,6 +456,21 @@ func methodName(tag uint8, other func() string) string {
 		return standardMethods[tag]
 	}
 	return other()
+}
+
+// wasiScheme is the scheme variant of WASI 0.2 and 0.3 alike.
+type wasiScheme interface {
+	Tag() uint8
+	Other() string
+}
+
+// schemeOf names the scheme a host gives for a request; "" when it gives
+// none.
+func schemeOf[S wasiScheme](s witypes.Option[S]) string {
+	if s.IsNone() {
+		return ""
+	}
+	return schemeName(s.Some().Tag(), s.Some().Other)
 }
 
 // schemeName names a WASI scheme from its case (http, https, other, in

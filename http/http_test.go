@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	witypes "go.bytecodealliance.org/pkg/wit/types"
 )
 
 func TestMethods(t *testing.T) {
@@ -21,6 +22,9 @@ func TestMethods(t *testing.T) {
 	assert.Equal(t, "http", schemeName(0, nil))
 	assert.Equal(t, "https", schemeName(1, nil))
 	assert.Equal(t, "ftp", schemeName(2, func() string { return "FTP" }))
+	assert.Equal(t, "", schemeOf(witypes.None[testScheme]()), "no scheme from the host")
+	assert.Equal(t, "https", schemeOf(witypes.Some(testScheme{tag: 1})))
+	assert.Equal(t, "ws", schemeOf(witypes.Some(testScheme{tag: 2, other: "WS"})))
 	assert.Equal(t, 0, methodCase(""), "an empty method is GET, as in net/http")
 }
 
@@ -169,3 +173,12 @@ func TestMayHaveBody(t *testing.T) {
 		assert.Equal(t, c.want, mayHaveBody(c.method, h), "%s with Content-Length %q", c.method, c.length)
 	}
 }
+
+// testScheme stands in for the generated WASI scheme variant.
+type testScheme struct {
+	tag   uint8
+	other string
+}
+
+func (s testScheme) Tag() uint8    { return s.tag }
+func (s testScheme) Other() string { return s.other }

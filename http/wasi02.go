@@ -47,7 +47,7 @@ func incoming02(req *types.IncomingRequest) (incoming, error) {
 		method: method02(req.Method()),
 		header: header02(req.Headers()),
 		parts: func() (string, string, string) {
-			return scheme02(req.Scheme()), req.Authority().SomeOr(""), req.PathWithQuery().SomeOr("/")
+			return schemeOf(req.Scheme()), req.Authority().SomeOr(""), req.PathWithQuery().SomeOr("/")
 		},
 	}
 	body := req.Consume()
@@ -56,13 +56,6 @@ func incoming02(req *types.IncomingRequest) (incoming, error) {
 	}
 	in.body, in.trailers = bodyStream02(body.Ok())
 	return in, nil
-}
-
-func scheme02(s witypes.Option[types.Scheme]) string {
-	if s.IsNone() {
-		return ""
-	}
-	return schemeName(s.Some().Tag(), s.Some().Other)
 }
 
 // bodyStream02 reads an incoming body and returns a function that yields

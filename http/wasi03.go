@@ -88,20 +88,13 @@ func incoming03(req *types.Request) (incoming, error) {
 		method: method03(req.GetMethod()),
 		header: header03(req.GetHeaders()),
 		parts: func() (string, string, string) {
-			return scheme03(req.GetScheme()), req.GetAuthority().SomeOr(""), req.GetPathWithQuery().SomeOr("/")
+			return schemeOf(req.GetScheme()), req.GetAuthority().SomeOr(""), req.GetPathWithQuery().SomeOr("/")
 		},
 	}
 	body := &requestBody{req: req, dropUnread: mayHaveBody(in.method, in.header)}
 	in.body = body
 	in.trailers = body.readTrailers
 	return in, nil
-}
-
-func scheme03(s witypes.Option[types.Scheme]) string {
-	if s.IsNone() {
-		return ""
-	}
-	return schemeName(s.Some().Tag(), s.Some().Other)
 }
 
 // requestBody asks the host for the request body on the first Read. Most
