@@ -14,8 +14,10 @@ import (
 // TestPatchedStdlibBehavesTheSame runs testdata/stdlibapp, which uses every
 // standard package componentize-go patches for size (ECDSA and ECDH on all
 // curves, Ed25519, HPKE with every KEM, x509 with a policy OID past 64
-// bits and a hex-printed attribute, asn1 with big.Int and time, gzip at
-// the levels that use the fixed Huffman tables, CRC-32, SHA-3), in a
+// bits and a hex-printed attribute and name constraints, asn1 with big.Int
+// and time, gzip at the levels that use the fixed Huffman tables, CRC-32,
+// SHA-3, base64, AES-GCM, RSA, TLS alerts, net/http's header, cookie,
+// request, response and redirect writing), in a
 // component built with the patches and natively without them: the reports
 // must be identical, line for line. MIME lookups are checked against the
 // built-in table instead, since a native run also reads /etc/mime.types.

@@ -89,7 +89,8 @@ func lazifyVar(files []*file, v Lazy) error {
 		}
 		home.appendCode(fmt.Sprintf(`
 // %[1]s is built on first use instead of at package init (componentize-go,
-// internal/stdpatch), so that what only it reaches can be left out.
+// internal/stdpatch): a program pays for it, in size and start-up time,
+// only if it uses it.
 func %[1]s() %[2]s {
 	%[3]s.once.Do(func() { %[3]s.fn = sync.%[4]s(%[5]s) })
 	%[6]s%[3]s.fn()
@@ -115,7 +116,8 @@ var %[3]s struct {
 	}
 	home.appendCode(fmt.Sprintf(`
 // %[1]s is computed on first use instead of at package init (componentize-go,
-// internal/stdpatch), so that what only it reaches can be left out.
+// internal/stdpatch): a program pays for it, in size and start-up time,
+// only if it uses it.
 func %[1]s() %[2]s {
 	%[3]s.once.Do(func() { %[5]s = %[4]s })
 	return %[3]s.v

@@ -91,6 +91,29 @@ func (wasiNoTransport) RoundTrip(*Request) (*Response, error) {
 		AnyVersion: true,
 	},
 	{
+		Dir: "net/http",
+		Why: `Tables only some requests use are built at init: the HTTP/2 error, flag and
+setting name maps, the header sets excluded from requests and responses,
+three strings.Replacers, two reflect types and the padding buffer (most of
+net/http's 34 µs of every fresh instance). Each is made on first use.`,
+		Lazy: []Lazy{
+			{Name: "http2errCodeName", Type: "map[http2ErrCode]string"},
+			{Name: "http2flagName", Type: "map[http2FrameType]map[http2Flags]string"},
+			{Name: "http2settingName", Type: "map[http2SettingID]string"},
+			{Name: "http2padZeros", Type: "[]byte"},
+			{Name: "reqWriteExcludeHeader", Type: "map[string]bool"},
+			{Name: "respExcludeHeader", Type: "map[string]bool"},
+			{Name: "excludedHeadersNoBody", Type: "map[string]bool"},
+			{Name: "stateName", Type: "map[ConnState]string"},
+			{Name: "cookieNameSanitizer", Type: "*strings.Replacer"},
+			{Name: "headerNewlineToSpace", Type: "*strings.Replacer"},
+			{Name: "htmlReplacer", Type: "*strings.Replacer"},
+			{Name: "nopCloserType", Type: "reflect.Type"},
+			{Name: "nopCloserWriterToType", Type: "reflect.Type"},
+		},
+		Verified: []string{"4772c9eae26cf1c6"},
+	},
+	{
 		Dir: "crypto/internal/fips140",
 		Why: `Every FIPS 140 algorithm package registers its known-answer self-test at init
 with fips140.CAST(name, func), and key generation calls fips140.PCT: the
@@ -249,6 +272,109 @@ every program that links crypto/tls.`,
 			{Name: "generator", Type: "*Point"},
 		},
 		Verified: []string{"6634583872729ffb"},
+	},
+	{
+		Dir: "hash/crc32",
+		Why: `IEEETable is computed at init (a loop filling a newly allocated 1 kB
+table), and the IEEE and Castagnoli sync.OnceFunc values are made at init:
+22 µs of every fresh instance of a program that imports compress/gzip, as
+net/http does. The table becomes static data; the OnceFuncs are made on
+first use.`,
+		Edits: []Edit{{
+			File: "crc32.go",
+			Old:  "var IEEETable = simpleMakeTable(IEEE)\n",
+			New:  "var IEEETable = " + crc32IEEETable() + " // computed by componentize-go\n",
+		}},
+		Lazy:     []Lazy{{Name: "castagnoliInitOnce"}, {Name: "ieeeInitOnce"}},
+		Verified: []string{"7143c2299b767f3a"},
+	},
+	{
+		Dir: "encoding/base64",
+		Why: `StdEncoding, URLEncoding and their raw forms are built at init, each a
+256-entry decoding table filled in a loop: 8 µs of every fresh instance of
+a program that links net/http. They become static data.`,
+		Edits: []Edit{{
+			File: "base64.go",
+			Old:  "var StdEncoding = NewEncoding(\"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\")\n",
+			New:  "var StdEncoding = " + base64Encoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", "StdPadding") + " // computed by componentize-go\n",
+		}, {
+			File: "base64.go",
+			Old:  "var URLEncoding = NewEncoding(\"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_\")\n",
+			New:  "var URLEncoding = " + base64Encoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", "StdPadding") + " // computed by componentize-go\n",
+		}, {
+			File: "base64.go",
+			Old:  "var RawStdEncoding = StdEncoding.WithPadding(NoPadding)\n",
+			New:  "var RawStdEncoding = " + base64Encoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", "NoPadding") + " // computed by componentize-go\n",
+		}, {
+			File: "base64.go",
+			Old:  "var RawURLEncoding = URLEncoding.WithPadding(NoPadding)\n",
+			New:  "var RawURLEncoding = " + base64Encoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", "NoPadding") + " // computed by componentize-go\n",
+		}},
+		Verified: []string{"c346ad3f6827b07c"},
+	},
+	{
+		Dir: "crypto/x509",
+		Why: `dnsCompareTable (ASCII lower-cased) is filled by a loop in init. It becomes
+static data; the loop stays, renamed and unused, to say how it was made. The
+any-policy OID is made on first use.`,
+		Edits: []Edit{{
+			File: "constraints.go",
+			Old:  "var dnsCompareTable [256]byte\n\nfunc init() {\n",
+			New:  "var dnsCompareTable = " + x509DNSCompareTable() + " // computed by componentize-go\n\n// initDNSCompareTable was init; the table is now static (componentize-go).\nfunc initDNSCompareTable() {\n",
+		}},
+		Lazy: []Lazy{
+			{Name: "anyPolicyOID", Type: "OID"},
+		},
+		Verified: []string{"c41dbb29e28c7a4a"},
+	},
+	{
+		Dir:      "vendor/golang.org/x/net/http/httpproxy",
+		Why:      `portMap (scheme → default port) is a map built at init.`,
+		Lazy:     []Lazy{{Name: "portMap", Type: "map[string]string"}},
+		Verified: []string{"b59a6b026af2ef66"},
+	},
+	{
+		Dir: "vendor/golang.org/x/net/dns/dnsmessage",
+		Why: `The names of DNS types, classes, rcodes, sections and SVCB keys are maps
+built at init, used only by String methods.`,
+		Lazy: []Lazy{
+			{Name: "typeNames", Type: "map[Type]string"},
+			{Name: "classNames", Type: "map[Class]string"},
+			{Name: "rCodeNames", Type: "map[RCode]string"},
+			{Name: "sectionNames", Type: "map[section]string"},
+			{Name: "svcParamKeyNames", Type: "map[SVCParamKey]string"},
+		},
+		Verified: []string{"0e72f5846b01a499"},
+	},
+	{
+		Dir: "crypto/internal/fips140/rsa",
+		Why: `The self-test's sync.OnceFunc and the PKCS #1 v1.5 hash prefixes (a map) are
+made at init in every program that links crypto/tls.`,
+		Lazy:     []Lazy{{Name: "fipsSelfTest"}, {Name: "hashPrefixes", Type: "map[string][]byte"}},
+		Verified: []string{"015a0399c77f73ba"},
+	},
+	{
+		Dir: "crypto/tls",
+		Why: `The alert texts (a map) and the certificate cache are made at init in every
+program that links net/http.`,
+		Lazy: []Lazy{
+			{Name: "alertText", Type: "map[alert]string"},
+			{Name: "globalCertCache", Type: "*weakCertCache"},
+		},
+		Verified: []string{"929c9f5ba38d4a01"},
+	},
+	{
+		Dir: "crypto/internal/fips140/aes/gcm",
+		Why: `The open error and the GHASH reduction table are allocated at init in every
+program that links crypto/tls.`,
+		Lazy:     []Lazy{{Name: "errOpen", Type: "error"}, {Name: "ghashReductionTable", Type: "[]uint16"}},
+		Verified: []string{"44da6ba492c9cf7c"},
+	},
+	{
+		Dir:      "crypto/internal/fips140/ecdh",
+		Why:      `The self-test's sync.OnceFunc is made at init.`,
+		Lazy:     []Lazy{{Name: "fipsSelfTest"}},
+		Verified: []string{"081c4528b5d64ad3"},
 	},
 	{
 		Dir: "runtime",

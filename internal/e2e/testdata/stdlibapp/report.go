@@ -68,6 +68,7 @@ func report() string {
 	line("crc32", fmt.Sprintf("%08x %08x", crc32.ChecksumIEEE([]byte("spin")), crc32.Checksum([]byte("spin"), crc32.MakeTable(crc32.Castagnoli))), nil)
 	line("sha3-256", fmt.Sprintf("%x", sha3.Sum256([]byte("spin")))[:16], nil)
 	line("big", new(big.Int).Lsh(big.NewInt(3), 100), nil)
+	initChecks(line)
 	line("fresh memory is zero", freshMemoryIsZero(), nil)
 	return b.String()
 }
