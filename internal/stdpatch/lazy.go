@@ -26,10 +26,36 @@ type file struct {
 type edit struct {
 	start, end int
 	text       string
+	// gen, when set, makes text once every edit is known: the code of a
+	// lazy variable copies its initializer, which may use another lazy
+	// variable, rewritten later.
+	gen func() string
 }
 
 func (f *file) off(p token.Pos) int    { return f.fset.Position(p).Offset }
 func (f *file) text(n ast.Node) string { return string(f.src[f.off(n.Pos()):f.off(n.End())]) }
+
+// rewritten is n's text with the insertions made inside it (calls of
+// other lazy variables).
+func (f *file) rewritten(n ast.Node) string {
+	start, end := f.off(n.Pos()), f.off(n.End())
+	var ins []edit
+	for _, e := range f.edits {
+		if e.start == e.end && e.start > start && e.start <= end {
+			ins = append(ins, e)
+		}
+	}
+	sort.SliceStable(ins, func(i, j int) bool { return ins[i].start < ins[j].start })
+	var b strings.Builder
+	at := start
+	for _, e := range ins {
+		b.Write(f.src[at:e.start])
+		b.WriteString(e.text)
+		at = e.start
+	}
+	b.Write(f.src[at:end])
+	return b.String()
+}
 
 // lazify rewrites the package (file name → source) so that each variable
 // in vars is computed on first use, and returns the files it changed.
@@ -87,7 +113,8 @@ func lazifyVar(files []*file, v Lazy) error {
 		if results == "" {
 			ret = ""
 		}
-		home.appendCode(fmt.Sprintf(`
+		home.appendCode(func() string {
+			return fmt.Sprintf(`
 // %[1]s is built on first use instead of at package init (componentize-go,
 // internal/stdpatch): a program pays for it, in size and start-up time,
 // only if it uses it.
@@ -100,7 +127,8 @@ var %[3]s struct {
 	once sync.Once
 	fn   func() %[2]s
 }
-`, n, results, state, kind, home.text(lit), ret))
+`, n, results, state, kind, home.rewritten(lit), ret)
+		})
 		return nil
 	}
 	typ := v.Type
@@ -114,7 +142,8 @@ var %[3]s struct {
 	if len(spec.Names) == 2 {
 		assign += ", _" // var name, _ = f()
 	}
-	home.appendCode(fmt.Sprintf(`
+	home.appendCode(func() string {
+		return fmt.Sprintf(`
 // %[1]s is computed on first use instead of at package init (componentize-go,
 // internal/stdpatch): a program pays for it, in size and start-up time,
 // only if it uses it.
@@ -127,7 +156,8 @@ var %[3]s struct {
 	once sync.Once
 	v    %[2]s
 }
-`, n, typ, state, home.text(spec.Values[0]), assign))
+`, n, typ, state, home.rewritten(spec.Values[0]), assign)
+	})
 	callUses(files, spec)
 	return nil
 }
@@ -246,7 +276,7 @@ func callUses(files []*file, spec *ast.ValueSpec) {
 				return true
 			}
 			end := f.off(id.End())
-			f.edits = append(f.edits, edit{end, end, "()"})
+			f.edits = append(f.edits, edit{start: end, end: end, text: "()"})
 			return true
 		})
 	}
@@ -262,7 +292,7 @@ func (f *file) removeDecls() {
 	for spec, decl := range f.removed {
 		left[decl]--
 		if decl.Lparen.IsValid() {
-			f.edits = append(f.edits, edit{f.off(spec.Pos()), f.off(spec.End()), ""})
+			f.edits = append(f.edits, edit{start: f.off(spec.Pos()), end: f.off(spec.End())})
 		}
 	}
 	for decl, n := range left {
@@ -273,7 +303,7 @@ func (f *file) removeDecls() {
 			// Drop the spec edits for this decl: the whole decl goes.
 			kept := f.edits[:0]
 			for _, e := range f.edits {
-				if !(e.text == "" && e.start >= f.off(decl.Pos()) && e.end <= f.off(decl.End())) {
+				if !(e.text == "" && e.gen == nil && e.start >= f.off(decl.Pos()) && e.end <= f.off(decl.End())) {
 					kept = append(kept, e)
 				}
 			}
@@ -283,7 +313,7 @@ func (f *file) removeDecls() {
 		if decl.Doc != nil {
 			start = decl.Doc.Pos()
 		}
-		f.edits = append(f.edits, edit{f.off(start), f.off(decl.End()), ""})
+		f.edits = append(f.edits, edit{start: f.off(start), end: f.off(decl.End())})
 	}
 }
 
@@ -305,16 +335,33 @@ func (f *file) importSync() error {
 		}
 	}
 	end := f.off(f.ast.Name.End())
-	f.edits = append(f.edits, edit{end, end, "\n\nimport \"sync\""})
+	f.edits = append(f.edits, edit{start: end, end: end, text: "\n\nimport \"sync\""})
 	return nil
 }
 
-func (f *file) appendCode(code string) {
-	f.edits = append(f.edits, edit{len(f.src), len(f.src), code})
+func (f *file) appendCode(gen func() string) {
+	f.edits = append(f.edits, edit{start: len(f.src), end: len(f.src), gen: gen})
 }
 
-// apply makes the file's edits, which must not overlap.
+// apply makes the file's edits, which must not overlap, except that
+// insertions inside a removed declaration go with it (its code was copied
+// with them, by rewritten).
 func (f *file) apply() ([]byte, error) {
+	var kept []edit
+	for _, e := range f.edits {
+		inRemoved := e.start == e.end && slices.ContainsFunc(f.edits, func(r edit) bool {
+			return r.text == "" && r.gen == nil && r.start < r.end && r.start < e.start && e.start <= r.end
+		})
+		if !inRemoved {
+			kept = append(kept, e)
+		}
+	}
+	for i, e := range kept {
+		if e.gen != nil {
+			kept[i].text = e.gen()
+		}
+	}
+	f.edits = kept
 	sort.SliceStable(f.edits, func(i, j int) bool { return f.edits[i].start < f.edits[j].start })
 	var b strings.Builder
 	at := 0

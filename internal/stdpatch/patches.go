@@ -266,10 +266,18 @@ program handles an IP address.`,
 		Dir: "crypto/internal/fips140/edwards25519",
 		Why: `The identity and generator points are decoded from bytes at init, a
 point decompression (a field exponentiation, 0.1 ms) in every instance of
-every program that links crypto/tls.`,
+every program that links crypto/tls. The curve constants d and 2d, the
+package's field element one and two scalar constants are made at init too:
+the FIPS 140 module is compiled without pointers in static data, so even a
+constant &Scalar{…} is allocated then.`,
 		Lazy: []Lazy{
 			{Name: "identity", Type: "*Point"},
 			{Name: "generator", Type: "*Point"},
+			{Name: "feOne", Type: "*field.Element"},
+			{Name: "d", Type: "*field.Element"},
+			{Name: "d2", Type: "*field.Element"},
+			{Name: "scalarTwo168", Type: "*Scalar"},
+			{Name: "scalarTwo336", Type: "*Scalar"},
 		},
 		Verified: []string{"6634583872729ffb"},
 	},
@@ -348,9 +356,11 @@ built at init, used only by String methods.`,
 	},
 	{
 		Dir: "crypto/internal/fips140/rsa",
-		Why: `The self-test's sync.OnceFunc and the PKCS #1 v1.5 hash prefixes (a map) are
+		Why: `The self-test's sync.OnceFunc, the PKCS #1 v1.5 hash prefixes (a map) and the
+small primes for key generation (a 2 kB slice: the FIPS 140 module is
+compiled without pointers in static data, so slices are built at init) are
 made at init in every program that links crypto/tls.`,
-		Lazy:     []Lazy{{Name: "fipsSelfTest"}, {Name: "hashPrefixes", Type: "map[string][]byte"}},
+		Lazy:     []Lazy{{Name: "fipsSelfTest"}, {Name: "hashPrefixes", Type: "map[string][]byte"}, {Name: "primes", Type: "[]uint"}},
 		Verified: []string{"015a0399c77f73ba"},
 	},
 	{
@@ -371,10 +381,23 @@ program that links crypto/tls.`,
 		Verified: []string{"44da6ba492c9cf7c"},
 	},
 	{
-		Dir:      "crypto/internal/fips140/ecdh",
-		Why:      `The self-test's sync.OnceFunc is made at init.`,
-		Lazy:     []Lazy{{Name: "fipsSelfTest"}},
+		Dir: "crypto/internal/fips140/ecdh",
+		Why: `The self-test's sync.OnceFunc and the curve orders (slices, which the FIPS 140
+module builds at init) are made at init.`,
+		Lazy: []Lazy{
+			{Name: "fipsSelfTest"},
+			{Name: "p224Order", Type: "[]byte"}, {Name: "p256Order", Type: "[]byte"},
+			{Name: "p384Order", Type: "[]byte"}, {Name: "p521Order", Type: "[]byte"},
+		},
 		Verified: []string{"081c4528b5d64ad3"},
+	},
+	{
+		Dir: "crypto/internal/fips140/edwards25519/field",
+		Why: `The FIPS 140 module is compiled without pointers in static data, so the
+constant *Element values zero, one and sqrt(-1) are allocated and copied at
+init in every program that links crypto/tls.`,
+		Lazy:     []Lazy{{Name: "feZero", Type: "*Element"}, {Name: "feOne", Type: "*Element"}, {Name: "sqrtM1", Type: "*Element"}},
+		Verified: []string{"3ee7621c98d08c2f"},
 	},
 	{
 		Dir: "runtime",
