@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/spin-go/sdk/internal/component"
+	"github.com/spin-go/sdk/internal/stdpatch"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,6 +40,49 @@ func TestMakeOverlayNamesTheGoVersion(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go1.99.1")
 	assert.Contains(t, err.Error(), "supported Go versions are 1.25 and 1.26")
+}
+
+// TestOverlayIsKept: a second build with the same inputs reuses the
+// overlay directory as it is; other inputs (here the linked packages,
+// which choose between the DefaultTransport patches) get their own.
+func TestOverlayIsKept(t *testing.T) {
+	goroot, cache := runtime.GOROOT(), t.TempDir()
+	linked := []string{"fmt", stdpatch.SpinHTTP}
+	first, err := MakeOverlay(goroot, runtime.Version(), cache, stdpatch.Patches, linked)
+	require.NoError(t, err)
+	assert.Equal(t, []string{stdpatch.NetHTTPHookTag}, first.Tags)
+	// Mark the kept overlay: rewriting it would lose the mark.
+	marked := []byte("{}")
+	require.NoError(t, os.WriteFile(first.File, marked, 0o644))
+
+	again, err := MakeOverlay(goroot, runtime.Version(), cache, stdpatch.Patches, linked)
+	require.NoError(t, err)
+	assert.Equal(t, first, again)
+	data, err := os.ReadFile(again.File)
+	require.NoError(t, err)
+	assert.Equal(t, marked, data, "the kept overlay was rewritten")
+	require.NoError(t, os.RemoveAll(filepath.Dir(first.File)))
+	again, err = MakeOverlay(goroot, runtime.Version(), cache, stdpatch.Patches, linked)
+	require.NoError(t, err)
+	assert.Equal(t, first, again, "made again, in the same place")
+
+	other, err := MakeOverlay(goroot, runtime.Version(), cache, stdpatch.Patches, []string{"fmt"})
+	require.NoError(t, err)
+	assert.NotEqual(t, first.File, other.File)
+	assert.Empty(t, other.Tags)
+
+	// Every file the overlay names is there.
+	var ov struct{ Replace map[string]string }
+	data, err = os.ReadFile(again.File)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &ov))
+	require.NotEmpty(t, ov.Replace)
+	for orig, file := range ov.Replace {
+		assert.FileExists(t, file, orig)
+	}
+	entries, err := os.ReadDir(cache)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary directory left behind")
 }
 
 // module writes a small main module into a temp dir.

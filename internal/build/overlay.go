@@ -5,11 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spin-go/sdk/internal/stdpatch"
 )
@@ -72,8 +74,13 @@ type Overlay struct {
 // internal/stdpatch), with the overlay JSON, under cacheDir for the Go
 // installation at goroot (version is `go version` output, for messages),
 // for a program linking the packages pkgs (import paths).
-// The directory name is a hash of the patched files, so that a Go upgrade
-// never reuses a stale patch.
+//
+// Rewriting the standard packages takes a few hundred milliseconds, so the
+// result is kept: the directory is named by a hash of everything it
+// depends on (the sources of the patched packages, the patches, and this
+// executable, whose code does the rewriting), and a later build with the
+// same inputs reuses it. A Go or componentize-go upgrade never reuses a
+// stale patch.
 func MakeOverlay(goroot, version, cacheDir string, patches []stdpatch.Patch, pkgs []string) (*Overlay, error) {
 	orig := filepath.Join(goroot, "src", "runtime", "lock_wasip1.go")
 	src, err := os.ReadFile(orig)
@@ -84,6 +91,21 @@ func MakeOverlay(goroot, version, cacheDir string, patches []stdpatch.Patch, pkg
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", strings.TrimSpace(version), orig, err)
 	}
+	key, err := stdpatch.Key(goroot, patches, pkgs)
+	if err != nil {
+		return nil, err
+	}
+	tool, err := executableDigest()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", key, tool, patched)
+	dir := filepath.Join(cacheDir, "overlay-"+hex.EncodeToString(h.Sum(nil)[:8]))
+	if ov, err := readOverlay(dir); err == nil {
+		return ov, nil
+	}
+
 	sizes, err := stdpatch.Apply(goroot, patches, pkgs)
 	if err != nil {
 		return nil, err
@@ -92,35 +114,89 @@ func MakeOverlay(goroot, version, cacheDir string, patches []stdpatch.Patch, pkg
 	for path, text := range sizes.Files {
 		files[path] = text
 	}
-	paths := slices.Sorted(maps.Keys(files))
-	h := sha256.New()
-	for _, path := range paths {
-		fmt.Fprintf(h, "%s\x00%d\x00", path, len(files[path]))
-		h.Write(files[path])
+	ov := &Overlay{File: filepath.Join(dir, "overlay.json"), Tags: sizes.Tags, Skipped: sizes.Skipped}
+	// Written in a directory of its own and renamed into place, so that
+	// a build running alongside sees a whole overlay or none.
+	tmp, err := os.MkdirTemp(cacheDir, "overlay-tmp-")
+	if err != nil {
+		return nil, err
 	}
-	dir := filepath.Join(cacheDir, "overlay-"+hex.EncodeToString(h.Sum(nil)[:8]))
+	defer os.RemoveAll(tmp)
 	replace := map[string]string{}
-	for _, path := range paths {
+	for _, path := range slices.Sorted(maps.Keys(files)) {
 		rel, err := filepath.Rel(filepath.Join(goroot, "src"), path)
 		if err != nil {
 			return nil, err
 		}
-		file := filepath.Join(dir, "src", rel)
+		file := filepath.Join(tmp, "src", rel)
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			return nil, err
 		}
 		if err := os.WriteFile(file, files[path], 0o644); err != nil {
 			return nil, err
 		}
-		replace[path] = file
+		replace[path] = filepath.Join(dir, "src", rel)
 	}
 	data, _ := json.Marshal(map[string]map[string]string{"Replace": replace})
-	jsonFile := filepath.Join(dir, "overlay.json")
-	if err := os.WriteFile(jsonFile, data, 0o644); err != nil {
+	meta, _ := json.Marshal(ov)
+	if err := os.WriteFile(filepath.Join(tmp, "overlay.json"), data, 0o644); err != nil {
 		return nil, err
 	}
-	return &Overlay{File: jsonFile, Tags: sizes.Tags, Skipped: sizes.Skipped}, nil
+	if err := os.WriteFile(filepath.Join(tmp, metaFile), meta, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, err := readOverlay(dir); err == nil {
+			return ov, nil // another build got there first, with the same contents
+		}
+		// Not an overlay this code wrote: replace it.
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("writing the overlay %s: %w", dir, err)
+		}
+		if err := os.Rename(tmp, dir); err != nil {
+			return nil, fmt.Errorf("writing the overlay %s: %w", dir, err)
+		}
+	}
+	return ov, nil
 }
+
+// metaFile holds an overlay directory's Overlay (tags, skipped packages).
+const metaFile = "overlay-meta.json"
+
+// readOverlay returns the overlay kept in dir.
+func readOverlay(dir string) (*Overlay, error) {
+	data, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if err != nil {
+		return nil, err
+	}
+	var ov Overlay
+	if err := json.Unmarshal(data, &ov); err != nil {
+		return nil, err
+	}
+	if ov.File != filepath.Join(dir, "overlay.json") {
+		return nil, fmt.Errorf("%s: an overlay made elsewhere", dir)
+	}
+	return &ov, nil
+}
+
+// executableDigest identifies the running program's code (the rewriting
+// is part of it), once per process.
+var executableDigest = sync.OnceValues(func() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("identifying componentize-go for its overlay cache: %w", err)
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", fmt.Errorf("identifying componentize-go for its overlay cache: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("identifying componentize-go for its overlay cache: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+})
 
 // PatchRuntime returns lock_wasip1.go with the scheduler hooks, or an error
 // when the file is not the one the patch was written for.
