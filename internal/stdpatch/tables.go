@@ -9,10 +9,12 @@ import (
 // Some standard packages compute constant tables in their initialisers: a
 // loop over 256 entries, written into freshly allocated memory. In a
 // component that runs in every fresh instance (Spin 3 makes one per
-// request), and each first write to a page of a new instance's memory is a
-// page fault. The patches below replace such a table by a composite literal
-// that the compiler lays out as static data, computed here when the patch
-// is made. The standard library's own tests (TestStdTests) check the values.
+// request), and it is the allocation that costs: often the first object of
+// its size class, so a new span, and page faults for the memory written.
+// The patches in patches.go that use these functions replace such a table
+// by a composite literal that the compiler lays out as static data,
+// computed here when the patch is made. The standard library's own tests
+// (TestStdTests) and stdlibapp's comparison (internal/e2e) check the values.
 
 // tableLiteral formats words as the elements of a Go composite literal,
 // eight to a line.
