@@ -46,7 +46,7 @@ func TestMakeOverlayNamesTheGoVersion(t *testing.T) {
 // overlay directory as it is; other inputs (here the linked packages,
 // which choose between the DefaultTransport patches) get their own.
 func TestOverlayIsKept(t *testing.T) {
-	goroot, cache := runtime.GOROOT(), t.TempDir()
+	goroot, cache := runtime.GOROOT(), filepath.Join(t.TempDir(), "not", "made", "yet")
 	linked := []string{"fmt", stdpatch.SpinHTTP}
 	first, err := MakeOverlay(goroot, runtime.Version(), cache, stdpatch.Patches, linked)
 	require.NoError(t, err)

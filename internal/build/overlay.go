@@ -117,6 +117,9 @@ func MakeOverlay(goroot, version, cacheDir string, patches []stdpatch.Patch, pkg
 	ov := &Overlay{File: filepath.Join(dir, "overlay.json"), Tags: sizes.Tags, Skipped: sizes.Skipped}
 	// Written in a directory of its own and renamed into place, so that
 	// a build running alongside sees a whole overlay or none.
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return nil, err
+	}
 	tmp, err := os.MkdirTemp(cacheDir, "overlay-tmp-")
 	if err != nil {
 		return nil, err
