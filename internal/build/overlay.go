@@ -189,17 +189,26 @@ var executableDigest = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("identifying componentize-go for its overlay cache: %w", err)
 	}
-	f, err := os.Open(exe)
+	digest, err := fileDigest(exe)
 	if err != nil {
 		return "", fmt.Errorf("identifying componentize-go for its overlay cache: %w", err)
+	}
+	return digest, nil
+})
+
+// fileDigest hashes the file at path.
+func fileDigest(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("identifying componentize-go for its overlay cache: %w", err)
+		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16]), nil
-})
+}
 
 // PatchRuntime returns lock_wasip1.go with the scheduler hooks, or an error
 // when the file is not the one the patch was written for.

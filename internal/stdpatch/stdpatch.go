@@ -106,7 +106,7 @@ func Apply(goroot string, patches []Patch, linked []string) (*Result, error) {
 func apply(goroot string, patches []Patch, linked []string, withTests bool) (*Result, error) {
 	res := &Result{Files: map[string][]byte{}}
 	for _, p := range patches {
-		if p.IfLinked != "" && !slices.Contains(linked, p.IfLinked) || p.IfNotLinked != "" && slices.Contains(linked, p.IfNotLinked) {
+		if !p.appliesTo(linked) {
 			continue
 		}
 		files, digest, err := readPackage(goroot, p.Dir, withTests)
@@ -154,7 +154,7 @@ func Key(goroot string, patches []Patch, linked []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00", goroot)
 	for _, p := range patches {
-		if p.IfLinked != "" && !slices.Contains(linked, p.IfLinked) || p.IfNotLinked != "" && slices.Contains(linked, p.IfNotLinked) {
+		if !p.appliesTo(linked) {
 			continue
 		}
 		digest, err := Digest(goroot, p.Dir)
@@ -166,6 +166,13 @@ func Key(goroot string, patches []Patch, linked []string) (string, error) {
 		fmt.Fprintf(h, "%#v\x00%s\x00", p, digest)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+}
+
+// appliesTo reports whether the patch is for a program linking the
+// packages in linked (IfLinked, IfNotLinked).
+func (p Patch) appliesTo(linked []string) bool {
+	return (p.IfLinked == "" || slices.Contains(linked, p.IfLinked)) &&
+		(p.IfNotLinked == "" || !slices.Contains(linked, p.IfNotLinked))
 }
 
 // Digest identifies the Go sources of the package in $GOROOT/src/dir:
