@@ -228,6 +228,24 @@ func main() {
 		}
 	}
 
+	// Heap allocations per request, from copies of the two hellos that
+	// report the instance's running totals in a header (bench/testdata).
+	for _, c := range []struct{ name, dir string }{
+		{"raw-bindings hello", "bench/testdata/allocs-raw"},
+		{"spinhttp hello", "bench/testdata/allocs-hello"},
+	} {
+		comp := filepath.Join(work, filepath.Base(c.dir)+".wasm")
+		buildOnce(filepath.Join(root, c.dir), comp, build.Options{})
+		var objects, sizes []float64
+		for i := 0; i < *runs; i++ {
+			o, b := allocsPerRequest(tc, comp, work)
+			objects, sizes = append(objects, o), append(sizes, b)
+		}
+		note := "in the guest, one reused instance; includes the counting itself (about 3)"
+		add(stat("guest heap allocations per request: "+c.name, "allocs", objects, note))
+		add(stat("guest heap bytes per request: "+c.name, "bytes", sizes, note))
+	}
+
 	h, _ := startHost(tc, comps["spinhttp app (echo)"], work)
 	streamed := stream(h.url+"/echo", int64(*streamMB)<<20)
 	peak := peakMemory(h.url)
@@ -396,6 +414,34 @@ func percentile(xs []float64, p int) float64 {
 	sort.Float64s(s)
 	i := (len(s) - 1) * p / 100
 	return s[i]
+}
+
+// allocsPerRequest serves a bench/testdata/allocs-* component from one
+// instance and returns the heap allocations and bytes of one request: the
+// difference of its running totals between two requests 1000 apart, after
+// 300 to warm up, over 1000.
+func allocsPerRequest(tc *toolchain.Toolchain, comp, work string) (objects, size float64) {
+	h, _ := startHost(tc, comp, work, "--max-instance-reuse-count", "100000")
+	defer h.stop()
+	const warm, n = 300, 1000
+	totals := func() (o, b float64) {
+		resp, err := http.Get(h.url + "/")
+		check(err)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if _, err := fmt.Sscan(resp.Header.Get("Allocs"), &o, &b); err != nil {
+			fail(fmt.Sprintf("%s: reading the Allocs header %q: %v", comp, resp.Header.Get("Allocs"), err))
+		}
+		return o, b
+	}
+	load(h.url+"/", 0, 1, warm)
+	o0, b0 := totals()
+	load(h.url+"/", 0, 1, n-1)
+	o1, b1 := totals()
+	if o1 <= o0 {
+		fail(fmt.Sprintf("%s: the allocation totals went from %.0f to %.0f: the requests were not served by one instance", comp, o0, o1))
+	}
+	return (o1 - o0) / n, (b1 - b0) / n
 }
 
 // stream posts n bytes to the echo and reads them back; it returns MB/s.

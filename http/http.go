@@ -39,6 +39,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	witypes "go.bytecodealliance.org/pkg/wit/types"
 )
@@ -361,7 +362,9 @@ func wireName(k string) string {
 // headerBuilder makes a request's http.Header from the host's (name, value)
 // pairs, which come in lower case. The values share one backing array, and
 // the names every Spin request carries are canonicalised without an
-// allocation (see canonicalKey).
+// allocation (see canonicalKey). It is given the pairs just lifted from a
+// fields copy: no one else holds their bytes, so each value becomes a
+// string over its own bytes instead of a copy of them.
 type headerBuilder struct {
 	h    http.Header
 	vals []string
@@ -374,7 +377,10 @@ func newHeaderBuilder(n int) headerBuilder {
 func (b *headerBuilder) add(name string, value []byte) {
 	k := canonicalKey(name)
 	n := len(b.vals)
-	b.vals = append(b.vals, string(value))
+	// The lifted bytes are a Go allocation of their own (the host asked
+	// cabi_realloc for them) that nothing writes to again: a string over
+	// them saves a copy and an allocation per header.
+	b.vals = append(b.vals, unsafe.String(unsafe.SliceData(value), len(value)))
 	if old, ok := b.h[k]; ok {
 		b.h[k] = append(old, b.vals[n])
 	} else {
@@ -433,9 +439,15 @@ func mayHaveBody(method string, h http.Header) bool {
 }
 
 // contentLength is the Content-Length header's value, or -1 (unknown) when
-// it is missing or not a non-negative decimal number.
+// it is missing or not a non-negative decimal number. A missing header is
+// the common case (GET) and returns before ParseInt: its *NumError would be
+// two allocations on every such request.
 func contentLength(h http.Header) int64 {
-	n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
+	v := headerValue(h, "Content-Length")
+	if v == "" {
+		return -1
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
 		return -1
 	}
