@@ -29,11 +29,12 @@ type UpOptions struct {
 	MaxInstanceReuseCount, MaxInstanceConcurrentReuseCount int
 }
 
-// Up runs the application of the spin.toml in dir as `spin up` would: it
-// builds every component that has a [component.<id>.build] (with
-// componentize-go, in its workdir, to its source path), then serves the
-// HTTP trigger with Spin's routing and headers on a free loopback port and
-// runs the Redis triggers.
+// Up runs the application of the spin.toml in dir as `spin build && spin
+// up` would: it builds every component that has a [component.<id>.build]
+// by its command (a componentize-go build in-process, with the command's
+// flags, to the component's source path; any other command with sh in the
+// workdir), then serves the HTTP trigger with Spin's routing and headers on
+// a free loopback port and runs the Redis triggers.
 func Up(t testing.TB, dir string, opts UpOptions) *Server {
 	t.Helper()
 	m, err := spinapp.ReadManifest(filepath.Join(dir, "spin.toml"))

@@ -23,8 +23,8 @@ func cmdBindings(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) 
 		return err
 	}
 	dir := *out
-	if o.dir != "" && !filepath.IsAbs(dir) {
-		dir = filepath.Join(o.dir, dir)
+	if o.Dir != "" && !filepath.IsAbs(dir) {
+		dir = filepath.Join(o.Dir, dir)
 	}
 	importPath := *pkgName
 	if importPath == "" {

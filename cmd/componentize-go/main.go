@@ -29,8 +29,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/spin-go/sdk/internal/build"
 	"github.com/spin-go/sdk/internal/wit"
 )
 
@@ -38,19 +38,9 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// listFlag collects a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
 // options are the flags shared by every command.
 type options struct {
-	dir         string
-	witPaths    listFlag
-	worlds      listFlag
-	features    string
-	allFeatures bool
+	build.CommonFlags
 }
 
 const usage = `usage: componentize-go [-C DIR] [-d PATH]... [-w WORLD]... [--features a,b] [--all-features] COMMAND
@@ -75,7 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("componentize-go", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	o.register(fs)
+	o.Register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -101,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// (`componentize-go wit -w platform`); each command adds its own.
 	sub := flag.NewFlagSet("componentize-go "+rest[0], flag.ContinueOnError)
 	sub.SetOutput(stderr)
-	o.register(sub)
+	o.Register(sub)
 	err := cmd(&o, sub, rest[1:], stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -116,15 +106,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// register binds the shared flags to fs.
-func (o *options) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.dir, "C", o.dir, "change to `DIR` before doing anything")
-	fs.Var(&o.witPaths, "d", "WIT directory or file (repeatable; default ./wit)")
-	fs.Var(&o.worlds, "w", "world to use (repeatable; several are merged)")
-	fs.StringVar(&o.features, "features", o.features, "comma-separated @unstable features to enable")
-	fs.BoolVar(&o.allFeatures, "all-features", o.allFeatures, "enable every @unstable feature")
-}
-
 // commands maps each command name to its implementation.
 var commands = map[string]func(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error{
 	"wit":      cmdWit,
@@ -136,32 +117,26 @@ var commands = map[string]func(o *options, fs *flag.FlagSet, args []string, stdo
 
 // load reads the WIT the options point at and selects the world(s).
 func (o options) load() (*wit.Resolve, *wit.World, error) {
-	paths := []string(o.witPaths)
+	paths := []string(o.WitPaths)
 	if len(paths) == 0 {
 		paths = []string{"wit"}
 	}
 	for i, p := range paths {
-		if o.dir != "" && !filepath.IsAbs(p) {
-			paths[i] = filepath.Join(o.dir, p)
+		if o.Dir != "" && !filepath.IsAbs(p) {
+			paths[i] = filepath.Join(o.Dir, p)
 		}
 		if _, err := os.Stat(paths[i]); err != nil {
-			if len(o.witPaths) == 0 {
+			if len(o.WitPaths) == 0 {
 				return nil, nil, fmt.Errorf("no WIT found: %s does not exist; pass -d PATH", paths[i])
 			}
 			return nil, nil, fmt.Errorf("WIT path %s: %w", paths[i], errors.Unwrap(err))
 		}
 	}
-	opts := wit.Options{AllFeatures: o.allFeatures}
-	for _, f := range strings.Split(o.features, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			opts.Features = append(opts.Features, f)
-		}
-	}
-	res, err := wit.Load(paths, opts)
+	res, err := wit.Load(paths, wit.Options{Features: o.FeatureList(), AllFeatures: o.AllFeatures})
 	if err != nil {
 		return nil, nil, err
 	}
-	w, err := res.SelectWorlds(o.worlds)
+	w, err := res.SelectWorlds(o.Worlds)
 	if err != nil {
 		return nil, nil, err
 	}

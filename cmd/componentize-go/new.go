@@ -103,8 +103,8 @@ func cmdNew(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error
 		}
 	}
 	dir := rel
-	if o.dir != "" && !filepath.IsAbs(dir) {
-		dir = filepath.Join(o.dir, dir)
+	if o.Dir != "" && !filepath.IsAbs(dir) {
+		dir = filepath.Join(o.Dir, dir)
 	}
 	var sdkDir string
 	if *sdk != "" {

@@ -53,7 +53,7 @@ func cmdUp(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error 
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	dir := o.dir
+	dir := o.Dir
 	if dir == "" {
 		dir = "."
 	}
@@ -64,17 +64,6 @@ func cmdUp(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) error 
 	return upComponent(ctx, o, f, stdout)
 }
 
-// featureList splits --features into feature names.
-func (o *options) featureList() []string {
-	var out []string
-	for _, f := range strings.Split(o.features, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // upComponent builds the main package and serves that one component.
 func upComponent(ctx context.Context, o *options, f upFlags, stdout io.Writer) error {
 	work, err := os.MkdirTemp("", "componentize-go-up-")
@@ -82,8 +71,8 @@ func upComponent(ctx context.Context, o *options, f upFlags, stdout io.Writer) e
 		return err
 	}
 	defer os.RemoveAll(work)
-	opts := build.Options{Dir: o.dir, WitPaths: o.witPaths, Worlds: o.worlds, AllFeatures: o.allFeatures,
-		Features: o.featureList(), Output: filepath.Join(work, "app.wasm"), Stderr: os.Stderr}
+	opts := build.Options{Output: filepath.Join(work, "app.wasm"), Stderr: os.Stderr}
+	o.ApplyTo(&opts)
 	res, err := build.Build(ctx, opts)
 	if err != nil {
 		return err
@@ -120,14 +109,14 @@ func upApp(ctx context.Context, o *options, f upFlags, manifest string, stdout i
 		// -d paths are relative to the application's folder, not to
 		// each component's.
 		var witPaths []string
-		for _, p := range o.witPaths {
+		for _, p := range o.WitPaths {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(appDir, p)
 			}
 			witPaths = append(witPaths, p)
 		}
 		err := spinapp.Build(ctx, m, spinapp.BuildOptions{
-			WitPaths: witPaths, Worlds: o.worlds, Features: o.featureList(), AllFeatures: o.allFeatures, Stderr: os.Stderr,
+			WitPaths: witPaths, Worlds: o.Worlds, Features: o.FeatureList(), AllFeatures: o.AllFeatures, Stderr: os.Stderr,
 			OnBuild: func(c *spinapp.Component) {
 				fmt.Fprintf(stdout, "componentize-go: building component %s\n", c.ID)
 			},

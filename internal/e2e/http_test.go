@@ -391,6 +391,27 @@ func TestConcurrentSpinHTTP(t *testing.T) {
 	}
 }
 
+// TestBuildCommandWorld: the world a spin.toml build command names is the
+// one the local host runs, as with spin build: here Spin 3's, whose
+// instances serve one request each.
+func TestBuildCommandWorld(t *testing.T) {
+	short(t)
+	dir := t.TempDir()
+	src, err := filepath.Abs(filepath.Join("testdata", "httpapp"))
+	require.NoError(t, err)
+	out := filepath.Join(dir, "app.wasm")
+	manifest := fmt.Sprintf("spin_manifest_version = 2\n[application]\nname = \"spin3\"\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"app\"\n"+
+		"[component.app]\nsource = \"app.wasm\"\n[component.app.build]\nworkdir = %q\n"+
+		"command = \"go tool componentize-go build -w fermyon:spin/http-trigger@3.0.0 -o %s\"\n", src, out)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(manifest), 0o644))
+	srv := spintest.Up(t, dir, spintest.UpOptions{})
+	for i := 0; i < 2; i++ {
+		resp, body := srv.Get(t, "/instance")
+		require.Equal(t, 200, resp.StatusCode, body)
+		assert.Equal(t, "1", body, "a fresh WASI 0.2 instance per request")
+	}
+}
+
 // TestInstanceReuse: as in Spin 4, a WASI 0.3 instance serves request after
 // request (package state carries over) until it crashes, and with
 // MaxInstanceReuseCount 1 every request gets a fresh one. A WASI 0.2

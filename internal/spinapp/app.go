@@ -8,15 +8,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/spin-go/sdk/internal/build"
 )
 
 // BuildOptions change how Build builds the components.
 type BuildOptions struct {
-	// WitPaths and Worlds are passed to every component build; empty
-	// means each component's componentize-go.toml files.
+	// WitPaths, Worlds and Features, when given, replace those of every
+	// component's build command; empty keeps the command's (and, where
+	// it names none, the componentize-go.toml files').
 	WitPaths    []string
 	Worlds      []string
 	Features    []string
@@ -29,10 +32,12 @@ type BuildOptions struct {
 }
 
 // Build builds every component that has a [component.<id>.build], in ID
-// order, with componentize-go: the main package in the build's workdir
-// (the manifest's folder by default) into the component's source path.
-// The build command itself is not run; the world comes from the flags or
-// the componentize-go.toml files, as for `componentize-go build`.
+// order, by its build command, as `spin build` would. A command that runs
+// componentize-go's build (the usual `go tool componentize-go build …`) is
+// done in-process with the command's flags (-w, -d, --features, --debug,
+// …), into the component's source path; any other command runs with sh in
+// the build's workdir. WitPaths, Worlds and Features in o, when given,
+// replace the command's.
 func Build(ctx context.Context, m *Manifest, o BuildOptions) error {
 	for _, id := range m.ComponentIDs() {
 		c := m.Components[id]
@@ -47,10 +52,7 @@ func Build(ctx context.Context, m *Manifest, o BuildOptions) error {
 		if stderr == nil {
 			stderr = &log
 		}
-		if _, err := build.Build(ctx, build.Options{
-			Dir: c.BuildDir, Output: c.Source, WitPaths: o.WitPaths, Worlds: o.Worlds,
-			Features: o.Features, AllFeatures: o.AllFeatures, Wagi: c.Wagi, Stderr: stderr,
-		}); err != nil {
+		if err := buildComponent(ctx, m, c, o, stderr); err != nil {
 			if log.Len() > 0 {
 				return fmt.Errorf("building component %s: %v\n%s", id, err, log.String())
 			}
@@ -58,6 +60,64 @@ func Build(ctx context.Context, m *Manifest, o BuildOptions) error {
 		}
 	}
 	return nil
+}
+
+// buildComponent runs one component's build command.
+func buildComponent(ctx context.Context, m *Manifest, c *Component, o BuildOptions, stderr io.Writer) error {
+	opts, run, err := componentOptions(m, c, o)
+	if err != nil {
+		return err
+	}
+	if run {
+		sh := exec.CommandContext(ctx, "sh", "-c", c.BuildCommand)
+		sh.Dir, sh.Stdout, sh.Stderr = c.BuildDir, stderr, stderr
+		if err := sh.Run(); err != nil {
+			return fmt.Errorf("%s: the build command %q in %s failed: %v", m.Path, c.BuildCommand, c.BuildDir, err)
+		}
+		if _, err := os.Stat(c.Source); err != nil {
+			return fmt.Errorf("%s: the build command %q did not write the component's source %s", m.Path, c.BuildCommand, c.Source)
+		}
+		return nil
+	}
+	opts.Stderr = stderr
+	_, err = build.Build(ctx, opts)
+	return err
+}
+
+// componentOptions says how to build a component: with these options, or,
+// when run is true, by running its build command with a shell.
+func componentOptions(m *Manifest, c *Component, o BuildOptions) (opts build.Options, run bool, err error) {
+	if strings.TrimSpace(c.BuildCommand) != "" {
+		cmd, err := build.ParseCommand(c.BuildCommand)
+		if err != nil {
+			return opts, false, fmt.Errorf("%s: component %s: %v", m.Path, c.ID, err)
+		}
+		if cmd == nil {
+			return opts, true, nil
+		}
+		opts = cmd.Options
+		opts.Dir = abs(c.BuildDir, opts.Dir)
+		// Spin serves source, whatever the command writes: a command that
+		// writes elsewhere would leave Spin a stale or missing file.
+		if out := abs(opts.Dir, opts.Output); cmd.OutputSet && out != c.Source {
+			return opts, false, fmt.Errorf("%s: component %s: the build command writes %s, but the component's source is %s", m.Path, c.ID, out, c.Source)
+		}
+	} else {
+		opts.Dir = c.BuildDir
+	}
+	opts.Output = c.Source
+	if len(o.WitPaths) > 0 {
+		opts.WitPaths = o.WitPaths
+	}
+	if len(o.Worlds) > 0 {
+		opts.Worlds = o.Worlds
+	}
+	if len(o.Features) > 0 || o.AllFeatures {
+		opts.Features, opts.AllFeatures = o.Features, o.AllFeatures
+	}
+	// A route with the Wagi executor needs a Wagi module, --wagi or not.
+	opts.Wagi = opts.Wagi || c.Wagi
+	return opts, false, nil
 }
 
 // HostOptions say where and how the host serves an application.

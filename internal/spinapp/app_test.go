@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/spin-go/sdk/internal/build"
 )
 
 const shop = `spin_manifest_version = 2
@@ -154,4 +156,95 @@ func TestBuildError(t *testing.T) {
 	assert.Contains(t, err.Error(), "building component cart:")
 	assert.Contains(t, err.Error(), "undefined: undefined")
 	assert.Equal(t, []string{"cart"}, built, "worker has no [component.worker.build]")
+}
+
+// TestComponentOptions: a componentize-go build command's flags are the
+// build's; up's own flags replace them; other commands go to sh.
+func TestComponentOptions(t *testing.T) {
+	m := &Manifest{Path: "/app/spin.toml"}
+	comp := func(command string) *Component {
+		return &Component{ID: "api", Source: "/app/api/main.wasm", BuildDir: "/app/api", BuildCommand: command}
+	}
+	for _, c := range []struct {
+		name, command string
+		o             BuildOptions
+		wagi          bool
+		check         func(t *testing.T, opts build.Options)
+	}{
+		{name: "world from the command", command: "go tool componentize-go build -w fermyon:spin/http-trigger@3.0.0 --debug",
+			check: func(t *testing.T, opts build.Options) {
+				assert.Equal(t, []string{"fermyon:spin/http-trigger@3.0.0"}, opts.Worlds)
+				assert.True(t, opts.Debug)
+				assert.Equal(t, "/app/api", opts.Dir)
+				assert.Equal(t, "/app/api/main.wasm", opts.Output, "the build writes the source")
+			}},
+		{name: "up's flags replace the command's", command: "go tool componentize-go build -w fermyon:spin/http-trigger@3.0.0 -d wit3",
+			o: BuildOptions{Worlds: []string{"spin:up/http-trigger@4.0.0"}, WitPaths: []string{"/wit"}},
+			check: func(t *testing.T, opts build.Options) {
+				assert.Equal(t, []string{"spin:up/http-trigger@4.0.0"}, opts.Worlds)
+				assert.Equal(t, []string{"/wit"}, opts.WitPaths)
+			}},
+		{name: "-C and -o relative to the workdir", command: "go tool componentize-go -C cmd/api build -o ../../main.wasm",
+			check: func(t *testing.T, opts build.Options) {
+				assert.Equal(t, "/app/api/cmd/api", opts.Dir)
+				assert.Equal(t, "/app/api/main.wasm", opts.Output)
+			}},
+		{name: "a Wagi route", command: "go tool componentize-go build", wagi: true,
+			check: func(t *testing.T, opts build.Options) { assert.True(t, opts.Wagi) }},
+		{name: "no command", command: "",
+			check: func(t *testing.T, opts build.Options) {
+				assert.Equal(t, "/app/api", opts.Dir)
+				assert.Nil(t, opts.Worlds)
+			}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cc := comp(c.command)
+			cc.Wagi = c.wagi
+			opts, run, err := componentOptions(m, cc, c.o)
+			require.NoError(t, err)
+			assert.False(t, run)
+			c.check(t, opts)
+		})
+	}
+
+	_, run, err := componentOptions(m, comp("make wasm"), BuildOptions{})
+	require.NoError(t, err)
+	assert.True(t, run, "make runs with sh")
+
+	_, _, err = componentOptions(m, comp("go tool componentize-go build -o app.wasm"), BuildOptions{})
+	assert.EqualError(t, err, "/app/spin.toml: component api: the build command writes /app/api/app.wasm, but the component's source is /app/api/main.wasm")
+	_, _, err = componentOptions(m, comp("go tool componentize-go build --bogus"), BuildOptions{})
+	assert.EqualError(t, err, `/app/spin.toml: component api: build command "go tool componentize-go build --bogus": flag provided but not defined: -bogus`)
+}
+
+// TestBuildRunsOtherCommands: a build command that is not componentize-go
+// runs with sh in the workdir, as in Spin; its failure names the component
+// and carries its output.
+func TestBuildRunsOtherCommands(t *testing.T) {
+	dir := t.TempDir()
+	manifest := func(command string) *Manifest {
+		toml := "spin_manifest_version = 2\n[application]\nname = \"a\"\n[[trigger.http]]\nroute = \"/...\"\ncomponent = \"api\"\n" +
+			"[component.api]\nsource = \"api/out.wasm\"\n[component.api.build]\nworkdir = \"api\"\ncommand = '" + command + "'\n"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(toml), 0o644))
+		m, err := ReadManifest(filepath.Join(dir, "spin.toml"))
+		require.NoError(t, err)
+		return m
+	}
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "api"), 0o755))
+
+	require.NoError(t, Build(context.Background(), manifest("printf wasm > out.wasm && echo built"), BuildOptions{}))
+	got, err := os.ReadFile(filepath.Join(dir, "api", "out.wasm"))
+	require.NoError(t, err)
+	assert.Equal(t, "wasm", string(got), "ran in the workdir")
+
+	err = Build(context.Background(), manifest("echo no compiler here >&2; exit 3"), BuildOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "building component api:")
+	assert.Contains(t, err.Error(), "exit status 3")
+	assert.Contains(t, err.Error(), "no compiler here", "the command's output")
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "api", "out.wasm")))
+	err = Build(context.Background(), manifest("true"), BuildOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `the build command "true" did not write the component's source `+filepath.Join(dir, "api", "out.wasm"))
 }
