@@ -32,9 +32,9 @@ component = %[1]q
 source = "%[1]s.wasm"
 %[2]s
 [component.%[1]s.build]
-command = "go tool componentize-go build -o %[1]s.wasm"
+command = "go tool componentize-go build -o %[4]s"
 workdir = %[3]q
-`, name, strings.TrimSpace(settings), src)
+`, name, strings.TrimSpace(settings), src, filepath.Join(dir, name+".wasm"))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "spin.toml"), []byte(manifest), 0o644))
 	return dir
 }
