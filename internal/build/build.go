@@ -86,7 +86,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	world, err := res.SelectWorlds(cfg.worlds)
+	world, tags, pkgs, err := cfg.selectWorlds(ctx, o, res)
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +103,8 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return result, tinyGoBuild(ctx, o, world, work, result.Async)
 	}
 	// Packages with a WASI 0.2 and a WASI 0.3 implementation (spinhttp)
-	// pick theirs by this tag.
-	var tags []string
-	if !result.Async {
-		tags = append(tags, "spin_wasi02")
-	}
-	if err := goBuild(ctx, o, core, tags, cfg.pkgs); err != nil {
+	// pick theirs by the tags.
+	if err := goBuild(ctx, o, core, tags, pkgs); err != nil {
 		return nil, err
 	}
 	if o.Optimize {

@@ -3,16 +3,19 @@ package build
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/spin-go/sdk/internal/component"
 	"github.com/spin-go/sdk/internal/stdpatch"
+	"github.com/spin-go/sdk/internal/wit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -298,38 +301,79 @@ func TestDebugKeepsNames(t *testing.T) {
 	assert.True(t, hasNames(true), "--debug build lost the name section")
 }
 
-// TestLinkedExportsChooseTheWorld: a dependency's export_worlds pick the
-// worlds of the exports a program links, in place of its default worlds;
-// the main module's own worlds still win.
+// sdkWIT has a WASI 0.3-like (async) and a WASI 0.2-like (sync) world
+// per trigger.
+const sdkWIT = `package test:sdk@0.1.0;
+world http { export handle: async func() -> string; }
+world redis { export on-message: async func(); }
+world http02 { export handle02: func() -> string; }
+world redis02 { export on-message02: func(); }
+`
+
+// TestLinkedExportsChooseTheWorld: a program exports what it links. The
+// worlds of the exports folders it links (a dependency's export_worlds)
+// replace its default worlds, and join the worlds it names itself, with
+// -w or in the main module's file. A sync (WASI 0.2) world builds with the
+// spin_wasi02 tag, and the exports linked under it count.
 func TestLinkedExportsChooseTheWorld(t *testing.T) {
 	ctx := context.Background()
+	both := func(pkg, exports02 string) string {
+		return "package " + pkg + "\n\nimport _ \"example.com/sdk/exports/" + exports02 + "/x\"\n"
+	}
 	dir := module(t, map[string]string{
-		"go.work":                        "go 1.25\n\nuse (\n\t./app\n\t./own\n\t./sdk\n)\n",
-		"sdk/go.mod":                     "module example.com/sdk\n\ngo 1.25\n",
-		"sdk/componentize-go.toml":       "worlds = [\"http\"]\nwit_paths = [\"wit\"]\n[export_worlds]\n\"example.com/sdk/exports/redis\" = \"redis\"\n\"example.com/sdk/exports/http\" = \"http\"\n",
-		"sdk/wit/w.wit":                  worldWIT,
-		"sdk/exports/redis/inbound/x.go": "package inbound\n",
-		"sdk/exports/http/handler/x.go":  "package handler\n",
-		"sdk/redis/redis.go":             "package redis\n\nimport _ \"example.com/sdk/exports/redis/inbound\"\n",
-		"sdk/http/http.go":               "package http\n\nimport _ \"example.com/sdk/exports/http/handler\"\n",
-		"app/go.mod":                     "module example.com/app\n\ngo 1.25\n",
-		"app/redisonly/main.go":          "package main\n\nimport _ \"example.com/sdk/redis\"\n\nfunc main() {}\n",
-		"app/both/main.go":               "package main\n\nimport (\n\t_ \"example.com/sdk/http\"\n\t_ \"example.com/sdk/redis\"\n)\n\nfunc main() {}\n",
-		"sdk/util/util.go":               "package util\n",
-		"app/neither/main.go":            "package main\n\nimport _ \"example.com/sdk/util\"\n\nfunc main() {}\n",
-		"own/go.mod":                     "module example.com/own\n\ngo 1.25\n",
-		"own/componentize-go.toml":       "worlds = [\"mine\"]\nwit_paths = [\"wit\"]\n",
-		"own/main.go":                    "package main\n\nimport _ \"example.com/sdk/redis\"\n\nfunc main() {}\n",
+		"go.work":                    "go 1.25\n\nuse (\n\t./app\n\t./own\n\t./sdk\n)\n",
+		"sdk/go.mod":                 "module example.com/sdk\n\ngo 1.25\n",
+		"sdk/componentize-go.toml":   "worlds = [\"http\"]\nwit_paths = [\"wit\"]\n[export_worlds]\n\"example.com/sdk/exports/redis\" = \"redis\"\n\"example.com/sdk/exports/http\" = \"http\"\n\"example.com/sdk/exports/redis02\" = \"redis02\"\n\"example.com/sdk/exports/http02\" = \"http02\"\n",
+		"sdk/wit/w.wit":              sdkWIT,
+		"sdk/exports/redis/x/x.go":   "package x\n",
+		"sdk/exports/http/x/x.go":    "package x\n",
+		"sdk/exports/redis02/x/x.go": "package x\n",
+		"sdk/exports/http02/x/x.go":  "package x\n",
+		"sdk/redis/redis.go":         "//go:build !spin_wasi02\n\n" + both("redis", "redis"),
+		"sdk/redis/redis02.go":       "//go:build spin_wasi02\n\n" + both("redis", "redis02"),
+		"sdk/http/http.go":           "//go:build !spin_wasi02\n\n" + both("http", "http"),
+		"sdk/http/http02.go":         "//go:build spin_wasi02\n\n" + both("http", "http02"),
+		"app/go.mod":                 "module example.com/app\n\ngo 1.25\n",
+		"app/redisonly/main.go":      "package main\n\nimport _ \"example.com/sdk/redis\"\n\nfunc main() {}\n",
+		"app/both/main.go":           "package main\n\nimport (\n\t_ \"example.com/sdk/http\"\n\t_ \"example.com/sdk/redis\"\n)\n\nfunc main() {}\n",
+		"sdk/util/util.go":           "package util\n",
+		"app/neither/main.go":        "package main\n\nimport _ \"example.com/sdk/util\"\n\nfunc main() {}\n",
+		"own/go.mod":                 "module example.com/own\n\ngo 1.25\n",
+		"own/componentize-go.toml":   "worlds = [\"mine\"]\nwit_paths = [\"wit\"]\n",
+		"own/wit/own.wit":            "package test:mine@0.1.0;\nworld mine { export run: async func(); }\n",
+		"own/main.go":                "package main\n\nimport _ \"example.com/sdk/redis\"\n\nfunc main() {}\n",
 	})
-	for sub, want := range map[string][]string{
-		"app/redisonly": {"redis"},
-		"app/both":      {"http", "redis"},
-		"app/neither":   {"http"}, // no exports linked: the default
-		"own":           {"mine", "http"},
+	for _, c := range []struct {
+		sub    string
+		worlds []string // -w
+		want   []string // the exports of the world built for
+		tags   []string
+	}{
+		{sub: "app/redisonly", want: []string{"on-message"}},
+		{sub: "app/both", want: []string{"handle", "on-message"}},
+		{sub: "app/neither", want: []string{"handle"}}, // no exports linked: the default
+		{sub: "own", want: []string{"on-message", "run"}},
+		// A named world is kept, and the linked exports join it: without
+		// them the component would lack what the program exports.
+		{sub: "app/redisonly", worlds: []string{"http"}, want: []string{"handle", "on-message"}},
+		{sub: "app/redisonly", worlds: []string{"http02"}, want: []string{"handle02", "on-message02"}, tags: []string{"spin_wasi02"}},
+		{sub: "app/both", worlds: []string{"http02"}, want: []string{"handle02", "on-message02"}, tags: []string{"spin_wasi02"}},
 	} {
-		cfg, err := findConfig(ctx, Options{Dir: filepath.Join(dir, sub), Go: "go"})
-		require.NoError(t, err, sub)
-		assert.Equal(t, want, cfg.worlds, sub)
+		name := fmt.Sprint(c.sub, c.worlds)
+		o := Options{Dir: filepath.Join(dir, c.sub), Go: "go", Worlds: c.worlds}
+		cfg, err := findConfig(ctx, o)
+		require.NoError(t, err, name)
+		res, err := wit.Load(cfg.witPaths, wit.Options{})
+		require.NoError(t, err, name)
+		world, tags, _, err := cfg.selectWorlds(ctx, o, res)
+		require.NoError(t, err, name)
+		var exports []string
+		for _, e := range world.Exports {
+			exports = append(exports, e.Key)
+		}
+		sort.Strings(exports)
+		assert.Equal(t, c.want, exports, name)
+		assert.Equal(t, c.tags, tags, name)
 	}
 }
 

@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/spin-go/sdk/internal/wit"
+	"github.com/spin-go/sdk/internal/wit/abi"
 )
 
 // ConfigFile is the name of the file that tells componentize-go which WIT
@@ -31,9 +34,17 @@ type fileConfig struct {
 
 type config struct {
 	witPaths []string
-	worlds   []string
-	// pkgs are the import paths the program links, when findConfig
-	// listed them (not when flags gave both WIT and worlds).
+	// worlds are the worlds the build targets before the worlds of the
+	// exports it links are added (see selectWorlds).
+	worlds []string
+	// explicit: worlds were named by -w or by the main module's own file;
+	// otherwise they are the files' defaults, which linked exports replace.
+	explicit bool
+	// exportWorlds are the files' export_worlds, merged; none when -d
+	// gives the WIT (their worlds are names in the files' WIT).
+	exportWorlds map[string]string
+	// pkgs are the import paths the program links, as go list sees them
+	// without build tags.
 	pkgs []string
 }
 
@@ -41,17 +52,12 @@ type config struct {
 // componentize-go.toml files at the roots of the main module and of every
 // module whose packages the build uses, else ./wit.
 func findConfig(ctx context.Context, o Options) (*config, error) {
-	cfg := &config{witPaths: absAll(o.Dir, o.WitPaths), worlds: o.Worlds}
-	if len(cfg.witPaths) > 0 && len(cfg.worlds) > 0 {
-		return cfg, nil
-	}
+	cfg := &config{witPaths: absAll(o.Dir, o.WitPaths), worlds: o.Worlds, explicit: len(o.Worlds) > 0, exportWorlds: map[string]string{}}
 	dirs, pkgs, err := moduleDirs(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	cfg.pkgs = pkgs
-	var linked []string // worlds whose exports the program links
-	mainWorlds := false
 	for i, dir := range dirs {
 		p := filepath.Join(dir, ConfigFile)
 		data, err := os.ReadFile(p)
@@ -73,18 +79,19 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 				return nil, fmt.Errorf("%s: wit_paths is empty", p)
 			}
 			cfg.witPaths = append(cfg.witPaths, absAll(dir, fc.WitPaths)...)
+			for pkg, world := range fc.ExportWorlds {
+				cfg.exportWorlds[pkg] = world
+			}
 		}
 		if len(o.Worlds) == 0 {
-			cfg.worlds = appendNew(cfg.worlds, fc.Worlds...)
-			// A file with export_worlds gives its worlds as defaults.
-			mainWorlds = mainWorlds || (i == 0 && len(fc.Worlds) > 0 && len(fc.ExportWorlds) == 0)
-			linked = appendNew(linked, linkedWorlds(fc.ExportWorlds, pkgs)...)
+			// The main module's own worlds are its choice; the worlds of
+			// a file with export_worlds (the SDK's) are defaults.
+			if i == 0 && len(fc.Worlds) > 0 && len(fc.ExportWorlds) == 0 {
+				cfg.worlds, cfg.explicit = fc.Worlds, true
+			} else if !cfg.explicit {
+				cfg.worlds = appendNew(cfg.worlds, fc.Worlds...)
+			}
 		}
-	}
-	// The worlds of linked exports replace default worlds (the SDK's HTTP
-	// trigger), but not the worlds the main module's own file names.
-	if len(linked) > 0 && !mainWorlds {
-		cfg.worlds = linked
 	}
 	if len(cfg.witPaths) == 0 {
 		local := filepath.Join(o.Dir, "wit")
@@ -94,6 +101,45 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 		cfg.witPaths = []string{local}
 	}
 	return cfg, nil
+}
+
+// selectWorlds picks the world to build for and the tags and packages of
+// the build. A program exports what it links: a package under an
+// export_worlds folder brings that world's exports, so its world joins
+// the chosen ones (spinhttp brings the HTTP trigger's, redis the Redis
+// trigger's), or replaces the defaults when none were chosen. A WASI 0.2
+// world builds with the spin_wasi02 tag, under which packages such as
+// spinhttp link their WASI 0.2 exports: the packages are listed again with
+// it.
+func (c *config) selectWorlds(ctx context.Context, o Options, res *wit.Resolve) (world *wit.World, tags, pkgs []string, err error) {
+	worlds, pkgs := c.worlds, c.pkgs
+	if !c.explicit {
+		if linked := linkedWorlds(c.exportWorlds, pkgs); len(linked) > 0 {
+			worlds = linked
+		}
+	}
+	world, err = res.SelectWorlds(worlds)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !abi.WorldNeedsAsync(world) {
+		tags = []string{"spin_wasi02"}
+		if len(c.exportWorlds) > 0 {
+			if _, pkgs, err = moduleDirs(ctx, o, tags...); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	}
+	if !c.explicit {
+		return world, tags, pkgs, nil
+	}
+	all := appendNew(append([]string(nil), worlds...), linkedWorlds(c.exportWorlds, pkgs)...)
+	if len(all) > len(worlds) {
+		if world, err = res.SelectWorlds(all); err != nil {
+			return nil, nil, nil, fmt.Errorf("the worlds of the exports the program links: %w", err)
+		}
+	}
+	return world, tags, pkgs, nil
 }
 
 // linkedWorlds returns, sorted, the worlds of exportWorlds whose exports
@@ -139,8 +185,12 @@ func appendNew(list []string, items ...string) []string {
 // moduleDirs lists the root folders of the main module and of the modules
 // providing packages the build depends on, main module first, and the
 // import paths of all those packages.
-func moduleDirs(ctx context.Context, o Options) (dirs, pkgs []string, err error) {
-	cmd := exec.CommandContext(ctx, o.Go, "list", "-deps", "-f", "{{.ImportPath}} {{with .Module}}{{.Dir}}{{end}}", ".")
+func moduleDirs(ctx context.Context, o Options, tags ...string) (dirs, pkgs []string, err error) {
+	args := []string{"list", "-deps", "-f", "{{.ImportPath}} {{with .Module}}{{.Dir}}{{end}}"}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.CommandContext(ctx, o.Go, append(args, ".")...)
 	cmd.Dir = o.Dir
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	out, err := cmd.Output()

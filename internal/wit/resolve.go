@@ -1,6 +1,7 @@
 package wit
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -77,11 +78,16 @@ func stability(g syntax.Gate) Stability {
 }
 
 // findPackage finds the package a path refers to; a path without a version
-// matches the only version present.
+// matches the unversioned package when there is one (Spin's fermyon:spin
+// lives beside fermyon:spin@2.0.0 and @3.0.0), else the only version
+// present.
 func (r *resolver) findPackageName(pn syntax.PackageName) (string, error) {
 	nn := pn.Namespace + ":" + pn.Name
 	versions := r.versions[nn]
 	if pn.Version == "" {
+		if slices.Contains(versions, "") {
+			return nn, nil
+		}
 		switch len(versions) {
 		case 0:
 			return "", errorf(pn.Pos, "package %s not found", nn)

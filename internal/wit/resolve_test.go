@@ -227,6 +227,19 @@ world w {
 	assert.False(t, w.Import("t:t/top").Implicit)
 }
 
+// TestUnversionedPathPrefersUnversionedPackage: beside versions of a
+// package, a path without a version names the unversioned one, as with
+// Spin's fermyon:spin, fermyon:spin@2.0.0 and fermyon:spin@3.0.0.
+func TestUnversionedPathPrefersUnversionedPackage(t *testing.T) {
+	r := load(t, map[string]string{"a.wit": "package t:t;\nworld w { export c:d/e; }" + depCD +
+		"package c:d { interface e { f: func(); } }\npackage c:d@1.1.0 { interface e {} }"}, wit.Options{})
+	w, err := r.World("w")
+	require.NoError(t, err)
+	require.Len(t, w.Exports, 1)
+	assert.Equal(t, "c:d/e", w.Exports[0].Key)
+	assert.Len(t, w.Exports[0].Interface.Functions, 1)
+}
+
 func TestIncludeDeduplicatesInterfaces(t *testing.T) {
 	r := load(t, map[string]string{"a.wit": `package t:t;
 interface i {}
