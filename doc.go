@@ -10,3 +10,4 @@ package sdk
 //go:generate go run ./cmd/componentize-go -w spin:up/redis-trigger@4.0.0 bindings -o .
 //go:generate go run ./cmd/componentize-go -w wasi:http/service@0.3.0-rc-2026-03-15 bindings -o .
 //go:generate go run ./cmd/componentize-go -w fermyon:spin/http-trigger@3.0.0 bindings -o .
+//go:generate go run ./cmd/componentize-go -w fermyon:spin/redis-trigger@3.0.0 bindings -o .

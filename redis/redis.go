@@ -24,11 +24,13 @@
 // and in Spin 3 (WASI 0.2) builds (-w fermyon:spin/http-trigger@3.0.0), on
 // fermyon:spin/redis@2.0.0, with the same API and behaviour.
 //
-// Handle is Spin 4 only: a program that calls it exports
-// spin:redis/inbound-redis@3.0.0 (componentize-go then targets
-// spin:up/redis-trigger@4.0.0, together with the HTTP trigger if it also
-// uses spinhttp). In a Spin 3 build the handler is never called: Spin 3's
-// Redis trigger world is not one spin-go targets.
+// A program that imports this package exports the Redis trigger's
+// interface, and componentize-go adds the Redis trigger's world to the
+// component (together with the HTTP trigger's if it also uses spinhttp):
+// spin:redis/inbound-redis@3.0.0 (world spin:up/redis-trigger@4.0.0) for
+// Spin 4, or, in a Spin 3 build (-w fermyon:spin/redis-trigger@3.0.0),
+// Spin 3's fermyon:spin/inbound-redis. Spin 3 cannot carry an error's
+// message back: the handler's error is written to the component's log.
 package redis
 
 import (
@@ -58,7 +60,7 @@ var (
 )
 
 // Handle registers the function Spin calls for each message on the
-// component's Redis channel (Spin 4 builds only). Call it from init. An error (or a panic,
+// component's Redis channel. Call it from init. An error (or a panic,
 // which is recovered and logged) tells Spin the message failed; Spin logs
 // it and goes on with the next message.
 func Handle(fn func(payload []byte) error) {

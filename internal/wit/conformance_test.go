@@ -86,6 +86,27 @@ func TestConformsToReference(t *testing.T) {
 	}
 }
 
+// TestSpin3RedisTriggerConforms: the published WIT has no world for a
+// Spin 3 Redis component, which is Spin 3's platform exporting the
+// unversioned fermyon:spin/inbound-redis. Ours is checked against that
+// world composed from the published packages.
+func TestSpin3RedisTriggerConforms(t *testing.T) {
+	ref := referenceDir(t, "spin-up-4.0.0")
+	compose := filepath.Join(t.TempDir(), "redis3.wit")
+	require.NoError(t, os.WriteFile(compose, []byte("package spin-go:check;\n\nworld redis3 {\n  include fermyon:spin/platform@3.0.0;\n  export fermyon:spin/inbound-redis;\n}\n"), 0o644))
+	ours, err := wit.Load([]string{filepath.Join(repoRoot(t), "wit")}, wit.Options{})
+	require.NoError(t, err)
+	theirs, err := wit.Load([]string{ref, compose}, wit.Options{})
+	require.NoError(t, err)
+	a, err := ours.World("fermyon:spin/redis-trigger@3.0.0")
+	require.NoError(t, err)
+	b, err := theirs.World("spin-go:check/redis3")
+	require.NoError(t, err)
+	require.Len(t, b.Exports, 1)
+	assert.Equal(t, "fermyon:spin/inbound-redis", b.Exports[0].Key)
+	assertSameWorld(t, a, b)
+}
+
 func assertSameWorld(t *testing.T, a, b *wit.World) {
 	t.Helper()
 	assert.Equal(t, itemKeys(b.Imports), itemKeys(a.Imports), "imports")

@@ -42,7 +42,7 @@ async function buildImports(wit, extra = {}) {
     if (imp.ns !== 'wasi') {
       // Types-only interfaces need no implementation; functions of an
       // interface nobody provides fail when called.
-      console.error(`spin-go host: no implementation of ${imp.key}@${imp.version}; its functions will fail if called`);
+      console.error(`spin-go host: no implementation of ${imp.key}${imp.version ? '@' + imp.version : ''}; its functions will fail if called`);
       imports[imp.key] ??= {};
       continue;
     }

@@ -99,7 +99,9 @@ export async function redis(comp) {
       return super.open(address);
     }
   }
-  return { 'spin:redis/redis': { Connection }, 'fermyon:spin/redis': { Connection: Connection2 } };
+  // fermyon:spin/redis-types (unversioned) only defines the types of Spin
+  // 3's Redis trigger export: there is nothing to implement.
+  return { 'spin:redis/redis': { Connection }, 'fermyon:spin/redis': { Connection: Connection2 }, 'fermyon:spin/redis-types': {} };
 }
 
 // startRedisTriggers subscribes to every [[trigger.redis]] channel and runs
@@ -113,8 +115,10 @@ export async function startRedisTriggers(config, components) {
     const address = t.address || config.redis_address;
     if (!address) throw new Error(`[[trigger.redis]] for component ${t.component}: no address (set [application.trigger.redis] address)`);
     const component = components[t.component];
-    if (!/export spin:redis\/inbound-redis@/.test(component.wit)) {
-      throw new Error(`component ${t.component} is used by a Redis trigger but exports no spin:redis/inbound-redis`);
+    // Spin 4 components export spin:redis/inbound-redis@3.0.0; Spin 3
+    // ones the unversioned fermyon:spin/inbound-redis.
+    if (!/export (spin:redis\/inbound-redis@|fermyon:spin\/inbound-redis;)/.test(component.wit)) {
+      throw new Error(`component ${t.component} is used by a Redis trigger but exports neither spin:redis/inbound-redis nor fermyon:spin/inbound-redis`);
     }
     let sub = subscribers.get(address);
     if (!sub) {
@@ -132,7 +136,7 @@ export async function startRedisTriggers(config, components) {
     await sub.subscribe(t.channel, async (message) => {
       try {
         const instance = await component.newInstance();
-        const inbound = exportOf(instance, 'spin:redis/inbound-redis@') ?? instance.inboundRedis;
+        const inbound = exportOf(instance, 'spin:redis/inbound-redis@') ?? exportOf(instance, 'fermyon:spin/inbound-redis') ?? instance.inboundRedis;
         await inbound.handleMessage(new Uint8Array(message));
       } catch (e) {
         const detail = e?.payload?.val ?? e?.payload?.tag ?? e?.message ?? e;

@@ -1,7 +1,7 @@
 // Package redisroutes is the HTTP side of the Redis test apps: the seed's
 // demo (publish, set, get), a plain get and publish, every client call
-// with its result (/ops) and a denied address. redisweb (Spin 4, with a
-// Redis handler too) and redisclient (Spin 3) serve it.
+// with its result (/ops) and a denied address. redisweb (with a Redis
+// handler too, on Spin 4 and Spin 3) serves it.
 package redisroutes
 
 import (
