@@ -29,6 +29,6 @@ func cmdBuild(o *options, fs *flag.FlagSet, args []string, stdout io.Writer) err
 		fmt.Fprintf(stdout, "componentize-go: built %s (a Wagi wasip1 command)\n", res.Output)
 		return nil
 	}
-	fmt.Fprintf(stdout, "componentize-go: built %s (world %s, backend %s)\n", res.Output, res.World.ID(), res.Backend)
+	fmt.Fprintf(stdout, "componentize-go: built %s (world %s, backend %s)\n", res.Output, res.WorldName(), res.Backend)
 	return nil
 }

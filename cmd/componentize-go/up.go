@@ -77,7 +77,7 @@ func upComponent(ctx context.Context, o *options, f upFlags, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "componentize-go: built %s for %s\n", filepath.Base(opts.Output), res.World.ID())
+	fmt.Fprintf(stdout, "componentize-go: built %s for %s\n", filepath.Base(opts.Output), res.WorldName())
 	tc, err := toolchain.Ensure(ctx)
 	if err != nil {
 		return err

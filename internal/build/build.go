@@ -52,10 +52,25 @@ type Options struct {
 
 // Result describes a finished build.
 type Result struct {
-	Output  string
-	World   *wit.World
+	Output string
+	World  *wit.World
+	// Worlds are the names of the worlds World merges (one when it is
+	// not a union), as the user or componentize-go.toml wrote them.
+	Worlds  []string
 	Backend string
 	Async   bool
+}
+
+// WorldName names the world built for: its own name, or the names of the
+// worlds merged into it joined with " + ".
+func (r *Result) WorldName() string {
+	if len(r.Worlds) > 0 {
+		return strings.Join(r.Worlds, " + ")
+	}
+	if r.World != nil {
+		return r.World.ID()
+	}
+	return ""
 }
 
 // Build runs the whole pipeline.
@@ -86,11 +101,12 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	world, tags, pkgs, err := cfg.selectWorlds(ctx, o, res)
+	sel, err := cfg.selectWorlds(ctx, o, res)
 	if err != nil {
 		return nil, err
 	}
-	result := &Result{Output: o.Output, World: world, Async: abi.WorldNeedsAsync(world)}
+	world := sel.world
+	result := &Result{Output: o.Output, World: world, Worlds: sel.names, Async: abi.WorldNeedsAsync(world)}
 	work, err := os.MkdirTemp("", "componentize-go-")
 	if err != nil {
 		return nil, err
@@ -104,7 +120,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	// Packages with a WASI 0.2 and a WASI 0.3 implementation (spinhttp)
 	// pick theirs by the tags.
-	if err := goBuild(ctx, o, core, tags, pkgs); err != nil {
+	if err := goBuild(ctx, o, core, sel.tags, sel.pkgs); err != nil {
 		return nil, err
 	}
 	if o.Optimize {
@@ -118,6 +134,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	module, err := os.ReadFile(core)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkExports(module, world, result.WorldName()); err != nil {
 		return nil, err
 	}
 	embedded, err := component.Embed(module, world)
@@ -134,6 +153,36 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	return result, os.WriteFile(o.Output, comp, 0o644)
+}
+
+// checkExports fails when the program implements none of the functions
+// of an interface the world exports, which the backend would report as
+// "failed to find export of interface …": typically a world named with -w
+// whose trigger the program does not link.
+func checkExports(module []byte, w *wit.World, name string) error {
+	exports, err := component.Exports(module)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, it := range w.Exports {
+		if it.Interface == nil || len(it.Interface.Functions) == 0 {
+			continue // a function of the world itself, or types only
+		}
+		found := false
+		for _, e := range exports {
+			// [async-lift]wasi:http/handler@…#handle, wasi:http/incoming-handler@0.2.0#handle
+			found = found || strings.Contains(e, it.Key+"#")
+		}
+		if !found {
+			missing = append(missing, it.Key)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("world %s exports %s, which the program does not implement: import the package that does (github.com/spin-go/sdk/http for wasi:http, github.com/spin-go/sdk/redis for a Redis trigger), or name another world with -w",
+			name, strings.Join(missing, " and "))
+	}
+	return nil
 }
 
 // goBuild compiles the main package into a wasip1 reactor module. Every

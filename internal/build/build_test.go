@@ -365,15 +365,15 @@ func TestLinkedExportsChooseTheWorld(t *testing.T) {
 		require.NoError(t, err, name)
 		res, err := wit.Load(cfg.witPaths, wit.Options{})
 		require.NoError(t, err, name)
-		world, tags, _, err := cfg.selectWorlds(ctx, o, res)
+		sel, err := cfg.selectWorlds(ctx, o, res)
 		require.NoError(t, err, name)
 		var exports []string
-		for _, e := range world.Exports {
+		for _, e := range sel.world.Exports {
 			exports = append(exports, e.Key)
 		}
 		sort.Strings(exports)
 		assert.Equal(t, c.want, exports, name)
-		assert.Equal(t, c.tags, tags, name)
+		assert.Equal(t, c.tags, sel.tags, name)
 	}
 }
 
@@ -402,4 +402,36 @@ func TestSizePatches(t *testing.T) {
 	assert.Contains(t, string(patched), "no DefaultTransport in a wasip1 component: import github.com/spin-go/sdk/http")
 	assert.NotContains(t, string(plain), "no DefaultTransport in a wasip1 component")
 	assert.Less(t, len(patched), len(plain)-2_000_000, "patched %d bytes, plain %d", len(patched), len(plain))
+}
+
+// exportsModule is a core module header and an export section naming
+// names (not a valid module otherwise: enough for component.Exports).
+func exportsModule(names ...string) []byte {
+	var sec []byte
+	sec = append(sec, byte(len(names)))
+	for _, n := range names {
+		sec = append(sec, byte(len(n)))
+		sec = append(sec, n...)
+		sec = append(sec, 0, 0) // func 0
+	}
+	m := []byte("\x00asm\x01\x00\x00\x00\x07")
+	m = append(m, byte(len(sec)))
+	return append(m, sec...)
+}
+
+// TestCheckExports: a world whose exported interface the program does not
+// implement is an error naming it, not the backend's.
+func TestCheckExports(t *testing.T) {
+	res, err := wit.LoadSource(map[string]string{"w.wit": `package t:t;
+interface handler { handle: func(); }
+interface types { type id = u32; }
+world w { export handler; export types; export run: func(); }`}, wit.Options{})
+	require.NoError(t, err)
+	w, err := res.World("w")
+	require.NoError(t, err)
+	assert.NoError(t, checkExports(exportsModule("t:t/handler#handle", "run", "memory"), w, "w"))
+	assert.NoError(t, checkExports(exportsModule("[async-lift]t:t/handler#handle"), w, "w"))
+	err = checkExports(exportsModule("run", "memory", "cabi_realloc"), w, "t:t/w")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "world t:t/w exports t:t/handler, which the program does not implement")
 }

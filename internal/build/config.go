@@ -103,6 +103,15 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 	return cfg, nil
 }
 
+// selection is the world a build targets, with what selectWorlds learnt
+// choosing it.
+type selection struct {
+	world *wit.World
+	names []string // the worlds merged into it
+	tags  []string // build tags
+	pkgs  []string // the packages the program links, under tags
+}
+
 // selectWorlds picks the world to build for and the tags and packages of
 // the build. A program exports what it links: a package under an
 // export_worlds folder brings that world's exports, so its world joins
@@ -111,35 +120,36 @@ func findConfig(ctx context.Context, o Options) (*config, error) {
 // world builds with the spin_wasi02 tag, under which packages such as
 // spinhttp link their WASI 0.2 exports: the packages are listed again with
 // it.
-func (c *config) selectWorlds(ctx context.Context, o Options, res *wit.Resolve) (world *wit.World, tags, pkgs []string, err error) {
-	worlds, pkgs := c.worlds, c.pkgs
+func (c *config) selectWorlds(ctx context.Context, o Options, res *wit.Resolve) (*selection, error) {
+	sel := &selection{names: c.worlds, pkgs: c.pkgs}
 	if !c.explicit {
-		if linked := linkedWorlds(c.exportWorlds, pkgs); len(linked) > 0 {
-			worlds = linked
+		if linked := linkedWorlds(c.exportWorlds, sel.pkgs); len(linked) > 0 {
+			sel.names = linked
 		}
 	}
-	world, err = res.SelectWorlds(worlds)
-	if err != nil {
-		return nil, nil, nil, err
+	var err error
+	if sel.world, err = res.SelectWorlds(sel.names); err != nil {
+		return nil, err
 	}
-	if !abi.WorldNeedsAsync(world) {
-		tags = []string{"spin_wasi02"}
+	if !abi.WorldNeedsAsync(sel.world) {
+		sel.tags = []string{"spin_wasi02"}
 		if len(c.exportWorlds) > 0 {
-			if _, pkgs, err = moduleDirs(ctx, o, tags...); err != nil {
-				return nil, nil, nil, err
+			if _, sel.pkgs, err = moduleDirs(ctx, o, sel.tags...); err != nil {
+				return nil, err
 			}
 		}
 	}
 	if !c.explicit {
-		return world, tags, pkgs, nil
+		return sel, nil
 	}
-	all := appendNew(append([]string(nil), worlds...), linkedWorlds(c.exportWorlds, pkgs)...)
-	if len(all) > len(worlds) {
-		if world, err = res.SelectWorlds(all); err != nil {
-			return nil, nil, nil, fmt.Errorf("the worlds of the exports the program links: %w", err)
+	all := appendNew(append([]string(nil), sel.names...), linkedWorlds(c.exportWorlds, sel.pkgs)...)
+	if len(all) > len(sel.names) {
+		if sel.world, err = res.SelectWorlds(all); err != nil {
+			return nil, fmt.Errorf("the worlds of the exports the program links: %w", err)
 		}
+		sel.names = all
 	}
-	return world, tags, pkgs, nil
+	return sel, nil
 }
 
 // linkedWorlds returns, sorted, the worlds of exportWorlds whose exports

@@ -116,6 +116,30 @@ func CodeSizes(module []byte) (funcs map[string]int, data int, err error) {
 	return funcs, data, nil
 }
 
+// Exports lists the names a core module exports.
+func Exports(module []byte) ([]string, error) {
+	secs, err := Sections(module)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, s := range secs {
+		if s.ID != 7 {
+			continue
+		}
+		r := reader{b: s.Body}
+		for n := r.u32(); n > 0 && r.err == nil; n-- {
+			names = append(names, r.name())
+			r.byte() // kind
+			r.u32()  // index
+		}
+		if r.err != nil {
+			return nil, fmt.Errorf("export section: %w", r.err)
+		}
+	}
+	return names, nil
+}
+
 // GoPackage returns the package part of a function name in a Go wasm
 // module's name section, where Go writes "net/http.(*Transport).roundTrip"
 // as "net_http.__Transport_.roundTrip": every byte other than letters,

@@ -62,6 +62,25 @@ func TestCodeSizes(t *testing.T) {
 	assert.Equal(t, "name", secs[3].Name)
 }
 
+func TestExports(t *testing.T) {
+	var exports wire
+	exports.u32(2)
+	exports.str("wasi:http/handler@0.3.0#handle")
+	exports.byte(0)
+	exports.u32(1)
+	exports.str("memory")
+	exports.byte(2)
+	exports.u32(0)
+	m := wire("\x00asm\x01\x00\x00\x00")
+	m.section(7, exports)
+	names, err := Exports(m)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"wasi:http/handler@0.3.0#handle", "memory"}, names)
+
+	_, err = Exports(m[:len(m)-3])
+	assert.Error(t, err, "truncated")
+}
+
 func TestCodeSizesRejectsTruncatedModules(t *testing.T) {
 	m := testModule()
 	for _, cut := range []int{0, 4, 9, 20, len(m) - 1} {
