@@ -308,6 +308,7 @@ world http { export handle: async func() -> string; }
 world redis { export on-message: async func(); }
 world http02 { export handle02: func() -> string; }
 world redis02 { export on-message02: func(); }
+world extra { export ping: async func(); }
 `
 
 // TestLinkedExportsChooseTheWorld: a program exports what it links. The
@@ -356,6 +357,7 @@ func TestLinkedExportsChooseTheWorld(t *testing.T) {
 		// A named world is kept, and the linked exports join it: without
 		// them the component would lack what the program exports.
 		{sub: "app/redisonly", worlds: []string{"http"}, want: []string{"handle", "on-message"}},
+		{sub: "app/redisonly", worlds: []string{"http", "extra"}, want: []string{"handle", "on-message", "ping"}},
 		{sub: "app/redisonly", worlds: []string{"http02"}, want: []string{"handle02", "on-message02"}, tags: []string{"spin_wasi02"}},
 		{sub: "app/both", worlds: []string{"http02"}, want: []string{"handle02", "on-message02"}, tags: []string{"spin_wasi02"}},
 	} {

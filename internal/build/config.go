@@ -127,11 +127,11 @@ func (c *config) selectWorlds(ctx context.Context, o Options, res *wit.Resolve) 
 			sel.names = linked
 		}
 	}
-	var err error
-	if sel.world, err = res.SelectWorlds(sel.names); err != nil {
+	async, err := needsAsync(res, sel.names)
+	if err != nil {
 		return nil, err
 	}
-	if !abi.WorldNeedsAsync(sel.world) {
+	if !async {
 		sel.tags = []string{"spin_wasi02"}
 		if len(c.exportWorlds) > 0 {
 			if _, sel.pkgs, err = moduleDirs(ctx, o, sel.tags...); err != nil {
@@ -139,17 +139,37 @@ func (c *config) selectWorlds(ctx context.Context, o Options, res *wit.Resolve) 
 			}
 		}
 	}
-	if !c.explicit {
-		return sel, nil
+	if c.explicit {
+		sel.names = appendNew(append([]string(nil), sel.names...), linkedWorlds(c.exportWorlds, sel.pkgs)...)
 	}
-	all := appendNew(append([]string(nil), sel.names...), linkedWorlds(c.exportWorlds, sel.pkgs)...)
-	if len(all) > len(sel.names) {
-		if sel.world, err = res.SelectWorlds(all); err != nil {
-			return nil, fmt.Errorf("the worlds of the exports the program links: %w", err)
-		}
-		sel.names = all
+	// (One SelectWorlds only: a union of several worlds is a package of
+	// its own, which a Resolve holds once.)
+	if sel.world, err = res.SelectWorlds(sel.names); err != nil {
+		return nil, err
 	}
 	return sel, nil
+}
+
+// needsAsync reports whether any of the named worlds (with none, the root
+// package's only world) uses the async ABI: a WASI 0.3 world.
+func needsAsync(res *wit.Resolve, names []string) (bool, error) {
+	if len(names) == 0 {
+		w, err := res.SelectWorlds(nil)
+		if err != nil {
+			return false, err
+		}
+		return abi.WorldNeedsAsync(w), nil
+	}
+	for _, n := range names {
+		w, err := res.World(n)
+		if err != nil {
+			return false, err
+		}
+		if abi.WorldNeedsAsync(w) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // linkedWorlds returns, sorted, the worlds of exportWorlds whose exports
