@@ -241,7 +241,7 @@ func main() {
 			o, b := allocsPerRequest(tc, comp, work)
 			objects, sizes = append(objects, o), append(sizes, b)
 		}
-		note := "in the guest, one reused instance; includes the counting itself (about 3)"
+		note := "in the guest, one reused instance; includes the counting itself (about 4: two numbers formatted, joined and put in a header)"
 		add(stat("guest heap allocations per request: "+c.name, "allocs", objects, note))
 		add(stat("guest heap bytes per request: "+c.name, "bytes", sizes, note))
 	}
