@@ -292,20 +292,31 @@ func setTrailers(dst *http.Header, trailers http.Header) {
 
 // responseTrailers collects the trailers a handler set: keys announced in
 // the Trailer header, and keys with the http.TrailerPrefix.
+// It is nil when there are none, as for most responses.
 func responseTrailers(h http.Header, announced []string) http.Header {
-	t := http.Header{}
+	var t http.Header
+	set := func(k string, v []string) {
+		if t == nil {
+			t = http.Header{}
+		}
+		t[k] = v
+	}
 	for _, k := range announced {
 		if v, ok := h[k]; ok {
-			t[k] = v
+			set(k, v)
 		}
 	}
 	for k, v := range h {
 		if strings.HasPrefix(k, http.TrailerPrefix) {
-			t[http.CanonicalHeaderKey(strings.TrimPrefix(k, http.TrailerPrefix))] = v
+			set(http.CanonicalHeaderKey(strings.TrimPrefix(k, http.TrailerPrefix)), v)
 		}
 	}
 	return t
 }
+
+// bytesOf is s's bytes without a copy, for a header value lowered to the
+// host: the call only reads them (the host copies what it keeps).
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // announcedTrailers lists the keys a handler declared in its Trailer
 // header before the headers were sent.

@@ -117,6 +117,7 @@ func TestResponseTrailersAndWireHeaders(t *testing.T) {
 	h.Set("X-Count", "3")
 	h.Set(http.TrailerPrefix+"X-Late", "yes")
 	assert.Equal(t, http.Header{"X-Count": {"3"}, "X-Late": {"yes"}}, responseTrailers(h, announced))
+	assert.Nil(t, responseTrailers(http.Header{"Content-Type": {"text/plain"}}, nil), "no trailers, no map")
 	wire := wireHeaders(h)
 	for _, kv := range wire {
 		assert.NotEqual(t, "connection", kv[0], "hop-by-hop headers are left to the host")

@@ -133,7 +133,7 @@ func header02(f *types.Fields) http.Header {
 func fields02(pairs [][2]string) (*types.Fields, error) {
 	list := make([]witypes.Tuple2[string, []uint8], 0, len(pairs))
 	for _, kv := range pairs {
-		list = append(list, witypes.Tuple2[string, []uint8]{F0: kv[0], F1: []uint8(kv[1])})
+		list = append(list, witypes.Tuple2[string, []uint8]{F0: kv[0], F1: bytesOf(kv[1])})
 	}
 	res := types.FieldsFromList(list)
 	if res.IsErr() {
