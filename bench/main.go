@@ -328,13 +328,14 @@ func timed(fn func()) float64 {
 }
 
 type host struct {
-	url string
-	cmd *exec.Cmd
+	url    string
+	cmd    *exec.Cmd
+	exited chan struct{} // closed once the process is gone
 }
 
 func (h *host) stop() {
 	syscall.Kill(-h.cmd.Process.Pid, syscall.SIGKILL)
-	h.cmd.Wait()
+	<-h.exited
 }
 
 // startHost serves a component and returns once it answered a request,
@@ -352,17 +353,28 @@ func startHost(tc *toolchain.Toolchain, comp, work string, hostArgs ...string) (
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	check(cmd.Start())
-	h := &host{url: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd}
+	h := &host{url: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, exited: make(chan struct{})}
+	var waitErr error
+	go func() {
+		waitErr = cmd.Wait()
+		close(h.exited)
+	}()
+	probe := &http.Client{Timeout: 10 * time.Second}
 	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		resp, err := http.Get(h.url + "/")
+		resp, err := probe.Get(h.url + "/")
 		if err == nil {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			return h, time.Since(start)
 		}
+		select {
+		case <-h.exited:
+			fail(fmt.Sprintf("the host for %s exited after %v (%v):\n%s", comp, time.Since(start).Round(time.Millisecond), waitErr, out.String()))
+		default:
+		}
 	}
 	h.stop()
-	fail("the host did not answer:\n" + out.String())
+	fail(fmt.Sprintf("the host for %s (%s) did not answer in %v:\n%s", comp, strings.Join(args, " "), time.Since(start).Round(time.Millisecond), out.String()))
 	return nil, 0
 }
 
