@@ -314,9 +314,16 @@ func responseTrailers(h http.Header, announced []string) http.Header {
 	return t
 }
 
-// bytesOf is s's bytes without a copy, for a header value lowered to the
-// host: the call only reads them (the host copies what it keeps).
-func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+// fieldList is the argument of fields.from-list (WASI 0.2 and 0.3 alike)
+// for header pairs. The values are the strings' own bytes, not copies: the
+// call only reads them, and the host copies what it keeps.
+func fieldList(pairs [][2]string) []witypes.Tuple2[string, []uint8] {
+	list := make([]witypes.Tuple2[string, []uint8], 0, len(pairs))
+	for _, kv := range pairs {
+		list = append(list, witypes.Tuple2[string, []uint8]{F0: kv[0], F1: unsafe.Slice(unsafe.StringData(kv[1]), len(kv[1]))})
+	}
+	return list
+}
 
 // announcedTrailers lists the keys a handler declared in its Trailer
 // header before the headers were sent.

@@ -131,11 +131,7 @@ func header02(f *types.Fields) http.Header {
 }
 
 func fields02(pairs [][2]string) (*types.Fields, error) {
-	list := make([]witypes.Tuple2[string, []uint8], 0, len(pairs))
-	for _, kv := range pairs {
-		list = append(list, witypes.Tuple2[string, []uint8]{F0: kv[0], F1: bytesOf(kv[1])})
-	}
-	res := types.FieldsFromList(list)
+	res := types.FieldsFromList(fieldList(pairs))
 	if res.IsErr() {
 		return nil, fmt.Errorf("spinhttp: the host refused the headers %v", headerNames(pairs))
 	}

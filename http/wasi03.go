@@ -175,11 +175,7 @@ func header03(f *types.Fields) http.Header {
 // fields03 converts headers to WASI fields; names the host refuses are an
 // error naming the header.
 func fields03(pairs [][2]string) (*types.Fields, error) {
-	list := make([]witypes.Tuple2[string, []uint8], 0, len(pairs))
-	for _, kv := range pairs {
-		list = append(list, witypes.Tuple2[string, []uint8]{F0: kv[0], F1: bytesOf(kv[1])})
-	}
-	res := types.FieldsFromList(list)
+	res := types.FieldsFromList(fieldList(pairs))
 	if res.IsErr() {
 		return nil, fmt.Errorf("spinhttp: the host refused the headers %v: %s", headerNames(pairs), headerError(res.Err()))
 	}
