@@ -16,9 +16,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spin-go/sdk/internal/component"
+	"github.com/spin-go/sdk/internal/gowasm"
 	"github.com/spin-go/sdk/internal/stdpatch"
 	"github.com/spin-go/sdk/internal/toolchain"
 	"github.com/spin-go/sdk/internal/wit"
@@ -230,7 +232,27 @@ func goBuild(ctx context.Context, o Options, out string, tags, pkgs []string) er
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go build failed (see its output above)")
 	}
+	if slices.Contains(ov.Tags, stdpatch.NoFindFuncTabTag) {
+		return dropFindFuncTab(out, o.Stderr)
+	}
 	return nil
+}
+
+// dropFindFuncTab leaves runtime.findfunctab out of the module's data:
+// the patched runtime does not read it, and on wasm it is about a tenth of
+// the file and most of its data segments (see internal/gowasm). A module
+// the rewrite does not recognise is kept as it is, which is only bigger.
+func dropFindFuncTab(path string, stderr io.Writer) error {
+	module, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	smaller, _, err := gowasm.DropFindFuncTab(module)
+	if err != nil {
+		fmt.Fprintf(stderr, "componentize-go: note: runtime.findfunctab kept in the module (%v); it is unused, so the component only comes out bigger\n", err)
+		return nil
+	}
+	return os.WriteFile(path, smaller, 0o644)
 }
 
 // wagiBuild compiles the main package as a plain wasip1 command. Wagi runs

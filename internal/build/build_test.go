@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/spin-go/sdk/internal/component"
+	"github.com/spin-go/sdk/internal/gowasm"
 	"github.com/spin-go/sdk/internal/stdpatch"
 	"github.com/spin-go/sdk/internal/wit"
 	"github.com/stretchr/testify/assert"
@@ -53,7 +54,7 @@ func TestOverlayIsKept(t *testing.T) {
 	linked := []string{"fmt", stdpatch.SpinHTTP}
 	first, err := MakeOverlay(goroot, runtime.Version(), cache, stdpatch.Patches, linked)
 	require.NoError(t, err)
-	assert.Equal(t, []string{stdpatch.NetHTTPHookTag}, first.Tags)
+	assert.Equal(t, []string{stdpatch.NetHTTPHookTag, stdpatch.NoFindFuncTabTag}, first.Tags)
 	// Mark the kept overlay: rewriting it would lose the mark.
 	marked := []byte("{}")
 	require.NoError(t, os.WriteFile(first.File, marked, 0o644))
@@ -72,7 +73,7 @@ func TestOverlayIsKept(t *testing.T) {
 	other, err := MakeOverlay(goroot, runtime.Version(), cache, stdpatch.Patches, []string{"fmt"})
 	require.NoError(t, err)
 	assert.NotEqual(t, first.File, other.File)
-	assert.Empty(t, other.Tags)
+	assert.Equal(t, []string{stdpatch.NoFindFuncTabTag}, other.Tags)
 
 	// Every file the overlay names is there.
 	var ov struct{ Replace map[string]string }
@@ -404,6 +405,14 @@ func TestSizePatches(t *testing.T) {
 	assert.Contains(t, string(patched), "no DefaultTransport in a wasip1 component: import github.com/spin-go/sdk/http")
 	assert.NotContains(t, string(plain), "no DefaultTransport in a wasip1 component")
 	assert.Less(t, len(patched), len(plain)-2_000_000, "patched %d bytes, plain %d", len(patched), len(plain))
+
+	// The patched runtime does not read findfunctab, and the build left it
+	// out: what is there is zero. The plain build keeps it.
+	_, _, err := gowasm.DropFindFuncTab(patched)
+	assert.ErrorContains(t, err, "does not reach the last function")
+	_, stats, err := gowasm.DropFindFuncTab(plain)
+	require.NoError(t, err)
+	assert.Greater(t, stats.TableBytes, 100_000)
 }
 
 // exportsModule is a core module header and an export section naming

@@ -217,6 +217,26 @@ func (r *reader) u32() uint32 {
 	return 0
 }
 
+// s32 reads a signed LEB128 32-bit integer (an i32.const immediate).
+func (r *reader) s32() int32 {
+	var v int64
+	for shift := 0; shift < 35; shift += 7 {
+		c := r.byte()
+		if r.err != nil {
+			return 0
+		}
+		v |= int64(c&0x7f) << shift
+		if c&0x80 == 0 {
+			if c&0x40 != 0 {
+				v |= -1 << (shift + 7) // sign-extend
+			}
+			return int32(v)
+		}
+	}
+	r.fail("s32")
+	return 0
+}
+
 func (r *reader) bytes(n int) []byte {
 	if r.err != nil || n < 0 || n > len(r.b)-r.off {
 		r.fail("length")

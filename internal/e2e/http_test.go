@@ -241,6 +241,10 @@ func testResponses(t *testing.T, opts spintest.UpOptions) {
 	assert.Equal(t, 500, resp.StatusCode)
 	assert.Equal(t, "Internal Server Error\n", body)
 	srv.WaitOutput(t, "handler panicked serving GET", 10*time.Second)
+	// The stack names the handler and its line: the runtime finds
+	// functions by PC without findfunctab (see internal/gowasm).
+	srv.WaitOutput(t, "\nmain.init.", 10*time.Second)
+	srv.WaitOutput(t, "httpapp/main.go:65", 10*time.Second)
 	code, _ := inspect(t, srv, "/after-panic")
 	assert.Equal(t, 200, code, "the next request still works")
 

@@ -4,6 +4,11 @@ package stdpatch
 // calls github.com/spin-go/sdk/http's roundTrip by link name.
 const NetHTTPHookTag = "spin_nethttp_hook"
 
+// NoFindFuncTabTag is the build tag set when the runtime's findfunc no
+// longer reads runtime.findfunctab, so that the build may drop the table's
+// data from the module (internal/gowasm).
+const NoFindFuncTabTag = "spin_no_findfunctab"
+
 // SpinHTTP is the import path of spin-go's http package.
 const SpinHTTP = "github.com/spin-go/sdk/http"
 
@@ -429,6 +434,55 @@ func memFreeZeroed(ap unsafe.Pointer, n uintptr) {
 			Old:  "\t\t\t// Free the area we skipped over for alignment.\n\t\t\tmemFree(r, l)\n",
 			New:  "\t\t\t// Free the area we skipped over for alignment. It came from\n\t\t\t// sbrk, so it is zero (componentize-go).\n\t\t\tmemFreeZeroed(r, l)\n",
 		}},
+		Verified: []string{"457abed3e7c80f6d"},
+	},
+	{
+		Dir: "runtime",
+		Why: `findfunc maps a PC to its function through runtime.findfunctab, 20 bytes for
+every 4 kB of PC. On wasm a function's PCs are its index shifted left by 16,
+so every function takes 64 kB of PC and 16 buckets: the table is about 320
+bytes a function, mostly zeros, and Go's linker splits zero runs into data
+segments, one per bucket. That is 0.75 MB of memory and 370 kB of the
+hello-world's file in 38,000 segments, which V8 copies one by one into every
+fresh instance (1 ms of its 2.1 ms instantiation). findfunc now finds the
+entry by binary search in ftab, which the runtime checks is sorted at
+start; componentize-go then leaves the unread table out of the module
+(internal/gowasm). Stack scans and tracebacks take about 11 comparisons per
+frame instead of a table lookup.`,
+		Edits: []Edit{{
+			File: "symtab.go",
+			Old: `	ffb := (*findfuncbucket)(add(unsafe.Pointer(datap.findfunctab), b*unsafe.Sizeof(findfuncbucket{})))
+	idx := ffb.idx + uint32(ffb.subbuckets[i])
+`,
+			New: `	// componentize-go leaves findfunctab out of the module: search ftab.
+	_, _ = b, i
+	idx := findfuncSearch(datap.ftab, pcOff)
+`,
+		}, {
+			File: "symtab.go",
+			Old:  "// A srcFunc represents a logical function in the source code.",
+			New: `// findfuncSearch returns the index of the last ftab entry at or before
+// pcOff. ftab is sorted (moduledataverify checks it) and ends with an entry
+// for etext, past every pcOff that textOff accepts. (Added by
+// componentize-go, which drops findfunctab from the module.)
+//
+//go:nosplit
+func findfuncSearch(ftab []functab, pcOff uint32) uint32 {
+	lo, hi := 0, len(ftab)-1
+	for hi-lo > 1 {
+		m := int(uint(lo+hi) >> 1)
+		if ftab[m].entryoff <= pcOff {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return uint32(lo)
+}
+
+// A srcFunc represents a logical function in the source code.`,
+		}},
+		Tags:     []string{NoFindFuncTabTag},
 		Verified: []string{"457abed3e7c80f6d"},
 	},
 }

@@ -165,12 +165,12 @@ func TestVerified(t *testing.T) {
 	res, err := Apply(goroot, Patches, []string{"fmt", SpinHTTP})
 	require.NoError(t, err)
 	assert.Empty(t, res.Skipped)
-	assert.Equal(t, []string{NetHTTPHookTag}, res.Tags)
+	assert.Equal(t, []string{NetHTTPHookTag, NoFindFuncTabTag}, res.Tags)
 	assert.Contains(t, string(res.Files[filepath.Join(goroot, "src", "net", "http", "transport.go")]), "wasiSpinRoundTrip(req)")
 
 	res, err = Apply(goroot, Patches, []string{"fmt"})
 	require.NoError(t, err)
-	assert.Empty(t, res.Tags, "without spinhttp")
+	assert.Equal(t, []string{NoFindFuncTabTag}, res.Tags, "without spinhttp")
 	assert.Contains(t, string(res.Files[filepath.Join(goroot, "src", "net", "http", "transport.go")]), "import github.com/spin-go/sdk/http")
 }
 
@@ -242,6 +242,9 @@ func TestStdTests(t *testing.T) {
 		"hash/crc32", "encoding/base64", "crypto/rsa", "crypto/cipher", "crypto/tls",
 		"crypto/internal/fips140/edwards25519/field")
 	run("-run", "Protocol|LookupPort|Services|RFC6724|DNS", "net")
+	// findfunc searches ftab (natively too, where findfunctab would still
+	// be there): the runtime's own tests of PCs, tracebacks and stacks.
+	run("-run", "Callers|Traceback|FuncForPC|Stack|Frames|GC", "runtime")
 	run("-run", "^$", "crypto/internal/fips140/...")
 	// The vendored packages (HPACK, httpproxy, dnsmessage) have no tests
 	// here: net/http's tests (proxies, HTTP/2) and net's DNS tests use them.

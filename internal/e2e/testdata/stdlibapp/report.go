@@ -69,6 +69,7 @@ func report() string {
 	line("sha3-256", fmt.Sprintf("%x", sha3.Sum256([]byte("spin")))[:16], nil)
 	line("big", new(big.Int).Lsh(big.NewInt(3), 100), nil)
 	initChecks(line)
+	frameChecks(line)
 	line("fresh memory is zero", freshMemoryIsZero(), nil)
 	return b.String()
 }
