@@ -191,7 +191,7 @@ func checkExports(module []byte, w *wit.World, name string) error {
 // build gets the scheduler overlay: wit/types links wit/async, which needs
 // runtime.wasiOnIdle whether or not the world itself is async.
 func goBuild(ctx context.Context, o Options, out string, tags, pkgs []string) error {
-	goroot, version, err := goEnv(ctx, o)
+	env, err := goEnv(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -208,9 +208,15 @@ func goBuild(ctx context.Context, o Options, out string, tags, pkgs []string) er
 	if o.NoSizePatches {
 		patches = nil
 	}
-	ov, err := MakeOverlay(goroot, version, cache, patches, pkgs)
+	ov, err := MakeOverlay(env.Root, env.Version, cache, patches, pkgs)
 	if err != nil {
 		return err
+	}
+	overlay := ov.File
+	if !o.NoSizePatches {
+		if overlay, err = withModulePatches(ctx, o, env, cache, ov.File, pkgs, filepath.Dir(out)); err != nil {
+			return err
+		}
 	}
 	// -checklinkname=0 lets the overlay's linknames through. -s -w drops the
 	// wasm "name" section and DWARF: about 2% of a component, and Go's panic
@@ -219,7 +225,7 @@ func goBuild(ctx context.Context, o Options, out string, tags, pkgs []string) er
 	if o.Debug {
 		ldflags = "-checklinkname=0"
 	}
-	args := []string{"build", "-buildmode=c-shared", "-ldflags=" + ldflags, "-overlay", ov.File}
+	args := []string{"build", "-buildmode=c-shared", "-ldflags=" + ldflags, "-overlay", overlay}
 	tags = append(tags, ov.Tags...)
 	if len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
@@ -289,20 +295,29 @@ func wagiBuild(ctx context.Context, o Options) error {
 	return nil
 }
 
-// goEnv returns GOROOT and the `go version` line of the Go being used.
-func goEnv(ctx context.Context, o Options) (string, string, error) {
-	out, err := exec.CommandContext(ctx, o.Go, "env", "GOROOT", "GOVERSION").Output()
+// goEnvironment is what `go env` says in the main package's directory.
+type goEnvironment struct {
+	Root, Version string // GOROOT and the `go version` line
+	Mod, Work     string // the main module's go.mod ("" or os.DevNull outside one), and go.work
+	Flags         string // GOFLAGS
+}
+
+// goEnv runs `go env` for the main package's directory.
+func goEnv(ctx context.Context, o Options) (goEnvironment, error) {
+	cmd := exec.CommandContext(ctx, o.Go, "env", "GOROOT", "GOVERSION", "GOMOD", "GOWORK", "GOFLAGS")
+	cmd.Dir = o.Dir
+	out, err := cmd.Output()
 	if err != nil {
 		if notFound(err) {
-			return "", "", fmt.Errorf("no Go toolchain found (%s): install Go 1.25 or newer, or pass --go PATH", o.Go)
+			return goEnvironment{}, fmt.Errorf("no Go toolchain found (%s): install Go 1.25 or newer, or pass --go PATH", o.Go)
 		}
-		return "", "", fmt.Errorf("%s env: %v", o.Go, err)
+		return goEnvironment{}, fmt.Errorf("%s env: %v", o.Go, err)
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 {
-		return "", "", fmt.Errorf("%s env printed %q", o.Go, out)
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(lines) != 5 {
+		return goEnvironment{}, fmt.Errorf("%s env printed %q", o.Go, out)
 	}
-	return lines[0], lines[1], nil
+	return goEnvironment{Root: lines[0], Version: lines[1], Mod: lines[2], Work: lines[3], Flags: lines[4]}, nil
 }
 
 // notFound reports whether running a command failed because it does not

@@ -446,3 +446,51 @@ world w { export handler; export types; export run: func(); }`}, wit.Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "world t:t/w exports t:t/handler, which the program does not implement")
 }
+
+// TestModulePatches: the raw-bindings hello links fmt only through
+// go.bytecodealliance.org/pkg's panics, which internal/modpatch rewrites
+// in a copy of the module that an overlaid go.mod points at.
+func TestModulePatches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	gomod, err := os.ReadFile("../../go.mod")
+	require.NoError(t, err)
+	packages := func(noPatches bool) map[string]bool {
+		out := filepath.Join(t.TempDir(), "app.wasm")
+		_, err := Build(context.Background(), Options{Dir: "../../examples/raw-hello", WASIP1: true, Debug: true, NoSizePatches: noPatches, Output: out, Stderr: io.Discard})
+		require.NoError(t, err)
+		module, err := os.ReadFile(out)
+		require.NoError(t, err)
+		funcs, _, err := component.CodeSizes(module)
+		require.NoError(t, err)
+		pkgs := map[string]bool{}
+		for fn := range funcs {
+			pkgs[component.GoPackage(fn)] = true
+		}
+		return pkgs
+	}
+	assert.False(t, packages(false)["fmt"], "fmt linked with the module patches")
+	assert.True(t, packages(true)["fmt"], "fmt not linked without them: the patch is no longer needed")
+	after, err := os.ReadFile("../../go.mod")
+	require.NoError(t, err)
+	assert.Equal(t, string(gomod), string(after), "the build wrote go.mod")
+}
+
+// TestModulePatchesLeaveWorkspacesAndVendoringAlone: with a go.work or a
+// vendor directory, the build uses the overlay it was given.
+func TestModulePatchesLeaveWorkspacesAndVendoringAlone(t *testing.T) {
+	pkgs := []string{"go.bytecodealliance.org/pkg/wit/runtime", "main"}
+	dir := module(t, map[string]string{"go.mod": "module example.com/app\n", "vendor/modules.txt": ""})
+	for name, env := range map[string]goEnvironment{
+		"workspace":       {Mod: filepath.Join(dir, "go.mod"), Work: filepath.Join(dir, "go.work")},
+		"vendor":          {Mod: filepath.Join(dir, "go.mod")},
+		"-mod=vendor":     {Mod: "/elsewhere/go.mod", Flags: "-mod=vendor"},
+		"outside modules": {Mod: os.DevNull},
+	} {
+		got, err := withModulePatches(context.Background(), Options{Dir: dir, Go: "go-not-run"}, env, t.TempDir(), "overlay.json", pkgs, t.TempDir())
+		require.NoError(t, err, name)
+		assert.Equal(t, "overlay.json", got, name)
+	}
+	assert.False(t, vendorMode(goEnvironment{Mod: filepath.Join(dir, "go.mod"), Flags: "-trimpath -mod=mod"}), "-mod=mod builds from the module cache")
+}

@@ -186,10 +186,30 @@ func Digest(goroot, dir string) (string, error) {
 // withTests its internal test files too; the digest covers the non-test
 // files only.
 func readPackage(goroot, dir string, withTests bool) (map[string][]byte, string, error) {
-	full := filepath.Join(goroot, "src", filepath.FromSlash(dir))
-	entries, err := os.ReadDir(full)
+	files, digest, err := readDir(filepath.Join(goroot, "src", filepath.FromSlash(dir)), withTests)
 	if err != nil {
 		return nil, "", fmt.Errorf("stdpatch: reading the standard package %s: %w", dir, err)
+	}
+	return files, digest, nil
+}
+
+// ReadPackage reads the non-test Go files of the package in the directory
+// full (any package, not only a standard one) and returns them by name
+// with their digest, as Verified holds it.
+func ReadPackage(full string) (map[string][]byte, string, error) {
+	return readDir(full, false)
+}
+
+// Rewrite applies the patch's edits and lazy variables to a package's
+// files (by name) and returns the files it changed, gofmt-formatted.
+func (p Patch) Rewrite(files map[string][]byte) (map[string][]byte, error) {
+	return p.apply(files)
+}
+
+func readDir(full string, withTests bool) (map[string][]byte, string, error) {
+	entries, err := os.ReadDir(full)
+	if err != nil {
+		return nil, "", err
 	}
 	files := map[string][]byte{}
 	h := sha256.New()
@@ -201,7 +221,7 @@ func readPackage(goroot, dir string, withTests bool) (map[string][]byte, string,
 		}
 		src, err := os.ReadFile(filepath.Join(full, name))
 		if err != nil {
-			return nil, "", fmt.Errorf("stdpatch: %w", err)
+			return nil, "", err
 		}
 		if isTest {
 			if f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.PackageClauseOnly); err == nil && !strings.HasSuffix(f.Name.Name, "_test") {
