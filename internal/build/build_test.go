@@ -477,8 +477,8 @@ func TestModulePatches(t *testing.T) {
 	assert.Equal(t, string(gomod), string(after), "the build wrote go.mod")
 }
 
-// TestModulePatchesLeaveWorkspacesAndVendoringAlone: with a go.work or a
-// vendor directory, the build uses the overlay it was given.
+// TestModulePatchesLeaveWorkspacesAndVendoringAlone: with a go.work, a
+// vendor directory or -mod=mod, the build uses the overlay it was given.
 func TestModulePatchesLeaveWorkspacesAndVendoringAlone(t *testing.T) {
 	pkgs := []string{"go.bytecodealliance.org/pkg/wit/runtime", "main"}
 	dir := module(t, map[string]string{"go.mod": "module example.com/app\n", "vendor/modules.txt": ""})
@@ -486,11 +486,12 @@ func TestModulePatchesLeaveWorkspacesAndVendoringAlone(t *testing.T) {
 		"workspace":       {Mod: filepath.Join(dir, "go.mod"), Work: filepath.Join(dir, "go.work")},
 		"vendor":          {Mod: filepath.Join(dir, "go.mod")},
 		"-mod=vendor":     {Mod: "/elsewhere/go.mod", Flags: "-mod=vendor"},
+		"-mod=mod":        {Mod: "/elsewhere/go.mod", Flags: "-trimpath -mod=mod"},
 		"outside modules": {Mod: os.DevNull},
 	} {
 		got, err := withModulePatches(context.Background(), Options{Dir: dir, Go: "go-not-run"}, env, t.TempDir(), "overlay.json", pkgs, t.TempDir())
 		require.NoError(t, err, name)
 		assert.Equal(t, "overlay.json", got, name)
 	}
-	assert.False(t, vendorMode(goEnvironment{Mod: filepath.Join(dir, "go.mod"), Flags: "-trimpath -mod=mod"}), "-mod=mod builds from the module cache")
+	assert.False(t, fixedGoMod(goEnvironment{Mod: filepath.Join(dir, "go.mod"), Flags: "-trimpath -mod=readonly"}), "-mod=readonly builds from the module cache")
 }

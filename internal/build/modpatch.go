@@ -19,14 +19,15 @@ import (
 // gives the main module's go.mod a replace directive pointing the
 // dependency at its patched copy. The user's go.mod is not written.
 //
-// A workspace (go.work) and vendor mode build as they are: a workspace has
-// no one go.mod to extend, and vendor mode reads dependencies from vendor/.
+// A workspace (go.work), vendor mode and -mod=mod build as they are: a
+// workspace has no one go.mod to extend, vendor mode reads dependencies
+// from vendor/, and -mod=mod may need to update go.mod.
 func withModulePatches(ctx context.Context, o Options, env goEnvironment, cache, overlayFile string, pkgs []string, work string) (string, error) {
 	linked := false
 	for _, p := range pkgs {
 		linked = linked || p == modpatch.PkgModule || strings.HasPrefix(p, modpatch.PkgModule+"/")
 	}
-	if !linked || env.Mod == "" || env.Mod == os.DevNull || env.Work != "" && env.Work != "off" || vendorMode(env) {
+	if !linked || env.Mod == "" || env.Mod == os.DevNull || env.Work != "" && env.Work != "off" || fixedGoMod(env) {
 		return overlayFile, nil
 	}
 	mod, replaced, err := listModule(ctx, o, modpatch.PkgModule)
@@ -63,13 +64,14 @@ func withModulePatches(ctx context.Context, o Options, env goEnvironment, cache,
 	return file, os.WriteFile(file, data, 0o644)
 }
 
-// vendorMode reports whether the go command builds from the main module's
-// vendor directory: -mod=vendor, or a vendor/modules.txt without another
-// -mod in GOFLAGS.
-func vendorMode(env goEnvironment) bool {
+// fixedGoMod reports whether the go command builds from the main module's
+// vendor directory (-mod=vendor, or a vendor/modules.txt without another
+// -mod in GOFLAGS), or may rewrite go.mod (-mod=mod), which it refuses to
+// do to an overlaid one.
+func fixedGoMod(env goEnvironment) bool {
 	for _, f := range strings.Fields(env.Flags) {
 		if strings.HasPrefix(f, "-mod=") {
-			return f == "-mod=vendor"
+			return f == "-mod=vendor" || f == "-mod=mod"
 		}
 	}
 	_, err := os.Stat(filepath.Join(filepath.Dir(env.Mod), "vendor", "modules.txt"))
