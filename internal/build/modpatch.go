@@ -31,7 +31,7 @@ func withModulePatches(ctx context.Context, o Options, env goEnvironment, cache,
 		return overlayFile, nil
 	}
 	mod, replaced, err := listModule(ctx, o, modpatch.PkgModule)
-	if err != nil || replaced {
+	if err != nil || replaced || mod.Dir == "" { // "": not downloaded, which go build reports
 		return overlayFile, err
 	}
 	tool, err := executableDigest()
@@ -54,6 +54,9 @@ func withModulePatches(ctx context.Context, o Options, env goEnvironment, cache,
 	}
 	if err := json.Unmarshal(data, &ov); err != nil {
 		return "", fmt.Errorf("%s: %w", overlayFile, err)
+	}
+	if ov.Replace == nil {
+		ov.Replace = map[string]string{}
 	}
 	ov.Replace[env.Mod] = filepath.Join(work, "go.mod")
 	data, _ = json.Marshal(ov)

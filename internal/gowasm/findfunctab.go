@@ -126,10 +126,14 @@ func findFuncTab(mem memory) (from, to uint64, err error) {
 	// Each bucket starts with the index of its first function: they
 	// never decrease and stay below the number of functions. (This also
 	// refuses a table that is already gone: all zeros.)
+	if table < base || table+size > base+uint64(len(image)) {
+		return 0, 0, fmt.Errorf("runtime.findfunctab at %#x (%d bytes) is outside the initialised memory %#x-%#x", table, size, base, base+uint64(len(image)))
+	}
+	buckets := image[table-base : table-base+size]
 	nfunc := mem.u64(md+mdFtabLen) - 1
 	prev := uint32(0)
 	for b := uint64(0); b < nbuckets; b++ {
-		idx := mem.u32(table + b*20)
+		idx := binary.LittleEndian.Uint32(buckets[b*20:])
 		if idx < prev || uint64(idx) >= nfunc {
 			return 0, 0, fmt.Errorf("runtime.findfunctab at %#x: bucket %d holds function index %d after %d, of %d functions", table, b, idx, prev, nfunc)
 		}

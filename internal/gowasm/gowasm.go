@@ -44,7 +44,6 @@ func (mem memory) image() (start uint64, image []byte) {
 }
 
 func (mem memory) u64(addr uint64) uint64 { return binary.LittleEndian.Uint64(mem.read(addr, 8)) }
-func (mem memory) u32(addr uint64) uint32 { return binary.LittleEndian.Uint32(mem.read(addr, 4)) }
 
 func end(s component.Segment) uint64 { return uint64(s.Addr) + uint64(len(s.Data)) }
 

@@ -147,3 +147,14 @@ func TestDropFindFuncTabErrors(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkDropFindFuncTab(b *testing.B) {
+	wasm, err := goModule()
+	require.NoError(b, err)
+	b.SetBytes(int64(len(wasm)))
+	for b.Loop() {
+		if _, _, err := DropFindFuncTab(wasm); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
