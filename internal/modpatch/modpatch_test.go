@@ -19,13 +19,14 @@ import (
 // this repository requires.
 func pkgDir(t *testing.T) Module {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Version}} {{.Dir}}", PkgModule).Output()
+	// go mod download first: go list -m names no directory for a module
+	// that is not in the module cache yet.
+	out, err := exec.Command("go", "mod", "download", PkgModule).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	out, err = exec.Command("go", "list", "-m", "-f", "{{.Version}} {{.Dir}}", PkgModule).Output()
 	require.NoError(t, err)
 	version, dir, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
-	if dir == "" {
-		require.NoError(t, exec.Command("go", "mod", "download", PkgModule).Run())
-		return pkgDir(t)
-	}
+	require.NotEmpty(t, dir, "no module cache directory for %s", PkgModule)
 	return Module{Path: PkgModule, Version: version, Dir: dir}
 }
 
