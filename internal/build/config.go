@@ -220,16 +220,9 @@ func moduleDirs(ctx context.Context, o Options, tags ...string) (dirs, pkgs []st
 	if len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
-	cmd := exec.CommandContext(ctx, o.Go, append(args, ".")...)
-	cmd.Dir = o.Dir
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-	out, err := cmd.Output()
+	out, err := goOutput(ctx, o, "go list", []string{"GOOS=wasip1", "GOARCH=wasm"}, append(args, ".")...)
 	if err != nil {
-		msg := err.Error()
-		if ee, ok := err.(*exec.ExitError); ok {
-			msg = strings.TrimSpace(string(ee.Stderr))
-		}
-		return nil, nil, fmt.Errorf("go list in %s: %s", o.Dir, msg)
+		return nil, nil, err
 	}
 	// -deps lists dependencies first and the package itself last: the
 	// module of the last line is the main module (in a workspace every
@@ -245,4 +238,22 @@ func moduleDirs(ctx context.Context, o Options, tags ...string) (dirs, pkgs []st
 		}
 	}
 	return dirs, pkgs, nil
+}
+
+// goOutput runs the go command in the main package's directory, with env
+// added to the environment, and returns its standard output. A failure
+// says what ran, where, and what the go command printed on stderr.
+func goOutput(ctx context.Context, o Options, what string, env []string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, o.Go, args...)
+	cmd.Dir = o.Dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		msg := err.Error()
+		if ee, ok := err.(*exec.ExitError); ok {
+			msg = strings.TrimSpace(string(ee.Stderr))
+		}
+		return nil, fmt.Errorf("%s in %s: %s", what, o.Dir, msg)
+	}
+	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -84,15 +83,9 @@ func fixedGoMod(env goEnvironment) bool {
 // listModule asks the go command which version of the module at path the
 // main module uses, and whether a replace directive already names it.
 func listModule(ctx context.Context, o Options, path string) (modpatch.Module, bool, error) {
-	cmd := exec.CommandContext(ctx, o.Go, "list", "-m", "-f", "{{.Path}}\t{{.Version}}\t{{.Dir}}\t{{if .Replace}}replaced{{end}}", path)
-	cmd.Dir = o.Dir
-	out, err := cmd.Output()
+	out, err := goOutput(ctx, o, "go list -m "+path, nil, "list", "-m", "-f", "{{.Path}}\t{{.Version}}\t{{.Dir}}\t{{if .Replace}}replaced{{end}}", path)
 	if err != nil {
-		msg := err.Error()
-		if ee, ok := err.(*exec.ExitError); ok {
-			msg = strings.TrimSpace(string(ee.Stderr))
-		}
-		return modpatch.Module{}, false, fmt.Errorf("go list -m %s in %s: %s", path, o.Dir, msg)
+		return modpatch.Module{}, false, err
 	}
 	f := strings.Split(strings.TrimSuffix(string(out), "\n"), "\t")
 	if len(f) != 4 {
